@@ -1,0 +1,20 @@
+import { defineConfig } from "vitest/config";
+
+// Workspace packages resolve to their TypeScript sources (the "@warren/source" export
+// condition), so tests never depend on a stale dist/.
+const conditions = ["@warren/source", "import", "node", "default"];
+
+export default defineConfig({
+  resolve: { conditions },
+  // "ssr" runs test files; "__vitest__" runs globalSetup files (vitest 4 internals).
+  environments: {
+    ssr: { resolve: { conditions, externalConditions: conditions } },
+    __vitest__: { resolve: { conditions, externalConditions: conditions } },
+  },
+  test: {
+    include: ["**/*.test.ts"],
+    exclude: ["**/node_modules/**", "**/dist/**"],
+    // Fail loudly on stray work instead of letting it leak into the next test.
+    restoreMocks: true,
+  },
+});
