@@ -1,0 +1,13 @@
+export { PkiError, PkiErrorCode } from "./errors.js";
+export { DEFAULT_RSA_MODULUS_BITS, generateKeyPair, type KeyPair } from "./key-pair.js";
+export {
+  createCertificateAuthority,
+  type CertificateAuthority,
+  type CreateCertificateAuthorityOptions,
+} from "./certificate-authority.js";
+export {
+  issueCertificate,
+  type ExtendedKeyUsage,
+  type IssueCertificateOptions,
+} from "./issue-certificate.js";
+export { CLOCK_SKEW_ALLOWANCE_MS, type Subject } from "./certificate-template.js";
