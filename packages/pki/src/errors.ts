@@ -3,8 +3,16 @@ export enum PkiErrorCode {
   InvalidKey = "invalid_key",
   /** A PEM certificate could not be parsed. */
   InvalidCertificate = "invalid_certificate",
-  /** A requested validity or name is not acceptable. */
+  /** A requested validity or name, or a certificate signing request, is not acceptable. */
   InvalidRequest = "invalid_request",
+  /** A CA pin is not of the form sha256:<hex>. */
+  InvalidPin = "invalid_pin",
+  /** A certificate was not signed by the CA it was checked against. */
+  UntrustedCertificate = "untrusted_certificate",
+  /** A certificate's validity has not started yet. */
+  NotYetValid = "not_yet_valid",
+  /** A certificate's validity has ended. */
+  Expired = "expired",
 }
 
 export class PkiError extends Error {

@@ -11,3 +11,7 @@ export {
   type IssueCertificateOptions,
 } from "./issue-certificate.js";
 export { CLOCK_SKEW_ALLOWANCE_MS, type Subject } from "./certificate-template.js";
+export { createCertificateRequest, readCertificateRequest } from "./certificate-request.js";
+export type { TextExtension } from "./certificate-extension.js";
+export { caPin, parseCaPin } from "./ca-pin.js";
+export { readCertificate, verifyIssuedBy, type CertificateInfo } from "./read-certificate.js";

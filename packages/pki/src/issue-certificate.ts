@@ -3,6 +3,7 @@ import { isIP } from "node:net";
 import forge from "node-forge";
 
 import type { CertificateAuthority } from "./certificate-authority.js";
+import { encodeTextExtension, type TextExtension } from "./certificate-extension.js";
 import { newCertificate, subjectAttributes, type Subject } from "./certificate-template.js";
 import { PkiError, PkiErrorCode } from "./errors.js";
 import { parseCertificate, parsePrivateKey, parsePublicKey } from "./forge-pem.js";
@@ -17,6 +18,8 @@ export interface IssueCertificateOptions {
   dnsNames?: readonly string[];
   ipAddresses?: readonly string[];
   usages: readonly ExtendedKeyUsage[];
+  /** Extra non-critical extensions, e.g. the identity Warren binds into a certificate. */
+  extensions?: readonly TextExtension[];
   /** Requested lifetime in milliseconds; never extends past the CA's own expiry. */
   validityMs: number;
   now?: Date;
@@ -64,6 +67,7 @@ export function issueCertificate(options: IssueCertificateOptions): string {
       name: "authorityKeyIdentifier",
       keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes(),
     },
+    ...(options.extensions ?? []).map(encodeTextExtension),
   ]);
   cert.sign(caKey, forge.md.sha256.create());
   return forge.pki.certificateToPem(cert);
