@@ -36,7 +36,7 @@ describe("certificate requests", () => {
 });
 
 describe("reading and verifying certificates", () => {
-  it("round-trips a text extension, the subject and the validity", async () => {
+  it("round-trips URI names, the subject and the validity", async () => {
     const ca = await createCertificateAuthority({
       subject: { commonName: "ca" },
       validityMs: HOUR_MS,
@@ -48,14 +48,13 @@ describe("reading and verifying certificates", () => {
       subject: { commonName: "agent-1", organizations: ["o1"] },
       usages: ["clientAuth"],
       validityMs: HOUR_MS / 2,
-      extensions: [{ oid: "2.25.1234", value: '{"kind":"agent","é":1}' }],
+      uris: ["warren://agent/a1?cluster=prod&label.env=%C3%A9"],
     });
     const info = readCertificate(pem);
     expect(info.commonName).toBe("agent-1");
     expect(info.organizations).toEqual(["o1"]);
     expect(info.isCa).toBe(false);
-    expect(info.extension("2.25.1234")).toBe('{"kind":"agent","é":1}');
-    expect(info.extension("2.25.999")).toBeUndefined();
+    expect(info.uris).toEqual(["warren://agent/a1?cluster=prod&label.env=%C3%A9"]);
     expect(readCertificate(ca.certificatePem).isCa).toBe(true);
     expect(() => {
       verifyIssuedBy(pem, ca.certificatePem);

@@ -12,6 +12,5 @@ export {
 } from "./issue-certificate.js";
 export { CLOCK_SKEW_ALLOWANCE_MS, type Subject } from "./certificate-template.js";
 export { createCertificateRequest, readCertificateRequest } from "./certificate-request.js";
-export type { TextExtension } from "./certificate-extension.js";
 export { caPin, parseCaPin } from "./ca-pin.js";
 export { readCertificate, verifyIssuedBy, type CertificateInfo } from "./read-certificate.js";

@@ -3,7 +3,6 @@ import { isIP } from "node:net";
 import forge from "node-forge";
 
 import type { CertificateAuthority } from "./certificate-authority.js";
-import { encodeTextExtension, type TextExtension } from "./certificate-extension.js";
 import { newCertificate, subjectAttributes, type Subject } from "./certificate-template.js";
 import { PkiError, PkiErrorCode } from "./errors.js";
 import { parseCertificate, parsePrivateKey, parsePublicKey } from "./forge-pem.js";
@@ -18,8 +17,8 @@ export interface IssueCertificateOptions {
   dnsNames?: readonly string[];
   ipAddresses?: readonly string[];
   usages: readonly ExtendedKeyUsage[];
-  /** Extra non-critical extensions, e.g. the identity Warren binds into a certificate. */
-  extensions?: readonly TextExtension[];
+  /** URI subject alternative names, e.g. the identity Warren binds into a certificate. */
+  uris?: readonly string[];
   /** Requested lifetime in milliseconds; never extends past the CA's own expiry. */
   validityMs: number;
   now?: Date;
@@ -27,9 +26,14 @@ export interface IssueCertificateOptions {
 
 // subjectAltName GeneralName tags (RFC 5280 section 4.2.1.6).
 const SAN_DNS = 2;
+const SAN_URI = 6;
 const SAN_IP = 7;
 
-function subjectAltNames(dnsNames: readonly string[], ipAddresses: readonly string[]) {
+function subjectAltNames(
+  dnsNames: readonly string[],
+  ipAddresses: readonly string[],
+  uris: readonly string[],
+) {
   for (const ip of ipAddresses) {
     if (isIP(ip) === 0) {
       throw new PkiError(PkiErrorCode.InvalidRequest, `"${ip}" is not an IP address`);
@@ -38,6 +42,7 @@ function subjectAltNames(dnsNames: readonly string[], ipAddresses: readonly stri
   return [
     ...dnsNames.map((value) => ({ type: SAN_DNS, value })),
     ...ipAddresses.map((ip) => ({ type: SAN_IP, ip })),
+    ...uris.map((value) => ({ type: SAN_URI, value })),
   ];
 }
 
@@ -52,7 +57,11 @@ export function issueCertificate(options: IssueCertificateOptions): string {
   }
   cert.setSubject(subjectAttributes(options.subject));
   cert.setIssuer(caCert.subject.attributes);
-  const altNames = subjectAltNames(options.dnsNames ?? [], options.ipAddresses ?? []);
+  const altNames = subjectAltNames(
+    options.dnsNames ?? [],
+    options.ipAddresses ?? [],
+    options.uris ?? [],
+  );
   cert.setExtensions([
     { name: "basicConstraints", cA: false, critical: true },
     { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
@@ -67,7 +76,6 @@ export function issueCertificate(options: IssueCertificateOptions): string {
       name: "authorityKeyIdentifier",
       keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes(),
     },
-    ...(options.extensions ?? []).map(encodeTextExtension),
   ]);
   cert.sign(caKey, forge.md.sha256.create());
   return forge.pki.certificateToPem(cert);

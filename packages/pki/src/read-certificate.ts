@@ -1,7 +1,6 @@
 import { X509Certificate } from "node:crypto";
 
 import { caPin } from "./ca-pin.js";
-import { decodeTextExtension } from "./certificate-extension.js";
 import { PkiError, PkiErrorCode } from "./errors.js";
 import { parseCertificate } from "./forge-pem.js";
 
@@ -14,15 +13,20 @@ export interface CertificateInfo {
   /** The pin of this certificate's key (see caPin). */
   pin: string;
   isCa: boolean;
-  /** Value of a text extension (see TextExtension), by OID. */
-  extension(oid: string): string | undefined;
+  /** URI subject alternative names. */
+  uris: string[];
 }
+
+const SAN_URI = 6;
 
 export function readCertificate(pem: string): CertificateInfo {
   const forgeCert = parseCertificate(pem);
   const attribute = (name: string) =>
     forgeCert.subject.attributes.filter((a) => a.name === name).map((a) => String(a.value));
   const basicConstraints = forgeCert.getExtension("basicConstraints") as { cA?: boolean } | null;
+  const altNames = forgeCert.getExtension("subjectAltName") as {
+    altNames?: { type: number; value: string }[];
+  } | null;
   return {
     commonName: attribute("commonName")[0] ?? "",
     organizations: attribute("organizationName"),
@@ -31,7 +35,7 @@ export function readCertificate(pem: string): CertificateInfo {
     notAfter: forgeCert.validity.notAfter,
     pin: caPin(pem),
     isCa: basicConstraints?.cA === true,
-    extension: (oid) => decodeTextExtension(forgeCert, oid),
+    uris: (altNames?.altNames ?? []).filter((n) => n.type === SAN_URI).map((n) => n.value),
   };
 }
 

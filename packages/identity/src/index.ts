@@ -1,0 +1,24 @@
+export { IdentityError, IdentityErrorCode } from "./errors.js";
+export {
+  generateJoinToken,
+  hashTokenSecret,
+  parseJoinToken,
+  tokenSecretMatches,
+  type JoinTokenParts,
+  type NewJoinToken,
+} from "./join-token.js";
+export {
+  formatLabels,
+  parseLabels,
+  validateClusterName,
+  validateLabels,
+  type Labels,
+} from "./cluster-labels.js";
+export {
+  describeIdentity,
+  identityUri,
+  parseIdentityUri,
+  readIdentity,
+  type IdentityKind,
+  type WarrenIdentity,
+} from "./warren-identity.js";

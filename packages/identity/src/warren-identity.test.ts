@@ -1,0 +1,85 @@
+import { createCertificateAuthority, generateKeyPair, issueCertificate } from "@warren/pki";
+import { describe, expect, it } from "vitest";
+
+import { formatLabels, parseLabels, validateClusterName } from "./cluster-labels.js";
+import { IdentityErrorCode } from "./errors.js";
+import {
+  identityUri,
+  parseIdentityUri,
+  readIdentity,
+  type WarrenIdentity,
+} from "./warren-identity.js";
+
+const agent: WarrenIdentity = {
+  kind: "agent",
+  agentId: "4b7c0d2e-0000-4000-8000-000000000001",
+  clusterName: "prod-eu",
+  labels: { env: "prod", "example.com/team": "a b&c" },
+};
+
+describe("Warren identities", () => {
+  it.each<WarrenIdentity>([
+    agent,
+    { kind: "admin", name: "root" },
+    { kind: "user", name: "alice@x" },
+  ])("round-trip through their URI: %o", (identity) => {
+    expect(parseIdentityUri(identityUri(identity))).toEqual(identity);
+  });
+
+  it("are read from the certificate the hub signs", async () => {
+    const ca = await createCertificateAuthority({
+      subject: { commonName: "ca" },
+      validityMs: 60_000,
+    });
+    const keys = await generateKeyPair();
+    const issue = (uris: string[]) =>
+      issueCertificate({
+        ca,
+        publicKeyPem: keys.publicKeyPem,
+        subject: { commonName: "x" },
+        usages: ["clientAuth"],
+        validityMs: 60_000,
+        uris,
+      });
+    expect(readIdentity(issue([identityUri(agent)]))).toEqual(agent);
+    expect(() => readIdentity(issue([]))).toThrow(
+      expect.objectContaining({ code: IdentityErrorCode.MissingIdentity }),
+    );
+  });
+
+  it.each(["https://agent/x", "warren://robot/x", "warren://agent/x", "warren://user/"])(
+    "refuses %s",
+    (uri) => {
+      expect(() => parseIdentityUri(uri)).toThrow(
+        expect.objectContaining({ code: IdentityErrorCode.MalformedIdentity }),
+      );
+    },
+  );
+});
+
+describe("cluster names and labels", () => {
+  it("accept Kubernetes-style names and labels", () => {
+    expect(validateClusterName("prod-eu.1")).toBe("prod-eu.1");
+    expect(parseLabels("env=prod, example.com/team=a,empty=")).toEqual({
+      env: "prod",
+      "example.com/team": "a",
+      empty: "",
+    });
+    expect(formatLabels({ b: "2", a: "1" })).toBe("a=1,b=2");
+  });
+
+  it.each([["Prod"], ["-x"], [""], ["a".repeat(64)]])("refuse cluster name %j", (name) => {
+    expect(() => validateClusterName(name)).toThrow(
+      expect.objectContaining({ code: IdentityErrorCode.InvalidClusterName }),
+    );
+  });
+
+  it.each([["env"], ["=x"], ["env=has space"], ["bad key=x"], ["UPPER.example/x=y"]])(
+    "refuse labels %j with a reason",
+    (text) => {
+      expect(() => parseLabels(text)).toThrow(
+        expect.objectContaining({ code: IdentityErrorCode.InvalidLabels }),
+      );
+    },
+  );
+});
