@@ -1,0 +1,47 @@
+import type { AgentRecord, CertificateAuthorityRecord, JoinTokenRecord } from "./records.js";
+
+export interface CertificateAuthorityRepository {
+  get(): Promise<CertificateAuthorityRecord | undefined>;
+  /** Stores `ca` unless a CA exists already; returns the stored one either way. */
+  initialize(ca: CertificateAuthorityRecord): Promise<CertificateAuthorityRecord>;
+}
+
+export interface JoinTokenRepository {
+  create(token: JoinTokenRecord): Promise<void>;
+  get(id: string): Promise<JoinTokenRecord | undefined>;
+  list(): Promise<JoinTokenRecord[]>;
+  delete(id: string): Promise<boolean>;
+  /** Removes tokens that expired before `cutoff`; returns how many. */
+  deleteExpiredBefore(cutoff: Date): Promise<number>;
+}
+
+export interface CertificateRenewal {
+  serial: string;
+  expiresAt: Date;
+  renewedAt: Date;
+}
+
+export type JoinOutcome = "joined" | "token_unavailable";
+
+export interface AgentRepository {
+  /**
+   * In one transaction: uses one join of the token, if it still has one and has not expired
+   * at `now`, and records the agent. Nothing is written when the token is unavailable.
+   */
+  join(tokenId: string, now: Date, agent: AgentRecord): Promise<JoinOutcome>;
+  get(id: string): Promise<AgentRecord | undefined>;
+  list(): Promise<AgentRecord[]>;
+  /** The new certificate becomes current; the current one becomes the previous one. */
+  recordRenewal(id: string, renewal: CertificateRenewal): Promise<boolean>;
+  revoke(id: string, at: Date): Promise<boolean>;
+}
+
+/** Everything the hub owns. SQLite implements it; PostgreSQL will for several replicas. */
+export interface HubStore {
+  readonly certificateAuthority: CertificateAuthorityRepository;
+  readonly tokens: JoinTokenRepository;
+  readonly agents: AgentRepository;
+  /** Where the data lives, for logs. */
+  readonly location: string;
+  close(): Promise<void>;
+}

@@ -1,0 +1,17 @@
+export { StoreError, StoreErrorCode } from "./errors.js";
+export type {
+  AgentRepository,
+  CertificateAuthorityRepository,
+  CertificateRenewal,
+  HubStore,
+  JoinOutcome,
+  JoinTokenRepository,
+} from "./hub-store.js";
+export {
+  TOKEN_TYPES,
+  type AgentRecord,
+  type CertificateAuthorityRecord,
+  type JoinTokenRecord,
+  type TokenType,
+} from "./records.js";
+export { openSqliteStore, type OpenSqliteStoreOptions } from "./sqlite-store.js";

@@ -1,0 +1,42 @@
+/** The hub's certificate authority. Its key never leaves the hub's store. */
+export interface CertificateAuthorityRecord {
+  certificatePem: string;
+  privateKeyPem: string;
+  createdAt: Date;
+}
+
+export const TOKEN_TYPES = ["kube"] as const;
+export type TokenType = (typeof TOKEN_TYPES)[number];
+
+/** A join token as stored: a hash of its secret, never the secret. */
+export interface JoinTokenRecord {
+  id: string;
+  type: TokenType;
+  secretHash: string;
+  expiresAt: Date;
+  /** How many joins the token allowed when minted. */
+  usesTotal: number;
+  usesRemaining: number;
+  labels: Record<string, string>;
+  createdAt: Date;
+}
+
+export interface AgentRecord {
+  id: string;
+  clusterName: string;
+  labels: Record<string, string>;
+  /** The join token it joined with. */
+  tokenId: string;
+  agentVersion: string;
+  /** Serial of the certificate most recently issued to the agent. */
+  certificateSerial: string;
+  /**
+   * Serial of the one before, still accepted until it expires: a renewal whose answer was
+   * lost must not lock the agent out.
+   */
+  previousCertificateSerial: string | undefined;
+  certificateExpiresAt: Date;
+  joinedAt: Date;
+  renewedAt: Date | undefined;
+  revokedAt: Date | undefined;
+}

@@ -1,0 +1,142 @@
+import type { Database } from "better-sqlite3";
+
+import type {
+  AgentRepository,
+  CertificateAuthorityRepository,
+  CertificateRenewal,
+  JoinOutcome,
+  JoinTokenRepository,
+} from "./hub-store.js";
+import type { AgentRecord, CertificateAuthorityRecord, JoinTokenRecord } from "./records.js";
+import {
+  agentFromRow,
+  agentToRow,
+  tokenFromRow,
+  tokenToRow,
+  type AgentRow,
+  type JoinTokenRow,
+} from "./sqlite-rows.js";
+
+// better-sqlite3 is synchronous; the repositories are async so that a networked store
+// (PostgreSQL) fits the same interfaces.
+
+export class SqliteCertificateAuthority implements CertificateAuthorityRepository {
+  constructor(private readonly db: Database) {}
+
+  get(): Promise<CertificateAuthorityRecord | undefined> {
+    const row = this.db
+      .prepare("SELECT certificate_pem, private_key_pem, created_at FROM certificate_authority")
+      .get() as
+      { certificate_pem: string; private_key_pem: string; created_at: number } | undefined;
+    return Promise.resolve(
+      row && {
+        certificatePem: row.certificate_pem,
+        privateKeyPem: row.private_key_pem,
+        createdAt: new Date(row.created_at),
+      },
+    );
+  }
+
+  async initialize(ca: CertificateAuthorityRecord): Promise<CertificateAuthorityRecord> {
+    this.db
+      .prepare(
+        `INSERT INTO certificate_authority (id, certificate_pem, private_key_pem, created_at)
+         VALUES (1, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      )
+      .run(ca.certificatePem, ca.privateKeyPem, ca.createdAt.getTime());
+    return (await this.get()) ?? ca;
+  }
+}
+
+export class SqliteJoinTokens implements JoinTokenRepository {
+  constructor(private readonly db: Database) {}
+
+  create(token: JoinTokenRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO join_tokens (id, type, secret_hash, expires_at, uses_total, uses_remaining,
+           labels, created_at)
+         VALUES (@id, @type, @secret_hash, @expires_at, @uses_total, @uses_remaining, @labels,
+           @created_at)`,
+      )
+      .run(tokenToRow(token));
+    return Promise.resolve();
+  }
+
+  get(id: string): Promise<JoinTokenRecord | undefined> {
+    const row = this.db.prepare("SELECT * FROM join_tokens WHERE id = ?").get(id) as
+      JoinTokenRow | undefined;
+    return Promise.resolve(row && tokenFromRow(row));
+  }
+
+  list(): Promise<JoinTokenRecord[]> {
+    const rows = this.db.prepare("SELECT * FROM join_tokens ORDER BY created_at").all();
+    return Promise.resolve((rows as JoinTokenRow[]).map(tokenFromRow));
+  }
+
+  delete(id: string): Promise<boolean> {
+    return Promise.resolve(
+      this.db.prepare("DELETE FROM join_tokens WHERE id = ?").run(id).changes > 0,
+    );
+  }
+
+  deleteExpiredBefore(cutoff: Date): Promise<number> {
+    const result = this.db
+      .prepare("DELETE FROM join_tokens WHERE expires_at < ?")
+      .run(cutoff.getTime());
+    return Promise.resolve(result.changes);
+  }
+}
+
+export class SqliteAgents implements AgentRepository {
+  constructor(private readonly db: Database) {}
+
+  join(tokenId: string, now: Date, agent: AgentRecord): Promise<JoinOutcome> {
+    const useToken = this.db.prepare(
+      `UPDATE join_tokens SET uses_remaining = uses_remaining - 1
+       WHERE id = ? AND uses_remaining > 0 AND expires_at > ?`,
+    );
+    const insert = this.db.prepare(
+      `INSERT INTO agents (id, cluster_name, labels, token_id, agent_version, certificate_serial,
+         previous_certificate_serial, certificate_expires_at, joined_at, renewed_at, revoked_at)
+       VALUES (@id, @cluster_name, @labels, @token_id, @agent_version, @certificate_serial,
+         @previous_certificate_serial, @certificate_expires_at, @joined_at, @renewed_at,
+         @revoked_at)`,
+    );
+    const outcome = this.db.transaction((): JoinOutcome => {
+      if (useToken.run(tokenId, now.getTime()).changes === 0) return "token_unavailable";
+      insert.run(agentToRow(agent));
+      return "joined";
+    })();
+    return Promise.resolve(outcome);
+  }
+
+  get(id: string): Promise<AgentRecord | undefined> {
+    const row = this.db.prepare("SELECT * FROM agents WHERE id = ?").get(id) as
+      AgentRow | undefined;
+    return Promise.resolve(row && agentFromRow(row));
+  }
+
+  list(): Promise<AgentRecord[]> {
+    const rows = this.db.prepare("SELECT * FROM agents ORDER BY cluster_name, joined_at").all();
+    return Promise.resolve((rows as AgentRow[]).map(agentFromRow));
+  }
+
+  recordRenewal(id: string, renewal: CertificateRenewal): Promise<boolean> {
+    const result = this.db
+      .prepare(
+        `UPDATE agents SET previous_certificate_serial = certificate_serial,
+           certificate_serial = ?, certificate_expires_at = ?, renewed_at = ?
+         WHERE id = ? AND revoked_at IS NULL`,
+      )
+      .run(renewal.serial, renewal.expiresAt.getTime(), renewal.renewedAt.getTime(), id);
+    return Promise.resolve(result.changes > 0);
+  }
+
+  revoke(id: string, at: Date): Promise<boolean> {
+    const result = this.db
+      .prepare("UPDATE agents SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+      .run(at.getTime(), id);
+    return Promise.resolve(result.changes > 0);
+  }
+}

@@ -1,0 +1,87 @@
+// Row shapes as SQLite returns them, and their conversion to records.
+import type { AgentRecord, JoinTokenRecord, TokenType } from "./records.js";
+
+export interface JoinTokenRow {
+  id: string;
+  type: string;
+  secret_hash: string;
+  expires_at: number;
+  uses_total: number;
+  uses_remaining: number;
+  labels: string;
+  created_at: number;
+}
+
+export interface AgentRow {
+  id: string;
+  cluster_name: string;
+  labels: string;
+  token_id: string;
+  agent_version: string;
+  certificate_serial: string;
+  previous_certificate_serial: string | null;
+  certificate_expires_at: number;
+  joined_at: number;
+  renewed_at: number | null;
+  revoked_at: number | null;
+}
+
+const optionalDate = (ms: number | null) => (ms === null ? undefined : new Date(ms));
+
+export function tokenFromRow(row: JoinTokenRow): JoinTokenRecord {
+  return {
+    id: row.id,
+    type: row.type as TokenType,
+    secretHash: row.secret_hash,
+    expiresAt: new Date(row.expires_at),
+    usesTotal: row.uses_total,
+    usesRemaining: row.uses_remaining,
+    labels: JSON.parse(row.labels) as Record<string, string>,
+    createdAt: new Date(row.created_at),
+  };
+}
+
+export function tokenToRow(token: JoinTokenRecord): JoinTokenRow {
+  return {
+    id: token.id,
+    type: token.type,
+    secret_hash: token.secretHash,
+    expires_at: token.expiresAt.getTime(),
+    uses_total: token.usesTotal,
+    uses_remaining: token.usesRemaining,
+    labels: JSON.stringify(token.labels),
+    created_at: token.createdAt.getTime(),
+  };
+}
+
+export function agentFromRow(row: AgentRow): AgentRecord {
+  return {
+    id: row.id,
+    clusterName: row.cluster_name,
+    labels: JSON.parse(row.labels) as Record<string, string>,
+    tokenId: row.token_id,
+    agentVersion: row.agent_version,
+    certificateSerial: row.certificate_serial,
+    previousCertificateSerial: row.previous_certificate_serial ?? undefined,
+    certificateExpiresAt: new Date(row.certificate_expires_at),
+    joinedAt: new Date(row.joined_at),
+    renewedAt: optionalDate(row.renewed_at),
+    revokedAt: optionalDate(row.revoked_at),
+  };
+}
+
+export function agentToRow(agent: AgentRecord): AgentRow {
+  return {
+    id: agent.id,
+    cluster_name: agent.clusterName,
+    labels: JSON.stringify(agent.labels),
+    token_id: agent.tokenId,
+    agent_version: agent.agentVersion,
+    certificate_serial: agent.certificateSerial,
+    previous_certificate_serial: agent.previousCertificateSerial ?? null,
+    certificate_expires_at: agent.certificateExpiresAt.getTime(),
+    joined_at: agent.joinedAt.getTime(),
+    renewed_at: agent.renewedAt?.getTime() ?? null,
+    revoked_at: agent.revokedAt?.getTime() ?? null,
+  };
+}

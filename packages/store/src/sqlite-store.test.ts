@@ -1,0 +1,140 @@
+import { stat, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+import { StoreErrorCode } from "./errors.js";
+import type { HubStore } from "./hub-store.js";
+import type { AgentRecord, JoinTokenRecord } from "./records.js";
+import { openSqliteStore } from "./sqlite-store.js";
+
+const now = new Date("2026-06-01T00:00:00Z");
+const later = (ms: number) => new Date(now.getTime() + ms);
+
+const token = (overrides: Partial<JoinTokenRecord> = {}): JoinTokenRecord => ({
+  id: "0123456789abcdef",
+  type: "kube",
+  secretHash: "ab".repeat(32),
+  expiresAt: later(60_000),
+  usesTotal: 1,
+  usesRemaining: 1,
+  labels: { env: "dev" },
+  createdAt: now,
+  ...overrides,
+});
+
+const agent = (id: string): AgentRecord => ({
+  id,
+  clusterName: "dev",
+  labels: { env: "dev" },
+  tokenId: "0123456789abcdef",
+  agentVersion: "0.1.0",
+  certificateSerial: `serial-${id}`,
+  previousCertificateSerial: undefined,
+  certificateExpiresAt: later(3_600_000),
+  joinedAt: now,
+  renewedAt: undefined,
+  revokedAt: undefined,
+});
+
+let dir: string;
+let path: string;
+let store: HubStore;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "warren-store-"));
+  path = join(dir, "data", "hub.db");
+  store = openSqliteStore({ path });
+});
+
+afterEach(async () => {
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("the SQLite hub store", () => {
+  it("keeps the first CA it is given, across reopening, in a file only its owner reads", async () => {
+    const first = { certificatePem: "CERT1", privateKeyPem: "KEY1", createdAt: now };
+    expect(await store.certificateAuthority.initialize(first)).toEqual(first);
+    const second = { certificatePem: "CERT2", privateKeyPem: "KEY2", createdAt: later(1) };
+    expect(await store.certificateAuthority.initialize(second)).toEqual(first);
+    await store.close();
+    store = openSqliteStore({ path });
+    expect(await store.certificateAuthority.get()).toEqual(first);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+  });
+
+  it("uses a token's joins one at a time and records nothing once none are left", async () => {
+    await store.tokens.create(token({ usesTotal: 2, usesRemaining: 2 }));
+    expect(await store.agents.join("0123456789abcdef", now, agent("a1"))).toBe("joined");
+    expect(await store.agents.join("0123456789abcdef", now, agent("a2"))).toBe("joined");
+    expect(await store.agents.join("0123456789abcdef", now, agent("a3"))).toBe("token_unavailable");
+    expect((await store.agents.list()).map((a) => a.id)).toEqual(["a1", "a2"]);
+    expect((await store.tokens.get("0123456789abcdef"))?.usesRemaining).toBe(0);
+  });
+
+  it("refuses a join with an expired or unknown token without writing", async () => {
+    await store.tokens.create(token());
+    expect(await store.agents.join("0123456789abcdef", later(60_000), agent("a1"))).toBe(
+      "token_unavailable",
+    );
+    expect(await store.agents.join("ffffffffffffffff", now, agent("a2"))).toBe("token_unavailable");
+    expect(await store.agents.list()).toEqual([]);
+    expect((await store.tokens.get("0123456789abcdef"))?.usesRemaining).toBe(1);
+  });
+
+  it("lets only one of two connections use a single-use token", async () => {
+    await store.tokens.create(token());
+    const other = openSqliteStore({ path });
+    try {
+      const outcomes = await Promise.all([
+        store.agents.join("0123456789abcdef", now, agent("a1")),
+        other.agents.join("0123456789abcdef", now, agent("a2")),
+      ]);
+      expect(outcomes.sort()).toEqual(["joined", "token_unavailable"]);
+      expect(await store.agents.list()).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("keeps the previous certificate serial on renewal and stops renewing once revoked", async () => {
+    await store.tokens.create(token());
+    await store.agents.join("0123456789abcdef", now, agent("a1"));
+    const renewal = { serial: "serial-2", expiresAt: later(7_200_000), renewedAt: later(1000) };
+    expect(await store.agents.recordRenewal("a1", renewal)).toBe(true);
+    expect(await store.agents.get("a1")).toMatchObject({
+      certificateSerial: "serial-2",
+      previousCertificateSerial: "serial-a1",
+      certificateExpiresAt: renewal.expiresAt,
+      renewedAt: renewal.renewedAt,
+    });
+    expect(await store.agents.revoke("a1", later(2000))).toBe(true);
+    expect(await store.agents.revoke("a1", later(3000))).toBe(false);
+    expect(await store.agents.recordRenewal("a1", renewal)).toBe(false);
+    expect((await store.agents.get("a1"))?.revokedAt).toEqual(later(2000));
+  });
+
+  it("lists, deletes and expires tokens", async () => {
+    await store.tokens.create(token({ id: "aaaaaaaaaaaaaaaa", expiresAt: later(1000) }));
+    await store.tokens.create(token({ id: "bbbbbbbbbbbbbbbb", expiresAt: later(5000) }));
+    await store.tokens.create(token({ id: "cccccccccccccccc" }));
+    expect(await store.tokens.deleteExpiredBefore(later(2000))).toBe(1);
+    expect(await store.tokens.delete("bbbbbbbbbbbbbbbb")).toBe(true);
+    expect(await store.tokens.delete("bbbbbbbbbbbbbbbb")).toBe(false);
+    expect((await store.tokens.list()).map((t) => t.id)).toEqual(["cccccccccccccccc"]);
+  });
+
+  it("refuses a database from a newer hub, naming the file", async () => {
+    await store.close();
+    const raw = new Database(path);
+    raw.pragma("user_version = 999");
+    raw.close();
+    expect(() => openSqliteStore({ path })).toThrow(
+      expect.objectContaining({ code: StoreErrorCode.NewerSchema }),
+    );
+    store = openSqliteStore({ path: join(dir, "other.db") });
+  });
+});

@@ -1,0 +1,56 @@
+import { closeSync, mkdirSync, openSync } from "node:fs";
+import { dirname } from "node:path";
+
+import Database from "better-sqlite3";
+
+import { StoreError, StoreErrorCode } from "./errors.js";
+import type { HubStore } from "./hub-store.js";
+import { migrate } from "./sqlite-migrations.js";
+import {
+  SqliteAgents,
+  SqliteCertificateAuthority,
+  SqliteJoinTokens,
+} from "./sqlite-repositories.js";
+
+export interface OpenSqliteStoreOptions {
+  /** The database file; created (readable by its owner only) when missing. */
+  path: string;
+  /** How long to wait for another process's write lock, in milliseconds. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+/** Opens (creating and migrating as needed) the hub's SQLite database. */
+export function openSqliteStore(options: OpenSqliteStoreOptions): HubStore {
+  let db: Database.Database;
+  try {
+    mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
+    // Create it 0600 before SQLite does: it holds the CA's private key.
+    closeSync(openSync(options.path, "a", 0o600));
+    db = new Database(options.path);
+    db.pragma("journal_mode = WAL");
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    db.pragma("foreign_keys = ON");
+  } catch (cause) {
+    throw new StoreError(
+      StoreErrorCode.Unavailable,
+      `cannot open the hub database ${options.path}: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+  try {
+    migrate(db, options.path);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return {
+    certificateAuthority: new SqliteCertificateAuthority(db),
+    tokens: new SqliteJoinTokens(db),
+    agents: new SqliteAgents(db),
+    location: options.path,
+    close: () => {
+      db.close();
+      return Promise.resolve();
+    },
+  };
+}
