@@ -1,0 +1,20 @@
+export { HubClientError, HubClientErrorCode } from "./errors.js";
+export {
+  adminProfilePath,
+  readAdminProfile,
+  writeAdminProfile,
+  type AdminProfile,
+} from "./admin-profile.js";
+export { HUB_CHANNEL_OPTIONS, hubChannelCredentials, type HubTlsCredentials } from "./channel.js";
+export {
+  fetchPresentedCertificates,
+  type FetchPresentedCertificatesOptions,
+  type PresentedCertificates,
+} from "./presented-certificates.js";
+export {
+  REFUSAL_REASON_KEY,
+  RefusalReason,
+  refusalMetadata,
+  refusalReasonOf,
+} from "./refusal-reason.js";
+export { callUnary, DEFAULT_CALL_TIMEOUT_MS } from "./unary-call.js";

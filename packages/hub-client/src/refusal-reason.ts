@@ -1,0 +1,35 @@
+import { Metadata, type ServiceError } from "@grpc/grpc-js";
+
+/**
+ * Why the hub refused a call, machine-readable, in the trailing metadata beside the human
+ * message, so clients can act on it (re-join, stop retrying) without parsing text.
+ */
+export const REFUSAL_REASON_KEY = "warren-reason";
+
+export enum RefusalReason {
+  MalformedToken = "malformed_token",
+  UnknownToken = "unknown_token",
+  ExpiredToken = "expired_token",
+  TokenUsedUp = "token_used_up",
+  WrongTokenType = "wrong_token_type",
+  InvalidRequest = "invalid_request",
+  /** The caller's certificate is missing, not from this hub's CA, or expired. */
+  Unauthenticated = "unauthenticated",
+  /** The caller is known but its identity was revoked or superseded. */
+  IdentityRevoked = "identity_revoked",
+  /** The caller's identity may not make this call. */
+  NotAllowed = "not_allowed",
+  NotFound = "not_found",
+}
+
+export function refusalMetadata(reason: RefusalReason): Metadata {
+  const metadata = new Metadata();
+  metadata.set(REFUSAL_REASON_KEY, reason);
+  return metadata;
+}
+
+export function refusalReasonOf(error: unknown): RefusalReason | undefined {
+  const metadata = (error as Partial<ServiceError> | undefined)?.metadata;
+  const value = metadata instanceof Metadata ? metadata.get(REFUSAL_REASON_KEY)[0] : undefined;
+  return Object.values(RefusalReason).find((reason) => reason === value);
+}
