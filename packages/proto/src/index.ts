@@ -31,6 +31,8 @@ export {
 
 export {
   AgentIdentity,
+  CheckIdentityRequest,
+  CheckIdentityResponse,
   JoinRequest,
   JoinResponse,
   JoinServiceClient,

@@ -67,6 +67,8 @@ export interface TokenInfo {
   usesRemaining: number;
   labels: { [key: string]: string };
   createdAtUnixMs: number;
+  /** Joins the token allowed when it was minted. */
+  usesTotal: number;
 }
 
 export interface TokenInfo_LabelsEntry {
@@ -76,7 +78,9 @@ export interface TokenInfo_LabelsEntry {
 
 export interface CreateTokenRequest {
   type: TokenType;
+  /** 0 means the hub's default. */
   ttlMs: number;
+  /** 0 means one. */
   uses: number;
   labels: { [key: string]: string };
 }
@@ -92,6 +96,10 @@ export interface CreateTokenResponse {
     | undefined;
   /** Shown once; the hub keeps only a hash. */
   token: string;
+  /** The address agents join at (host:port). */
+  hubAddr: string;
+  /** Pins of the hub's CA certificates, for agents to verify the hub on first contact. */
+  caPins: string[];
 }
 
 export interface ListTokensRequest {
@@ -145,7 +153,7 @@ export interface DeleteAgentResponse {
 }
 
 function createBaseTokenInfo(): TokenInfo {
-  return { id: "", type: 0, expiresAtUnixMs: 0, usesRemaining: 0, labels: {}, createdAtUnixMs: 0 };
+  return { id: "", type: 0, expiresAtUnixMs: 0, usesRemaining: 0, labels: {}, createdAtUnixMs: 0, usesTotal: 0 };
 }
 
 export const TokenInfo: MessageFns<TokenInfo> = {
@@ -167,6 +175,9 @@ export const TokenInfo: MessageFns<TokenInfo> = {
     });
     if (message.createdAtUnixMs !== 0) {
       writer.uint32(48).int64(message.createdAtUnixMs);
+    }
+    if (message.usesTotal !== 0) {
+      writer.uint32(56).uint32(message.usesTotal);
     }
     return writer;
   },
@@ -235,6 +246,14 @@ export const TokenInfo: MessageFns<TokenInfo> = {
             message.createdAtUnixMs = longToNumber(reader.int64());
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.usesTotal = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -280,6 +299,11 @@ export const TokenInfo: MessageFns<TokenInfo> = {
         : isSet(object.created_at_unix_ms)
         ? globalThis.Number(object.created_at_unix_ms)
         : 0,
+      usesTotal: isSet(object.usesTotal)
+        ? globalThis.Number(object.usesTotal)
+        : isSet(object.uses_total)
+        ? globalThis.Number(object.uses_total)
+        : 0,
     };
   },
 
@@ -309,6 +333,9 @@ export const TokenInfo: MessageFns<TokenInfo> = {
     if (message.createdAtUnixMs !== 0) {
       obj.createdAtUnixMs = Math.round(message.createdAtUnixMs);
     }
+    if (message.usesTotal !== 0) {
+      obj.usesTotal = Math.round(message.usesTotal);
+    }
     return obj;
   },
 
@@ -331,6 +358,7 @@ export const TokenInfo: MessageFns<TokenInfo> = {
       {},
     );
     message.createdAtUnixMs = object.createdAtUnixMs ?? 0;
+    message.usesTotal = object.usesTotal ?? 0;
     return message;
   },
 };
@@ -659,7 +687,7 @@ export const CreateTokenRequest_LabelsEntry: MessageFns<CreateTokenRequest_Label
 };
 
 function createBaseCreateTokenResponse(): CreateTokenResponse {
-  return { info: undefined, token: "" };
+  return { info: undefined, token: "", hubAddr: "", caPins: [] };
 }
 
 export const CreateTokenResponse: MessageFns<CreateTokenResponse> = {
@@ -669,6 +697,12 @@ export const CreateTokenResponse: MessageFns<CreateTokenResponse> = {
     }
     if (message.token !== "") {
       writer.uint32(18).string(message.token);
+    }
+    if (message.hubAddr !== "") {
+      writer.uint32(26).string(message.hubAddr);
+    }
+    for (const v of message.caPins) {
+      writer.uint32(34).string(v!);
     }
     return writer;
   },
@@ -702,6 +736,22 @@ export const CreateTokenResponse: MessageFns<CreateTokenResponse> = {
             message.token = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.hubAddr = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.caPins.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -718,6 +768,16 @@ export const CreateTokenResponse: MessageFns<CreateTokenResponse> = {
     return {
       info: isSet(object.info) ? TokenInfo.fromJSON(object.info) : undefined,
       token: isSet(object.token) ? globalThis.String(object.token) : "",
+      hubAddr: isSet(object.hubAddr)
+        ? globalThis.String(object.hubAddr)
+        : isSet(object.hub_addr)
+        ? globalThis.String(object.hub_addr)
+        : "",
+      caPins: globalThis.Array.isArray(object?.caPins)
+        ? object.caPins.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.ca_pins)
+        ? object.ca_pins.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -729,6 +789,12 @@ export const CreateTokenResponse: MessageFns<CreateTokenResponse> = {
     if (message.token !== "") {
       obj.token = message.token;
     }
+    if (message.hubAddr !== "") {
+      obj.hubAddr = message.hubAddr;
+    }
+    if (message.caPins?.length) {
+      obj.caPins = message.caPins;
+    }
     return obj;
   },
 
@@ -739,6 +805,8 @@ export const CreateTokenResponse: MessageFns<CreateTokenResponse> = {
     const message = createBaseCreateTokenResponse();
     message.info = (object.info !== undefined && object.info !== null) ? TokenInfo.fromPartial(object.info) : undefined;
     message.token = object.token ?? "";
+    message.hubAddr = object.hubAddr ?? "";
+    message.caPins = object.caPins?.map((e) => e) || [];
     return message;
   },
 };

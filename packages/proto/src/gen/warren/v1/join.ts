@@ -72,6 +72,21 @@ export interface RenewCertificateResponse {
   identity: AgentIdentity | undefined;
 }
 
+export interface CheckIdentityRequest {
+}
+
+export interface CheckIdentityResponse {
+  agentId: string;
+  clusterName: string;
+  labels: { [key: string]: string };
+  certificateExpiresAtUnixMs: number;
+}
+
+export interface CheckIdentityResponse_LabelsEntry {
+  key: string;
+  value: string;
+}
+
 function createBaseJoinRequest(): JoinRequest {
   return { token: "", csrPem: "", clusterName: "", labels: {}, agentVersion: "" };
 }
@@ -849,6 +864,306 @@ export const RenewCertificateResponse: MessageFns<RenewCertificateResponse> = {
   },
 };
 
+function createBaseCheckIdentityRequest(): CheckIdentityRequest {
+  return {};
+}
+
+export const CheckIdentityRequest: MessageFns<CheckIdentityRequest> = {
+  encode(_: CheckIdentityRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckIdentityRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckIdentityRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): CheckIdentityRequest {
+    return {};
+  },
+
+  toJSON(_: CheckIdentityRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckIdentityRequest>, I>>(base?: I): CheckIdentityRequest {
+    return CheckIdentityRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckIdentityRequest>, I>>(_: I): CheckIdentityRequest {
+    const message = createBaseCheckIdentityRequest();
+    return message;
+  },
+};
+
+function createBaseCheckIdentityResponse(): CheckIdentityResponse {
+  return { agentId: "", clusterName: "", labels: {}, certificateExpiresAtUnixMs: 0 };
+}
+
+export const CheckIdentityResponse: MessageFns<CheckIdentityResponse> = {
+  encode(message: CheckIdentityResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agentId !== "") {
+      writer.uint32(10).string(message.agentId);
+    }
+    if (message.clusterName !== "") {
+      writer.uint32(18).string(message.clusterName);
+    }
+    globalThis.Object.entries(message.labels).forEach(([key, value]: [string, string]) => {
+      CheckIdentityResponse_LabelsEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
+    });
+    if (message.certificateExpiresAtUnixMs !== 0) {
+      writer.uint32(32).int64(message.certificateExpiresAtUnixMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckIdentityResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckIdentityResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.clusterName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            const entry3 = CheckIdentityResponse_LabelsEntry.decode(reader, reader.uint32());
+            if (entry3.value !== undefined) {
+              message.labels[entry3.key] = entry3.value;
+            }
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.certificateExpiresAtUnixMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckIdentityResponse {
+    return {
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+      clusterName: isSet(object.clusterName)
+        ? globalThis.String(object.clusterName)
+        : isSet(object.cluster_name)
+        ? globalThis.String(object.cluster_name)
+        : "",
+      labels: isObject(object.labels)
+        ? (globalThis.Object.entries(object.labels) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      certificateExpiresAtUnixMs: isSet(object.certificateExpiresAtUnixMs)
+        ? globalThis.Number(object.certificateExpiresAtUnixMs)
+        : isSet(object.certificate_expires_at_unix_ms)
+        ? globalThis.Number(object.certificate_expires_at_unix_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: CheckIdentityResponse): unknown {
+    const obj: any = {};
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    if (message.clusterName !== "") {
+      obj.clusterName = message.clusterName;
+    }
+    if (message.labels) {
+      const entries = globalThis.Object.entries(message.labels) as [string, string][];
+      if (entries.length > 0) {
+        obj.labels = {};
+        entries.forEach(([k, v]) => {
+          obj.labels[k] = v;
+        });
+      }
+    }
+    if (message.certificateExpiresAtUnixMs !== 0) {
+      obj.certificateExpiresAtUnixMs = Math.round(message.certificateExpiresAtUnixMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckIdentityResponse>, I>>(base?: I): CheckIdentityResponse {
+    return CheckIdentityResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckIdentityResponse>, I>>(object: I): CheckIdentityResponse {
+    const message = createBaseCheckIdentityResponse();
+    message.agentId = object.agentId ?? "";
+    message.clusterName = object.clusterName ?? "";
+    message.labels = (globalThis.Object.entries(object.labels ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.certificateExpiresAtUnixMs = object.certificateExpiresAtUnixMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseCheckIdentityResponse_LabelsEntry(): CheckIdentityResponse_LabelsEntry {
+  return { key: "", value: "" };
+}
+
+export const CheckIdentityResponse_LabelsEntry: MessageFns<CheckIdentityResponse_LabelsEntry> = {
+  encode(message: CheckIdentityResponse_LabelsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckIdentityResponse_LabelsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckIdentityResponse_LabelsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckIdentityResponse_LabelsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: CheckIdentityResponse_LabelsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckIdentityResponse_LabelsEntry>, I>>(
+    base?: I,
+  ): CheckIdentityResponse_LabelsEntry {
+    return CheckIdentityResponse_LabelsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckIdentityResponse_LabelsEntry>, I>>(
+    object: I,
+  ): CheckIdentityResponse_LabelsEntry {
+    const message = createBaseCheckIdentityResponse_LabelsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
 /**
  * Served by the hub over TLS. Join is authenticated by a join token; RenewCertificate by the
  * agent's current client certificate.
@@ -877,6 +1192,17 @@ export const JoinServiceService = {
       Buffer.from(RenewCertificateResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RenewCertificateResponse => RenewCertificateResponse.decode(value),
   },
+  /** Confirms that the hub still recognises the calling agent's identity. */
+  checkIdentity: {
+    path: "/warren.v1.JoinService/CheckIdentity" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CheckIdentityRequest): Buffer => Buffer.from(CheckIdentityRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CheckIdentityRequest => CheckIdentityRequest.decode(value),
+    responseSerialize: (value: CheckIdentityResponse): Buffer =>
+      Buffer.from(CheckIdentityResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CheckIdentityResponse => CheckIdentityResponse.decode(value),
+  },
 } as const;
 
 export interface JoinServiceServer extends UntypedServiceImplementation {
@@ -884,6 +1210,8 @@ export interface JoinServiceServer extends UntypedServiceImplementation {
   join: handleUnaryCall<JoinRequest, JoinResponse>;
   /** Issues a fresh certificate for the calling agent before its current one expires. */
   renewCertificate: handleUnaryCall<RenewCertificateRequest, RenewCertificateResponse>;
+  /** Confirms that the hub still recognises the calling agent's identity. */
+  checkIdentity: handleUnaryCall<CheckIdentityRequest, CheckIdentityResponse>;
 }
 
 export interface JoinServiceClient extends Client {
@@ -915,6 +1243,22 @@ export interface JoinServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RenewCertificateResponse) => void,
+  ): ClientUnaryCall;
+  /** Confirms that the hub still recognises the calling agent's identity. */
+  checkIdentity(
+    request: CheckIdentityRequest,
+    callback: (error: ServiceError | null, response: CheckIdentityResponse) => void,
+  ): ClientUnaryCall;
+  checkIdentity(
+    request: CheckIdentityRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CheckIdentityResponse) => void,
+  ): ClientUnaryCall;
+  checkIdentity(
+    request: CheckIdentityRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CheckIdentityResponse) => void,
   ): ClientUnaryCall;
 }
 
