@@ -1,0 +1,11 @@
+export { UsageError } from "./usage-error.js";
+export { parseFlags, type ParsedCommandLine, type ParseFlagsOptions } from "./parse-flags.js";
+export { optionsHelp } from "./options-help.js";
+export {
+  EXIT_BUG,
+  EXIT_USAGE,
+  EXIT_USER_ERROR,
+  runMain,
+  type Output,
+  type RunMainOptions,
+} from "./run-main.js";
