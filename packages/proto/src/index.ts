@@ -33,6 +33,8 @@ export {
   AgentIdentity,
   CheckIdentityRequest,
   CheckIdentityResponse,
+  EnrollAdminRequest,
+  EnrollAdminResponse,
   JoinRequest,
   JoinResponse,
   JoinServiceClient,

@@ -5,7 +5,8 @@ export interface CertificateAuthorityRecord {
   createdAt: Date;
 }
 
-export const TOKEN_TYPES = ["kube"] as const;
+/** kube: joins a Kubernetes agent; admin: enrols warrenctl on another machine. */
+export const TOKEN_TYPES = ["kube", "admin"] as const;
 export type TokenType = (typeof TOKEN_TYPES)[number];
 
 /** A join token as stored: a hash of its secret, never the secret. */

@@ -28,6 +28,8 @@ export enum TokenType {
   TOKEN_TYPE_UNSPECIFIED = 0,
   /** TOKEN_TYPE_KUBE - Joins a Kubernetes agent. */
   TOKEN_TYPE_KUBE = 1,
+  /** TOKEN_TYPE_ADMIN - Enrols warrenctl on another machine as an admin (warrenctl auth login). */
+  TOKEN_TYPE_ADMIN = 2,
   UNRECOGNIZED = -1,
 }
 
@@ -39,6 +41,9 @@ export function tokenTypeFromJSON(object: any): TokenType {
     case 1:
     case "TOKEN_TYPE_KUBE":
       return TokenType.TOKEN_TYPE_KUBE;
+    case 2:
+    case "TOKEN_TYPE_ADMIN":
+      return TokenType.TOKEN_TYPE_ADMIN;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -52,6 +57,8 @@ export function tokenTypeToJSON(object: TokenType): string {
       return "TOKEN_TYPE_UNSPECIFIED";
     case TokenType.TOKEN_TYPE_KUBE:
       return "TOKEN_TYPE_KUBE";
+    case TokenType.TOKEN_TYPE_ADMIN:
+      return "TOKEN_TYPE_ADMIN";
     case TokenType.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";

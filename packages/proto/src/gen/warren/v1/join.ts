@@ -87,6 +87,20 @@ export interface CheckIdentityResponse_LabelsEntry {
   value: string;
 }
 
+export interface EnrollAdminRequest {
+  /** Minted by `warrenctl tokens add --type admin`. Never logged. */
+  token: string;
+  csrPem: string;
+  /** Names the admin in the hub's logs and audit trail. */
+  name: string;
+}
+
+export interface EnrollAdminResponse {
+  certificatePem: string;
+  caCertificatesPem: string[];
+  expiresAtUnixMs: number;
+}
+
 function createBaseJoinRequest(): JoinRequest {
   return { token: "", csrPem: "", clusterName: "", labels: {}, agentVersion: "" };
 }
@@ -1164,6 +1178,224 @@ export const CheckIdentityResponse_LabelsEntry: MessageFns<CheckIdentityResponse
   },
 };
 
+function createBaseEnrollAdminRequest(): EnrollAdminRequest {
+  return { token: "", csrPem: "", name: "" };
+}
+
+export const EnrollAdminRequest: MessageFns<EnrollAdminRequest> = {
+  encode(message: EnrollAdminRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== "") {
+      writer.uint32(10).string(message.token);
+    }
+    if (message.csrPem !== "") {
+      writer.uint32(18).string(message.csrPem);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EnrollAdminRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEnrollAdminRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.csrPem = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EnrollAdminRequest {
+    return {
+      token: isSet(object.token) ? globalThis.String(object.token) : "",
+      csrPem: isSet(object.csrPem)
+        ? globalThis.String(object.csrPem)
+        : isSet(object.csr_pem)
+        ? globalThis.String(object.csr_pem)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+    };
+  },
+
+  toJSON(message: EnrollAdminRequest): unknown {
+    const obj: any = {};
+    if (message.token !== "") {
+      obj.token = message.token;
+    }
+    if (message.csrPem !== "") {
+      obj.csrPem = message.csrPem;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EnrollAdminRequest>, I>>(base?: I): EnrollAdminRequest {
+    return EnrollAdminRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EnrollAdminRequest>, I>>(object: I): EnrollAdminRequest {
+    const message = createBaseEnrollAdminRequest();
+    message.token = object.token ?? "";
+    message.csrPem = object.csrPem ?? "";
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseEnrollAdminResponse(): EnrollAdminResponse {
+  return { certificatePem: "", caCertificatesPem: [], expiresAtUnixMs: 0 };
+}
+
+export const EnrollAdminResponse: MessageFns<EnrollAdminResponse> = {
+  encode(message: EnrollAdminResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.certificatePem !== "") {
+      writer.uint32(10).string(message.certificatePem);
+    }
+    for (const v of message.caCertificatesPem) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.expiresAtUnixMs !== 0) {
+      writer.uint32(24).int64(message.expiresAtUnixMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EnrollAdminResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEnrollAdminResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.certificatePem = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.caCertificatesPem.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.expiresAtUnixMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EnrollAdminResponse {
+    return {
+      certificatePem: isSet(object.certificatePem)
+        ? globalThis.String(object.certificatePem)
+        : isSet(object.certificate_pem)
+        ? globalThis.String(object.certificate_pem)
+        : "",
+      caCertificatesPem: globalThis.Array.isArray(object?.caCertificatesPem)
+        ? object.caCertificatesPem.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.ca_certificates_pem)
+        ? object.ca_certificates_pem.map((e: any) => globalThis.String(e))
+        : [],
+      expiresAtUnixMs: isSet(object.expiresAtUnixMs)
+        ? globalThis.Number(object.expiresAtUnixMs)
+        : isSet(object.expires_at_unix_ms)
+        ? globalThis.Number(object.expires_at_unix_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: EnrollAdminResponse): unknown {
+    const obj: any = {};
+    if (message.certificatePem !== "") {
+      obj.certificatePem = message.certificatePem;
+    }
+    if (message.caCertificatesPem?.length) {
+      obj.caCertificatesPem = message.caCertificatesPem;
+    }
+    if (message.expiresAtUnixMs !== 0) {
+      obj.expiresAtUnixMs = Math.round(message.expiresAtUnixMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EnrollAdminResponse>, I>>(base?: I): EnrollAdminResponse {
+    return EnrollAdminResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EnrollAdminResponse>, I>>(object: I): EnrollAdminResponse {
+    const message = createBaseEnrollAdminResponse();
+    message.certificatePem = object.certificatePem ?? "";
+    message.caCertificatesPem = object.caCertificatesPem?.map((e) => e) || [];
+    message.expiresAtUnixMs = object.expiresAtUnixMs ?? 0;
+    return message;
+  },
+};
+
 /**
  * Served by the hub over TLS. Join is authenticated by a join token; RenewCertificate by the
  * agent's current client certificate.
@@ -1203,6 +1435,19 @@ export const JoinServiceService = {
       Buffer.from(CheckIdentityResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CheckIdentityResponse => CheckIdentityResponse.decode(value),
   },
+  /**
+   * Exchanges an admin token and a certificate signing request for an admin certificate, so
+   * warrenctl on another machine can administer the hub with a key that never left it.
+   */
+  enrollAdmin: {
+    path: "/warren.v1.JoinService/EnrollAdmin" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: EnrollAdminRequest): Buffer => Buffer.from(EnrollAdminRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): EnrollAdminRequest => EnrollAdminRequest.decode(value),
+    responseSerialize: (value: EnrollAdminResponse): Buffer => Buffer.from(EnrollAdminResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): EnrollAdminResponse => EnrollAdminResponse.decode(value),
+  },
 } as const;
 
 export interface JoinServiceServer extends UntypedServiceImplementation {
@@ -1212,6 +1457,11 @@ export interface JoinServiceServer extends UntypedServiceImplementation {
   renewCertificate: handleUnaryCall<RenewCertificateRequest, RenewCertificateResponse>;
   /** Confirms that the hub still recognises the calling agent's identity. */
   checkIdentity: handleUnaryCall<CheckIdentityRequest, CheckIdentityResponse>;
+  /**
+   * Exchanges an admin token and a certificate signing request for an admin certificate, so
+   * warrenctl on another machine can administer the hub with a key that never left it.
+   */
+  enrollAdmin: handleUnaryCall<EnrollAdminRequest, EnrollAdminResponse>;
 }
 
 export interface JoinServiceClient extends Client {
@@ -1259,6 +1509,25 @@ export interface JoinServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CheckIdentityResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Exchanges an admin token and a certificate signing request for an admin certificate, so
+   * warrenctl on another machine can administer the hub with a key that never left it.
+   */
+  enrollAdmin(
+    request: EnrollAdminRequest,
+    callback: (error: ServiceError | null, response: EnrollAdminResponse) => void,
+  ): ClientUnaryCall;
+  enrollAdmin(
+    request: EnrollAdminRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: EnrollAdminResponse) => void,
+  ): ClientUnaryCall;
+  enrollAdmin(
+    request: EnrollAdminRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: EnrollAdminResponse) => void,
   ): ClientUnaryCall;
 }
 
