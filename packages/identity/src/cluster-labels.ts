@@ -7,6 +7,20 @@ const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/;
 
+const PRINCIPAL_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
+/** Names of people and admins: up to 64 letters, digits, ".", "_", "@" and "-". */
+export function validatePrincipalName(name: string): string {
+  if (!PRINCIPAL_NAME.test(name)) {
+    throw new IdentityError(
+      IdentityErrorCode.InvalidName,
+      `name "${name}" is not valid: use up to 64 letters, digits, ".", "_", "@" and "-", ` +
+        "starting with a letter or digit",
+    );
+  }
+  return name;
+}
+
 export function validateClusterName(name: string): string {
   if (!CLUSTER_NAME.test(name)) {
     throw new IdentityError(

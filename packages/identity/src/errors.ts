@@ -5,6 +5,8 @@ export enum IdentityErrorCode {
   MissingIdentity = "missing_identity",
   /** A certificate's identity cannot be read. */
   MalformedIdentity = "malformed_identity",
+  /** A person's or admin's name is not a valid name. */
+  InvalidName = "invalid_name",
   /** A cluster name is not a valid name. */
   InvalidClusterName = "invalid_cluster_name",
   /** Labels are not valid Kubernetes-style labels. */

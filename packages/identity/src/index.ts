@@ -12,6 +12,7 @@ export {
   parseLabels,
   validateClusterName,
   validateLabels,
+  validatePrincipalName,
   type Labels,
 } from "./cluster-labels.js";
 export {

@@ -1,7 +1,12 @@
 import { createCertificateAuthority, generateKeyPair, issueCertificate } from "@warren/pki";
 import { describe, expect, it } from "vitest";
 
-import { formatLabels, parseLabels, validateClusterName } from "./cluster-labels.js";
+import {
+  formatLabels,
+  parseLabels,
+  validateClusterName,
+  validatePrincipalName,
+} from "./cluster-labels.js";
 import { IdentityErrorCode } from "./errors.js";
 import {
   identityUri,
@@ -66,6 +71,15 @@ describe("cluster names and labels", () => {
       empty: "",
     });
     expect(formatLabels({ b: "2", a: "1" })).toBe("a=1,b=2");
+  });
+
+  it("accept people's names with e-mail characters and refuse others", () => {
+    expect(validatePrincipalName("alice.smith@example.com")).toBe("alice.smith@example.com");
+    for (const bad of ["", "-x", "a b", "a/b", "a".repeat(65)]) {
+      expect(() => validatePrincipalName(bad)).toThrow(
+        expect.objectContaining({ code: IdentityErrorCode.InvalidName }),
+      );
+    }
   });
 
   it.each([["Prod"], ["-x"], [""], ["a".repeat(64)]])("refuse cluster name %j", (name) => {

@@ -10,6 +10,8 @@ export interface JoinTokenRepository {
   create(token: JoinTokenRecord): Promise<void>;
   get(id: string): Promise<JoinTokenRecord | undefined>;
   list(): Promise<JoinTokenRecord[]>;
+  /** Uses one of the token's joins if it has one left and has not expired at `now`. */
+  consume(id: string, now: Date): Promise<boolean>;
   delete(id: string): Promise<boolean>;
   /** Removes tokens that expired before `cutoff`; returns how many. */
   deleteExpiredBefore(cutoff: Date): Promise<number>;

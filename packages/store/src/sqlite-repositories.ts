@@ -48,8 +48,15 @@ export class SqliteCertificateAuthority implements CertificateAuthorityRepositor
   }
 }
 
+const USE_TOKEN_SQL = `UPDATE join_tokens SET uses_remaining = uses_remaining - 1
+  WHERE id = ? AND uses_remaining > 0 AND expires_at > ?`;
+
 export class SqliteJoinTokens implements JoinTokenRepository {
   constructor(private readonly db: Database) {}
+
+  consume(id: string, now: Date): Promise<boolean> {
+    return Promise.resolve(this.db.prepare(USE_TOKEN_SQL).run(id, now.getTime()).changes > 0);
+  }
 
   create(token: JoinTokenRecord): Promise<void> {
     this.db
@@ -92,10 +99,7 @@ export class SqliteAgents implements AgentRepository {
   constructor(private readonly db: Database) {}
 
   join(tokenId: string, now: Date, agent: AgentRecord): Promise<JoinOutcome> {
-    const useToken = this.db.prepare(
-      `UPDATE join_tokens SET uses_remaining = uses_remaining - 1
-       WHERE id = ? AND uses_remaining > 0 AND expires_at > ?`,
-    );
+    const useToken = this.db.prepare(USE_TOKEN_SQL);
     const insert = this.db.prepare(
       `INSERT INTO agents (id, cluster_name, labels, token_id, agent_version, certificate_serial,
          previous_certificate_serial, certificate_expires_at, joined_at, renewed_at, revoked_at)

@@ -117,6 +117,13 @@ describe("the SQLite hub store", () => {
     expect((await store.agents.get("a1"))?.revokedAt).toEqual(later(2000));
   });
 
+  it("consumes a token's uses on its own, for admin enrolment", async () => {
+    await store.tokens.create(token());
+    expect(await store.tokens.consume("0123456789abcdef", later(60_000))).toBe(false);
+    expect(await store.tokens.consume("0123456789abcdef", now)).toBe(true);
+    expect(await store.tokens.consume("0123456789abcdef", now)).toBe(false);
+  });
+
   it("lists, deletes and expires tokens", async () => {
     await store.tokens.create(token({ id: "aaaaaaaaaaaaaaaa", expiresAt: later(1000) }));
     await store.tokens.create(token({ id: "bbbbbbbbbbbbbbbb", expiresAt: later(5000) }));
