@@ -9,3 +9,4 @@ export {
   type Output,
   type RunMainOptions,
 } from "./run-main.js";
+export { shutdownSignal } from "./shutdown-signal.js";

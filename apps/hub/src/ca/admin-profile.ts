@@ -1,0 +1,75 @@
+import {
+  adminProfilePath,
+  HubClientError,
+  readAdminProfile,
+  writeAdminProfile,
+} from "@warren/hub-client";
+import { identityUri } from "@warren/identity";
+import type { Logger } from "@warren/log";
+import {
+  generateKeyPair,
+  issueCertificate,
+  PkiError,
+  readCertificate,
+  verifyIssuedBy,
+  type CertificateAuthority,
+} from "@warren/pki";
+
+import type { Clock } from "../clock.js";
+
+export const LOCAL_ADMIN_NAME = "local-admin";
+
+export interface EnsureAdminProfileOptions {
+  dataDir: string;
+  ca: CertificateAuthority;
+  /** Where warrenctl on this machine reaches the hub. */
+  hubAddr: string;
+  certificateTtlMs: number;
+  clock: Clock;
+  logger: Logger;
+}
+
+async function usableCertificate(
+  options: EnsureAdminProfileOptions,
+  path: string,
+): Promise<{ certificatePem: string; privateKeyPem: string } | undefined> {
+  try {
+    const profile = await readAdminProfile(path);
+    const now = options.clock.now();
+    verifyIssuedBy(profile.certificatePem, options.ca.certificatePem, now);
+    const remainingMs = readCertificate(profile.certificatePem).notAfter.getTime() - now.getTime();
+    return remainingMs > options.certificateTtlMs / 3 ? profile : undefined;
+  } catch (error) {
+    if (error instanceof HubClientError || error instanceof PkiError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Writes the admin profile warrenctl on this machine uses: the hub's address and CA, and an
+ * admin certificate, re-issued when missing, from another CA, or past two thirds of its life.
+ */
+export async function ensureAdminProfile(options: EnsureAdminProfileOptions): Promise<string> {
+  const path = adminProfilePath(options.dataDir);
+  let credentials = await usableCertificate(options, path);
+  if (!credentials) {
+    const keys = await generateKeyPair();
+    const certificatePem = issueCertificate({
+      ca: options.ca,
+      publicKeyPem: keys.publicKeyPem,
+      subject: { commonName: LOCAL_ADMIN_NAME },
+      uris: [identityUri({ kind: "admin", name: LOCAL_ADMIN_NAME })],
+      usages: ["clientAuth"],
+      validityMs: options.certificateTtlMs,
+      now: options.clock.now(),
+    });
+    credentials = { certificatePem, privateKeyPem: keys.privateKeyPem };
+    options.logger.info({ path }, "issued the local admin certificate");
+  }
+  await writeAdminProfile(path, {
+    hubAddr: options.hubAddr,
+    caPem: options.ca.certificatePem,
+    ...credentials,
+  });
+  return path;
+}

@@ -1,0 +1,109 @@
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+
+import {
+  durationMs,
+  hostPort,
+  list,
+  oneOf,
+  readYamlFile,
+  resolveOptions,
+  string,
+  type HostPort,
+  type OptionSpec,
+  type ResolvedOptions,
+} from "@warren/config";
+import { LOG_LEVELS, type LogLevel } from "@warren/log";
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** The default data directory: $XDG_DATA_HOME/warren, else ~/.local/share/warren. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_DATA_HOME ?? join(homedir(), ".local", "share"), "warren");
+}
+
+export const DEFAULT_API_PORT = 3025;
+
+/** Every option of `warren-hub start`: config file field, flag, environment variable. */
+export function hubOptionSpecs(env: NodeJS.ProcessEnv) {
+  return {
+    dataDir: {
+      field: "data_dir",
+      flag: "data-dir",
+      env: "WARREN_DATA_DIR",
+      parse: (raw) => resolve(string(raw)),
+      default: () => defaultDataDir(env),
+      description: "where the hub keeps its database and the admin profile",
+    } satisfies OptionSpec<string>,
+    listenAddr: {
+      field: "listen_addr",
+      flag: "listen-addr",
+      env: "WARREN_HUB_LISTEN_ADDR",
+      parse: hostPort({ allowPortZero: true, defaultPort: DEFAULT_API_PORT }),
+      default: () => ({ host: "0.0.0.0", port: DEFAULT_API_PORT }),
+      description: `host:port for joins and the admin API (TLS); port 0 picks a free one`,
+    } satisfies OptionSpec<HostPort>,
+    publicAddrs: {
+      field: "public_addr",
+      flag: "public-addr",
+      env: "WARREN_HUB_PUBLIC_ADDR",
+      parse: list(hostPort({ defaultPort: DEFAULT_API_PORT })),
+      default: () => [],
+      description: "addresses agents and people reach the hub at (comma-separated host[:port])",
+    } satisfies OptionSpec<HostPort[]>,
+    agentCertificateTtlMs: {
+      field: "agent_certificate_ttl",
+      env: "WARREN_HUB_AGENT_CERTIFICATE_TTL",
+      parse: durationMs,
+      default: () => DAY_MS,
+      description: "lifetime of agent certificates; agents renew at two thirds of it",
+    } satisfies OptionSpec<number>,
+    adminCertificateTtlMs: {
+      field: "admin_certificate_ttl",
+      parse: durationMs,
+      default: () => 90 * DAY_MS,
+      description: "lifetime of the admin profile's certificate; renewed at hub start",
+    } satisfies OptionSpec<number>,
+    adminLoginTtlMs: {
+      field: "admin_login_ttl",
+      parse: durationMs,
+      default: () => 12 * HOUR_MS,
+      description: "lifetime of certificates from `warrenctl auth login` (admin tokens)",
+    } satisfies OptionSpec<number>,
+    tokenTtlMs: {
+      field: "token_ttl",
+      parse: durationMs,
+      default: () => HOUR_MS / 2,
+      description: "how long a join token lives unless `tokens add --ttl` says otherwise",
+    } satisfies OptionSpec<number>,
+    tokenMaxTtlMs: {
+      field: "token_max_ttl",
+      parse: durationMs,
+      default: () => 7 * DAY_MS,
+      description: "the longest --ttl a join token may ask for",
+    } satisfies OptionSpec<number>,
+    logLevel: {
+      field: "log_level",
+      flag: "log-level",
+      env: "WARREN_LOG_LEVEL",
+      parse: oneOf(LOG_LEVELS),
+      default: (): LogLevel => "info",
+      description: `one of ${LOG_LEVELS.join(", ")}`,
+    } satisfies OptionSpec<LogLevel>,
+  };
+}
+
+export type HubConfig = ResolvedOptions<ReturnType<typeof hubOptionSpecs>>;
+
+export interface HubConfigInputs {
+  flags: Readonly<Record<string, string | boolean | undefined>>;
+  env: NodeJS.ProcessEnv;
+  /** --config FILE or WARREN_HUB_CONFIG. */
+  configPath?: string;
+}
+
+export async function loadHubConfig(inputs: HubConfigInputs): Promise<HubConfig> {
+  const file = inputs.configPath ? await readYamlFile(inputs.configPath) : undefined;
+  return resolveOptions(hubOptionSpecs(inputs.env), { flags: inputs.flags, env: inputs.env, file });
+}

@@ -1,0 +1,64 @@
+import { experimental, Server } from "@grpc/grpc-js";
+import { formatHostPort, type HostPort } from "@warren/config";
+import {
+  AdminServiceService,
+  JoinServiceService,
+  type AdminServiceServer,
+  type JoinServiceServer,
+} from "@warren/proto";
+
+import type { ServerIdentity } from "../ca/server-identity.js";
+import { HubError, HubErrorCode } from "../errors.js";
+import { StaticCertificateProvider } from "./static-certificate-provider.js";
+
+export interface ApiServer {
+  /** The port actually bound (the configured one, or a free one for port 0). */
+  port: number;
+  /** Stops taking calls, lets running ones finish for up to graceMs, then cuts them. */
+  stop(graceMs: number): Promise<void>;
+}
+
+export interface ApiServerOptions {
+  listen: HostPort;
+  caPem: string;
+  identity: ServerIdentity;
+  join: JoinServiceServer;
+  admin: AdminServiceServer;
+}
+
+/** The TLS gRPC listener for joins and the admin API. Client certificates are optional here. */
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const server = new Server();
+  server.addService(JoinServiceService, options.join);
+  server.addService(AdminServiceService, options.admin);
+  const provider = new StaticCertificateProvider(options.caPem, options.identity);
+  const credentials = experimental.createCertificateProviderServerCredentials(
+    provider,
+    provider,
+    false,
+  );
+  const address = formatHostPort(options.listen);
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(address, credentials, (error, bound) => {
+      if (error) {
+        reject(new HubError(HubErrorCode.Listen, `cannot listen on ${address}: ${error.message}`));
+      } else {
+        resolve(bound);
+      }
+    });
+  });
+  return {
+    port,
+    stop: (graceMs) =>
+      new Promise((resolve) => {
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+  };
+}

@@ -1,0 +1,5 @@
+// For tests and embedding: the hub as a library.
+export { startHub, type RunningHub } from "./hub.js";
+export { loadHubConfig, hubOptionSpecs, type HubConfig } from "./config/hub-config.js";
+export { hubMain, isHubUserError } from "./cli.js";
+export { HUB_VERSION } from "./version.js";

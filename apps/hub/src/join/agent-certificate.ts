@@ -1,0 +1,68 @@
+import { identityUri, type Labels } from "@warren/identity";
+import {
+  issueCertificate,
+  PkiError,
+  readCertificate,
+  readCertificateRequest,
+  type CertificateAuthority,
+  type CertificateInfo,
+} from "@warren/pki";
+import type { AgentIdentity } from "@warren/proto";
+
+import { refuse } from "../errors.js";
+
+export interface AgentSubject {
+  agentId: string;
+  clusterName: string;
+  labels: Labels;
+}
+
+export interface IssuedAgentCertificate {
+  pem: string;
+  info: CertificateInfo;
+}
+
+/** The public key of a request, or a refusal that says the request is bad. */
+export function requestPublicKey(csrPem: string): string {
+  try {
+    return readCertificateRequest(csrPem).publicKeyPem;
+  } catch (error) {
+    if (error instanceof PkiError) throw refuse.invalid(`csr_pem: ${error.message}`);
+    throw error;
+  }
+}
+
+/** A client certificate that binds the agent id, cluster and labels, for the key in `csrPem`. */
+export function issueAgentCertificate(
+  ca: CertificateAuthority,
+  csrPem: string,
+  subject: AgentSubject,
+  validityMs: number,
+  now: Date,
+): IssuedAgentCertificate {
+  const pem = issueCertificate({
+    ca,
+    publicKeyPem: requestPublicKey(csrPem),
+    subject: { commonName: subject.agentId },
+    uris: [identityUri({ kind: "agent", ...subject })],
+    usages: ["clientAuth"],
+    validityMs,
+    now,
+  });
+  return { pem, info: readCertificate(pem) };
+}
+
+export function agentIdentityMessage(
+  subject: AgentSubject,
+  certificate: IssuedAgentCertificate,
+  caPem: string,
+): AgentIdentity {
+  return {
+    agentId: subject.agentId,
+    clusterName: subject.clusterName,
+    labels: subject.labels,
+    certificatePem: certificate.pem,
+    caCertificatesPem: [caPem],
+    expiresAtUnixMs: certificate.info.notAfter.getTime(),
+  };
+}
