@@ -5,7 +5,13 @@ export {
   writeAdminProfile,
   type AdminProfile,
 } from "./admin-profile.js";
-export { HUB_CHANNEL_OPTIONS, hubChannelCredentials, type HubTlsCredentials } from "./channel.js";
+export {
+  checkHubServerCertificate,
+  HUB_TLS_SERVER_NAME,
+  hubChannel,
+  type HubChannel,
+  type HubTlsCredentials,
+} from "./channel.js";
 export {
   fetchPresentedCertificates,
   type FetchPresentedCertificatesOptions,

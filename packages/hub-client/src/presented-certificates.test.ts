@@ -37,8 +37,8 @@ describe("fetchPresentedCertificates", () => {
     });
     const port = await serve(leaf + ca.certificatePem, keys.privateKeyPem);
     const presented = await fetchPresentedCertificates({ host: "127.0.0.1", port });
-    expect(presented.leafPem.trim()).toBe(leaf.trim().replace(/\r/g, ""));
-    expect(presented.rootPem.trim()).toBe(ca.certificatePem.trim().replace(/\r/g, ""));
+    expect(presented.leafPem).toBe(leaf);
+    expect(presented.rootPem).toBe(ca.certificatePem);
   });
 
   it("says so when nothing listens", async () => {

@@ -1,4 +1,5 @@
 import { X509Certificate } from "node:crypto";
+import { isIP } from "node:net";
 import { connect, type DetailedPeerCertificate } from "node:tls";
 
 export interface PresentedCertificates {
@@ -45,7 +46,7 @@ export function fetchPresentedCertificates(
     const socket = connect({
       host: options.host,
       port: options.port,
-      servername: options.host,
+      ...(isIP(options.host) === 0 ? { servername: options.host } : {}),
       // Nothing is sent over this connection; it exists only to see the certificates.
       rejectUnauthorized: false,
       ALPNProtocols: ["h2"],

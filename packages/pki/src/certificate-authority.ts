@@ -1,7 +1,7 @@
 import forge from "node-forge";
 
 import { newCertificate, subjectAttributes, type Subject } from "./certificate-template.js";
-import { parsePrivateKey, parsePublicKey } from "./forge-pem.js";
+import { parsePrivateKey, parsePublicKey, toLf } from "./forge-pem.js";
 import { generateKeyPair, type KeyPair } from "./key-pair.js";
 
 /** A CA's certificate and the key that signs with it. The key must stay where it was made. */
@@ -40,7 +40,7 @@ export async function createCertificateAuthority(
   ]);
   cert.sign(privateKey, forge.md.sha256.create());
   return {
-    certificatePem: forge.pki.certificateToPem(cert),
+    certificatePem: toLf(forge.pki.certificateToPem(cert)),
     privateKeyPem: keyPair.privateKeyPem,
   };
 }

@@ -1,7 +1,7 @@
 import forge from "node-forge";
 
 import { PkiError, PkiErrorCode } from "./errors.js";
-import { parsePrivateKey, parsePublicKey } from "./forge-pem.js";
+import { parsePrivateKey, parsePublicKey, toLf } from "./forge-pem.js";
 import type { KeyPair } from "./key-pair.js";
 
 /**
@@ -13,7 +13,7 @@ export function createCertificateRequest(keyPair: KeyPair, commonName: string): 
   csr.publicKey = parsePublicKey(keyPair.publicKeyPem);
   csr.setSubject([{ name: "commonName", value: commonName }]);
   csr.sign(parsePrivateKey(keyPair.privateKeyPem), forge.md.sha256.create());
-  return forge.pki.certificationRequestToPem(csr);
+  return toLf(forge.pki.certificationRequestToPem(csr));
 }
 
 /**
@@ -43,5 +43,5 @@ export function readCertificateRequest(csrPem: string): { publicKeyPem: string }
       "certificate signing request signature does not match its key",
     );
   }
-  return { publicKeyPem: forge.pki.publicKeyToPem(csr.publicKey) };
+  return { publicKeyPem: toLf(forge.pki.publicKeyToPem(csr.publicKey)) };
 }

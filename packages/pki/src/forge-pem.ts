@@ -29,3 +29,8 @@ export function parseCertificate(pem: string): forge.pki.Certificate {
     throw new PkiError(PkiErrorCode.InvalidCertificate, "certificate is not valid PEM", { cause });
   }
 }
+
+/** node-forge writes PEM with CRLF line ends; everything else here uses LF. */
+export function toLf(pem: string): string {
+  return pem.replace(/\r\n/g, "\n");
+}

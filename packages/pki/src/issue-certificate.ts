@@ -5,7 +5,7 @@ import forge from "node-forge";
 import type { CertificateAuthority } from "./certificate-authority.js";
 import { newCertificate, subjectAttributes, type Subject } from "./certificate-template.js";
 import { PkiError, PkiErrorCode } from "./errors.js";
-import { parseCertificate, parsePrivateKey, parsePublicKey } from "./forge-pem.js";
+import { parseCertificate, parsePrivateKey, parsePublicKey, toLf } from "./forge-pem.js";
 
 export type ExtendedKeyUsage = "serverAuth" | "clientAuth";
 
@@ -78,5 +78,5 @@ export function issueCertificate(options: IssueCertificateOptions): string {
     },
   ]);
   cert.sign(caKey, forge.md.sha256.create());
-  return forge.pki.certificateToPem(cert);
+  return toLf(forge.pki.certificateToPem(cert));
 }
