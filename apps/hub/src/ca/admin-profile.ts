@@ -38,7 +38,10 @@ async function usableCertificate(
     const now = options.clock.now();
     verifyIssuedBy(profile.certificatePem, options.ca.certificatePem, now);
     const remainingMs = readCertificate(profile.certificatePem).notAfter.getTime() - now.getTime();
-    return remainingMs > options.certificateTtlMs / 3 ? profile : undefined;
+    const { certificatePem, privateKeyPem } = profile;
+    return remainingMs > options.certificateTtlMs / 3
+      ? { certificatePem, privateKeyPem }
+      : undefined;
   } catch (error) {
     if (error instanceof HubClientError || error instanceof PkiError) return undefined;
     throw error;

@@ -8,6 +8,10 @@ type IdentityListener = experimental.IdentityCertificateUpdateListener;
  * Hands grpc-js a fixed CA and serving identity. grpc-js's certificate-provider credentials
  * are its only server TLS mode that requests client certificates without requiring them,
  * which the API needs: joins come without one, admin calls and renewals with one.
+ *
+ * Updates are delivered on a later tick: grpc-js subscribes to the provider before it adds the
+ * server's own watcher, so a synchronous update would reach nobody and the server would drop
+ * every connection for "unloaded credentials".
  */
 export class StaticCertificateProvider implements CertificateProvider {
   constructor(
@@ -16,7 +20,9 @@ export class StaticCertificateProvider implements CertificateProvider {
   ) {}
 
   addCaCertificateListener(listener: CaListener): void {
-    listener({ caCertificate: Buffer.from(this.caPem) });
+    queueMicrotask(() => {
+      listener({ caCertificate: Buffer.from(this.caPem) });
+    });
   }
 
   removeCaCertificateListener(): void {
@@ -24,9 +30,11 @@ export class StaticCertificateProvider implements CertificateProvider {
   }
 
   addIdentityCertificateListener(listener: IdentityListener): void {
-    listener({
-      certificate: Buffer.from(this.identity.certificateChainPem),
-      privateKey: Buffer.from(this.identity.privateKeyPem),
+    queueMicrotask(() => {
+      listener({
+        certificate: Buffer.from(this.identity.certificateChainPem),
+        privateKey: Buffer.from(this.identity.privateKeyPem),
+      });
     });
   }
 

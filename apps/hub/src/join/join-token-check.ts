@@ -60,7 +60,8 @@ export async function checkJoinToken(
       status.UNAUTHENTICATED,
       RefusalReason.TokenUsedUp,
       `join token ${record.id} has been used for all ${record.usesTotal} of its joins; ` +
-        `${mintHint(type)} (add --uses N for N joins, e.g. one per replica)`,
+        mintHint(type) +
+        (type === "kube" ? " (add --uses N for N agents, e.g. one per replica)" : ""),
     );
   }
   return record;
