@@ -1,0 +1,58 @@
+import { status, type ServiceError } from "@grpc/grpc-js";
+import { callUnary, hubChannel, readAdminProfile, type AdminProfile } from "@warren/hub-client";
+import { AdminServiceClient } from "@warren/proto";
+
+import { WarrenctlError, WarrenctlErrorCode } from "./errors.js";
+
+type UnaryMethod<Request, Response> = Parameters<typeof callUnary<Request, Response>>[0];
+
+export interface HubConnection {
+  profile: AdminProfile;
+  admin: AdminServiceClient;
+  /** Calls the hub; a refusal or an unreachable hub becomes a WarrenctlError. */
+  call<Request, Response>(
+    method: UnaryMethod<Request, Response>,
+    request: Request,
+  ): Promise<Response>;
+  close(): void;
+}
+
+function isServiceError(error: unknown): error is ServiceError {
+  return error instanceof Error && typeof (error as Partial<ServiceError>).code === "number";
+}
+
+/** The hub's own message for a refusal; a plain account of an unreachable hub. */
+export function hubCallError(error: unknown, hubAddr: string): unknown {
+  if (!isServiceError(error)) return error;
+  if (error.code === status.UNAVAILABLE || error.code === status.DEADLINE_EXCEEDED) {
+    return new WarrenctlError(
+      WarrenctlErrorCode.HubUnreachable,
+      `cannot reach the hub at ${hubAddr} (${error.details}): is warren-hub running there, ` +
+        "and does the profile name the right address?",
+      { cause: error },
+    );
+  }
+  return new WarrenctlError(WarrenctlErrorCode.Refused, `the hub refused: ${error.details}`, {
+    cause: error,
+  });
+}
+
+export async function connectAsAdmin(profilePath: string): Promise<HubConnection> {
+  const profile = await readAdminProfile(profilePath);
+  const channel = hubChannel(profile.hubAddr, profile);
+  const admin = new AdminServiceClient(channel.target, channel.credentials, channel.options);
+  return {
+    profile,
+    admin,
+    call: async (method, request) => {
+      try {
+        return await callUnary(method, request);
+      } catch (error) {
+        throw hubCallError(error, profile.hubAddr);
+      }
+    },
+    close: () => {
+      admin.close();
+    },
+  };
+}
