@@ -1,0 +1,133 @@
+import { resolve } from "node:path";
+
+import {
+  boolean,
+  durationMs,
+  hostPort,
+  oneOf,
+  resolveOptions,
+  string,
+  formatHostPort,
+  type OptionSpec,
+  type ResolvedOptions,
+} from "@warren/config";
+import { parseLabels, validateClusterName, type Labels } from "@warren/identity";
+import { LOG_LEVELS, type LogLevel } from "@warren/log";
+import { parseCaPin } from "@warren/pki";
+
+const none = () => undefined;
+
+/** Every option of warren-agent, by flag and by the environment the Helm chart sets. */
+export function agentOptionSpecs() {
+  return {
+    hubAddr: {
+      field: "hub_addr",
+      flag: "hub-addr",
+      env: "WARREN_HUB_ADDR",
+      parse: (raw) => formatHostPort(hostPort({ defaultPort: 3025 })(raw)),
+      description: "the hub's join address, host:port",
+    } satisfies OptionSpec<string>,
+    token: {
+      field: "token",
+      flag: "token",
+      env: "WARREN_JOIN_TOKEN",
+      parse: string,
+      description: "join token, needed only until the agent has an identity",
+      default: none,
+    } satisfies OptionSpec<string | undefined>,
+    tokenFile: {
+      field: "token_file",
+      flag: "token-file",
+      env: "WARREN_JOIN_TOKEN_FILE",
+      parse: (raw) => resolve(string(raw)),
+      description: "file holding the join token (read at every join attempt)",
+      default: none,
+    } satisfies OptionSpec<string | undefined>,
+    clusterName: {
+      field: "cluster_name",
+      flag: "cluster-name",
+      env: "WARREN_CLUSTER_NAME",
+      parse: (raw) => validateClusterName(string(raw)),
+      description: "the name users reach this cluster by",
+    } satisfies OptionSpec<string>,
+    labels: {
+      field: "labels",
+      flag: "labels",
+      env: "WARREN_LABELS",
+      parse: (raw) => parseLabels(String(raw)),
+      default: (): Labels => ({}),
+      description: "labels for this cluster, k=v,k2=v2 (a token's labels take precedence)",
+    } satisfies OptionSpec<Labels>,
+    caPin: {
+      field: "ca_pin",
+      flag: "ca-pin",
+      env: "WARREN_CA_PIN",
+      parse: (raw) => parseCaPin(string(raw)),
+      description: "sha256:HEX pin of the hub's CA, checked before the first join",
+      default: none,
+    } satisfies OptionSpec<string | undefined>,
+    podName: {
+      field: "pod_name",
+      env: "POD_NAME",
+      parse: string,
+      description: "with POD_NAMESPACE: keep the identity in the Secret <POD_NAME>-state",
+      default: none,
+    } satisfies OptionSpec<string | undefined>,
+    podNamespace: {
+      field: "pod_namespace",
+      env: "POD_NAMESPACE",
+      parse: string,
+      description: "the namespace of that Secret",
+      default: none,
+    } satisfies OptionSpec<string | undefined>,
+    stateDir: {
+      field: "state_dir",
+      flag: "state-dir",
+      env: "WARREN_STATE_DIR",
+      parse: (raw) => resolve(string(raw)),
+      description: "outside Kubernetes: directory for the identity",
+      default: none,
+    } satisfies OptionSpec<string | undefined>,
+    kubeconfig: {
+      field: "kubeconfig",
+      flag: "kubeconfig",
+      env: "KUBECONFIG",
+      parse: (raw) => resolve(string(raw)),
+      description: "kubeconfig for the cluster (default: in-cluster ServiceAccount)",
+      default: none,
+    } satisfies OptionSpec<string | undefined>,
+    autoRejoin: {
+      field: "auto_rejoin",
+      env: "WARREN_AUTO_REJOIN",
+      parse: boolean,
+      default: () => true,
+      description: "re-join with the join token when the hub's CA changed (--no-auto-rejoin)",
+    } satisfies OptionSpec<boolean>,
+    checkIntervalMs: {
+      field: "check_interval",
+      env: "WARREN_CHECK_INTERVAL",
+      parse: durationMs,
+      default: () => 30_000,
+      description: "how often to confirm the hub still recognises this agent",
+    } satisfies OptionSpec<number>,
+    logLevel: {
+      field: "log_level",
+      flag: "log-level",
+      env: "WARREN_LOG_LEVEL",
+      parse: oneOf(LOG_LEVELS),
+      default: (): LogLevel => "info",
+      description: `one of ${LOG_LEVELS.join(", ")}`,
+    } satisfies OptionSpec<LogLevel>,
+  };
+}
+
+export type AgentConfig = ResolvedOptions<ReturnType<typeof agentOptionSpecs>>;
+
+export function loadAgentConfig(
+  flags: Readonly<Record<string, string | boolean | undefined>>,
+  env: NodeJS.ProcessEnv,
+): AgentConfig {
+  const config = resolveOptions(agentOptionSpecs(), { flags, env });
+  // A boolean flag that only ever turns the default off: --no-auto-rejoin.
+  return flags["no-auto-rejoin"] === true ? { ...config, autoRejoin: false } : config;
+}

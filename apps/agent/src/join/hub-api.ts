@@ -1,0 +1,193 @@
+import { status, type ServiceError } from "@grpc/grpc-js";
+import {
+  callUnary,
+  fetchPresentedCertificates,
+  hubChannel,
+  refusalReasonOf,
+  type HubTlsCredentials,
+} from "@warren/hub-client";
+import { hostPort } from "@warren/config";
+import type { Labels } from "@warren/identity";
+import { caPin, createCertificateRequest, generateKeyPair } from "@warren/pki";
+import { JoinServiceClient, type AgentIdentity } from "@warren/proto";
+
+import { AgentError, AgentErrorCode } from "../errors.js";
+import type { AgentState } from "../state/agent-state.js";
+import type { HubVerdict } from "./hub-verdict.js";
+
+export interface JoinRequestOptions {
+  token: string;
+  clusterName: string;
+  labels: Labels;
+}
+
+/** The agent's calls to the hub, as an interface so the identity logic can be tested alone. */
+export interface HubApi {
+  /** The pin of the CA the hub presents now. */
+  presentedCaPin(): Promise<string>;
+  join(request: JoinRequestOptions): Promise<AgentState>;
+  verify(state: AgentState): Promise<HubVerdict>;
+  renew(state: AgentState): Promise<AgentState>;
+}
+
+/** Pins of every certificate in a PEM bundle. */
+export function bundlePins(bundlePem: string): string[] {
+  return (
+    bundlePem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
+  ).map(caPin);
+}
+
+function isServiceError(error: unknown): error is ServiceError {
+  return error instanceof Error && typeof (error as Partial<ServiceError>).code === "number";
+}
+
+const isUnreachable = (error: ServiceError) =>
+  error.code === status.UNAVAILABLE || error.code === status.DEADLINE_EXCEEDED;
+
+export interface GrpcHubApiOptions {
+  hubAddr: string;
+  /** sha256:… the hub's CA must match before the first join, when set. */
+  caPin: string | undefined;
+  agentVersion: string;
+}
+
+export class GrpcHubApi implements HubApi {
+  constructor(private readonly options: GrpcHubApiOptions) {}
+
+  private async presentedCa(): Promise<string> {
+    const { host, port } = hostPort()(this.options.hubAddr);
+    try {
+      return (await fetchPresentedCertificates({ host, port })).rootPem;
+    } catch (error) {
+      throw new AgentError(
+        AgentErrorCode.HubUnreachable,
+        `cannot reach the hub at ${this.options.hubAddr}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  }
+
+  async presentedCaPin(): Promise<string> {
+    return caPin(await this.presentedCa());
+  }
+
+  private async call<Response>(
+    tls: HubTlsCredentials,
+    invoke: (client: JoinServiceClient) => Promise<Response>,
+  ): Promise<Response> {
+    const channel = hubChannel(this.options.hubAddr, tls);
+    const client = new JoinServiceClient(channel.target, channel.credentials, channel.options);
+    try {
+      return await invoke(client);
+    } catch (error) {
+      if (isServiceError(error) && isUnreachable(error)) {
+        throw new AgentError(
+          AgentErrorCode.HubUnreachable,
+          `cannot reach the hub at ${this.options.hubAddr}: ${error.details}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      throw error;
+    } finally {
+      client.close();
+    }
+  }
+
+  private stateFrom(identity: AgentIdentity | undefined, privateKeyPem: string): AgentState {
+    if (!identity) throw new Error("the hub answered without an identity");
+    return {
+      agentId: identity.agentId,
+      clusterName: identity.clusterName,
+      labels: identity.labels,
+      hubAddr: this.options.hubAddr,
+      privateKeyPem,
+      certificatePem: identity.certificatePem,
+      caPem: identity.caCertificatesPem.join(""),
+    };
+  }
+
+  async join(request: JoinRequestOptions): Promise<AgentState> {
+    const caPem = await this.presentedCa();
+    const presentedPin = caPin(caPem);
+    if (this.options.caPin !== undefined && this.options.caPin !== presentedPin) {
+      throw new AgentError(
+        AgentErrorCode.CaMismatch,
+        `the hub at ${this.options.hubAddr} presents CA ${presentedPin}, not the pinned ` +
+          `${this.options.caPin}: it is not the hub that minted the token, or that hub was reset; ` +
+          "check the hub address and the caPin value",
+      );
+    }
+    const keys = await generateKeyPair();
+    const response = await this.call({ caPem }, async (client) => {
+      try {
+        return await callUnary(client.join.bind(client), {
+          token: request.token,
+          csrPem: createCertificateRequest(keys, request.clusterName),
+          clusterName: request.clusterName,
+          labels: request.labels,
+          agentVersion: this.options.agentVersion,
+        });
+      } catch (error) {
+        if (isServiceError(error) && !isUnreachable(error)) {
+          throw new AgentError(
+            AgentErrorCode.JoinRefused,
+            `the hub refused the join: ${error.details}`,
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+    });
+    return this.stateFrom(response.identity, keys.privateKeyPem);
+  }
+
+  async verify(state: AgentState): Promise<HubVerdict> {
+    let presentedPin: string;
+    try {
+      presentedPin = await this.presentedCaPin();
+    } catch (error) {
+      return { kind: "unreachable", message: (error as Error).message };
+    }
+    const trustedPins = bundlePins(state.caPem);
+    if (!trustedPins.includes(presentedPin))
+      return { kind: "ca_changed", trustedPins, presentedPin };
+    try {
+      const answer = await this.call(state, (client) =>
+        callUnary(client.checkIdentity.bind(client), {}),
+      );
+      return {
+        kind: "recognised",
+        certificateExpiresAt: new Date(answer.certificateExpiresAtUnixMs),
+      };
+    } catch (error) {
+      if (error instanceof AgentError) return { kind: "unreachable", message: error.message };
+      if (isServiceError(error) && refusalReasonOf(error) !== undefined) {
+        return { kind: "rejected", message: error.details };
+      }
+      throw error;
+    }
+  }
+
+  async renew(state: AgentState): Promise<AgentState> {
+    const keys = await generateKeyPair();
+    const response = await this.call(state, async (client) => {
+      try {
+        return await callUnary(client.renewCertificate.bind(client), {
+          csrPem: createCertificateRequest(keys, state.agentId),
+        });
+      } catch (error) {
+        if (isServiceError(error) && !isUnreachable(error)) {
+          throw new AgentError(
+            AgentErrorCode.IdentityRejected,
+            `the hub refused to renew: ${error.details}`,
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+    });
+    return this.stateFrom(response.identity, keys.privateKeyPem);
+  }
+}
