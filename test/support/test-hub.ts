@@ -1,0 +1,82 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { warrenctl } from "@warren/warrenctl";
+
+import { spawnWarren, type WarrenProcess } from "./warren-process.js";
+
+export interface WarrenctlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface TestHub {
+  process: WarrenProcess;
+  dataDir: string;
+  /** host:port warrenctl and agents use. */
+  addr: string;
+  port: number;
+  caPin: string;
+  /** warrenctl in-process, as this hub's local admin. */
+  warrenctl(...argv: string[]): Promise<WarrenctlResult>;
+  /** `warrenctl tokens add --format json` with these flags; fails the test if refused. */
+  mintToken(...flags: string[]): Promise<{ id: string; token: string }>;
+}
+
+export interface StartTestHubOptions {
+  /** Reuse a data directory (a restart); default a new one. */
+  dataDir?: string;
+  /** Listen on this port; default a free one. */
+  port?: number;
+  env?: Record<string, string>;
+}
+
+/** Runs warrenctl in-process with captured output. */
+export async function runWarrenctl(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<WarrenctlResult> {
+  let stdout = "";
+  let stderr = "";
+  const code = await warrenctl(argv, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env,
+  });
+  return { code, stdout, stderr };
+}
+
+export async function startTestHub(options: StartTestHubOptions = {}): Promise<TestHub> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "warren-hub-")));
+  const process = spawnWarren(
+    "hub",
+    [
+      "start",
+      "--data-dir",
+      dataDir,
+      "--listen-addr",
+      `127.0.0.1:${options.port ?? 0}`,
+      "--log-level",
+      "debug",
+    ],
+    options.env ?? {},
+  );
+  const ready = await process.logs.waitForMessage("hub ready");
+  const addr = String(ready.apiAddr);
+  const hub: TestHub = {
+    process,
+    dataDir,
+    addr,
+    port: Number(addr.split(":").at(-1)),
+    caPin: String(ready.caPin),
+    warrenctl: (...argv) => runWarrenctl([...argv, "--data-dir", dataDir]),
+    mintToken: async (...flags) => {
+      const result = await hub.warrenctl("tokens", "add", "--format", "json", ...flags);
+      if (result.code !== 0) throw new Error(`tokens add failed: ${result.stderr}`);
+      return JSON.parse(result.stdout) as { id: string; token: string };
+    },
+  };
+  return hub;
+}

@@ -1,0 +1,41 @@
+import type { ProcessLogs } from "./process-logs.js";
+import { spawnAgent, expectNoSecretsInLogs } from "./agent-in-cluster.js";
+import { startTestHub, type StartTestHubOptions, type TestHub } from "./test-hub.js";
+import type { WarrenProcess } from "./warren-process.js";
+
+/**
+ * The hubs and agents one test starts, stopped after it; and the secrets it minted, checked
+ * never to appear in any of their logs.
+ */
+export class WarrenFixtures {
+  private readonly processes: WarrenProcess[] = [];
+  private readonly secrets: string[] = [];
+
+  async hub(options: StartTestHubOptions = {}): Promise<TestHub> {
+    const started = await startTestHub(options);
+    this.processes.push(started.process);
+    return started;
+  }
+
+  agent(options: Parameters<typeof spawnAgent>[0]): WarrenProcess {
+    const spawned = spawnAgent(options);
+    this.processes.push(spawned);
+    return spawned;
+  }
+
+  /** Mints a token on `hub` and remembers it as a secret. */
+  async token(hub: TestHub, ...flags: string[]): Promise<string> {
+    const minted = await hub.mintToken(
+      ...(flags.includes("--type") ? flags : ["--type", "kube", ...flags]),
+    );
+    this.secrets.push(minted.token);
+    return minted.token;
+  }
+
+  /** Stops everything, then fails if a log holds a private key or a minted token. */
+  async cleanUp(): Promise<void> {
+    const logs: ProcessLogs[] = this.processes.map((p) => p.logs);
+    await Promise.all(this.processes.splice(0).map((p) => p.stop()));
+    expectNoSecretsInLogs(logs, this.secrets.splice(0));
+  }
+}

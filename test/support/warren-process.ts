@@ -1,0 +1,63 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+import { ProcessLogs } from "./process-logs.js";
+
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+export type WarrenApp = "hub" | "agent";
+
+export interface WarrenProcess {
+  pid: number;
+  logs: ProcessLogs;
+  exited: Promise<number | null>;
+  /** SIGTERM and wait: the graceful stop a kubelet or systemd would do. */
+  stop(): Promise<number | null>;
+  /** SIGKILL and wait: a crash. */
+  kill(): Promise<number | null>;
+}
+
+/**
+ * Runs warren-hub or warren-agent from source as its own process, the way its binary runs,
+ * with stdout and stderr captured into one log.
+ */
+export function spawnWarren(
+  app: WarrenApp,
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+): WarrenProcess {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "--conditions=@warren/source", `apps/${app}/src/bin.ts`, ...args],
+    {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const logs = new ProcessLogs();
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    logs.push(chunk);
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    logs.push(chunk);
+  });
+  const exited = new Promise<number | null>((resolve) => {
+    child.once("close", (code, signal) => {
+      logs.exited(`warren-${app} exited (${signal ?? `code ${String(code)}`})`);
+      resolve(code);
+    });
+  });
+  const signal = async (name: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(name);
+    return exited;
+  };
+  if (child.pid === undefined) throw new Error(`could not start warren-${app}`);
+  return {
+    pid: child.pid,
+    logs,
+    exited,
+    stop: () => signal("SIGTERM"),
+    kill: () => signal("SIGKILL"),
+  };
+}
