@@ -1,6 +1,8 @@
 export enum WarrenctlErrorCode {
   /** The hub cannot be reached. */
   HubUnreachable = "hub_unreachable",
+  /** The server at the profile's address is not the hub the profile trusts. */
+  HubUntrusted = "hub_untrusted",
   /** The hub refused the call; its message says why. */
   Refused = "refused",
   /** A flag's value is wrong. */

@@ -22,8 +22,19 @@ function isServiceError(error: unknown): error is ServiceError {
 }
 
 /** The hub's own message for a refusal; a plain account of an unreachable hub. */
+const UNTRUSTED_CERTIFICATE = /certificate|self[- ]signed|unable to verify|unsuitable/i;
+
 export function hubCallError(error: unknown, hubAddr: string): unknown {
   if (!isServiceError(error)) return error;
+  if (error.code === status.UNAVAILABLE && UNTRUSTED_CERTIFICATE.test(error.details)) {
+    return new WarrenctlError(
+      WarrenctlErrorCode.HubUntrusted,
+      `the server at ${hubAddr} presents a certificate this profile's CA does not vouch for ` +
+        `(${error.details}): it is another server, or the hub was recreated with a new CA; get a ` +
+        "new profile (warrenctl auth login, or the hub's data directory)",
+      { cause: error },
+    );
+  }
   if (error.code === status.UNAVAILABLE || error.code === status.DEADLINE_EXCEEDED) {
     return new WarrenctlError(
       WarrenctlErrorCode.HubUnreachable,
