@@ -1,8 +1,10 @@
 // warren-hub as a process: configuration errors, restarts, and who may use which API.
+import { X509Certificate } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { fetchPresentedCertificates } from "@warren/hub-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { runWarrenctl } from "../support/test-hub.js";
@@ -51,6 +53,27 @@ describe("warren-hub start", () => {
     expect(result.output).toContain(
       'log_level: "loud" is not one of debug, info, warn, error, silent (from --log-level)',
     );
+  });
+
+  it("takes its settings from a YAML file, and serves the public names it is given", async () => {
+    const config = join(scratch, "public.yaml");
+    await writeFile(config, "public_addr: hub.warren.test:8443, 192.0.2.10\ntoken_ttl: 5m\n");
+    const hub = await warren.hub({ env: { WARREN_HUB_CONFIG: config } });
+    const minted = JSON.parse(
+      (await hub.warrenctl("tokens", "add", "--type", "kube", "--format", "json")).stdout,
+    ) as {
+      hubAddr: string;
+      expiresAt: string;
+    };
+    expect(minted.hubAddr).toBe("hub.warren.test:8443");
+    const lifetimeMs = new Date(minted.expiresAt).getTime() - Date.now();
+    expect(lifetimeMs).toBeGreaterThan(4 * 60_000);
+    expect(lifetimeMs).toBeLessThanOrEqual(5 * 60_000);
+    const { leafPem } = await fetchPresentedCertificates({ host: "127.0.0.1", port: hub.port });
+    const names = new X509Certificate(leafPem).subjectAltName ?? "";
+    expect(names).toContain("DNS:hub.warren.test");
+    expect(names).toContain("IP Address:192.0.2.10");
+    expect(names).toContain("IP Address:127.0.0.1");
   });
 
   it("says which data directory it cannot use, and which address it cannot listen on", async () => {
