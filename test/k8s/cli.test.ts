@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { isAlive } from "./daemon.js";
 import { kubectl } from "./kubectl.js";
 import type { LocalClusterState } from "./local-cluster.js";
 import { runCommand } from "./run-command.js";
@@ -16,15 +17,6 @@ const testDir = fileURLToPath(new URL("..", import.meta.url));
 const tsx = join(testDir, "../node_modules/.bin/tsx");
 const cli = (...args: string[]) =>
   runCommand(tsx, ["--conditions=@warren/source", join(testDir, "k8s/cli.ts"), ...args]);
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 let dir: string;
 
@@ -65,12 +57,12 @@ describe("npm run k8s", () => {
       await readFile(join(dir, "cluster.json"), "utf8"),
     ) as LocalClusterState;
     const pids = [state.processes.etcd.pid, state.processes.kubeApiserver.pid];
-    expect(pids.every(alive)).toBe(true);
+    expect(pids.every(isAlive)).toBe(true);
     expect((await cli("status", dir)).exitCode).toBe(0);
 
     const down = await cli("down", dir);
     expect(down.exitCode, down.stderr).toBe(0);
-    expect(pids.filter(alive)).toEqual([]);
+    expect(pids.filter(isAlive)).toEqual([]);
     expect(existsSync(kubeconfig)).toBe(false);
     expect((await cli("status", dir)).exitCode).toBe(1);
   });

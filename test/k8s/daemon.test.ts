@@ -4,7 +4,7 @@ import { join } from "node:path";
 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { isRunningDaemon, startDaemon, stopDaemon } from "./daemon.js";
+import { isAlive, isRunningDaemon, startDaemon, stopDaemon } from "./daemon.js";
 import { eventually } from "../support/eventually.js";
 
 let dir: string;
@@ -16,15 +16,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe("daemons", () => {
   it("stops the whole process group, including what the daemon started", async () => {
@@ -44,8 +35,8 @@ describe("daemons", () => {
     expect(isRunningDaemon(daemon)).toBe(true);
     await stopDaemon(daemon);
     await daemon.exited;
-    expect(alive(daemon.pid)).toBe(false);
-    await eventually(() => !alive(childPid), { description: "the daemon's child to exit" });
+    expect(isAlive(daemon.pid)).toBe(false);
+    await eventually(() => !isAlive(childPid), { description: "the daemon's child to exit" });
   });
 
   it("never treats a reused pid as its daemon", () => {

@@ -69,7 +69,8 @@ export function isRunningDaemon(record: DaemonRecord): boolean {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (whoever it belongs to). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,5 +1,12 @@
-import { status, type ServiceError } from "@grpc/grpc-js";
-import { callUnary, hubChannel, readAdminProfile, type AdminProfile } from "@warren/hub-client";
+import { status } from "@grpc/grpc-js";
+import {
+  callUnary,
+  hubChannel,
+  isServiceError,
+  isUnreachable,
+  readAdminProfile,
+  type AdminProfile,
+} from "@warren/hub-client";
 import { AdminServiceClient } from "@warren/proto";
 
 import { WarrenctlError, WarrenctlErrorCode } from "./errors.js";
@@ -17,10 +24,6 @@ export interface HubConnection {
   close(): void;
 }
 
-function isServiceError(error: unknown): error is ServiceError {
-  return error instanceof Error && typeof (error as Partial<ServiceError>).code === "number";
-}
-
 /** The hub's own message for a refusal; a plain account of an unreachable hub. */
 const UNTRUSTED_CERTIFICATE = /certificate|self[- ]signed|unable to verify|unsuitable/i;
 
@@ -35,7 +38,7 @@ export function hubCallError(error: unknown, hubAddr: string): unknown {
       { cause: error },
     );
   }
-  if (error.code === status.UNAVAILABLE || error.code === status.DEADLINE_EXCEEDED) {
+  if (isUnreachable(error)) {
     return new WarrenctlError(
       WarrenctlErrorCode.HubUnreachable,
       `cannot reach the hub at ${hubAddr} (${error.details}): is warren-hub running there, ` +

@@ -10,3 +10,4 @@ export {
   type RunMainOptions,
 } from "./run-main.js";
 export { shutdownSignal } from "./shutdown-signal.js";
+export { LOG_LEVEL_OPTION } from "./log-level-option.js";

@@ -24,3 +24,4 @@ export {
   refusalReasonOf,
 } from "./refusal-reason.js";
 export { callUnary, DEFAULT_CALL_TIMEOUT_MS } from "./unary-call.js";
+export { isServiceError, isUnreachable } from "./service-error.js";

@@ -4,7 +4,6 @@ import {
   boolean,
   durationMs,
   hostPort,
-  oneOf,
   resolveOptions,
   string,
   formatHostPort,
@@ -12,7 +11,7 @@ import {
   type ResolvedOptions,
 } from "@warren/config";
 import { parseLabels, validateClusterName, type Labels } from "@warren/identity";
-import { LOG_LEVELS, type LogLevel } from "@warren/log";
+import { LOG_LEVEL_OPTION } from "@warren/cli";
 import { parseCaPin } from "@warren/pki";
 
 const none = () => undefined;
@@ -110,14 +109,7 @@ export function agentOptionSpecs() {
       default: () => 30_000,
       description: "how often to confirm the hub still recognises this agent",
     } satisfies OptionSpec<number>,
-    logLevel: {
-      field: "log_level",
-      flag: "log-level",
-      env: "WARREN_LOG_LEVEL",
-      parse: oneOf(LOG_LEVELS),
-      default: (): LogLevel => "info",
-      description: `one of ${LOG_LEVELS.join(", ")}`,
-    } satisfies OptionSpec<LogLevel>,
+    logLevel: LOG_LEVEL_OPTION,
   };
 }
 

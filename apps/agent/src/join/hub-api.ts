@@ -1,6 +1,7 @@
-import { status, type ServiceError } from "@grpc/grpc-js";
 import {
   callUnary,
+  isServiceError,
+  isUnreachable,
   fetchPresentedCertificates,
   hubChannel,
   refusalReasonOf,
@@ -37,13 +38,6 @@ export function bundlePins(bundlePem: string): string[] {
   ).map(caPin);
 }
 
-function isServiceError(error: unknown): error is ServiceError {
-  return error instanceof Error && typeof (error as Partial<ServiceError>).code === "number";
-}
-
-const isUnreachable = (error: ServiceError) =>
-  error.code === status.UNAVAILABLE || error.code === status.DEADLINE_EXCEEDED;
-
 export interface GrpcHubApiOptions {
   hubAddr: string;
   /** sha256:… the hub's CA must match before the first join, when set. */
@@ -71,23 +65,32 @@ export class GrpcHubApi implements HubApi {
     return caPin(await this.presentedCa());
   }
 
+  /**
+   * One call over a fresh channel. An unreachable hub becomes HubUnreachable; with `refused`,
+   * any other refusal becomes that AgentError, quoting the hub's message.
+   */
   private async call<Response>(
     tls: HubTlsCredentials,
     invoke: (client: JoinServiceClient) => Promise<Response>,
+    refused?: { code: AgentErrorCode; what: string },
   ): Promise<Response> {
     const channel = hubChannel(this.options.hubAddr, tls);
     const client = new JoinServiceClient(channel.target, channel.credentials, channel.options);
     try {
       return await invoke(client);
     } catch (error) {
-      if (isServiceError(error) && isUnreachable(error)) {
+      if (!isServiceError(error)) throw error;
+      if (isUnreachable(error)) {
         throw new AgentError(
           AgentErrorCode.HubUnreachable,
           `cannot reach the hub at ${this.options.hubAddr}: ${error.details}`,
-          {
-            cause: error,
-          },
+          { cause: error },
         );
+      }
+      if (refused) {
+        throw new AgentError(refused.code, `the hub refused ${refused.what}: ${error.details}`, {
+          cause: error,
+        });
       }
       throw error;
     } finally {
@@ -120,26 +123,18 @@ export class GrpcHubApi implements HubApi {
       );
     }
     const keys = await generateKeyPair();
-    const response = await this.call({ caPem }, async (client) => {
-      try {
-        return await callUnary(client.join.bind(client), {
+    const response = await this.call(
+      { caPem },
+      (client) =>
+        callUnary(client.join.bind(client), {
           token: request.token,
           csrPem: createCertificateRequest(keys, request.clusterName),
           clusterName: request.clusterName,
           labels: request.labels,
           agentVersion: this.options.agentVersion,
-        });
-      } catch (error) {
-        if (isServiceError(error) && !isUnreachable(error)) {
-          throw new AgentError(
-            AgentErrorCode.JoinRefused,
-            `the hub refused the join: ${error.details}`,
-            { cause: error },
-          );
-        }
-        throw error;
-      }
-    });
+        }),
+      { code: AgentErrorCode.JoinRefused, what: "the join" },
+    );
     return this.stateFrom(response.identity, keys.privateKeyPem);
   }
 
@@ -172,22 +167,14 @@ export class GrpcHubApi implements HubApi {
 
   async renew(state: AgentState): Promise<AgentState> {
     const keys = await generateKeyPair();
-    const response = await this.call(state, async (client) => {
-      try {
-        return await callUnary(client.renewCertificate.bind(client), {
+    const response = await this.call(
+      state,
+      (client) =>
+        callUnary(client.renewCertificate.bind(client), {
           csrPem: createCertificateRequest(keys, state.agentId),
-        });
-      } catch (error) {
-        if (isServiceError(error) && !isUnreachable(error)) {
-          throw new AgentError(
-            AgentErrorCode.IdentityRejected,
-            `the hub refused to renew: ${error.details}`,
-            { cause: error },
-          );
-        }
-        throw error;
-      }
-    });
+        }),
+      { code: AgentErrorCode.IdentityRejected, what: "to renew" },
+    );
     return this.stateFrom(response.identity, keys.privateKeyPem);
   }
 }

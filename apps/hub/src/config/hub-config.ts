@@ -5,7 +5,6 @@ import {
   durationMs,
   hostPort,
   list,
-  oneOf,
   readYamlFile,
   resolveOptions,
   string,
@@ -13,7 +12,7 @@ import {
   type OptionSpec,
   type ResolvedOptions,
 } from "@warren/config";
-import { LOG_LEVELS, type LogLevel } from "@warren/log";
+import { LOG_LEVEL_OPTION } from "@warren/cli";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -83,14 +82,7 @@ export function hubOptionSpecs(env: NodeJS.ProcessEnv) {
       default: () => 7 * DAY_MS,
       description: "the longest --ttl a join token may ask for",
     } satisfies OptionSpec<number>,
-    logLevel: {
-      field: "log_level",
-      flag: "log-level",
-      env: "WARREN_LOG_LEVEL",
-      parse: oneOf(LOG_LEVELS),
-      default: (): LogLevel => "info",
-      description: `one of ${LOG_LEVELS.join(", ")}`,
-    } satisfies OptionSpec<LogLevel>,
+    logLevel: LOG_LEVEL_OPTION,
   };
 }
 
