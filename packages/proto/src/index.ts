@@ -16,6 +16,10 @@ export {
   BodyChunk,
   CheckHealthRequest,
   CheckHealthResponse,
+  DownloadRequest,
+  DownloadResponse,
+  EchoRequest,
+  EchoResponse,
   Heartbeat,
   Impersonation,
   PingRequest,
@@ -42,6 +46,7 @@ export {
   JoinServiceService,
   RenewCertificateRequest,
   RenewCertificateResponse,
+  TunnelInfo,
 } from "./gen/warren/v1/join.js";
 
 export {
@@ -60,6 +65,8 @@ export {
   ListClustersResponse,
   ListTokensRequest,
   ListTokensResponse,
+  PingAgentRequest,
+  PingAgentResponse,
   TokenInfo,
   TokenType,
   tokenTypeFromJSON,

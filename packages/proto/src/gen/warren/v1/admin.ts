@@ -159,6 +159,14 @@ export interface DeleteAgentRequest {
 export interface DeleteAgentResponse {
 }
 
+export interface PingAgentRequest {
+  agentId: string;
+}
+
+export interface PingAgentResponse {
+  roundTripMs: number;
+}
+
 function createBaseTokenInfo(): TokenInfo {
   return { id: "", type: 0, expiresAtUnixMs: 0, usesRemaining: 0, labels: {}, createdAtUnixMs: 0, usesTotal: 0 };
 }
@@ -1733,6 +1741,152 @@ export const DeleteAgentResponse: MessageFns<DeleteAgentResponse> = {
   },
 };
 
+function createBasePingAgentRequest(): PingAgentRequest {
+  return { agentId: "" };
+}
+
+export const PingAgentRequest: MessageFns<PingAgentRequest> = {
+  encode(message: PingAgentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agentId !== "") {
+      writer.uint32(10).string(message.agentId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PingAgentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePingAgentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PingAgentRequest {
+    return {
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+    };
+  },
+
+  toJSON(message: PingAgentRequest): unknown {
+    const obj: any = {};
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PingAgentRequest>, I>>(base?: I): PingAgentRequest {
+    return PingAgentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PingAgentRequest>, I>>(object: I): PingAgentRequest {
+    const message = createBasePingAgentRequest();
+    message.agentId = object.agentId ?? "";
+    return message;
+  },
+};
+
+function createBasePingAgentResponse(): PingAgentResponse {
+  return { roundTripMs: 0 };
+}
+
+export const PingAgentResponse: MessageFns<PingAgentResponse> = {
+  encode(message: PingAgentResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.roundTripMs !== 0) {
+      writer.uint32(9).double(message.roundTripMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PingAgentResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePingAgentResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 9) {
+              break;
+            }
+
+            message.roundTripMs = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PingAgentResponse {
+    return {
+      roundTripMs: isSet(object.roundTripMs)
+        ? globalThis.Number(object.roundTripMs)
+        : isSet(object.round_trip_ms)
+        ? globalThis.Number(object.round_trip_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: PingAgentResponse): unknown {
+    const obj: any = {};
+    if (message.roundTripMs !== 0) {
+      obj.roundTripMs = floatToJson(message.roundTripMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PingAgentResponse>, I>>(base?: I): PingAgentResponse {
+    return PingAgentResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PingAgentResponse>, I>>(object: I): PingAgentResponse {
+    const message = createBasePingAgentResponse();
+    message.roundTripMs = object.roundTripMs ?? 0;
+    return message;
+  },
+};
+
 /** Served by the hub over mutual TLS to admin certificates; warrenctl is its client. */
 export type AdminServiceService = typeof AdminServiceService;
 export const AdminServiceService = {
@@ -1783,6 +1937,16 @@ export const AdminServiceService = {
     responseSerialize: (value: DeleteAgentResponse): Buffer => Buffer.from(DeleteAgentResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DeleteAgentResponse => DeleteAgentResponse.decode(value),
   },
+  /** A round trip through an agent's tunnel, proving it carries requests now. */
+  pingAgent: {
+    path: "/warren.v1.AdminService/PingAgent" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PingAgentRequest): Buffer => Buffer.from(PingAgentRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PingAgentRequest => PingAgentRequest.decode(value),
+    responseSerialize: (value: PingAgentResponse): Buffer => Buffer.from(PingAgentResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PingAgentResponse => PingAgentResponse.decode(value),
+  },
 } as const;
 
 export interface AdminServiceServer extends UntypedServiceImplementation {
@@ -1792,6 +1956,8 @@ export interface AdminServiceServer extends UntypedServiceImplementation {
   listClusters: handleUnaryCall<ListClustersRequest, ListClustersResponse>;
   /** Revokes an agent's identity and cuts its tunnel. */
   deleteAgent: handleUnaryCall<DeleteAgentRequest, DeleteAgentResponse>;
+  /** A round trip through an agent's tunnel, proving it carries requests now. */
+  pingAgent: handleUnaryCall<PingAgentRequest, PingAgentResponse>;
 }
 
 export interface AdminServiceClient extends Client {
@@ -1870,6 +2036,22 @@ export interface AdminServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DeleteAgentResponse) => void,
+  ): ClientUnaryCall;
+  /** A round trip through an agent's tunnel, proving it carries requests now. */
+  pingAgent(
+    request: PingAgentRequest,
+    callback: (error: ServiceError | null, response: PingAgentResponse) => void,
+  ): ClientUnaryCall;
+  pingAgent(
+    request: PingAgentRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PingAgentResponse) => void,
+  ): ClientUnaryCall;
+  pingAgent(
+    request: PingAgentRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PingAgentResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -87,6 +87,24 @@ export interface PingResponse {
   payload: Buffer;
 }
 
+export interface EchoRequest {
+  payload: Buffer;
+}
+
+export interface EchoResponse {
+  payload: Buffer;
+}
+
+export interface DownloadRequest {
+  bytes: number;
+  /** Bytes per message; 0 means the agent's default (64 KiB). */
+  chunkBytes: number;
+}
+
+export interface DownloadResponse {
+  data: Buffer;
+}
+
 export interface CheckHealthRequest {
 }
 
@@ -934,6 +952,296 @@ export const PingResponse: MessageFns<PingResponse> = {
   },
 };
 
+function createBaseEchoRequest(): EchoRequest {
+  return { payload: Buffer.alloc(0) };
+}
+
+export const EchoRequest: MessageFns<EchoRequest> = {
+  encode(message: EchoRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.payload.length !== 0) {
+      writer.uint32(10).bytes(message.payload);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EchoRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEchoRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.payload = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EchoRequest {
+    return { payload: isSet(object.payload) ? Buffer.from(bytesFromBase64(object.payload)) : Buffer.alloc(0) };
+  },
+
+  toJSON(message: EchoRequest): unknown {
+    const obj: any = {};
+    if (message.payload.length !== 0) {
+      obj.payload = base64FromBytes(message.payload);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EchoRequest>, I>>(base?: I): EchoRequest {
+    return EchoRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EchoRequest>, I>>(object: I): EchoRequest {
+    const message = createBaseEchoRequest();
+    message.payload = object.payload ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
+function createBaseEchoResponse(): EchoResponse {
+  return { payload: Buffer.alloc(0) };
+}
+
+export const EchoResponse: MessageFns<EchoResponse> = {
+  encode(message: EchoResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.payload.length !== 0) {
+      writer.uint32(10).bytes(message.payload);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EchoResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEchoResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.payload = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EchoResponse {
+    return { payload: isSet(object.payload) ? Buffer.from(bytesFromBase64(object.payload)) : Buffer.alloc(0) };
+  },
+
+  toJSON(message: EchoResponse): unknown {
+    const obj: any = {};
+    if (message.payload.length !== 0) {
+      obj.payload = base64FromBytes(message.payload);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EchoResponse>, I>>(base?: I): EchoResponse {
+    return EchoResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EchoResponse>, I>>(object: I): EchoResponse {
+    const message = createBaseEchoResponse();
+    message.payload = object.payload ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
+function createBaseDownloadRequest(): DownloadRequest {
+  return { bytes: 0, chunkBytes: 0 };
+}
+
+export const DownloadRequest: MessageFns<DownloadRequest> = {
+  encode(message: DownloadRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.bytes !== 0) {
+      writer.uint32(8).uint64(message.bytes);
+    }
+    if (message.chunkBytes !== 0) {
+      writer.uint32(16).uint32(message.chunkBytes);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DownloadRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDownloadRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.bytes = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.chunkBytes = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DownloadRequest {
+    return {
+      bytes: isSet(object.bytes) ? globalThis.Number(object.bytes) : 0,
+      chunkBytes: isSet(object.chunkBytes)
+        ? globalThis.Number(object.chunkBytes)
+        : isSet(object.chunk_bytes)
+        ? globalThis.Number(object.chunk_bytes)
+        : 0,
+    };
+  },
+
+  toJSON(message: DownloadRequest): unknown {
+    const obj: any = {};
+    if (message.bytes !== 0) {
+      obj.bytes = Math.round(message.bytes);
+    }
+    if (message.chunkBytes !== 0) {
+      obj.chunkBytes = Math.round(message.chunkBytes);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DownloadRequest>, I>>(base?: I): DownloadRequest {
+    return DownloadRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DownloadRequest>, I>>(object: I): DownloadRequest {
+    const message = createBaseDownloadRequest();
+    message.bytes = object.bytes ?? 0;
+    message.chunkBytes = object.chunkBytes ?? 0;
+    return message;
+  },
+};
+
+function createBaseDownloadResponse(): DownloadResponse {
+  return { data: Buffer.alloc(0) };
+}
+
+export const DownloadResponse: MessageFns<DownloadResponse> = {
+  encode(message: DownloadResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.data.length !== 0) {
+      writer.uint32(10).bytes(message.data);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DownloadResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDownloadResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.data = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DownloadResponse {
+    return { data: isSet(object.data) ? Buffer.from(bytesFromBase64(object.data)) : Buffer.alloc(0) };
+  },
+
+  toJSON(message: DownloadResponse): unknown {
+    const obj: any = {};
+    if (message.data.length !== 0) {
+      obj.data = base64FromBytes(message.data);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DownloadResponse>, I>>(base?: I): DownloadResponse {
+    return DownloadResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DownloadResponse>, I>>(object: I): DownloadResponse {
+    const message = createBaseDownloadResponse();
+    message.data = object.data ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
 function createBaseCheckHealthRequest(): CheckHealthRequest {
   return {};
 }
@@ -1340,6 +1648,26 @@ export const AgentServiceService = {
     responseSerialize: (value: PingResponse): Buffer => Buffer.from(PingResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): PingResponse => PingResponse.decode(value),
   },
+  /** Tunnel diagnostics: each message comes back unchanged, in order. */
+  echo: {
+    path: "/warren.v1.AgentService/Echo" as const,
+    requestStream: true as const,
+    responseStream: true as const,
+    requestSerialize: (value: EchoRequest): Buffer => Buffer.from(EchoRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): EchoRequest => EchoRequest.decode(value),
+    responseSerialize: (value: EchoResponse): Buffer => Buffer.from(EchoResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): EchoResponse => EchoResponse.decode(value),
+  },
+  /** Tunnel diagnostics: the agent sends `bytes` bytes as fast as flow control allows. */
+  download: {
+    path: "/warren.v1.AgentService/Download" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: DownloadRequest): Buffer => Buffer.from(DownloadRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DownloadRequest => DownloadRequest.decode(value),
+    responseSerialize: (value: DownloadResponse): Buffer => Buffer.from(DownloadResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DownloadResponse => DownloadResponse.decode(value),
+  },
   /** Runs the cluster health checks now and returns the result. */
   checkHealth: {
     path: "/warren.v1.AgentService/CheckHealth" as const,
@@ -1377,6 +1705,10 @@ export interface AgentServiceServer extends UntypedServiceImplementation {
   proxy: handleBidiStreamingCall<ProxyRequest, ProxyResponse>;
   /** Round trip for liveness and latency measurement; the payload comes back unchanged. */
   ping: handleUnaryCall<PingRequest, PingResponse>;
+  /** Tunnel diagnostics: each message comes back unchanged, in order. */
+  echo: handleBidiStreamingCall<EchoRequest, EchoResponse>;
+  /** Tunnel diagnostics: the agent sends `bytes` bytes as fast as flow control allows. */
+  download: handleServerStreamingCall<DownloadRequest, DownloadResponse>;
   /** Runs the cluster health checks now and returns the result. */
   checkHealth: handleUnaryCall<CheckHealthRequest, CheckHealthResponse>;
   /**
@@ -1409,6 +1741,17 @@ export interface AgentServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: PingResponse) => void,
   ): ClientUnaryCall;
+  /** Tunnel diagnostics: each message comes back unchanged, in order. */
+  echo(): ClientDuplexStream<EchoRequest, EchoResponse>;
+  echo(options: Partial<CallOptions>): ClientDuplexStream<EchoRequest, EchoResponse>;
+  echo(metadata: Metadata, options?: Partial<CallOptions>): ClientDuplexStream<EchoRequest, EchoResponse>;
+  /** Tunnel diagnostics: the agent sends `bytes` bytes as fast as flow control allows. */
+  download(request: DownloadRequest, options?: Partial<CallOptions>): ClientReadableStream<DownloadResponse>;
+  download(
+    request: DownloadRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<DownloadResponse>;
   /** Runs the cluster health checks now and returns the result. */
   checkHealth(
     request: CheckHealthRequest,

@@ -55,12 +55,20 @@ export interface AgentIdentity_LabelsEntry {
   value: string;
 }
 
+/** Where and how an agent reaches the hub's tunnel. */
+export interface TunnelInfo {
+  /** host:port of the hub's SSH listener. */
+  addr: string;
+  /**
+   * Certificate for the hub's SSH host key, from the hub's CA: an agent accepts the SSH
+   * server only if its host key is this certificate's key.
+   */
+  hostCertificatePem: string;
+}
+
 export interface JoinResponse {
-  identity:
-    | AgentIdentity
-    | undefined;
-  /** host:port of the hub's SSH tunnel listener. */
-  tunnelAddr: string;
+  identity: AgentIdentity | undefined;
+  tunnel: TunnelInfo | undefined;
 }
 
 export interface RenewCertificateRequest {
@@ -80,6 +88,7 @@ export interface CheckIdentityResponse {
   clusterName: string;
   labels: { [key: string]: string };
   certificateExpiresAtUnixMs: number;
+  tunnel: TunnelInfo | undefined;
 }
 
 export interface CheckIdentityResponse_LabelsEntry {
@@ -645,8 +654,97 @@ export const AgentIdentity_LabelsEntry: MessageFns<AgentIdentity_LabelsEntry> = 
   },
 };
 
+function createBaseTunnelInfo(): TunnelInfo {
+  return { addr: "", hostCertificatePem: "" };
+}
+
+export const TunnelInfo: MessageFns<TunnelInfo> = {
+  encode(message: TunnelInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.addr !== "") {
+      writer.uint32(10).string(message.addr);
+    }
+    if (message.hostCertificatePem !== "") {
+      writer.uint32(18).string(message.hostCertificatePem);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TunnelInfo {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTunnelInfo();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.addr = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.hostCertificatePem = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TunnelInfo {
+    return {
+      addr: isSet(object.addr) ? globalThis.String(object.addr) : "",
+      hostCertificatePem: isSet(object.hostCertificatePem)
+        ? globalThis.String(object.hostCertificatePem)
+        : isSet(object.host_certificate_pem)
+        ? globalThis.String(object.host_certificate_pem)
+        : "",
+    };
+  },
+
+  toJSON(message: TunnelInfo): unknown {
+    const obj: any = {};
+    if (message.addr !== "") {
+      obj.addr = message.addr;
+    }
+    if (message.hostCertificatePem !== "") {
+      obj.hostCertificatePem = message.hostCertificatePem;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TunnelInfo>, I>>(base?: I): TunnelInfo {
+    return TunnelInfo.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TunnelInfo>, I>>(object: I): TunnelInfo {
+    const message = createBaseTunnelInfo();
+    message.addr = object.addr ?? "";
+    message.hostCertificatePem = object.hostCertificatePem ?? "";
+    return message;
+  },
+};
+
 function createBaseJoinResponse(): JoinResponse {
-  return { identity: undefined, tunnelAddr: "" };
+  return { identity: undefined, tunnel: undefined };
 }
 
 export const JoinResponse: MessageFns<JoinResponse> = {
@@ -654,8 +752,8 @@ export const JoinResponse: MessageFns<JoinResponse> = {
     if (message.identity !== undefined) {
       AgentIdentity.encode(message.identity, writer.uint32(10).fork()).join();
     }
-    if (message.tunnelAddr !== "") {
-      writer.uint32(18).string(message.tunnelAddr);
+    if (message.tunnel !== undefined) {
+      TunnelInfo.encode(message.tunnel, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -681,12 +779,12 @@ export const JoinResponse: MessageFns<JoinResponse> = {
             message.identity = AgentIdentity.decode(reader, reader.uint32());
             continue;
           }
-          case 2: {
-            if (tag !== 18) {
+          case 3: {
+            if (tag !== 26) {
               break;
             }
 
-            message.tunnelAddr = reader.string();
+            message.tunnel = TunnelInfo.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -704,11 +802,7 @@ export const JoinResponse: MessageFns<JoinResponse> = {
   fromJSON(object: any): JoinResponse {
     return {
       identity: isSet(object.identity) ? AgentIdentity.fromJSON(object.identity) : undefined,
-      tunnelAddr: isSet(object.tunnelAddr)
-        ? globalThis.String(object.tunnelAddr)
-        : isSet(object.tunnel_addr)
-        ? globalThis.String(object.tunnel_addr)
-        : "",
+      tunnel: isSet(object.tunnel) ? TunnelInfo.fromJSON(object.tunnel) : undefined,
     };
   },
 
@@ -717,8 +811,8 @@ export const JoinResponse: MessageFns<JoinResponse> = {
     if (message.identity !== undefined) {
       obj.identity = AgentIdentity.toJSON(message.identity);
     }
-    if (message.tunnelAddr !== "") {
-      obj.tunnelAddr = message.tunnelAddr;
+    if (message.tunnel !== undefined) {
+      obj.tunnel = TunnelInfo.toJSON(message.tunnel);
     }
     return obj;
   },
@@ -731,7 +825,9 @@ export const JoinResponse: MessageFns<JoinResponse> = {
     message.identity = (object.identity !== undefined && object.identity !== null)
       ? AgentIdentity.fromPartial(object.identity)
       : undefined;
-    message.tunnelAddr = object.tunnelAddr ?? "";
+    message.tunnel = (object.tunnel !== undefined && object.tunnel !== null)
+      ? TunnelInfo.fromPartial(object.tunnel)
+      : undefined;
     return message;
   },
 };
@@ -931,7 +1027,7 @@ export const CheckIdentityRequest: MessageFns<CheckIdentityRequest> = {
 };
 
 function createBaseCheckIdentityResponse(): CheckIdentityResponse {
-  return { agentId: "", clusterName: "", labels: {}, certificateExpiresAtUnixMs: 0 };
+  return { agentId: "", clusterName: "", labels: {}, certificateExpiresAtUnixMs: 0, tunnel: undefined };
 }
 
 export const CheckIdentityResponse: MessageFns<CheckIdentityResponse> = {
@@ -947,6 +1043,9 @@ export const CheckIdentityResponse: MessageFns<CheckIdentityResponse> = {
     });
     if (message.certificateExpiresAtUnixMs !== 0) {
       writer.uint32(32).int64(message.certificateExpiresAtUnixMs);
+    }
+    if (message.tunnel !== undefined) {
+      TunnelInfo.encode(message.tunnel, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -999,6 +1098,14 @@ export const CheckIdentityResponse: MessageFns<CheckIdentityResponse> = {
             message.certificateExpiresAtUnixMs = longToNumber(reader.int64());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.tunnel = TunnelInfo.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1042,6 +1149,7 @@ export const CheckIdentityResponse: MessageFns<CheckIdentityResponse> = {
         : isSet(object.certificate_expires_at_unix_ms)
         ? globalThis.Number(object.certificate_expires_at_unix_ms)
         : 0,
+      tunnel: isSet(object.tunnel) ? TunnelInfo.fromJSON(object.tunnel) : undefined,
     };
   },
 
@@ -1065,6 +1173,9 @@ export const CheckIdentityResponse: MessageFns<CheckIdentityResponse> = {
     if (message.certificateExpiresAtUnixMs !== 0) {
       obj.certificateExpiresAtUnixMs = Math.round(message.certificateExpiresAtUnixMs);
     }
+    if (message.tunnel !== undefined) {
+      obj.tunnel = TunnelInfo.toJSON(message.tunnel);
+    }
     return obj;
   },
 
@@ -1085,6 +1196,9 @@ export const CheckIdentityResponse: MessageFns<CheckIdentityResponse> = {
       {},
     );
     message.certificateExpiresAtUnixMs = object.certificateExpiresAtUnixMs ?? 0;
+    message.tunnel = (object.tunnel !== undefined && object.tunnel !== null)
+      ? TunnelInfo.fromPartial(object.tunnel)
+      : undefined;
     return message;
   },
 };
