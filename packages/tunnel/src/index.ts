@@ -1,0 +1,11 @@
+export { TunnelError, TunnelErrorCode } from "./errors.js";
+export { AgentTunnel, type KeepaliveOptions } from "./agent-tunnel.js";
+export { GrpcCall, type GrpcMethod } from "./grpc-call.js";
+export {
+  Http2GrpcClient,
+  type CallOptions,
+  type Http2GrpcClientOptions,
+} from "./http2-grpc-client.js";
+export { sshPrivateKey, sshPublicKey, verifySshSignature } from "./ssh-keys.js";
+export { openTunnel, type TunnelClientOptions, type TunnelConnection } from "./tunnel-client.js";
+export { TunnelServer, type TunnelAuthResult, type TunnelServerOptions } from "./tunnel-server.js";

@@ -1,0 +1,113 @@
+import { once } from "node:events";
+import { connect } from "node:net";
+import type { Duplex } from "node:stream";
+
+import { Client } from "ssh2";
+
+import { TunnelError, TunnelErrorCode } from "./errors.js";
+import { TUNNEL_ALGORITHMS } from "./ssh-algorithms.js";
+import { sshPrivateKey } from "./ssh-keys.js";
+
+export interface TunnelClientOptions {
+  host: string;
+  port: number;
+  /** The agent id: the hub looks up the agent's certificate by it. */
+  username: string;
+  /** The agent's key (PEM), the one its certificate certifies. */
+  privateKeyPem: string;
+  /** SSH wire form of the only host key to accept: the key the hub's CA certified. */
+  expectedHostKey: Buffer;
+  /** Each channel the hub opens: one gRPC connection for the agent to serve. */
+  onChannel(channel: Duplex): void;
+  /** How often to send SSH keepalives, in milliseconds. Default 5000. */
+  keepaliveIntervalMs?: number;
+  /** Unanswered keepalives for this long, in milliseconds, and the tunnel closes. Default 15000. */
+  keepaliveTimeoutMs?: number;
+  /** The SSH handshake must finish within this, in milliseconds. Default 15000. */
+  readyTimeoutMs?: number;
+}
+
+export interface TunnelConnection {
+  /** Resolves with the reason once the tunnel is gone. */
+  closed: Promise<string>;
+  close(): void;
+}
+
+interface SshError extends Error {
+  level?: string;
+}
+
+function connectionError(error: SshError, hostKeyRejected: boolean, address: string): TunnelError {
+  if (hostKeyRejected) {
+    return new TunnelError(
+      TunnelErrorCode.HostKeyMismatch,
+      `the SSH server at ${address} presents a host key the hub's CA did not certify`,
+    );
+  }
+  if (error.level === "client-authentication") {
+    return new TunnelError(
+      TunnelErrorCode.AuthRejected,
+      `the hub at ${address} refused this agent's identity on the tunnel`,
+    );
+  }
+  return new TunnelError(
+    TunnelErrorCode.Unreachable,
+    `cannot open the tunnel to ${address}: ${error.message}`,
+    undefined,
+    {},
+    {
+      cause: error,
+    },
+  );
+}
+
+/**
+ * The agent's end: an SSH connection to the hub that asks for a reverse forward, so the hub
+ * can open channels to the agent through a connection the agent dialled.
+ */
+export async function openTunnel(options: TunnelClientOptions): Promise<TunnelConnection> {
+  const address = `${options.host}:${options.port}`;
+  const client = new Client();
+  let hostKeyRejected = false;
+  let lastError: SshError | undefined;
+  client.on("tcp connection", (_info, accept) => {
+    options.onChannel(accept());
+  });
+  client.on("error", (error: SshError) => {
+    lastError = error;
+  });
+  const interval = options.keepaliveIntervalMs ?? 5000;
+  client.connect({
+    // Our own socket, so Nagle is off from the first byte (see the design notes).
+    sock: connect({ host: options.host, port: options.port, noDelay: true }),
+    username: options.username,
+    privateKey: sshPrivateKey(options.privateKeyPem),
+    hostVerifier: (key: Buffer) => {
+      hostKeyRejected = !key.equals(options.expectedHostKey);
+      return !hostKeyRejected;
+    },
+    keepaliveInterval: interval,
+    keepaliveCountMax: Math.max(1, Math.ceil((options.keepaliveTimeoutMs ?? 15_000) / interval)),
+    readyTimeout: options.readyTimeoutMs ?? 15_000,
+    algorithms: TUNNEL_ALGORITHMS,
+  });
+  const closed = once(client, "close").then(
+    () => lastError?.message ?? "the hub closed the tunnel",
+  );
+  try {
+    await Promise.race([
+      once(client, "ready"),
+      closed.then(() => Promise.reject(lastError ?? new Error("closed"))),
+    ]);
+    await new Promise<void>((resolve, reject) => {
+      client.forwardIn("warren-agent", 0, (error) => {
+        if (error) reject(error);
+        else resolve();
+      });
+    });
+  } catch (error) {
+    client.end();
+    throw connectionError(error as SshError, hostKeyRejected, address);
+  }
+  return { closed, close: () => client.end() };
+}

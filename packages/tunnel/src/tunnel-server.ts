@@ -1,0 +1,201 @@
+import { once } from "node:events";
+import { createServer, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
+
+import { errorFields, silentLogger, type Logger } from "@warren/log";
+import { Server, type AuthContext, type Connection, type ServerChannel } from "ssh2";
+
+import { AgentTunnel, type KeepaliveOptions } from "./agent-tunnel.js";
+import { Http2GrpcClient, type Http2GrpcClientOptions } from "./http2-grpc-client.js";
+import { TUNNEL_ALGORITHMS } from "./ssh-algorithms.js";
+import { sshPrivateKey, verifySshSignature } from "./ssh-keys.js";
+
+export type TunnelAuthResult<Peer> =
+  { accepted: true; peer: Peer } | { accepted: false; reason: string };
+
+export interface TunnelServerOptions<Peer> {
+  /** The hub's SSH host key (PEM); agents accept it only as certified by the hub's CA. */
+  hostKeyPem: string;
+  /** Decides whether `username` may connect with `publicKey` (SSH wire form). */
+  authenticate(username: string, publicKey: Buffer): Promise<TunnelAuthResult<Peer>>;
+  /** Each tunnel once the agent is authenticated and its gRPC connection is open. */
+  onTunnel(tunnel: AgentTunnel<Peer>): void;
+  /** A connection that has not authenticated within this many milliseconds is dropped. Default 10000. */
+  handshakeTimeoutMs?: number;
+  keepalive: KeepaliveOptions;
+  grpc?: Http2GrpcClientOptions;
+  logger?: Logger;
+}
+
+/** What the hub knows of one TCP connection before and after SSH authenticates it. */
+interface SocketState {
+  socket: Socket;
+  authenticated: boolean;
+  failure: Error | undefined;
+}
+
+/**
+ * The hub's SSH listener. Agents are SSH clients that authenticate with the key of their
+ * hub-issued certificate and ask for a reverse forward; the hub then opens one
+ * forwarded-tcpip channel to each, and speaks gRPC to the agent over it.
+ *
+ * It owns the TCP sockets (and hands them to ssh2 with injectSocket) so that it sees, and
+ * logs, connections that never speak SSH: ssh2 drops those without a word.
+ */
+export class TunnelServer<Peer> {
+  private readonly ssh: Server;
+  private readonly listener: NetServer;
+  private readonly sockets = new Map<string, SocketState>();
+  private readonly logger: Logger;
+
+  constructor(private readonly options: TunnelServerOptions<Peer>) {
+    this.logger = options.logger ?? silentLogger;
+    this.ssh = new Server(
+      { hostKeys: [sshPrivateKey(options.hostKeyPem)], algorithms: TUNNEL_ALGORITHMS },
+      (client, info) => {
+        this.handle(client, `${info.ip}:${info.port}`);
+      },
+    );
+    this.listener = createServer((socket) => {
+      this.accept(socket);
+    });
+  }
+
+  async listen(host: string, port: number): Promise<number> {
+    this.listener.listen(port, host);
+    await Promise.race([
+      once(this.listener, "listening"),
+      once(this.listener, "error").then(([error]) => Promise.reject(error as Error)),
+    ]);
+    return (this.listener.address() as AddressInfo).port;
+  }
+
+  /** Stops accepting connections; existing tunnels are closed by their owners. */
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.listener.close(() => {
+        resolve();
+      });
+    });
+  }
+
+  private accept(socket: Socket): void {
+    // Without it, delayed ACKs turn a 0.1 ms round trip into 40 ms.
+    socket.setNoDelay(true);
+    const remoteAddress = `${socket.remoteAddress ?? "?"}:${String(socket.remotePort)}`;
+    const state: SocketState = { socket, authenticated: false, failure: undefined };
+    this.sockets.set(remoteAddress, state);
+    const handshake = setTimeout(() => {
+      state.failure = new Error("it did not authenticate in time");
+      socket.destroy();
+    }, this.options.handshakeTimeoutMs ?? 10_000);
+    socket.once("close", () => {
+      clearTimeout(handshake);
+      this.sockets.delete(remoteAddress);
+      if (state.authenticated) return;
+      const reason = state.failure?.message ?? "it closed before authenticating as an agent";
+      this.logger.warn(
+        { remoteAddress, reason },
+        "dropped a connection that is not a Warren agent",
+      );
+    });
+    this.ssh.injectSocket(socket);
+  }
+
+  private handle(client: Connection, remoteAddress: string): void {
+    const state = this.sockets.get(remoteAddress);
+    const log = this.logger.child("tunnel", { remoteAddress });
+    let peer: Peer | undefined;
+    let tunnel: AgentTunnel<Peer> | undefined;
+    client.on("error", (error) => {
+      if (state) state.failure = error;
+      if (peer !== undefined) log.warn(errorFields(error), "tunnel connection failed");
+    });
+    client.on("authentication", (ctx) => {
+      this.authenticate(ctx, log).then(
+        (accepted) => {
+          if (!accepted) return;
+          peer = accepted.peer;
+          if (state) state.authenticated = true;
+        },
+        (error: unknown) => {
+          log.error(errorFields(error), "could not check an agent's credentials");
+          ctx.reject(["publickey"]);
+        },
+      );
+    });
+    client.on("request", (accept, reject, name, info) => {
+      if (name !== "tcpip-forward" || peer === undefined || tunnel) {
+        reject?.();
+        return;
+      }
+      accept?.();
+      const agent = peer;
+      client.forwardOut(info.bindAddr, info.bindPort, "warren-hub", 0, (error, channel) => {
+        if (error) {
+          log.warn(errorFields(error), "could not open the gRPC channel to the agent");
+          client.end();
+          return;
+        }
+        tunnel = this.openTunnel(client, channel, agent, remoteAddress);
+      });
+    });
+    // Agents get nothing else: no shells, no port forwards of their own.
+    client.on("session", (_accept, reject) => {
+      reject();
+    });
+    client.on("tcpip", (_accept, reject) => {
+      reject();
+    });
+    client.on("close", () => {
+      tunnel?.close(
+        state?.failure
+          ? `the connection failed: ${state.failure.message}`
+          : "the agent disconnected",
+      );
+    });
+  }
+
+  /** Resolves with the peer when `ctx` is a valid signature by an accepted key. */
+  private async authenticate(ctx: AuthContext, log: Logger): Promise<{ peer: Peer } | undefined> {
+    if (ctx.method !== "publickey") {
+      ctx.reject(["publickey"]);
+      return undefined;
+    }
+    const result = await this.options.authenticate(ctx.username, ctx.key.data);
+    if (!result.accepted) {
+      log.warn({ username: ctx.username, reason: result.reason }, "refused an agent's tunnel");
+      ctx.reject(["publickey"]);
+      return undefined;
+    }
+    // Without a signature the client only asks whether the key would do.
+    if (ctx.signature === undefined) {
+      ctx.accept();
+      return undefined;
+    }
+    if (
+      ctx.blob === undefined ||
+      !verifySshSignature(ctx.key.data, ctx.blob, ctx.signature, ctx.hashAlgo)
+    ) {
+      log.warn({ username: ctx.username }, "refused an agent's tunnel: bad key signature");
+      ctx.reject(["publickey"]);
+      return undefined;
+    }
+    ctx.accept();
+    return { peer: result.peer };
+  }
+
+  private openTunnel(
+    client: Connection,
+    channel: ServerChannel,
+    peer: Peer,
+    remoteAddress: string,
+  ): AgentTunnel<Peer> {
+    const grpc = new Http2GrpcClient(channel, this.options.grpc);
+    const end = () => {
+      client.end();
+    };
+    const tunnel = new AgentTunnel(peer, grpc, remoteAddress, end, this.options.keepalive);
+    this.options.onTunnel(tunnel);
+    return tunnel;
+  }
+}

@@ -1,0 +1,237 @@
+// The tunnel end to end on loopback: real SSH (ssh2 both sides), a real grpc-js server on the
+// agent side, the hub's HTTP/2 gRPC client. Only the service behind it is a test one.
+import { once } from "node:events";
+import { connect } from "node:net";
+
+import {
+  ServerCredentials,
+  Server as GrpcServer,
+  status,
+  type ServerWritableStream,
+} from "@grpc/grpc-js";
+import { generateKeyPair, type KeyPair } from "@warren/pki";
+import {
+  AgentServiceService,
+  type AgentServiceServer,
+  type DownloadRequest,
+  type DownloadResponse,
+} from "@warren/proto";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+
+import type { AgentTunnel } from "./agent-tunnel.js";
+import { TunnelErrorCode } from "./errors.js";
+import { sshPublicKey } from "./ssh-keys.js";
+import { openTunnel, type TunnelConnection } from "./tunnel-client.js";
+import { TunnelServer } from "./tunnel-server.js";
+
+const unimplemented = (_call: unknown, callback: (error: { code: status }) => void) => {
+  callback({ code: status.UNIMPLEMENTED });
+};
+
+async function download(
+  call: ServerWritableStream<DownloadRequest, DownloadResponse>,
+): Promise<void> {
+  const chunk = Buffer.alloc(call.request.chunkBytes || 65_536, 7);
+  let left = call.request.bytes;
+  while (left > 0 && !call.cancelled) {
+    const data = left >= chunk.length ? chunk : chunk.subarray(0, left);
+    left -= data.length;
+    if (!call.write({ data })) await once(call, "drain");
+  }
+  call.end();
+}
+
+const testService: AgentServiceServer = {
+  ping: (call, callback) => {
+    callback(null, { payload: call.request.payload });
+  },
+  echo: (call) => {
+    call.on("data", (request: { payload: Buffer }) => call.write({ payload: request.payload }));
+    call.on("end", () => call.end());
+  },
+  download: (call) => {
+    download(call).catch(() => call.destroy());
+  },
+  proxy: (call) => call.destroy(),
+  checkHealth: unimplemented,
+  watchHeartbeats: (call) => call.end(),
+};
+
+let hostKeys: KeyPair;
+let agentKeys: KeyPair;
+const cleanups: (() => Promise<void> | void)[] = [];
+
+beforeAll(async () => {
+  [hostKeys, agentKeys] = await Promise.all([generateKeyPair(), generateKeyPair()]);
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface Rig {
+  port: number;
+  tunnels: AgentTunnel<string>[];
+  nextTunnel: () => Promise<AgentTunnel<string>>;
+  logs: string[];
+  /** Resolves when the hub logs `message` (or has already). */
+  logged: (message: string) => Promise<void>;
+}
+
+async function hub(): Promise<Rig> {
+  const tunnels: AgentTunnel<string>[] = [];
+  const waiting: ((t: AgentTunnel<string>) => void)[] = [];
+  const logs: string[] = [];
+  const logWaiters: { message: string; resolve: () => void }[] = [];
+  const record = (_fields: object, message: string) => {
+    logs.push(message);
+    for (const waiter of logWaiters.filter((w) => w.message === message)) waiter.resolve();
+  };
+  const logged = (message: string) =>
+    logs.includes(message)
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => logWaiters.push({ message, resolve }));
+  const logger = { debug: record, info: record, warn: record, error: record, child: () => logger };
+  const server = new TunnelServer<string>({
+    hostKeyPem: hostKeys.privateKeyPem,
+    authenticate: (username, key) =>
+      Promise.resolve(
+        username === "agent-1" && key.equals(sshPublicKey(agentKeys.publicKeyPem))
+          ? { accepted: true, peer: username }
+          : { accepted: false, reason: "unknown agent or key" },
+      ),
+    onTunnel: (tunnel) => {
+      tunnels.push(tunnel);
+      waiting.shift()?.(tunnel);
+    },
+    keepalive: { intervalMs: 1000, timeoutMs: 5000 },
+    logger,
+  });
+  const port = await server.listen("127.0.0.1", 0);
+  cleanups.push(async () => {
+    for (const tunnel of tunnels) tunnel.close("test over");
+    await server.close();
+  });
+  const nextTunnel = () => new Promise<AgentTunnel<string>>((resolve) => waiting.push(resolve));
+  return { port, tunnels, nextTunnel, logs, logged };
+}
+
+async function agent(
+  port: number,
+  overrides: { username?: string; hostKey?: Buffer } = {},
+): Promise<TunnelConnection> {
+  const grpc = new GrpcServer();
+  grpc.addService(AgentServiceService, testService);
+  const injector = grpc.createConnectionInjector(ServerCredentials.createInsecure());
+  const connection = await openTunnel({
+    host: "127.0.0.1",
+    port,
+    username: overrides.username ?? "agent-1",
+    privateKeyPem: agentKeys.privateKeyPem,
+    expectedHostKey: overrides.hostKey ?? sshPublicKey(hostKeys.publicKeyPem),
+    onChannel: (channel) => {
+      injector.injectConnection(channel);
+    },
+  });
+  cleanups.push(() => {
+    connection.close();
+    grpc.forceShutdown();
+  });
+  return connection;
+}
+
+async function connected(): Promise<AgentTunnel<string>> {
+  const rig = await hub();
+  const tunnel = rig.nextTunnel();
+  await agent(rig.port);
+  return tunnel;
+}
+
+describe("the tunnel", () => {
+  it("carries gRPC calls from the hub to the agent it authenticated", async () => {
+    const tunnel = await connected();
+    expect(tunnel.peer).toBe("agent-1");
+    const answer = await tunnel.grpc.unary(AgentServiceService.ping, {
+      payload: Buffer.from("hi"),
+    });
+    expect(Buffer.from(answer.payload).toString()).toBe("hi");
+    expect(await tunnel.grpc.ping(1000)).toBeGreaterThanOrEqual(0);
+  });
+
+  it("reports the agent's status and trailers, and enforces deadlines", async () => {
+    const tunnel = await connected();
+    await expect(tunnel.grpc.unary(AgentServiceService.checkHealth, {})).rejects.toMatchObject({
+      code: TunnelErrorCode.CallFailed,
+      grpcStatus: status.UNIMPLEMENTED,
+    });
+    const silent = tunnel.grpc.call(AgentServiceService.echo, { timeoutMs: 50 });
+    await expect(silent.responses.next()).rejects.toMatchObject({
+      grpcStatus: status.DEADLINE_EXCEEDED,
+    });
+  });
+
+  it("keeps many concurrent streams intact and in order", async () => {
+    const tunnel = await connected();
+    const streams = Array.from({ length: 40 }, async (_, stream) => {
+      const call = tunnel.grpc.call(AgentServiceService.echo);
+      const sent = Array.from({ length: 50 }, (_, i) =>
+        Buffer.from(`${stream}:${i}:${"x".repeat(i * 97)}`),
+      );
+      const writing = (async () => {
+        for (const payload of sent) await call.write({ payload });
+        call.end();
+      })();
+      const received: Buffer[] = [];
+      for await (const response of call) received.push(Buffer.from(response.payload));
+      await writing;
+      return (
+        received.length === sent.length &&
+        received.every((payload, i) => payload.equals(sent[i] ?? Buffer.alloc(0)))
+      );
+    });
+    expect(await Promise.all(streams)).toEqual(Array.from({ length: 40 }, () => true));
+  });
+
+  it("lets busy streams finish while another's reader has stopped", async () => {
+    const tunnel = await connected();
+    // 64 MiB nobody reads: it fills its own window and waits, and nothing else.
+    const stalled = tunnel.grpc.call(AgentServiceService.download);
+    await stalled.write({ bytes: 64 * 1024 * 1024, chunkBytes: 0 });
+    stalled.end();
+    const busy = Array.from({ length: 15 }, async () => {
+      const call = tunnel.grpc.call(AgentServiceService.download);
+      await call.write({ bytes: 4 * 1024 * 1024, chunkBytes: 0 });
+      call.end();
+      let received = 0;
+      for await (const response of call) received += response.data.length;
+      return received;
+    });
+    expect(await Promise.all(busy)).toEqual(Array.from({ length: 15 }, () => 4 * 1024 * 1024));
+    stalled.cancel();
+  });
+
+  it("refuses an agent it does not know and a server whose host key is not the certified one", async () => {
+    const rig = await hub();
+    await expect(agent(rig.port, { username: "stranger" })).rejects.toMatchObject({
+      code: TunnelErrorCode.AuthRejected,
+    });
+    await rig.logged("refused an agent's tunnel");
+    const otherKey = sshPublicKey((await generateKeyPair()).publicKeyPem);
+    await expect(agent(rig.port, { hostKey: otherKey })).rejects.toMatchObject({
+      code: TunnelErrorCode.HostKeyMismatch,
+    });
+    expect(rig.tunnels).toHaveLength(0);
+  });
+
+  it("drops garbage on its port with a log line and keeps serving agents", async () => {
+    const rig = await hub();
+    const socket = connect({ host: "127.0.0.1", port: rig.port });
+    socket.resume();
+    await once(socket, "connect");
+    socket.end("GET / HTTP/1.1\r\n\r\n\u0000\u0001garbage\r\n");
+    await rig.logged("dropped a connection that is not a Warren agent");
+    const tunnel = rig.nextTunnel();
+    await agent(rig.port);
+    expect((await tunnel).peer).toBe("agent-1");
+  });
+});
