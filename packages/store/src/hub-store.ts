@@ -1,4 +1,9 @@
-import type { AgentRecord, CertificateAuthorityRecord, JoinTokenRecord } from "./records.js";
+import type {
+  AgentRecord,
+  CertificateAuthorityRecord,
+  HubKeyRecord,
+  JoinTokenRecord,
+} from "./records.js";
 
 export interface CertificateAuthorityRepository {
   get(): Promise<CertificateAuthorityRecord | undefined>;
@@ -19,6 +24,7 @@ export interface JoinTokenRepository {
 
 export interface CertificateRenewal {
   serial: string;
+  certificatePem: string;
   expiresAt: Date;
   renewedAt: Date;
 }
@@ -38,11 +44,18 @@ export interface AgentRepository {
   revoke(id: string, at: Date): Promise<boolean>;
 }
 
+export interface HubKeyRepository {
+  get(name: string): Promise<HubKeyRecord | undefined>;
+  /** Stores `key` unless one of that name exists; returns the stored one either way. */
+  initialize(key: HubKeyRecord): Promise<HubKeyRecord>;
+}
+
 /** Everything the hub owns. SQLite implements it; PostgreSQL will for several replicas. */
 export interface HubStore {
   readonly certificateAuthority: CertificateAuthorityRepository;
   readonly tokens: JoinTokenRepository;
   readonly agents: AgentRepository;
+  readonly keys: HubKeyRepository;
   /** Where the data lives, for logs. */
   readonly location: string;
   close(): Promise<void>;

@@ -3,6 +3,7 @@ export type {
   AgentRepository,
   CertificateAuthorityRepository,
   CertificateRenewal,
+  HubKeyRepository,
   HubStore,
   JoinOutcome,
   JoinTokenRepository,
@@ -11,6 +12,7 @@ export {
   TOKEN_TYPES,
   type AgentRecord,
   type CertificateAuthorityRecord,
+  type HubKeyRecord,
   type JoinTokenRecord,
   type TokenType,
 } from "./records.js";

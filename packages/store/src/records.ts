@@ -31,13 +31,23 @@ export interface AgentRecord {
   agentVersion: string;
   /** Serial of the certificate most recently issued to the agent. */
   certificateSerial: string;
+  /** That certificate: its key is the one the agent's tunnel authenticates with. */
+  certificatePem: string;
   /**
    * Serial of the one before, still accepted until it expires: a renewal whose answer was
    * lost must not lock the agent out.
    */
   previousCertificateSerial: string | undefined;
+  previousCertificatePem: string | undefined;
   certificateExpiresAt: Date;
   joinedAt: Date;
   renewedAt: Date | undefined;
   revokedAt: Date | undefined;
+}
+
+/** A private key the hub keeps, e.g. its SSH host key. */
+export interface HubKeyRecord {
+  name: string;
+  privateKeyPem: string;
+  createdAt: Date;
 }

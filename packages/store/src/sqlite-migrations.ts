@@ -37,6 +37,14 @@ const MIGRATIONS: readonly string[] = [
      revoked_at INTEGER
    );
    CREATE INDEX agents_by_cluster ON agents (cluster_name);`,
+  // Tunnels authenticate agents by the key in their certificate; the hub's SSH host key persists.
+  `ALTER TABLE agents ADD COLUMN certificate_pem TEXT NOT NULL DEFAULT '';
+   ALTER TABLE agents ADD COLUMN previous_certificate_pem TEXT;
+   CREATE TABLE hub_keys (
+     name TEXT PRIMARY KEY,
+     private_key_pem TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   );`,
 ];
 
 export function migrate(db: Database, location: string): void {

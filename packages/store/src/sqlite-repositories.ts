@@ -5,9 +5,15 @@ import type {
   CertificateAuthorityRepository,
   CertificateRenewal,
   JoinOutcome,
+  HubKeyRepository,
   JoinTokenRepository,
 } from "./hub-store.js";
-import type { AgentRecord, CertificateAuthorityRecord, JoinTokenRecord } from "./records.js";
+import type {
+  AgentRecord,
+  CertificateAuthorityRecord,
+  HubKeyRecord,
+  JoinTokenRecord,
+} from "./records.js";
 import {
   agentFromRow,
   agentToRow,
@@ -102,10 +108,11 @@ export class SqliteAgents implements AgentRepository {
     const useToken = this.db.prepare(USE_TOKEN_SQL);
     const insert = this.db.prepare(
       `INSERT INTO agents (id, cluster_name, labels, token_id, agent_version, certificate_serial,
-         previous_certificate_serial, certificate_expires_at, joined_at, renewed_at, revoked_at)
+         previous_certificate_serial, certificate_pem, previous_certificate_pem,
+         certificate_expires_at, joined_at, renewed_at, revoked_at)
        VALUES (@id, @cluster_name, @labels, @token_id, @agent_version, @certificate_serial,
-         @previous_certificate_serial, @certificate_expires_at, @joined_at, @renewed_at,
-         @revoked_at)`,
+         @previous_certificate_serial, @certificate_pem, @previous_certificate_pem,
+         @certificate_expires_at, @joined_at, @renewed_at, @revoked_at)`,
     );
     const outcome = this.db.transaction((): JoinOutcome => {
       if (useToken.run(tokenId, now.getTime()).changes === 0) return "token_unavailable";
@@ -130,10 +137,17 @@ export class SqliteAgents implements AgentRepository {
     const result = this.db
       .prepare(
         `UPDATE agents SET previous_certificate_serial = certificate_serial,
-           certificate_serial = ?, certificate_expires_at = ?, renewed_at = ?
+           previous_certificate_pem = certificate_pem,
+           certificate_serial = ?, certificate_pem = ?, certificate_expires_at = ?, renewed_at = ?
          WHERE id = ? AND revoked_at IS NULL`,
       )
-      .run(renewal.serial, renewal.expiresAt.getTime(), renewal.renewedAt.getTime(), id);
+      .run(
+        renewal.serial,
+        renewal.certificatePem,
+        renewal.expiresAt.getTime(),
+        renewal.renewedAt.getTime(),
+        id,
+      );
     return Promise.resolve(result.changes > 0);
   }
 
@@ -142,5 +156,32 @@ export class SqliteAgents implements AgentRepository {
       .prepare("UPDATE agents SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
       .run(at.getTime(), id);
     return Promise.resolve(result.changes > 0);
+  }
+}
+
+export class SqliteHubKeys implements HubKeyRepository {
+  constructor(private readonly db: Database) {}
+
+  get(name: string): Promise<HubKeyRecord | undefined> {
+    const row = this.db
+      .prepare("SELECT name, private_key_pem, created_at FROM hub_keys WHERE name = ?")
+      .get(name) as { name: string; private_key_pem: string; created_at: number } | undefined;
+    return Promise.resolve(
+      row && {
+        name: row.name,
+        privateKeyPem: row.private_key_pem,
+        createdAt: new Date(row.created_at),
+      },
+    );
+  }
+
+  async initialize(key: HubKeyRecord): Promise<HubKeyRecord> {
+    this.db
+      .prepare(
+        `INSERT INTO hub_keys (name, private_key_pem, created_at) VALUES (?, ?, ?)
+         ON CONFLICT (name) DO NOTHING`,
+      )
+      .run(key.name, key.privateKeyPem, key.createdAt.getTime());
+    return (await this.get(key.name)) ?? key;
   }
 }

@@ -20,6 +20,8 @@ export interface AgentRow {
   agent_version: string;
   certificate_serial: string;
   previous_certificate_serial: string | null;
+  certificate_pem: string;
+  previous_certificate_pem: string | null;
   certificate_expires_at: number;
   joined_at: number;
   renewed_at: number | null;
@@ -63,6 +65,8 @@ export function agentFromRow(row: AgentRow): AgentRecord {
     agentVersion: row.agent_version,
     certificateSerial: row.certificate_serial,
     previousCertificateSerial: row.previous_certificate_serial ?? undefined,
+    certificatePem: row.certificate_pem,
+    previousCertificatePem: row.previous_certificate_pem ?? undefined,
     certificateExpiresAt: new Date(row.certificate_expires_at),
     joinedAt: new Date(row.joined_at),
     renewedAt: optionalDate(row.renewed_at),
@@ -79,6 +83,8 @@ export function agentToRow(agent: AgentRecord): AgentRow {
     agent_version: agent.agentVersion,
     certificate_serial: agent.certificateSerial,
     previous_certificate_serial: agent.previousCertificateSerial ?? null,
+    certificate_pem: agent.certificatePem,
+    previous_certificate_pem: agent.previousCertificatePem ?? null,
     certificate_expires_at: agent.certificateExpiresAt.getTime(),
     joined_at: agent.joinedAt.getTime(),
     renewed_at: agent.renewedAt?.getTime() ?? null,

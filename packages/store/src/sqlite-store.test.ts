@@ -32,6 +32,8 @@ const agent = (id: string): AgentRecord => ({
   tokenId: "0123456789abcdef",
   agentVersion: "0.1.0",
   certificateSerial: `serial-${id}`,
+  certificatePem: `CERT-${id}`,
+  previousCertificatePem: undefined,
   previousCertificateSerial: undefined,
   certificateExpiresAt: later(3_600_000),
   joinedAt: now,
@@ -103,11 +105,18 @@ describe("the SQLite hub store", () => {
   it("keeps the previous certificate serial on renewal and stops renewing once revoked", async () => {
     await store.tokens.create(token());
     await store.agents.join("0123456789abcdef", now, agent("a1"));
-    const renewal = { serial: "serial-2", expiresAt: later(7_200_000), renewedAt: later(1000) };
+    const renewal = {
+      serial: "serial-2",
+      certificatePem: "CERT-2",
+      expiresAt: later(7_200_000),
+      renewedAt: later(1000),
+    };
     expect(await store.agents.recordRenewal("a1", renewal)).toBe(true);
     expect(await store.agents.get("a1")).toMatchObject({
       certificateSerial: "serial-2",
       previousCertificateSerial: "serial-a1",
+      certificatePem: "CERT-2",
+      previousCertificatePem: "CERT-a1",
       certificateExpiresAt: renewal.expiresAt,
       renewedAt: renewal.renewedAt,
     });
@@ -132,6 +141,13 @@ describe("the SQLite hub store", () => {
     expect(await store.tokens.delete("bbbbbbbbbbbbbbbb")).toBe(true);
     expect(await store.tokens.delete("bbbbbbbbbbbbbbbb")).toBe(false);
     expect((await store.tokens.list()).map((t) => t.id)).toEqual(["cccccccccccccccc"]);
+  });
+
+  it("keeps the first key stored under a name", async () => {
+    const first = { name: "tunnel-host", privateKeyPem: "K1", createdAt: now };
+    expect(await store.keys.initialize(first)).toEqual(first);
+    expect(await store.keys.initialize({ ...first, privateKeyPem: "K2" })).toEqual(first);
+    expect(await store.keys.get("other")).toBeUndefined();
   });
 
   it("refuses a database from a newer hub, naming the file", async () => {

@@ -9,6 +9,7 @@ import { migrate } from "./sqlite-migrations.js";
 import {
   SqliteAgents,
   SqliteCertificateAuthority,
+  SqliteHubKeys,
   SqliteJoinTokens,
 } from "./sqlite-repositories.js";
 
@@ -47,6 +48,7 @@ export function openSqliteStore(options: OpenSqliteStoreOptions): HubStore {
     certificateAuthority: new SqliteCertificateAuthority(db),
     tokens: new SqliteJoinTokens(db),
     agents: new SqliteAgents(db),
+    keys: new SqliteHubKeys(db),
     location: options.path,
     close: () => {
       db.close();
