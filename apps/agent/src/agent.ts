@@ -5,13 +5,15 @@ import { errorFields, type Logger } from "@warren/log";
 import type { AgentConfig } from "./config/agent-config.js";
 import { IdentityKeeper } from "./identity/identity-keeper.js";
 import { GrpcHubApi } from "./join/hub-api.js";
+import { createAgentGrpcServer } from "./service/agent-grpc-server.js";
 import { createStateStore } from "./state/create-state-store.js";
+import { TunnelKeeper } from "./tunnel/tunnel-keeper.js";
 import { AGENT_VERSION } from "./version.js";
 
 export interface Agent {
   /** Resolves once the agent has an identity and runs; rejects only on a bug. */
   readonly ready: Promise<void>;
-  /** Stops renewing and checking; running work ends. */
+  /** Graceful: no new requests, running ones get the configured grace, then everything stops. */
   stop(): Promise<void>;
 }
 
@@ -31,7 +33,7 @@ function tokenReader(config: AgentConfig, logger: Logger): () => Promise<string 
 
 export function startAgent(config: AgentConfig, logger: Logger): Agent {
   const store = createStateStore(config);
-  const keeper = new IdentityKeeper({
+  const identity = new IdentityKeeper({
     store,
     hub: new GrpcHubApi({
       hubAddr: config.hubAddr,
@@ -47,6 +49,14 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
     checkIntervalMs: config.checkIntervalMs,
     readToken: tokenReader(config, logger),
   });
+  const server = createAgentGrpcServer(AGENT_VERSION, logger.child("service"));
+  const tunnel = new TunnelKeeper({
+    identity,
+    server,
+    logger: logger.child("tunnel"),
+    keepaliveIntervalMs: config.tunnelKeepaliveIntervalMs,
+    keepaliveTimeoutMs: config.tunnelKeepaliveTimeoutMs,
+  });
   logger.info(
     {
       version: AGENT_VERSION,
@@ -56,12 +66,21 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
     },
     "agent starting",
   );
-  const ready = keeper.establish().then((identity) => {
-    keeper.start();
+  const ready = identity.establish().then((state) => {
+    identity.start();
+    tunnel.start();
     logger.info(
-      { agentId: identity.agentId, cluster: identity.clusterName, hubAddr: config.hubAddr },
+      { agentId: state.agentId, cluster: state.clusterName, hubAddr: config.hubAddr },
       "agent ready",
     );
   });
-  return { ready, stop: () => keeper.stop() };
+  return {
+    ready,
+    stop: async () => {
+      await server.shutdown(config.shutdownGraceMs);
+      await tunnel.stop();
+      await identity.stop();
+      logger.info({}, "agent stopped");
+    },
+  };
 }

@@ -34,6 +34,8 @@ export class AgentTunnel<Peer> extends EventEmitter {
     this.keepalive = setInterval(() => {
       this.ping(keepalive);
     }, keepalive.intervalMs);
+    // A first measurement now, so listings show a round trip from the start.
+    this.ping(keepalive);
     this.keepalive.unref();
     grpc.once("close", () => {
       this.close("the tunnel connection closed");

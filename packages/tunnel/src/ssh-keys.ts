@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey } from "node:crypto";
 
-import { utils } from "ssh2";
+// ssh2 is CommonJS whose exports Node cannot name statically: take them off the default.
+import ssh2 from "ssh2";
 
 import { TunnelError, TunnelErrorCode } from "./errors.js";
 
@@ -37,6 +38,6 @@ export function verifySshSignature(
   signature: Buffer,
   hashAlgo: string | undefined,
 ): boolean {
-  const key = utils.parseKey(`ssh-rsa ${publicKey.toString("base64")}`);
+  const key = ssh2.utils.parseKey(`ssh-rsa ${publicKey.toString("base64")}`);
   return !(key instanceof Error) && key.verify(data, signature, hashAlgo);
 }

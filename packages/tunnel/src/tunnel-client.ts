@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { connect } from "node:net";
 import type { Duplex } from "node:stream";
 
-import { Client } from "ssh2";
+import ssh2 from "ssh2";
 
 import { TunnelError, TunnelErrorCode } from "./errors.js";
 import { TUNNEL_ALGORITHMS } from "./ssh-algorithms.js";
@@ -67,7 +67,7 @@ function connectionError(error: SshError, hostKeyRejected: boolean, address: str
  */
 export async function openTunnel(options: TunnelClientOptions): Promise<TunnelConnection> {
   const address = `${options.host}:${options.port}`;
-  const client = new Client();
+  const client = new ssh2.Client();
   let hostKeyRejected = false;
   let lastError: SshError | undefined;
   client.on("tcp connection", (_info, accept) => {

@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { createServer, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
 
 import { errorFields, silentLogger, type Logger } from "@warren/log";
-import { Server, type AuthContext, type Connection, type ServerChannel } from "ssh2";
+import ssh2, { type AuthContext, type Connection, type ServerChannel } from "ssh2";
 
 import { AgentTunnel, type KeepaliveOptions } from "./agent-tunnel.js";
 import { Http2GrpcClient, type Http2GrpcClientOptions } from "./http2-grpc-client.js";
@@ -42,14 +42,14 @@ interface SocketState {
  * logs, connections that never speak SSH: ssh2 drops those without a word.
  */
 export class TunnelServer<Peer> {
-  private readonly ssh: Server;
+  private readonly ssh: ssh2.Server;
   private readonly listener: NetServer;
   private readonly sockets = new Map<string, SocketState>();
   private readonly logger: Logger;
 
   constructor(private readonly options: TunnelServerOptions<Peer>) {
     this.logger = options.logger ?? silentLogger;
-    this.ssh = new Server(
+    this.ssh = new ssh2.Server(
       { hostKeys: [sshPrivateKey(options.hostKeyPem)], algorithms: TUNNEL_ALGORITHMS },
       (client, info) => {
         this.handle(client, `${info.ip}:${info.port}`);
@@ -69,13 +69,13 @@ export class TunnelServer<Peer> {
     return (this.listener.address() as AddressInfo).port;
   }
 
-  /** Stops accepting connections; existing tunnels are closed by their owners. */
-  async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.listener.close(() => {
-        resolve();
-      });
-    });
+  /**
+   * Stops accepting connections and drops those not yet authenticated. Tunnels already up
+   * stay until their owner closes them (the hub drains them first).
+   */
+  close(): void {
+    this.listener.close();
+    for (const state of this.sockets.values()) if (!state.authenticated) state.socket.destroy();
   }
 
   private accept(socket: Socket): void {

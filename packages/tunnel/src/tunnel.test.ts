@@ -108,9 +108,9 @@ async function hub(): Promise<Rig> {
     logger,
   });
   const port = await server.listen("127.0.0.1", 0);
-  cleanups.push(async () => {
+  cleanups.push(() => {
     for (const tunnel of tunnels) tunnel.close("test over");
-    await server.close();
+    server.close();
   });
   const nextTunnel = () => new Promise<AgentTunnel<string>>((resolve) => waiting.push(resolve));
   return { port, tunnels, nextTunnel, logs, logged };

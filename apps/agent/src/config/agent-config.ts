@@ -109,6 +109,27 @@ export function agentOptionSpecs() {
       default: () => 30_000,
       description: "how often to confirm the hub still recognises this agent",
     } satisfies OptionSpec<number>,
+    tunnelKeepaliveIntervalMs: {
+      field: "tunnel_keepalive_interval",
+      env: "WARREN_TUNNEL_KEEPALIVE_INTERVAL",
+      parse: durationMs,
+      default: () => 5000,
+      description: "how often to send keepalives through the tunnel",
+    } satisfies OptionSpec<number>,
+    tunnelKeepaliveTimeoutMs: {
+      field: "tunnel_keepalive_timeout",
+      env: "WARREN_TUNNEL_KEEPALIVE_TIMEOUT",
+      parse: durationMs,
+      default: () => 15_000,
+      description: "a tunnel silent this long is dead, and redialled",
+    } satisfies OptionSpec<number>,
+    shutdownGraceMs: {
+      field: "shutdown_grace",
+      env: "WARREN_SHUTDOWN_GRACE",
+      parse: durationMs,
+      default: () => 10_000,
+      description: "on SIGTERM, how long running requests get to finish",
+    } satisfies OptionSpec<number>,
     logLevel: LOG_LEVEL_OPTION,
   };
 }

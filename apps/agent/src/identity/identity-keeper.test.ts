@@ -2,7 +2,7 @@ import { createCertificateAuthority, generateKeyPair, issueCertificate } from "@
 import { silentLogger } from "@warren/log";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import type { HubApi, JoinRequestOptions } from "../join/hub-api.js";
+import type { HubApi, Joined, JoinRequestOptions } from "../join/hub-api.js";
 import type { HubVerdict } from "../join/hub-verdict.js";
 import type { AgentState, VersionedState } from "../state/agent-state.js";
 import type { SaveOutcome, StateStore } from "../state/state-store.js";
@@ -63,7 +63,7 @@ class FakeStore implements StateStore {
 class FakeHub implements HubApi {
   joins = 0;
   verifies = 0;
-  verdict: HubVerdict = { kind: "recognised", certificateExpiresAt: new Date() };
+  verdict: HubVerdict = { kind: "recognised", certificateExpiresAt: new Date(), tunnel: undefined };
   private onVerify: (() => void) | undefined;
 
   /** Resolves once verify() has been called `count` times. */
@@ -79,9 +79,9 @@ class FakeHub implements HubApi {
     return Promise.resolve("sha256:x");
   }
 
-  join(_request: JoinRequestOptions): Promise<AgentState> {
+  join(_request: JoinRequestOptions): Promise<Joined> {
     this.joins += 1;
-    return Promise.resolve(stateFor(`joined-${this.joins}`));
+    return Promise.resolve({ state: stateFor(`joined-${this.joins}`), tunnel: undefined });
   }
 
   verify(): Promise<HubVerdict> {

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import type { Labels } from "@warren/identity";
 import type { Logger } from "@warren/log";
+import type { TunnelInfo } from "@warren/proto";
 
 import { Backoff, type BackoffOptions } from "../backoff.js";
 import { AgentError, AgentErrorCode } from "../errors.js";
@@ -38,6 +39,7 @@ const DEFAULT_RETRY: BackoffOptions = { initialMs: 1000, maxMs: 30_000 };
  */
 export class IdentityKeeper {
   private versioned: VersionedState | undefined;
+  private tunnelInfo: TunnelInfo | undefined;
   private readonly stopping = new AbortController();
   private readonly problems: ProblemLog;
   private readonly listeners: ((state: AgentState) => void)[] = [];
@@ -54,6 +56,11 @@ export class IdentityKeeper {
 
   get identity(): AgentState | undefined {
     return this.versioned?.state;
+  }
+
+  /** Where the hub's tunnel is, as the hub last said. */
+  get tunnel(): TunnelInfo | undefined {
+    return this.tunnelInfo;
   }
 
   /** Called with the new identity after a renewal or a re-join. */
@@ -143,6 +150,7 @@ export class IdentityKeeper {
     const { agentId } = loaded.state;
     switch (verdict.kind) {
       case "recognised":
+        this.tunnelInfo = verdict.tunnel ?? this.tunnelInfo;
         return loaded;
       case "unreachable":
         this.problems.report(
@@ -219,7 +227,7 @@ export class IdentityKeeper {
         "joining without a CA pin: trusting the CA the hub presents; set WARREN_CA_PIN to verify it",
       );
     }
-    const state = await this.options.hub.join({
+    const { state, tunnel } = await this.options.hub.join({
       token,
       clusterName: this.options.clusterName,
       labels: this.options.labels,
@@ -237,6 +245,7 @@ export class IdentityKeeper {
       { agentId: state.agentId, cluster: state.clusterName, store: this.options.store.description },
       event,
     );
+    this.tunnelInfo = tunnel;
     return { state, version: saved.version };
   }
 
@@ -280,17 +289,26 @@ export class IdentityKeeper {
   private async checkLoop(): Promise<void> {
     while (!this.isStopped()) {
       await this.pause(this.options.checkIntervalMs);
-      const current = this.versioned;
-      if (this.isStopped() || !current) return;
-      try {
-        const verdict = await this.options.hub.verify(current.state);
-        const next = await this.judge(verdict, current);
-        if (next && next !== current) this.adopt(next, "rejoined");
-        if (next)
-          this.problems.resolve({ agentId: next.state.agentId }, "the hub recognises this agent");
-      } catch (error) {
-        this.reportFailure(error);
-      }
+      if (this.isStopped()) return;
+      await this.checkNow();
+    }
+  }
+
+  /**
+   * Asks the hub now whether it still recognises the identity, and acts on the answer
+   * (re-join after a CA change, report a refusal). The tunnel calls it when the hub's SSH
+   * server refuses it or presents another host key.
+   */
+  async checkNow(): Promise<void> {
+    const current = this.versioned;
+    if (!current) return;
+    try {
+      const next = await this.judge(await this.options.hub.verify(current.state), current);
+      if (next && next !== current) this.adopt(next, "rejoined");
+      if (next)
+        this.problems.resolve({ agentId: next.state.agentId }, "the hub recognises this agent");
+    } catch (error) {
+      this.reportFailure(error);
     }
   }
 }

@@ -10,7 +10,7 @@ import {
 import { hostPort } from "@warren/config";
 import type { Labels } from "@warren/identity";
 import { caPin, createCertificateRequest, generateKeyPair } from "@warren/pki";
-import { JoinServiceClient, type AgentIdentity } from "@warren/proto";
+import { JoinServiceClient, type AgentIdentity, type TunnelInfo } from "@warren/proto";
 
 import { AgentError, AgentErrorCode } from "../errors.js";
 import type { AgentState } from "../state/agent-state.js";
@@ -22,11 +22,17 @@ export interface JoinRequestOptions {
   labels: Labels;
 }
 
+/** A new identity, and where the hub's tunnel is. */
+export interface Joined {
+  state: AgentState;
+  tunnel: TunnelInfo | undefined;
+}
+
 /** The agent's calls to the hub, as an interface so the identity logic can be tested alone. */
 export interface HubApi {
   /** The pin of the CA the hub presents now. */
   presentedCaPin(): Promise<string>;
-  join(request: JoinRequestOptions): Promise<AgentState>;
+  join(request: JoinRequestOptions): Promise<Joined>;
   verify(state: AgentState): Promise<HubVerdict>;
   renew(state: AgentState): Promise<AgentState>;
 }
@@ -111,7 +117,7 @@ export class GrpcHubApi implements HubApi {
     };
   }
 
-  async join(request: JoinRequestOptions): Promise<AgentState> {
+  async join(request: JoinRequestOptions): Promise<Joined> {
     const caPem = await this.presentedCa();
     const presentedPin = caPin(caPem);
     if (this.options.caPin !== undefined && this.options.caPin !== presentedPin) {
@@ -135,7 +141,10 @@ export class GrpcHubApi implements HubApi {
         }),
       { code: AgentErrorCode.JoinRefused, what: "the join" },
     );
-    return this.stateFrom(response.identity, keys.privateKeyPem);
+    return {
+      state: this.stateFrom(response.identity, keys.privateKeyPem),
+      tunnel: response.tunnel,
+    };
   }
 
   async verify(state: AgentState): Promise<HubVerdict> {
@@ -155,6 +164,7 @@ export class GrpcHubApi implements HubApi {
       return {
         kind: "recognised",
         certificateExpiresAt: new Date(answer.certificateExpiresAtUnixMs),
+        tunnel: answer.tunnel,
       };
     } catch (error) {
       if (error instanceof AgentError) return { kind: "unreachable", message: error.message };

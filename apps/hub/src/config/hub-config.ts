@@ -23,6 +23,7 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export const DEFAULT_API_PORT = 3025;
+export const DEFAULT_TUNNEL_PORT = 3024;
 
 /** Every option of `warren-hub start`: config file field, flag, environment variable. */
 export function hubOptionSpecs(env: NodeJS.ProcessEnv) {
@@ -51,6 +52,42 @@ export function hubOptionSpecs(env: NodeJS.ProcessEnv) {
       default: () => [],
       description: "addresses agents and people reach the hub at (comma-separated host[:port])",
     } satisfies OptionSpec<HostPort[]>,
+    tunnelListenAddr: {
+      field: "tunnel_listen_addr",
+      flag: "tunnel-listen-addr",
+      env: "WARREN_HUB_TUNNEL_LISTEN_ADDR",
+      parse: hostPort({ allowPortZero: true, defaultPort: DEFAULT_TUNNEL_PORT }),
+      default: () => ({ host: "0.0.0.0", port: DEFAULT_TUNNEL_PORT }),
+      description: "host:port for agents' SSH tunnels; port 0 picks a free one",
+    } satisfies OptionSpec<HostPort>,
+    tunnelPublicAddr: {
+      field: "tunnel_public_addr",
+      flag: "tunnel-public-addr",
+      env: "WARREN_HUB_TUNNEL_PUBLIC_ADDR",
+      parse: (raw) => hostPort({ defaultPort: DEFAULT_TUNNEL_PORT })(raw),
+      default: (): HostPort | undefined => undefined,
+      description: "address agents dial for the tunnel (default: the first public address's host)",
+    } satisfies OptionSpec<HostPort | undefined>,
+    tunnelKeepaliveIntervalMs: {
+      field: "tunnel_keepalive_interval",
+      env: "WARREN_HUB_TUNNEL_KEEPALIVE_INTERVAL",
+      parse: durationMs,
+      default: () => 5000,
+      description: "how often the hub pings each tunnel",
+    } satisfies OptionSpec<number>,
+    tunnelKeepaliveTimeoutMs: {
+      field: "tunnel_keepalive_timeout",
+      env: "WARREN_HUB_TUNNEL_KEEPALIVE_TIMEOUT",
+      parse: durationMs,
+      default: () => 15_000,
+      description: "a tunnel silent this long is closed as dead",
+    } satisfies OptionSpec<number>,
+    heartbeatIntervalMs: {
+      field: "heartbeat_interval",
+      parse: durationMs,
+      default: () => 10_000,
+      description: "how often agents report their cluster's health",
+    } satisfies OptionSpec<number>,
     agentCertificateTtlMs: {
       field: "agent_certificate_ttl",
       env: "WARREN_HUB_AGENT_CERTIFICATE_TTL",

@@ -4,7 +4,7 @@ import { status } from "@grpc/grpc-js";
 import { RefusalReason } from "@warren/hub-client";
 import { IdentityError, validateClusterName, validateLabels } from "@warren/identity";
 import type { Logger } from "@warren/log";
-import type { JoinServiceServer } from "@warren/proto";
+import type { JoinServiceServer, TunnelInfo } from "@warren/proto";
 import type { HubStore } from "@warren/store";
 
 import type { HubCertificateAuthority } from "../ca/certificate-authority.js";
@@ -28,8 +28,8 @@ export interface JoinServiceDeps {
   logger: Logger;
   agentCertificateTtlMs: number;
   adminLoginTtlMs: number;
-  /** host:port of the tunnel listener (known once listening). */
-  tunnelAddr: () => string;
+  /** Where agents reach the tunnel and how they know it (known once listening). */
+  tunnel: () => TunnelInfo;
 }
 
 function validSubject(clusterName: string, labels: Record<string, string>) {
@@ -70,7 +70,9 @@ export function createJoinService(deps: JoinServiceDeps): JoinServiceServer {
         tokenId: token.id,
         agentVersion: request.agentVersion,
         certificateSerial: certificate.info.serialNumber,
+        certificatePem: certificate.pem,
         previousCertificateSerial: undefined,
+        previousCertificatePem: undefined,
         certificateExpiresAt: certificate.info.notAfter,
         joinedAt: now,
         renewedAt: undefined,
@@ -87,7 +89,7 @@ export function createJoinService(deps: JoinServiceDeps): JoinServiceServer {
       );
       return {
         identity: agentIdentityMessage(subject, certificate, ca.certificatePem),
-        tunnelAddr: deps.tunnelAddr(),
+        tunnel: deps.tunnel(),
       };
     }),
 
@@ -108,6 +110,7 @@ export function createJoinService(deps: JoinServiceDeps): JoinServiceServer {
       );
       const renewed = await store.agents.recordRenewal(record.id, {
         serial: certificate.info.serialNumber,
+        certificatePem: certificate.pem,
         expiresAt: certificate.info.notAfter,
         renewedAt: now,
       });
@@ -138,6 +141,7 @@ export function createJoinService(deps: JoinServiceDeps): JoinServiceServer {
         clusterName: record.clusterName,
         labels: record.labels,
         certificateExpiresAtUnixMs: certificate.notAfter.getTime(),
+        tunnel: deps.tunnel(),
       };
     }),
   };

@@ -1,13 +1,45 @@
 import { formatLabels } from "@warren/identity";
+import type { AgentInfo, ClusterInfo } from "@warren/proto";
 
 import type { Command } from "../../command.js";
 import { FORMAT_FLAG, FORMAT_HELP, formatOf, json } from "../../output/format.js";
 import { table } from "../../output/table.js";
+import { humanDuration } from "../../output/time.js";
+
+const optionalTime = (unixMs: number) => (unixMs === 0 ? null : new Date(unixMs).toISOString());
+
+function agentJson(agent: AgentInfo) {
+  return {
+    agentId: agent.agentId,
+    version: agent.version,
+    connected: agent.connected,
+    connectedAt: optionalTime(agent.connectedAtUnixMs),
+    lastHeartbeatAt: optionalTime(agent.lastHeartbeatUnixMs),
+    tunnelRttMs: agent.connected ? agent.tunnelRttMs : null,
+    certificateExpiresAt: new Date(agent.certificateExpiresAtUnixMs).toISOString(),
+  };
+}
+
+function rows(clusters: readonly ClusterInfo[], now: Date): string[][] {
+  return clusters.flatMap((cluster) =>
+    cluster.agents.map((agent) => [
+      cluster.name,
+      formatLabels(cluster.labels),
+      agent.agentId,
+      agent.connected ? "yes" : "no",
+      agent.connected ? `${agent.tunnelRttMs.toFixed(1)}ms` : "-",
+      agent.lastHeartbeatUnixMs === 0
+        ? "-"
+        : `${humanDuration(now.getTime() - agent.lastHeartbeatUnixMs)} ago`,
+      agent.version,
+    ]),
+  );
+}
 
 export const clustersLs: Command = {
   noun: "clusters",
   verb: "ls",
-  summary: "list clusters and their agents",
+  summary: "list clusters and their agents, connected or not",
   flags: { ...FORMAT_FLAG },
   flagHelp: [FORMAT_HELP],
   async run(context, flags) {
@@ -17,15 +49,10 @@ export const clustersLs: Command = {
     if (format === "json") {
       context.stdout.write(
         json(
-          clusters.map((cluster) => ({
-            name: cluster.name,
-            labels: cluster.labels,
-            agents: cluster.agents.map((agent) => ({
-              agentId: agent.agentId,
-              version: agent.version,
-              connected: agent.connected,
-              certificateExpiresAt: new Date(agent.certificateExpiresAtUnixMs).toISOString(),
-            })),
+          clusters.map((c) => ({
+            name: c.name,
+            labels: c.labels,
+            agents: c.agents.map(agentJson),
           })),
         ),
       );
@@ -37,15 +64,7 @@ export const clustersLs: Command = {
       );
       return;
     }
-    context.stdout.write(
-      table(
-        ["NAME", "LABELS", "AGENTS"],
-        clusters.map((cluster) => [
-          cluster.name,
-          formatLabels(cluster.labels),
-          String(cluster.agents.length),
-        ]),
-      ),
-    );
+    const header = ["CLUSTER", "LABELS", "AGENT", "CONNECTED", "RTT", "LAST HEARTBEAT", "VERSION"];
+    context.stdout.write(table(header, rows(clusters, context.now())));
   },
 };

@@ -1,0 +1,40 @@
+import type { Duplex } from "node:stream";
+
+import { Server, ServerCredentials } from "@grpc/grpc-js";
+import type { Logger } from "@warren/log";
+import { AgentServiceService } from "@warren/proto";
+
+import { createAgentService } from "./agent-service.js";
+
+export interface AgentGrpcServer {
+  /** Serves gRPC on a channel the hub opened through the tunnel. */
+  serve(channel: Duplex): void;
+  /** Takes no new calls (the hub is told, with GOAWAY); running ones get graceMs to end. */
+  shutdown(graceMs: number): Promise<void>;
+}
+
+/**
+ * grpc-js serving the agent's service over connections injected from the tunnel. No TLS here:
+ * the SSH tunnel already authenticates and encrypts both ends.
+ */
+export function createAgentGrpcServer(agentVersion: string, logger: Logger): AgentGrpcServer {
+  const server = new Server();
+  server.addService(AgentServiceService, createAgentService({ agentVersion, logger }));
+  const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
+  return {
+    serve: (channel) => {
+      injector.injectConnection(channel);
+    },
+    shutdown: (graceMs) =>
+      new Promise((resolve) => {
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+  };
+}

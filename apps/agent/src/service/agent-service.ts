@@ -1,0 +1,107 @@
+import { once } from "node:events";
+
+import { status, type ServerDuplexStream, type ServerWritableStream } from "@grpc/grpc-js";
+import { errorFields, type Logger } from "@warren/log";
+import type {
+  AgentServiceServer,
+  DownloadRequest,
+  DownloadResponse,
+  EchoRequest,
+  EchoResponse,
+  WatchHeartbeatsRequest,
+  WatchHeartbeatsResponse,
+} from "@warren/proto";
+
+const DEFAULT_DOWNLOAD_CHUNK_BYTES = 64 * 1024;
+const MAX_DOWNLOAD_CHUNK_BYTES = 1024 * 1024;
+const DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
+
+export interface AgentServiceDeps {
+  agentVersion: string;
+  logger: Logger;
+}
+
+/** Writes, then waits while the call's send buffer is full: flow control end to end. */
+async function writeFlowControlled<T>(
+  call: { write(message: T): boolean; cancelled: boolean },
+  message: T,
+) {
+  if (!call.write(message) && !call.cancelled)
+    await once(call as unknown as NodeJS.EventEmitter, "drain");
+}
+
+async function download(
+  call: ServerWritableStream<DownloadRequest, DownloadResponse>,
+): Promise<void> {
+  const size = Math.min(
+    call.request.chunkBytes || DEFAULT_DOWNLOAD_CHUNK_BYTES,
+    MAX_DOWNLOAD_CHUNK_BYTES,
+  );
+  const chunk = Buffer.alloc(size, 0x5a);
+  let left = call.request.bytes;
+  while (left > 0 && !call.cancelled) {
+    const data = left >= chunk.length ? chunk : chunk.subarray(0, left);
+    left -= data.length;
+    await writeFlowControlled(call, { data });
+  }
+  call.end();
+}
+
+function echo(call: ServerDuplexStream<EchoRequest, EchoResponse>): void {
+  call.on("data", (request: EchoRequest) => {
+    if (!call.write({ payload: request.payload })) {
+      call.pause();
+      call.once("drain", () => call.resume());
+    }
+  });
+  call.on("end", () => call.end());
+}
+
+function heartbeats(
+  call: ServerWritableStream<WatchHeartbeatsRequest, WatchHeartbeatsResponse>,
+  version: string,
+): void {
+  const beat = () => {
+    call.write({
+      heartbeat: { health: undefined, agentVersion: version, sentAtUnixMs: Date.now() },
+    });
+  };
+  beat();
+  const timer = setInterval(beat, call.request.intervalMs || DEFAULT_HEARTBEAT_INTERVAL_MS);
+  const stop = () => {
+    clearInterval(timer);
+  };
+  call.once("cancelled", stop);
+  call.once("close", stop);
+  call.once("error", stop);
+}
+
+const notYet = (what: string) => ({
+  code: status.UNIMPLEMENTED,
+  details: `${what} comes in a later version of warren-agent`,
+});
+
+/** What the agent serves to the hub through its tunnel. */
+export function createAgentService(deps: AgentServiceDeps): AgentServiceServer {
+  return {
+    ping: (call, callback) => {
+      callback(null, { payload: call.request.payload });
+    },
+    echo,
+    download: (call) => {
+      download(call).catch((error: unknown) => {
+        deps.logger.warn(errorFields(error), "a download for the hub failed");
+        call.destroy(error as Error);
+      });
+    },
+    watchHeartbeats: (call) => {
+      heartbeats(call, deps.agentVersion);
+    },
+    checkHealth: (_call, callback) => {
+      callback(notYet("checking cluster health"));
+    },
+    proxy: (call) => {
+      call.emit("error", notYet("kubectl through the hub"));
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { setTimeout as sleep } from "node:timers/promises";
+
+import { hostPort } from "@warren/config";
+import type { Logger } from "@warren/log";
+import { openTunnel, TunnelError, TunnelErrorCode, type TunnelConnection } from "@warren/tunnel";
+
+import { Backoff, type BackoffOptions } from "../backoff.js";
+import { AgentError } from "../errors.js";
+import type { IdentityKeeper } from "../identity/identity-keeper.js";
+import { ProblemLog } from "../problem-log.js";
+import type { AgentGrpcServer } from "../service/agent-grpc-server.js";
+import { certifiedHostKey } from "./certified-host-key.js";
+
+export interface TunnelKeeperOptions {
+  identity: IdentityKeeper;
+  server: AgentGrpcServer;
+  logger: Logger;
+  /** How often to send SSH keepalives, in milliseconds. */
+  keepaliveIntervalMs: number;
+  /** A tunnel silent for this long, in milliseconds, is dead. */
+  keepaliveTimeoutMs: number;
+  retry?: BackoffOptions;
+}
+
+const DEFAULT_RETRY: BackoffOptions = { initialMs: 500, maxMs: 30_000 };
+
+/**
+ * Keeps the agent's tunnel up: dials the hub with the current identity, serves the hub's gRPC
+ * connection through it, and reconnects with capped, jittered backoff when it drops. When the
+ * hub refuses the identity or presents another host key, it asks the identity keeper to
+ * check with the hub at once (which names a changed CA, and re-joins if allowed).
+ */
+export class TunnelKeeper {
+  private readonly stopping = new AbortController();
+  private readonly problems: ProblemLog;
+  private connection: TunnelConnection | undefined;
+  private connectedAs: string | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly options: TunnelKeeperOptions) {
+    this.problems = new ProblemLog(options.logger);
+    options.identity.onChange((state) => {
+      // A new identity (re-joined) needs a new tunnel; a renewed certificate does not.
+      if (this.connectedAs !== undefined && state.agentId !== this.connectedAs)
+        this.connection?.close();
+    });
+  }
+
+  get connected(): boolean {
+    return this.connection !== undefined;
+  }
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    this.connection?.close();
+    await this.loop;
+  }
+
+  private isStopped(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
+  private async run(): Promise<void> {
+    const backoff = new Backoff(this.options.retry ?? DEFAULT_RETRY);
+    while (!this.isStopped()) {
+      try {
+        if (await this.connectAndServe()) backoff.reset();
+      } catch (error) {
+        await this.onFailure(error);
+      }
+      if (this.isStopped()) return;
+      try {
+        await sleep(backoff.next(), undefined, { signal: this.stopping.signal });
+      } catch {
+        return;
+      }
+    }
+  }
+
+  /** One tunnel's life; true if it came up. */
+  private async connectAndServe(): Promise<boolean> {
+    const state = this.options.identity.identity;
+    const tunnel = this.options.identity.tunnel;
+    if (!state || !tunnel?.addr) return false;
+    const { host, port } = hostPort()(tunnel.addr);
+    const connection = await openTunnel({
+      host,
+      port,
+      username: state.agentId,
+      privateKeyPem: state.privateKeyPem,
+      expectedHostKey: certifiedHostKey(tunnel, state.caPem),
+      onChannel: (channel) => {
+        this.options.server.serve(channel);
+      },
+      keepaliveIntervalMs: this.options.keepaliveIntervalMs,
+      keepaliveTimeoutMs: this.options.keepaliveTimeoutMs,
+    });
+    this.connection = connection;
+    this.connectedAs = state.agentId;
+    this.problems.resolve({ tunnelAddr: tunnel.addr }, "the tunnel is back");
+    this.options.logger.info({ agentId: state.agentId, tunnelAddr: tunnel.addr }, "tunnel up");
+    const reason = await connection.closed;
+    this.connection = this.connectedAs = undefined;
+    if (!this.isStopped()) this.options.logger.warn({ reason }, "tunnel down; reconnecting");
+    return true;
+  }
+
+  private async onFailure(error: unknown): Promise<void> {
+    if (error instanceof TunnelError && error.code === TunnelErrorCode.Unreachable) {
+      this.problems.report("tunnel_unreachable", "warn", {}, `${error.message}; retrying`);
+      return;
+    }
+    if (!(error instanceof TunnelError) && !(error instanceof AgentError)) throw error;
+    this.problems.report(`tunnel_${error.code}`, "error", {}, `${error.message}; asking the hub`);
+    // The hub may have changed CA, revoked this agent, or moved: the identity check says which.
+    await this.options.identity.checkNow();
+  }
+}
