@@ -57,13 +57,22 @@ export class ProcessLogs {
     return this.lines.join("\n");
   }
 
-  /** The first entry, past or future, that matches; fails if the process exits first. */
+  /** How many entries so far: pass it as `after` to wait only for later ones. */
+  mark(): number {
+    return this.entries.length;
+  }
+
+  /**
+   * The first entry, from index `after` on (past or future), that matches; fails if the
+   * process exits first.
+   */
   waitFor(
     matches: (entry: LogEntry) => boolean,
     description: string,
     timeoutMs = 30_000,
+    after = 0,
   ): Promise<LogEntry> {
-    const past = this.entries.find(matches);
+    const past = this.entries.slice(after).find(matches);
     if (past) return Promise.resolve(past);
     if (this.exitedWith !== undefined) {
       return Promise.reject(
@@ -78,11 +87,13 @@ export class ProcessLogs {
           ),
         );
       }, timeoutMs);
-      const done = (entry: LogEntry) => {
-        clearTimeout(timer);
-        resolve(entry);
-      };
-      this.waiters.push({ matches, resolve: done });
+      this.waiters.push({
+        matches,
+        resolve: (entry) => {
+          clearTimeout(timer);
+          resolve(entry);
+        },
+      });
       this.failExits.push((error) => {
         clearTimeout(timer);
         reject(error);
@@ -90,17 +101,14 @@ export class ProcessLogs {
     });
   }
 
-  /** Waits for a line whose msg is exactly `msg` (and whose fields match `fields`). */
-  waitForMessage(
-    msg: string,
-    fields: Record<string, unknown> = {},
-    timeoutMs?: number,
-  ): Promise<LogEntry> {
+  /** Waits for a line whose msg is `msg` and whose fields match `fields`, from entry `after` on. */
+  waitForMessage(msg: string, fields: Record<string, unknown> = {}, after = 0): Promise<LogEntry> {
     return this.waitFor(
       (entry) =>
         entry.msg === msg && Object.entries(fields).every(([key, value]) => entry[key] === value),
       `"${msg}"`,
-      timeoutMs,
+      undefined,
+      after,
     );
   }
 }

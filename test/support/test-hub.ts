@@ -18,6 +18,10 @@ export interface TestHub {
   /** host:port warrenctl and agents use. */
   addr: string;
   port: number;
+  /** host:port agents dial for the tunnel (what the hub tells them). */
+  tunnelAddr: string;
+  /** The port the tunnel listener is bound to. */
+  tunnelPort: number;
   caPin: string;
   /** warrenctl in-process, as this hub's local admin. */
   warrenctl(...argv: string[]): Promise<WarrenctlResult>;
@@ -30,6 +34,10 @@ export interface StartTestHubOptions {
   dataDir?: string;
   /** Listen on this port; default a free one. */
   port?: number;
+  /** The tunnel listens on this port; default a free one. */
+  tunnelPort?: number;
+  /** Extra flags for warren-hub start. */
+  args?: string[];
   env?: Record<string, string>;
 }
 
@@ -58,18 +66,24 @@ export async function startTestHub(options: StartTestHubOptions = {}): Promise<T
       dataDir,
       "--listen-addr",
       `127.0.0.1:${options.port ?? 0}`,
+      "--tunnel-listen-addr",
+      `127.0.0.1:${options.tunnelPort ?? 0}`,
       "--log-level",
       "debug",
+      ...(options.args ?? []),
     ],
     options.env ?? {},
   );
   const ready = await process.logs.waitForMessage("hub ready");
   const addr = String(ready.apiAddr);
+  const tunnelAddr = String(ready.tunnelAddr);
   const hub: TestHub = {
     process,
     dataDir,
     addr,
     port: Number(addr.split(":").at(-1)),
+    tunnelAddr,
+    tunnelPort: Number(String(ready.tunnelListenAddr).split(":").at(-1)),
     caPin: String(ready.caPin),
     warrenctl: (...argv) => runWarrenctl([...argv, "--data-dir", dataDir]),
     mintToken: async (...flags) => {

@@ -1,7 +1,7 @@
 import type { ProcessLogs } from "./process-logs.js";
 import { spawnAgent, expectNoSecretsInLogs } from "./agent-in-cluster.js";
 import { startTestHub, type StartTestHubOptions, type TestHub } from "./test-hub.js";
-import type { WarrenProcess } from "./warren-process.js";
+import { spawnWarren, type WarrenProcess } from "./warren-process.js";
 
 /**
  * The hubs and agents one test starts, stopped after it; and the secrets it minted, checked
@@ -19,6 +19,35 @@ export class WarrenFixtures {
 
   agent(options: Parameters<typeof spawnAgent>[0]): WarrenProcess {
     const spawned = spawnAgent(options);
+    this.processes.push(spawned);
+    return spawned;
+  }
+
+  /** An agent outside Kubernetes, keeping its identity in `stateDir`. */
+  dirAgent(options: {
+    hub: TestHub;
+    clusterName: string;
+    stateDir: string;
+    token?: string;
+    env?: Record<string, string>;
+  }): WarrenProcess {
+    const spawned = spawnWarren(
+      "agent",
+      [
+        "start",
+        "--hub-addr",
+        options.hub.addr,
+        "--cluster-name",
+        options.clusterName,
+        "--state-dir",
+        options.stateDir,
+      ],
+      {
+        WARREN_LOG_LEVEL: "debug",
+        ...(options.token !== undefined ? { WARREN_JOIN_TOKEN: options.token } : {}),
+        ...options.env,
+      },
+    );
     this.processes.push(spawned);
     return spawned;
   }

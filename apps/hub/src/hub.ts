@@ -137,6 +137,7 @@ export async function startHub(
       apiAddr,
       publicAddrs: publicAddrs.map(formatHostPort),
       tunnelAddr: tunnelInfo.addr,
+      tunnelListenAddr: localAddress({ host: config.tunnelListenAddr.host, port: tunnel.port }),
       caPin: ca.pin,
       dataDir: config.dataDir,
     },

@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import { constants, type ClientHttp2Stream, type IncomingHttpHeaders } from "node:http2";
 
 import { status } from "@grpc/grpc-js";
@@ -118,7 +117,14 @@ export class GrpcCall<Request, Response> implements AsyncIterable<Response> {
   /** Sends one request, waiting while the stream's send window is full. */
   async write(request: Request): Promise<void> {
     if (this.stream.write(frameMessage(this.method.requestSerialize(request)))) return;
-    await Promise.race([once(this.stream, "drain"), once(this.stream, "close")]);
+    // Plain listeners, not events.once: that rejects on 'error', unhandled by the losing side.
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.stream.off("drain", done).off("close", done);
+        resolve();
+      };
+      this.stream.on("drain", done).on("close", done);
+    });
   }
 
   /** No more requests (gRPC half-close). */

@@ -91,9 +91,12 @@ export async function openTunnel(options: TunnelClientOptions): Promise<TunnelCo
     readyTimeout: options.readyTimeoutMs ?? 15_000,
     algorithms: TUNNEL_ALGORITHMS,
   });
-  const closed = once(client, "close").then(
-    () => lastError?.message ?? "the hub closed the tunnel",
-  );
+  // Not events.once: it rejects on 'error', and a tunnel that ends in an error still just ends.
+  const closed = new Promise<string>((resolve) => {
+    client.once("close", () => {
+      resolve(lastError?.message ?? "the hub closed the tunnel");
+    });
+  });
   try {
     await Promise.race([
       once(client, "ready"),

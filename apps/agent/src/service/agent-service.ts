@@ -1,5 +1,3 @@
-import { once } from "node:events";
-
 import { status, type ServerDuplexStream, type ServerWritableStream } from "@grpc/grpc-js";
 import { errorFields, type Logger } from "@warren/log";
 import type {
@@ -21,13 +19,22 @@ export interface AgentServiceDeps {
   logger: Logger;
 }
 
-/** Writes, then waits while the call's send buffer is full: flow control end to end. */
+/**
+ * Writes, then waits while the call's send buffer is full: flow control end to end. A call
+ * that ends meanwhile (the hub cancelled) ends the wait too.
+ */
 async function writeFlowControlled<T>(
-  call: { write(message: T): boolean; cancelled: boolean },
+  call: ServerWritableStream<unknown, T>,
   message: T,
-) {
-  if (!call.write(message) && !call.cancelled)
-    await once(call as unknown as NodeJS.EventEmitter, "drain");
+): Promise<void> {
+  if (call.write(message) || call.cancelled) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      call.off("drain", done).off("close", done).off("cancelled", done);
+      resolve();
+    };
+    call.on("drain", done).on("close", done).on("cancelled", done);
+  });
 }
 
 async function download(
