@@ -43,14 +43,16 @@ async function listedAgents(hub: TestHub): Promise<AgentView[]> {
 
 async function connectedAgent(hub: TestHub, name: string, env: Record<string, string> = {}) {
   const agent = warren.dirAgent({
-    hub,
+    hubAddr: hub.addr,
     clusterName: name,
     stateDir: join(scratch, `${name}-${Date.now()}`),
     token: await warren.token(hub),
     env,
   });
   const up = await agent.logs.waitForMessage("tunnel up");
-  return { agent, agentId: String(up.agentId) };
+  const agentId = String(up.agentId);
+  await hub.process.logs.waitForMessage("agent connected", { agentId });
+  return { agent, agentId };
 }
 
 const disconnected = (reason: string) => (entry: LogEntry) =>
@@ -86,6 +88,7 @@ describe("the tunnel between hub and agent", () => {
       tunnelPort: hub.tunnelPort,
     });
     await agent.logs.waitForMessage("tunnel up", { agentId }, mark);
+    await restarted.process.logs.waitForMessage("agent connected", { agentId });
     const ping = await restarted.warrenctl("agents", "ping", agentId);
     expect(ping.code, ping.stderr).toBe(0);
   });

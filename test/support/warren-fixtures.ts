@@ -25,7 +25,7 @@ export class WarrenFixtures {
 
   /** An agent outside Kubernetes, keeping its identity in `stateDir`. */
   dirAgent(options: {
-    hub: TestHub;
+    hubAddr: string;
     clusterName: string;
     stateDir: string;
     token?: string;
@@ -36,7 +36,7 @@ export class WarrenFixtures {
       [
         "start",
         "--hub-addr",
-        options.hub.addr,
+        options.hubAddr,
         "--cluster-name",
         options.clusterName,
         "--state-dir",

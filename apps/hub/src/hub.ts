@@ -2,24 +2,27 @@ import { join } from "node:path";
 
 import { formatHostPort, type HostPort } from "@warren/config";
 import type { Logger } from "@warren/log";
-import type { TunnelInfo } from "@warren/proto";
-import { openSqliteStore } from "@warren/store";
+import { openSqliteStore, type HubStore } from "@warren/store";
 
 import { createAdminService } from "./admin/admin-service.js";
 import { ensureAdminProfile } from "./ca/admin-profile.js";
-import { ensureCertificateAuthority } from "./ca/certificate-authority.js";
+import {
+  ensureCertificateAuthority,
+  type HubCertificateAuthority,
+} from "./ca/certificate-authority.js";
 import { issueServerIdentity } from "./ca/server-identity.js";
 import { ensureTunnelHostIdentity } from "./ca/tunnel-host-identity.js";
+import { CleanupStack } from "./cleanup-stack.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { HubConfig } from "./config/hub-config.js";
 import { ensurePrivateDataDir } from "./data-dir.js";
-import { startApiServer } from "./grpc/api-server.js";
+import { startApiServer, type ApiServer } from "./grpc/api-server.js";
 import { PeerAuthenticator } from "./grpc/peer-authenticator.js";
 import { createJoinService } from "./join/join-service.js";
 import { localAddress, publicAddresses, serverNames } from "./public-addresses.js";
 import { AgentRegistry } from "./tunnel/agent-registry.js";
 import { every, sweepConnectedAgents } from "./tunnel/agent-sweep.js";
-import { startTunnelListener } from "./tunnel/tunnel-listener.js";
+import { startTunnelListener, type TunnelListener } from "./tunnel/tunnel-listener.js";
 import { HUB_VERSION } from "./version.js";
 
 /** Expired tokens stay this long so a late join hears "expired" rather than "unknown". */
@@ -41,28 +44,32 @@ export interface RunningHub {
   stop(graceMs?: number): Promise<void>;
 }
 
-function tunnelPublicAddress(config: HubConfig, publicAddrs: HostPort[], port: number): string {
-  const host = publicAddrs[0]?.host ?? "127.0.0.1";
-  return formatHostPort(config.tunnelPublicAddr ?? { host, port });
+interface HubParts {
+  config: HubConfig;
+  logger: Logger;
+  clock: Clock;
+  store: HubStore;
+  ca: HubCertificateAuthority;
+  registry: AgentRegistry;
 }
 
-export async function startHub(
-  config: HubConfig,
-  logger: Logger,
-  clock: Clock = systemClock,
-): Promise<RunningHub> {
-  await ensurePrivateDataDir(config.dataDir, logger);
-  const store = openSqliteStore({ path: join(config.dataDir, "hub.db") });
-  const ca = await ensureCertificateAuthority(store, clock, logger.child("ca"));
-  const identity = await issueServerIdentity(
-    ca,
-    serverNames(config.publicAddrs, config.listenAddr),
-    clock,
-  );
+/** What the hub's addresses are, once its listeners have bound. */
+interface Addresses {
+  api: string;
+  join: string;
+  publicAddrs: HostPort[];
+}
+
+function addresses(config: HubConfig, apiPort: number): Addresses {
+  const bound = { host: config.listenAddr.host, port: apiPort };
+  const publicAddrs = publicAddresses(config.publicAddrs, bound);
+  return { api: localAddress(bound), join: formatHostPort(publicAddrs[0] ?? bound), publicAddrs };
+}
+
+async function startListeners(parts: HubParts, cleanup: CleanupStack) {
+  const { config, logger, clock, store, ca, registry } = parts;
   const hostIdentity = await ensureTunnelHostIdentity(store, ca, clock);
-  const authenticator = new PeerAuthenticator(ca.certificatePem, store, clock);
-  const registry = new AgentRegistry(logger.child("registry"), clock);
-  const tunnel = await startTunnelListener({
+  const tunnel: TunnelListener = await startTunnelListener({
     listen: config.tunnelListenAddr,
     hostIdentity,
     store,
@@ -73,48 +80,51 @@ export async function startHub(
     keepaliveTimeoutMs: config.tunnelKeepaliveTimeoutMs,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
   });
-  let joinAddr = "";
-  let tunnelInfo: TunnelInfo = { addr: "", hostCertificatePem: hostIdentity.certificatePem };
-  const api = await startApiServer({
+  cleanup.push("tunnel listener", () => {
+    tunnel.close();
+  });
+  // Services read these once the API has bound (the ports may have been 0).
+  const known = {
+    join: "",
+    tunnel: { addr: "", hostCertificatePem: hostIdentity.certificatePem },
+  };
+  const authenticator = new PeerAuthenticator(ca.certificatePem, store, clock);
+  const api: ApiServer = await startApiServer({
     listen: config.listenAddr,
     caPem: ca.certificatePem,
-    identity,
-    join: createJoinService({
-      store,
+    identity: await issueServerIdentity(
       ca,
-      authenticator,
+      serverNames(config.publicAddrs, config.listenAddr),
       clock,
-      logger,
+    ),
+    join: createJoinService({
+      ...parts,
+      authenticator,
       agentCertificateTtlMs: config.agentCertificateTtlMs,
       adminLoginTtlMs: config.adminLoginTtlMs,
-      tunnel: () => tunnelInfo,
+      tunnel: () => known.tunnel,
     }),
     admin: createAdminService({
-      store,
-      ca,
+      ...parts,
       authenticator,
-      registry,
-      clock,
-      logger,
       tokenTtlMs: config.tokenTtlMs,
       tokenMaxTtlMs: config.tokenMaxTtlMs,
-      joinAddr: () => joinAddr,
+      joinAddr: () => known.join,
     }),
   });
-  const bound = { host: config.listenAddr.host, port: api.port };
-  const publicAddrs = publicAddresses(config.publicAddrs, bound);
-  joinAddr = formatHostPort(publicAddrs[0] ?? bound);
-  tunnelInfo = { ...tunnelInfo, addr: tunnelPublicAddress(config, publicAddrs, tunnel.port) };
-  const apiAddr = localAddress(bound);
-  const adminProfilePath = await ensureAdminProfile({
-    dataDir: config.dataDir,
-    ca,
-    hubAddr: apiAddr,
-    certificateTtlMs: config.adminCertificateTtlMs,
-    clock,
-    logger,
-  });
-  const stopSweeps = [
+  cleanup.push("API server", () => api.stop(0));
+  const addrs = addresses(config, api.port);
+  known.join = addrs.join;
+  const tunnelHost = addrs.publicAddrs[0]?.host ?? "127.0.0.1";
+  known.tunnel.addr = formatHostPort(
+    config.tunnelPublicAddr ?? { host: tunnelHost, port: tunnel.port },
+  );
+  return { tunnel, api, addrs, tunnelAddr: known.tunnel.addr };
+}
+
+function startSweeps(parts: HubParts): () => void {
+  const { store, registry, clock, logger } = parts;
+  const stops = [
     every(
       TOKEN_SWEEP_INTERVAL_MS,
       () =>
@@ -131,32 +141,75 @@ export async function startHub(
       "check connected agents",
     ),
   ];
+  return () => {
+    for (const stop of stops) stop();
+  };
+}
+
+async function assemble(
+  config: HubConfig,
+  logger: Logger,
+  clock: Clock,
+  cleanup: CleanupStack,
+): Promise<RunningHub> {
+  await ensurePrivateDataDir(config.dataDir, logger);
+  const store = openSqliteStore({ path: join(config.dataDir, "hub.db") });
+  cleanup.push("store", () => store.close());
+  const ca = await ensureCertificateAuthority(store, clock, logger.child("ca"));
+  const registry = new AgentRegistry(logger.child("registry"), clock);
+  const parts: HubParts = { config, logger, clock, store, ca, registry };
+  const { tunnel, api, addrs, tunnelAddr } = await startListeners(parts, cleanup);
+  const adminProfilePath = await ensureAdminProfile({
+    dataDir: config.dataDir,
+    ca,
+    hubAddr: addrs.api,
+    certificateTtlMs: config.adminCertificateTtlMs,
+    clock,
+    logger,
+  });
+  const stopSweeps = startSweeps(parts);
   logger.info(
     {
       version: HUB_VERSION,
-      apiAddr,
-      publicAddrs: publicAddrs.map(formatHostPort),
-      tunnelAddr: tunnelInfo.addr,
+      apiAddr: addrs.api,
+      publicAddrs: addrs.publicAddrs.map(formatHostPort),
+      tunnelAddr,
       tunnelListenAddr: localAddress({ host: config.tunnelListenAddr.host, port: tunnel.port }),
       caPin: ca.pin,
       dataDir: config.dataDir,
     },
     "hub ready",
   );
+  const stop = async (graceMs = 10_000) => {
+    stopSweeps();
+    tunnel.close();
+    await api.stop(graceMs);
+    registry.closeAll("the hub is shutting down");
+    await store.close();
+    logger.info({}, "hub stopped");
+  };
   return {
-    apiAddr,
-    joinAddr,
-    tunnelAddr: tunnelInfo.addr,
+    apiAddr: addrs.api,
+    joinAddr: addrs.join,
+    tunnelAddr,
     caPin: ca.pin,
     adminProfilePath,
     registry,
-    stop: async (graceMs = 10_000) => {
-      for (const stopSweep of stopSweeps) stopSweep();
-      tunnel.close();
-      await api.stop(graceMs);
-      registry.closeAll("the hub is shutting down");
-      await store.close();
-      logger.info({}, "hub stopped");
-    },
+    stop,
   };
+}
+
+/** Starts the hub; if any step fails, what the earlier ones opened is closed again. */
+export async function startHub(
+  config: HubConfig,
+  logger: Logger,
+  clock: Clock = systemClock,
+): Promise<RunningHub> {
+  const cleanup = new CleanupStack(logger);
+  try {
+    return await assemble(config, logger, clock, cleanup);
+  } catch (error) {
+    await cleanup.unwind();
+    throw error;
+  }
 }

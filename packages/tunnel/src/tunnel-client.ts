@@ -25,6 +25,8 @@ export interface TunnelClientOptions {
   keepaliveTimeoutMs?: number;
   /** The SSH handshake must finish within this, in milliseconds. Default 15000. */
   readyTimeoutMs?: number;
+  /** Aborting it ends the connection, whether still opening or up. */
+  signal?: AbortSignal;
 }
 
 export interface TunnelConnection {
@@ -76,6 +78,12 @@ export async function openTunnel(options: TunnelClientOptions): Promise<TunnelCo
   client.on("error", (error: SshError) => {
     lastError = error;
   });
+  const end = () => {
+    client.end();
+  };
+  options.signal?.addEventListener("abort", end, { once: true });
+  client.once("close", () => options.signal?.removeEventListener("abort", end));
+  if (options.signal?.aborted) queueMicrotask(end);
   const interval = options.keepaliveIntervalMs ?? 5000;
   client.connect({
     // Our own socket, so Nagle is off from the first byte (see the design notes).
@@ -112,5 +120,5 @@ export async function openTunnel(options: TunnelClientOptions): Promise<TunnelCo
     client.end();
     throw connectionError(error as SshError, hostKeyRejected, address);
   }
-  return { closed, close: () => client.end() };
+  return { closed, close: end };
 }

@@ -19,7 +19,8 @@ export interface AgentGrpcServer {
  */
 export function createAgentGrpcServer(agentVersion: string, logger: Logger): AgentGrpcServer {
   const server = new Server();
-  server.addService(AgentServiceService, createAgentService({ agentVersion, logger }));
+  const service = createAgentService({ agentVersion, logger });
+  server.addService(AgentServiceService, service.implementation);
   const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
   return {
     serve: (channel) => {
@@ -27,6 +28,7 @@ export function createAgentGrpcServer(agentVersion: string, logger: Logger): Age
     },
     shutdown: (graceMs) =>
       new Promise((resolve) => {
+        service.endStandingStreams();
         const force = setTimeout(() => {
           server.forceShutdown();
           resolve();

@@ -64,10 +64,9 @@ function echo(call: ServerDuplexStream<EchoRequest, EchoResponse>): void {
   call.on("end", () => call.end());
 }
 
-function heartbeats(
-  call: ServerWritableStream<WatchHeartbeatsRequest, WatchHeartbeatsResponse>,
-  version: string,
-): void {
+type HeartbeatCall = ServerWritableStream<WatchHeartbeatsRequest, WatchHeartbeatsResponse>;
+
+function heartbeats(call: HeartbeatCall, version: string, open: Set<HeartbeatCall>): void {
   const beat = () => {
     call.write({
       heartbeat: { health: undefined, agentVersion: version, sentAtUnixMs: Date.now() },
@@ -75,8 +74,10 @@ function heartbeats(
   };
   beat();
   const timer = setInterval(beat, call.request.intervalMs || DEFAULT_HEARTBEAT_INTERVAL_MS);
+  open.add(call);
   const stop = () => {
     clearInterval(timer);
+    open.delete(call);
   };
   call.once("cancelled", stop);
   call.once("close", stop);
@@ -88,9 +89,19 @@ const notYet = (what: string) => ({
   details: `${what} comes in a later version of warren-agent`,
 });
 
+export interface AgentService {
+  implementation: AgentServiceServer;
+  /**
+   * Ends the streams that never end by themselves (heartbeats), so a graceful shutdown waits
+   * only for real work.
+   */
+  endStandingStreams(): void;
+}
+
 /** What the agent serves to the hub through its tunnel. */
-export function createAgentService(deps: AgentServiceDeps): AgentServiceServer {
-  return {
+export function createAgentService(deps: AgentServiceDeps): AgentService {
+  const heartbeatCalls = new Set<HeartbeatCall>();
+  const implementation: AgentServiceServer = {
     ping: (call, callback) => {
       callback(null, { payload: call.request.payload });
     },
@@ -102,13 +113,20 @@ export function createAgentService(deps: AgentServiceDeps): AgentServiceServer {
       });
     },
     watchHeartbeats: (call) => {
-      heartbeats(call, deps.agentVersion);
+      heartbeats(call, deps.agentVersion, heartbeatCalls);
     },
     checkHealth: (_call, callback) => {
       callback(notYet("checking cluster health"));
     },
     proxy: (call) => {
       call.emit("error", notYet("kubectl through the hub"));
+    },
+  };
+  return {
+    implementation,
+    endStandingStreams: () => {
+      for (const call of heartbeatCalls) call.end();
+      heartbeatCalls.clear();
     },
   };
 }

@@ -87,6 +87,7 @@ export class TunnelKeeper {
     const tunnel = this.options.identity.tunnel;
     if (!state || !tunnel?.addr) return false;
     const { host, port } = hostPort()(tunnel.addr);
+    let served = false;
     const connection = await openTunnel({
       host,
       port,
@@ -95,18 +96,25 @@ export class TunnelKeeper {
       expectedHostKey: certifiedHostKey(tunnel, state.caPem),
       onChannel: (channel) => {
         this.options.server.serve(channel);
+        // Up means usable: the hub has opened its gRPC connection through the tunnel.
+        if (!served) this.announceUp(state.agentId, tunnel.addr);
+        served = true;
       },
       keepaliveIntervalMs: this.options.keepaliveIntervalMs,
       keepaliveTimeoutMs: this.options.keepaliveTimeoutMs,
+      signal: this.stopping.signal,
     });
     this.connection = connection;
     this.connectedAs = state.agentId;
-    this.problems.resolve({ tunnelAddr: tunnel.addr }, "the tunnel is back");
-    this.options.logger.info({ agentId: state.agentId, tunnelAddr: tunnel.addr }, "tunnel up");
     const reason = await connection.closed;
     this.connection = this.connectedAs = undefined;
     if (!this.isStopped()) this.options.logger.warn({ reason }, "tunnel down; reconnecting");
-    return true;
+    return served;
+  }
+
+  private announceUp(agentId: string, tunnelAddr: string): void {
+    this.problems.resolve({ tunnelAddr }, "the tunnel is back");
+    this.options.logger.info({ agentId, tunnelAddr }, "tunnel up");
   }
 
   private async onFailure(error: unknown): Promise<void> {
