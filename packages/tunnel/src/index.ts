@@ -9,3 +9,4 @@ export {
 export { sshPrivateKey, sshPublicKey, verifySshSignature } from "./ssh-keys.js";
 export { openTunnel, type TunnelClientOptions, type TunnelConnection } from "./tunnel-client.js";
 export { TunnelServer, type TunnelAuthResult, type TunnelServerOptions } from "./tunnel-server.js";
+export { Backoff, type BackoffOptions } from "./backoff.js";

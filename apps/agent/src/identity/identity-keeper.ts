@@ -4,7 +4,7 @@ import type { Labels } from "@warren/identity";
 import type { Logger } from "@warren/log";
 import type { TunnelInfo } from "@warren/proto";
 
-import { Backoff, type BackoffOptions } from "../backoff.js";
+import { Backoff, type BackoffOptions } from "@warren/tunnel";
 import { AgentError, AgentErrorCode } from "../errors.js";
 import type { HubApi } from "../join/hub-api.js";
 import type { HubVerdict } from "../join/hub-verdict.js";

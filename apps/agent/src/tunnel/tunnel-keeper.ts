@@ -2,9 +2,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import { hostPort } from "@warren/config";
 import type { Logger } from "@warren/log";
-import { openTunnel, TunnelError, TunnelErrorCode, type TunnelConnection } from "@warren/tunnel";
+import {
+  Backoff,
+  openTunnel,
+  TunnelError,
+  TunnelErrorCode,
+  type BackoffOptions,
+  type TunnelConnection,
+} from "@warren/tunnel";
 
-import { Backoff, type BackoffOptions } from "../backoff.js";
 import { AgentError } from "../errors.js";
 import type { IdentityKeeper } from "../identity/identity-keeper.js";
 import { ProblemLog } from "../problem-log.js";
