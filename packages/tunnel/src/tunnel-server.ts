@@ -30,6 +30,8 @@ export interface TunnelServerOptions<Peer> {
 interface SocketState {
   socket: Socket;
   authenticated: boolean;
+  /** Cuts the connection if it has not authenticated in time; cleared once it has. */
+  handshakeTimer: NodeJS.Timeout | undefined;
   failure: Error | undefined;
 }
 
@@ -61,7 +63,8 @@ export class TunnelServer<Peer> {
   }
 
   async listen(host: string, port: number): Promise<number> {
-    this.listener.listen(port, host);
+    // A deep backlog: after a hub restart every agent redials within seconds of each other.
+    this.listener.listen({ port, host, backlog: 4096 });
     await Promise.race([
       once(this.listener, "listening"),
       once(this.listener, "error").then(([error]) => Promise.reject(error as Error)),
@@ -82,14 +85,19 @@ export class TunnelServer<Peer> {
     // Without it, delayed ACKs turn a 0.1 ms round trip into 40 ms.
     socket.setNoDelay(true);
     const remoteAddress = `${socket.remoteAddress ?? "?"}:${String(socket.remotePort)}`;
-    const state: SocketState = { socket, authenticated: false, failure: undefined };
+    const state: SocketState = {
+      socket,
+      authenticated: false,
+      failure: undefined,
+      handshakeTimer: undefined,
+    };
     this.sockets.set(remoteAddress, state);
-    const handshake = setTimeout(() => {
+    state.handshakeTimer = setTimeout(() => {
       state.failure = new Error("it did not authenticate in time");
       socket.destroy();
     }, this.options.handshakeTimeoutMs ?? 10_000);
     socket.once("close", () => {
-      clearTimeout(handshake);
+      clearTimeout(state.handshakeTimer);
       this.sockets.delete(remoteAddress);
       if (state.authenticated) return;
       const reason = state.failure?.message ?? "it closed before authenticating as an agent";
@@ -115,7 +123,10 @@ export class TunnelServer<Peer> {
         (accepted) => {
           if (!accepted) return;
           peer = accepted.peer;
-          if (state) state.authenticated = true;
+          if (state) {
+            state.authenticated = true;
+            clearTimeout(state.handshakeTimer);
+          }
         },
         (error: unknown) => {
           log.error(errorFields(error), "could not check an agent's credentials");

@@ -16,7 +16,7 @@ import {
   type DownloadRequest,
   type DownloadResponse,
 } from "@warren/proto";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
 import type { AgentTunnel } from "./agent-tunnel.js";
 import { TunnelErrorCode } from "./errors.js";
@@ -156,6 +156,20 @@ describe("the tunnel", () => {
     });
     expect(Buffer.from(answer.payload).toString()).toBe("hi");
     expect(await tunnel.grpc.ping(1000)).toBeGreaterThanOrEqual(0);
+  });
+
+  it("keeps an authenticated tunnel long past the handshake timeout", async () => {
+    // Only the handshake timer is a setTimeout here; faking it lets the test move time.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const tunnel = await connected();
+      vi.advanceTimersByTime(60_000);
+      expect(tunnel.closed).toBe(false);
+      const answer = await tunnel.grpc.unary(AgentServiceService.ping, { payload: Buffer.from("still") });
+      expect(Buffer.from(answer.payload).toString()).toBe("still");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("reports the agent's status and trailers, and enforces deadlines", async () => {
