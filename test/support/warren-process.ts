@@ -26,9 +26,19 @@ export function spawnWarren(
   args: readonly string[],
   env: Record<string, string | undefined>,
 ): WarrenProcess {
+  return spawnScript(`apps/${app}/src/bin.ts`, args, env);
+}
+
+/** Runs a TypeScript entry point of this repository (path from its root) as a process. */
+export function spawnScript(
+  entry: string,
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+): WarrenProcess {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "--conditions=@warren/source", `apps/${app}/src/bin.ts`, ...args],
+    // As the binaries run (see their shebang).
+    ["--max-semi-space-size=64", "--import", "tsx", "--conditions=@warren/source", entry, ...args],
     {
       cwd: repoRoot,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
@@ -44,7 +54,7 @@ export function spawnWarren(
   });
   const exited = new Promise<number | null>((resolve) => {
     child.once("close", (code, signal) => {
-      logs.exited(`warren-${app} exited (${signal ?? `code ${String(code)}`})`);
+      logs.exited(`${entry} exited (${signal ?? `code ${String(code)}`})`);
       resolve(code);
     });
   });
@@ -52,7 +62,7 @@ export function spawnWarren(
     if (child.exitCode === null && child.signalCode === null) child.kill(name);
     return exited;
   };
-  if (child.pid === undefined) throw new Error(`could not start warren-${app}`);
+  if (child.pid === undefined) throw new Error(`could not start ${entry}`);
   return {
     pid: child.pid,
     logs,
