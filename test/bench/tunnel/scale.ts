@@ -1,0 +1,102 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+
+import type { LogEntry } from "../../support/process-logs.js";
+import { spawnScript, spawnWarren, type WarrenProcess } from "../../support/warren-process.js";
+import { progress } from "../stats.js";
+import { seedAgents } from "./seed-agents.js";
+
+const MiB = 1024 * 1024;
+/** Generous: a fleet of 10,000 reconnecting must fit in the 60 s target anyway. */
+const WAIT_MS = 10 * 60_000;
+
+export interface ScaleReport {
+  description: string;
+  agents: number;
+  hubRssIdleMiB: number;
+  hubRssConnectedMiB: number;
+  hubMemoryPerAgentKiB: number;
+  projectedRssFor10000AgentsMiB: number;
+  firstConnectSeconds: number;
+  reconnectAfterRestartSeconds: number;
+  note: string;
+  target: string;
+}
+
+async function rssBytes(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) * 1024;
+}
+
+interface RunningHub {
+  process: WarrenProcess;
+  api: number;
+  tunnel: number;
+}
+
+async function startHub(dataDir: string, api = 0, tunnel = 0): Promise<RunningHub> {
+  const hubProcess = spawnWarren(
+    "hub",
+    [
+      "start",
+      "--data-dir",
+      dataDir,
+      "--listen-addr",
+      `127.0.0.1:${api}`,
+      "--tunnel-listen-addr",
+      `127.0.0.1:${tunnel}`,
+    ],
+    {},
+  );
+  const ready = await hubProcess.logs.waitForMessage("hub ready");
+  const port = (addr: unknown) => Number(String(addr).split(":").at(-1));
+  return { process: hubProcess, api: port(ready.apiAddr), tunnel: port(ready.tunnelListenAddr) };
+}
+
+const upIs = (count: number) => (entry: LogEntry) => entry.msg === "up" && entry.up === count;
+const seconds = (ms: number) => Math.round(ms) / 1000;
+
+export async function measureScale(dir: string, agents: number): Promise<ScaleReport> {
+  const dataDir = join(dir, "hub");
+  // Once to make the CA and host key, then stopped so the fleet can be registered directly.
+  const first = await startHub(dataDir);
+  await first.process.stop();
+  progress(`registering ${agents} agents`);
+  const simulation = await seedAgents(dataDir, agents, `127.0.0.1:${first.tunnel}`);
+
+  let hub = await startHub(dataDir, first.api, first.tunnel);
+  const idle = await rssBytes(hub.process.pid);
+  const fleet = spawnScript("test/bench/tunnel/simulated-agents.ts", [simulation], {});
+  try {
+    let started = performance.now();
+    await fleet.logs.waitFor(upIs(agents), `all ${agents} agents connected`, WAIT_MS);
+    const firstConnect = performance.now() - started;
+    const connected = await rssBytes(hub.process.pid);
+    progress(`restarting the hub under ${agents} agents`);
+    const mark = fleet.logs.mark();
+    await hub.process.stop();
+    await fleet.logs.waitFor(upIs(0), "every agent to notice", WAIT_MS, mark);
+    started = performance.now();
+    const restart = fleet.logs.mark();
+    hub = await startHub(dataDir, first.api, first.tunnel);
+    await fleet.logs.waitFor(upIs(agents), `all ${agents} agents back`, WAIT_MS, restart);
+    const reconnect = performance.now() - started;
+    const perAgent = (connected - idle) / agents;
+    return {
+      description:
+        "simulated agents (own SSH connection, real handshake, gRPC served) against one hub process",
+      agents,
+      hubRssIdleMiB: Math.round(idle / MiB),
+      hubRssConnectedMiB: Math.round(connected / MiB),
+      hubMemoryPerAgentKiB: Math.round(perAgent / 1024),
+      projectedRssFor10000AgentsMiB: Math.round((idle + perAgent * 10_000) / MiB),
+      firstConnectSeconds: seconds(firstConnect),
+      reconnectAfterRestartSeconds: seconds(reconnect),
+      note: "the simulated agents run on the same two cores as the hub, and redial as real agents do (500 ms doubling to 30 s, with jitter)",
+      target: "10000 agents: hub under 1 GiB, back within 60 s of a restart",
+    };
+  } finally {
+    await fleet.kill();
+    await hub.process.stop();
+  }
+}

@@ -1,0 +1,93 @@
+import { createPublicKey, randomUUID } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+import { identityUri } from "@warren/identity";
+import { generateKeyPair, issueCertificate, readCertificate } from "@warren/pki";
+import { openSqliteStore } from "@warren/store";
+import { sshPublicKey } from "@warren/tunnel";
+
+/** What the simulated agents need: who they are, their key, and the host key to accept. */
+export interface SimulationConfig {
+  tunnelAddr: string;
+  agentIds: string[];
+  privateKeyPem: string;
+  /** The hub's SSH host key, base64 of its wire form. */
+  hostKey: string;
+}
+
+/**
+ * Registers `count` agents straight into a stopped hub's store, each with a certificate from
+ * its CA. They share one key: making ten thousand RSA keys would take the benchmark minutes
+ * and measures nothing about the hub.
+ */
+export async function seedAgents(
+  dataDir: string,
+  count: number,
+  tunnelAddr: string,
+): Promise<string> {
+  const store = openSqliteStore({ path: join(dataDir, "hub.db") });
+  try {
+    const ca = await store.certificateAuthority.get();
+    const hostKey = await store.keys.get("tunnel-host-key");
+    if (!ca || !hostKey)
+      throw new Error("start the hub once first: its CA and host key are missing");
+    const keys = await generateKeyPair();
+    const now = new Date();
+    const tokenId = "5eed5eed5eed5eed";
+    await store.tokens.create({
+      id: tokenId,
+      type: "kube",
+      secretHash: "00".repeat(32),
+      expiresAt: new Date(now.getTime() + 3_600_000),
+      usesTotal: count,
+      usesRemaining: count,
+      labels: {},
+      createdAt: now,
+    });
+    const agentIds: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const agentId = randomUUID();
+      const certificatePem = issueCertificate({
+        ca,
+        publicKeyPem: keys.publicKeyPem,
+        subject: { commonName: agentId },
+        uris: [identityUri({ kind: "agent", agentId, clusterName: `sim-${i % 100}`, labels: {} })],
+        usages: ["clientAuth"],
+        validityMs: 24 * 3_600_000,
+        now,
+      });
+      const info = readCertificate(certificatePem);
+      await store.agents.join(tokenId, now, {
+        id: agentId,
+        clusterName: `sim-${i % 100}`,
+        labels: {},
+        tokenId,
+        agentVersion: "simulated",
+        certificateSerial: info.serialNumber,
+        certificatePem,
+        previousCertificateSerial: undefined,
+        previousCertificatePem: undefined,
+        certificateExpiresAt: info.notAfter,
+        joinedAt: now,
+        renewedAt: undefined,
+        revokedAt: undefined,
+      });
+      agentIds.push(agentId);
+    }
+    const hostPublicKey = createPublicKey(hostKey.privateKeyPem)
+      .export({ type: "spki", format: "pem" })
+      .toString();
+    const config: SimulationConfig = {
+      tunnelAddr,
+      agentIds,
+      privateKeyPem: keys.privateKeyPem,
+      hostKey: sshPublicKey(hostPublicKey).toString("base64"),
+    };
+    const path = join(dataDir, "..", "simulation.json");
+    await writeFile(path, JSON.stringify(config));
+    return path;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,104 @@
+import { connect } from "node:net";
+import { once } from "node:events";
+import { join } from "node:path";
+
+import { credentials } from "@grpc/grpc-js";
+import { loadHubConfig, startHub, type RunningHub } from "@warren/hub";
+import { silentLogger } from "@warren/log";
+import { AgentServiceClient } from "@warren/proto";
+import { Http2GrpcClient } from "@warren/tunnel";
+
+import { eventually } from "../../support/eventually.js";
+import { runWarrenctl } from "../../support/test-hub.js";
+import { spawnScript, spawnWarren, type WarrenProcess } from "../../support/warren-process.js";
+
+/**
+ * What the tunnel benchmarks measure: the hub (in this process, as in production the hub is
+ * where requests originate) talking through the tunnel to a real warren-agent process; and,
+ * for the baseline, a process serving the same agent service straight on a loopback port.
+ */
+export interface TunnelRig {
+  /** The hub's gRPC client to the agent, through the SSH tunnel. */
+  tunnel: Http2GrpcClient;
+  /** grpc-js, the usual gRPC client, straight to the baseline server. */
+  directGrpcJs: AgentServiceClient;
+  /** The hub's own gRPC client, straight to the baseline server over plain TCP. */
+  directHttp2: Http2GrpcClient;
+  agentPid: number;
+  hub: RunningHub;
+  close(): Promise<void>;
+}
+
+async function joinAgent(
+  hub: RunningHub,
+  dataDir: string,
+  scratch: string,
+): Promise<WarrenProcess> {
+  const minted = await runWarrenctl([
+    "tokens",
+    "add",
+    "--type",
+    "kube",
+    "--format",
+    "json",
+    "--data-dir",
+    dataDir,
+  ]);
+  const { token } = JSON.parse(minted.stdout) as { token: string };
+  const agent = spawnWarren(
+    "agent",
+    [
+      "start",
+      "--hub-addr",
+      hub.apiAddr,
+      "--cluster-name",
+      "bench",
+      "--state-dir",
+      join(scratch, "agent"),
+    ],
+    { WARREN_JOIN_TOKEN: token },
+  );
+  await agent.logs.waitForMessage("tunnel up");
+  await eventually(() => hub.registry.inCluster("bench").length > 0, {
+    description: "the hub to register the agent",
+  });
+  return agent;
+}
+
+export async function startTunnelRig(scratch: string): Promise<TunnelRig> {
+  const dataDir = join(scratch, "hub");
+  const config = await loadHubConfig({
+    flags: {
+      "data-dir": dataDir,
+      "listen-addr": "127.0.0.1:0",
+      "tunnel-listen-addr": "127.0.0.1:0",
+    },
+    env: {},
+  });
+  const hub = await startHub(config, silentLogger);
+  const agent = await joinAgent(hub, dataDir, scratch);
+  const tunnel = hub.registry.pick("bench")?.tunnel.grpc;
+  if (!tunnel) throw new Error("the agent did not connect");
+  const direct = spawnScript("test/bench/tunnel/direct-agent-server.ts", [], {});
+  const { port } = await direct.logs.waitForMessage("listening");
+  const directGrpcJs = new AgentServiceClient(
+    `127.0.0.1:${String(port)}`,
+    credentials.createInsecure(),
+  );
+  const socket = connect({ host: "127.0.0.1", port: Number(port), noDelay: true });
+  await once(socket, "connect");
+  const directHttp2 = new Http2GrpcClient(socket);
+  return {
+    tunnel,
+    directGrpcJs,
+    directHttp2,
+    agentPid: agent.pid,
+    hub,
+    close: async () => {
+      directHttp2.destroy();
+      directGrpcJs.close();
+      await Promise.all([agent.stop(), direct.stop()]);
+      await hub.stop(1000);
+    },
+  };
+}
