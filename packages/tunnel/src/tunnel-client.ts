@@ -23,7 +23,10 @@ export interface TunnelClientOptions {
   keepaliveIntervalMs?: number;
   /** Unanswered keepalives for this long, in milliseconds, and the tunnel closes. Default 15000. */
   keepaliveTimeoutMs?: number;
-  /** The SSH handshake must finish within this, in milliseconds. Default 15000. */
+  /**
+   * The SSH handshake must finish within this, in milliseconds. Default 30000: after a hub
+   * restart the whole fleet redials at once, and giving up on a busy hub only repeats the work.
+   */
   readyTimeoutMs?: number;
   /** Aborting it ends the connection, whether still opening or up. */
   signal?: AbortSignal;
@@ -96,7 +99,7 @@ export async function openTunnel(options: TunnelClientOptions): Promise<TunnelCo
     },
     keepaliveInterval: interval,
     keepaliveCountMax: Math.max(1, Math.ceil((options.keepaliveTimeoutMs ?? 15_000) / interval)),
-    readyTimeout: options.readyTimeoutMs ?? 15_000,
+    readyTimeout: options.readyTimeoutMs ?? 30_000,
     algorithms: TUNNEL_ALGORITHMS,
   });
   // Not events.once: it rejects on 'error', and a tunnel that ends in an error still just ends.

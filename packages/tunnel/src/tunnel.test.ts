@@ -165,7 +165,9 @@ describe("the tunnel", () => {
       const tunnel = await connected();
       vi.advanceTimersByTime(60_000);
       expect(tunnel.closed).toBe(false);
-      const answer = await tunnel.grpc.unary(AgentServiceService.ping, { payload: Buffer.from("still") });
+      const answer = await tunnel.grpc.unary(AgentServiceService.ping, {
+        payload: Buffer.from("still"),
+      });
       expect(Buffer.from(answer.payload).toString()).toBe("still");
     } finally {
       vi.useRealTimers();

@@ -5,10 +5,22 @@ import { sshPublicKey, type TunnelAuthResult } from "@warren/tunnel";
 
 import type { Clock } from "../clock.js";
 
-function certificateKey(certificatePem: string): { sshKey: Buffer; expiresAt: Date } {
+interface CertifiedKey {
+  sshKey: Buffer;
+  expiresAt: Date;
+}
+
+const PARSED_LIMIT = 50_000;
+
+function certificateKey(parsed: Map<string, CertifiedKey>, certificatePem: string): CertifiedKey {
+  const cached = parsed.get(certificatePem);
+  if (cached) return cached;
   const cert = new X509Certificate(certificatePem);
   const publicKeyPem = cert.publicKey.export({ type: "spki", format: "pem" }).toString();
-  return { sshKey: sshPublicKey(publicKeyPem), expiresAt: new Date(cert.validTo) };
+  const key = { sshKey: sshPublicKey(publicKeyPem), expiresAt: new Date(cert.validTo) };
+  if (parsed.size >= PARSED_LIMIT) parsed.clear();
+  parsed.set(certificatePem, key);
+  return key;
 }
 
 /**
@@ -17,6 +29,10 @@ function certificateKey(certificatePem: string): { sshKey: Buffer; expiresAt: Da
  * refusal says why, for the hub's log.
  */
 export function tunnelAuthenticator(store: HubStore, clock: Clock) {
+  // Parsed once per certificate: after a hub restart every agent authenticates at once (twice
+  // each: SSH asks whether a key would do before it signs), and parsing X.509 was a seventh
+  // of the hub's time in that storm.
+  const parsed = new Map<string, CertifiedKey>();
   return async (agentId: string, publicKey: Buffer): Promise<TunnelAuthResult<AgentRecord>> => {
     const record = await store.agents.get(agentId);
     if (!record)
@@ -30,7 +46,9 @@ export function tunnelAuthenticator(store: HubStore, clock: Clock) {
     const certificates = [record.certificatePem, record.previousCertificatePem].filter(
       (pem): pem is string => pem !== undefined && pem !== "",
     );
-    const matching = certificates.map(certificateKey).find((cert) => cert.sshKey.equals(publicKey));
+    const matching = certificates
+      .map((pem) => certificateKey(parsed, pem))
+      .find((cert) => cert.sshKey.equals(publicKey));
     if (!matching) {
       return {
         accepted: false,
