@@ -168,3 +168,54 @@ describe("streams through the hub and a real agent", () => {
     expect(await stopping).toBe(0);
   });
 });
+
+describe("a hub stopping gracefully", () => {
+  it("lets a download through a tunnel finish before it closes the tunnels", async () => {
+    const ownDataDir = join(scratch, "draining-hub");
+    const config = await loadHubConfig({
+      flags: {
+        "data-dir": ownDataDir,
+        "listen-addr": "127.0.0.1:0",
+        "tunnel-listen-addr": "127.0.0.1:0",
+      },
+      env: {},
+    });
+    const draining = await startHub(config, silentLogger);
+    const minted = await runWarrenctl([
+      "tokens",
+      "add",
+      "--type",
+      "kube",
+      "--format",
+      "json",
+      "--data-dir",
+      ownDataDir,
+    ]);
+    const { token } = JSON.parse(minted.stdout) as { token: string };
+    const agent = warren.dirAgent({
+      hubAddr: draining.apiAddr,
+      clusterName: "own",
+      stateDir: join(scratch, "own"),
+      token,
+    });
+    await agent.logs.waitForMessage("tunnel up");
+    await eventually(() => draining.registry.inCluster("own").length === 1, {
+      description: "the hub to register it",
+    });
+    const call = draining.registry.pick("own")?.tunnel.grpc.call(AgentServiceService.download);
+    if (!call) throw new Error("no agent");
+    await call.write({ bytes: 64 * MiB, chunkBytes: 0 });
+    call.end();
+    const responses = call[Symbol.asyncIterator]();
+    const started = await responses.next();
+    if (started.done) throw new Error("the download ended before it began");
+    let received = started.value.data.length;
+    const stopping = draining.stop(30_000);
+    for (let next = await responses.next(); !next.done; next = await responses.next()) {
+      received += next.value.data.length;
+    }
+    expect(received).toBe(64 * MiB);
+    await stopping;
+    await agent.logs.waitForMessage("tunnel down; reconnecting");
+  });
+});

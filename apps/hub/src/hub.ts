@@ -183,8 +183,7 @@ async function assemble(
   const stop = async (graceMs = 10_000) => {
     stopSweeps();
     tunnel.close();
-    await api.stop(graceMs);
-    registry.closeAll("the hub is shutting down");
+    await Promise.all([api.stop(graceMs), registry.drain(graceMs, "the hub is shutting down")]);
     await store.close();
     logger.info({}, "hub stopped");
   };

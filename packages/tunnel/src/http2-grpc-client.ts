@@ -30,7 +30,8 @@ const DEFAULT_CONNECTION_WINDOW_BYTES = 64 * 1024 * 1024;
  * client over a custom transport, so this speaks gRPC's HTTP/2 mapping directly with node:http2.
  * Each call is an HTTP/2 stream with its own flow control.
  *
- * Emits "close" when the connection is gone and "goaway" when the server starts draining.
+ * Emits "close" when the connection is gone, "goaway" when the server starts draining, and
+ * "idle" when the last call in flight ends.
  */
 export class Http2GrpcClient extends EventEmitter {
   private readonly session: ClientHttp2Session;
@@ -95,6 +96,7 @@ export class Http2GrpcClient extends EventEmitter {
     this.inFlight += 1;
     stream.once("close", () => {
       this.inFlight -= 1;
+      if (this.inFlight === 0) this.emit("idle");
     });
     if (options.timeoutMs !== undefined) {
       const timer = setTimeout(() => {
@@ -128,6 +130,20 @@ export class Http2GrpcClient extends EventEmitter {
       );
     }
     return response;
+  }
+
+  /** Resolves once no call is in flight, or after timeoutMs, whichever comes first. */
+  idle(timeoutMs: number): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.off("idle", done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, timeoutMs));
+      this.on("idle", done);
+    });
   }
 
   /** Round trip of an HTTP/2 PING, in milliseconds. */

@@ -13,6 +13,8 @@ export interface ConnectedAgent {
   lastHeartbeatAt: Date | undefined;
   agentVersion: string;
   health: ClusterHealth | undefined;
+  /** The standing heartbeat stream, which a drain ends first. */
+  heartbeats: { cancel(): void } | undefined;
 }
 
 /**
@@ -40,6 +42,7 @@ export class AgentRegistry {
       lastHeartbeatAt: undefined,
       agentVersion: tunnel.peer.agentVersion,
       health: undefined,
+      heartbeats: undefined,
     };
     this.byId.set(id, agent);
     tunnel.once("close", (reason: string) => {
@@ -88,5 +91,16 @@ export class AgentRegistry {
 
   closeAll(reason: string): void {
     for (const agent of this.all()) agent.tunnel.close(reason);
+  }
+
+  /**
+   * A graceful stop: ends the standing heartbeat streams, lets the calls in flight finish for
+   * up to graceMs, then closes every tunnel.
+   */
+  async drain(graceMs: number, reason: string): Promise<void> {
+    const deadline = Date.now() + graceMs;
+    for (const agent of this.all()) agent.heartbeats?.cancel();
+    await Promise.all(this.all().map((agent) => agent.tunnel.grpc.idle(deadline - Date.now())));
+    this.closeAll(reason);
   }
 }

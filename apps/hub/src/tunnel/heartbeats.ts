@@ -15,6 +15,7 @@ export function watchHeartbeats(
   logger: Logger,
 ): void {
   const call = agent.tunnel.grpc.call(AgentServiceService.watchHeartbeats);
+  agent.heartbeats = call;
   const watch = async () => {
     await call.write({ intervalMs });
     call.end();
