@@ -19,8 +19,16 @@ export interface ScaleReport {
   projectedRssFor10000AgentsMiB: number;
   firstConnectSeconds: number;
   reconnectAfterRestartSeconds: number;
+  /** CPU the hub and the simulated fleet each spent on that reconnection. */
+  reconnectCpuSeconds: { hub: number; simulatedAgents: number };
   note: string;
   target: string;
+}
+
+/** User plus system CPU time of a process so far, in seconds. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function rssBytes(pid: number): Promise<number> {
@@ -78,9 +86,14 @@ export async function measureScale(dir: string, agents: number): Promise<ScaleRe
     await fleet.logs.waitFor(upIs(0), "every agent to notice", WAIT_MS, mark);
     started = performance.now();
     const restart = fleet.logs.mark();
+    const fleetCpu = await cpuSeconds(fleet.pid);
     hub = await startHub(dataDir, first.api, first.tunnel);
     await fleet.logs.waitFor(upIs(agents), `all ${agents} agents back`, WAIT_MS, restart);
     const reconnect = performance.now() - started;
+    const reconnectCpuSeconds = {
+      hub: await cpuSeconds(hub.process.pid),
+      simulatedAgents: Math.round(((await cpuSeconds(fleet.pid)) - fleetCpu) * 10) / 10,
+    };
     const perAgent = (connected - idle) / agents;
     return {
       description:
@@ -92,6 +105,7 @@ export async function measureScale(dir: string, agents: number): Promise<ScaleRe
       projectedRssFor10000AgentsMiB: Math.round((idle + perAgent * 10_000) / MiB),
       firstConnectSeconds: seconds(firstConnect),
       reconnectAfterRestartSeconds: seconds(reconnect),
+      reconnectCpuSeconds,
       note: "the simulated agents run on the same two cores as the hub, and redial as real agents do (500 ms doubling to 30 s, with jitter)",
       target: "10000 agents: hub under 1 GiB, back within 60 s of a restart",
     };
