@@ -4,13 +4,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { loadHubConfig, startHub, type RunningHub } from "@warren/hub";
-import { silentLogger } from "@warren/log";
+import type { RunningHub } from "@warren/hub";
 import { AgentServiceService } from "@warren/proto";
+import type { Http2GrpcClient } from "@warren/tunnel";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { eventually } from "../support/eventually.js";
-import { runWarrenctl } from "../support/test-hub.js";
+import { startInProcessHub } from "../support/in-process-hub.js";
+import { mintToken } from "../support/test-hub.js";
 import { WarrenFixtures } from "../support/warren-fixtures.js";
 import type { WarrenProcess } from "../support/warren-process.js";
 
@@ -23,15 +24,7 @@ const warren = new WarrenFixtures();
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), "warren-streams-"));
   dataDir = join(scratch, "hub");
-  const config = await loadHubConfig({
-    flags: {
-      "data-dir": dataDir,
-      "listen-addr": "127.0.0.1:0",
-      "tunnel-listen-addr": "127.0.0.1:0",
-    },
-    env: {},
-  });
-  hub = await startHub(config, silentLogger);
+  hub = await startInProcessHub(dataDir);
 });
 
 afterAll(async () => {
@@ -45,19 +38,7 @@ async function replicas(
   cluster: string,
   count: number,
 ): Promise<{ agents: WarrenProcess[]; ids: string[] }> {
-  const minted = await runWarrenctl([
-    "tokens",
-    "add",
-    "--type",
-    "kube",
-    "--uses",
-    String(count),
-    "--format",
-    "json",
-    "--data-dir",
-    dataDir,
-  ]);
-  const { token } = JSON.parse(minted.stdout) as { token: string };
+  const { token } = await mintToken(dataDir, "--type", "kube", "--uses", String(count));
   const agents = Array.from({ length: count }, (_, i) =>
     warren.dirAgent({
       hubAddr: hub.apiAddr,
@@ -89,6 +70,31 @@ async function downloadAll(cluster: string, bytes: number): Promise<number> {
   let received = 0;
   for await (const { data } of call) received += data.length;
   return received;
+}
+
+/**
+ * Starts a download and waits until its first bytes arrive, so it is under way for sure;
+ * `finish` reads the rest and resolves to the bytes received in all.
+ */
+async function downloadUnderWay(
+  grpc: Http2GrpcClient,
+  bytes: number,
+): Promise<{ finish(): Promise<number> }> {
+  const call = grpc.call(AgentServiceService.download);
+  await call.write({ bytes, chunkBytes: 0 });
+  call.end();
+  const responses = call[Symbol.asyncIterator]();
+  const started = await responses.next();
+  if (started.done) throw new Error("the download ended before it began");
+  let received = started.value.data.length;
+  return {
+    finish: async () => {
+      for (let next = await responses.next(); !next.done; next = await responses.next()) {
+        received += next.value.data.length;
+      }
+      return received;
+    },
+  };
 }
 
 describe("streams through the hub and a real agent", () => {
@@ -146,14 +152,7 @@ describe("streams through the hub and a real agent", () => {
     const { agents, ids } = await replicas("drain", 2);
     const first = hub.registry.get(ids[0] ?? "");
     if (!first) throw new Error("the first replica is not registered");
-    const call = first.tunnel.grpc.call(AgentServiceService.download);
-    await call.write({ bytes: 64 * MiB, chunkBytes: 0 });
-    call.end();
-    // Under way for sure once bytes arrive; then stop the agent under it.
-    const responses = call[Symbol.asyncIterator]();
-    const started = await responses.next();
-    if (started.done) throw new Error("the download ended before it began");
-    let received = started.value.data.length;
+    const download = await downloadUnderWay(first.tunnel.grpc, 64 * MiB);
     const stopping = agents[0]?.stop();
     await eventually(() => first.tunnel.grpc.closing, {
       description: "the hub to hear the agent drains",
@@ -161,10 +160,7 @@ describe("streams through the hub and a real agent", () => {
     const elsewhere = new Set<string>();
     for (let i = 0; i < 5; i++) elsewhere.add(await pingVia("drain"));
     expect(elsewhere).toEqual(new Set([ids[1]]));
-    for (let next = await responses.next(); !next.done; next = await responses.next()) {
-      received += next.value.data.length;
-    }
-    expect(received).toBe(64 * MiB);
+    expect(await download.finish()).toBe(64 * MiB);
     expect(await stopping).toBe(0);
   });
 });
@@ -172,26 +168,8 @@ describe("streams through the hub and a real agent", () => {
 describe("a hub stopping gracefully", () => {
   it("lets a download through a tunnel finish before it closes the tunnels", async () => {
     const ownDataDir = join(scratch, "draining-hub");
-    const config = await loadHubConfig({
-      flags: {
-        "data-dir": ownDataDir,
-        "listen-addr": "127.0.0.1:0",
-        "tunnel-listen-addr": "127.0.0.1:0",
-      },
-      env: {},
-    });
-    const draining = await startHub(config, silentLogger);
-    const minted = await runWarrenctl([
-      "tokens",
-      "add",
-      "--type",
-      "kube",
-      "--format",
-      "json",
-      "--data-dir",
-      ownDataDir,
-    ]);
-    const { token } = JSON.parse(minted.stdout) as { token: string };
+    const draining = await startInProcessHub(ownDataDir);
+    const { token } = await mintToken(ownDataDir, "--type", "kube");
     const agent = warren.dirAgent({
       hubAddr: draining.apiAddr,
       clusterName: "own",
@@ -202,19 +180,11 @@ describe("a hub stopping gracefully", () => {
     await eventually(() => draining.registry.inCluster("own").length === 1, {
       description: "the hub to register it",
     });
-    const call = draining.registry.pick("own")?.tunnel.grpc.call(AgentServiceService.download);
-    if (!call) throw new Error("no agent");
-    await call.write({ bytes: 64 * MiB, chunkBytes: 0 });
-    call.end();
-    const responses = call[Symbol.asyncIterator]();
-    const started = await responses.next();
-    if (started.done) throw new Error("the download ended before it began");
-    let received = started.value.data.length;
+    const grpc = draining.registry.pick("own")?.tunnel.grpc;
+    if (!grpc) throw new Error("no agent of own");
+    const download = await downloadUnderWay(grpc, 64 * MiB);
     const stopping = draining.stop(30_000);
-    for (let next = await responses.next(); !next.done; next = await responses.next()) {
-      received += next.value.data.length;
-    }
-    expect(received).toBe(64 * MiB);
+    expect(await download.finish()).toBe(64 * MiB);
     await stopping;
     await agent.logs.waitForMessage("tunnel down; reconnecting");
   });

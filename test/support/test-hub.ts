@@ -56,6 +56,24 @@ export async function runWarrenctl(
   return { code, stdout, stderr };
 }
 
+/** `warrenctl tokens add --format json` as the local admin of the hub on dataDir; throws if refused. */
+export async function mintToken(
+  dataDir: string,
+  ...flags: string[]
+): Promise<{ id: string; token: string }> {
+  const result = await runWarrenctl([
+    "tokens",
+    "add",
+    "--format",
+    "json",
+    ...flags,
+    "--data-dir",
+    dataDir,
+  ]);
+  if (result.code !== 0) throw new Error(`tokens add failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as { id: string; token: string };
+}
+
 export async function startTestHub(options: StartTestHubOptions = {}): Promise<TestHub> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "warren-hub-")));
   const process = spawnWarren(
@@ -86,11 +104,7 @@ export async function startTestHub(options: StartTestHubOptions = {}): Promise<T
     tunnelPort: Number(String(ready.tunnelListenAddr).split(":").at(-1)),
     caPin: String(ready.caPin),
     warrenctl: (...argv) => runWarrenctl([...argv, "--data-dir", dataDir]),
-    mintToken: async (...flags) => {
-      const result = await hub.warrenctl("tokens", "add", "--format", "json", ...flags);
-      if (result.code !== 0) throw new Error(`tokens add failed: ${result.stderr}`);
-      return JSON.parse(result.stdout) as { id: string; token: string };
-    },
+    mintToken: (...flags) => mintToken(dataDir, ...flags),
   };
   return hub;
 }

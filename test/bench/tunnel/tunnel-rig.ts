@@ -3,13 +3,13 @@ import { once } from "node:events";
 import { join } from "node:path";
 
 import { credentials } from "@grpc/grpc-js";
-import { loadHubConfig, startHub, type RunningHub } from "@warren/hub";
-import { silentLogger } from "@warren/log";
+import type { RunningHub } from "@warren/hub";
 import { AgentServiceClient } from "@warren/proto";
 import { Http2GrpcClient } from "@warren/tunnel";
 
 import { eventually } from "../../support/eventually.js";
-import { runWarrenctl } from "../../support/test-hub.js";
+import { startInProcessHub } from "../../support/in-process-hub.js";
+import { mintToken } from "../../support/test-hub.js";
 import { spawnScript, spawnWarren, type WarrenProcess } from "../../support/warren-process.js";
 
 /**
@@ -34,17 +34,7 @@ async function joinAgent(
   dataDir: string,
   scratch: string,
 ): Promise<WarrenProcess> {
-  const minted = await runWarrenctl([
-    "tokens",
-    "add",
-    "--type",
-    "kube",
-    "--format",
-    "json",
-    "--data-dir",
-    dataDir,
-  ]);
-  const { token } = JSON.parse(minted.stdout) as { token: string };
+  const { token } = await mintToken(dataDir, "--type", "kube");
   const agent = spawnWarren(
     "agent",
     [
@@ -67,15 +57,7 @@ async function joinAgent(
 
 export async function startTunnelRig(scratch: string): Promise<TunnelRig> {
   const dataDir = join(scratch, "hub");
-  const config = await loadHubConfig({
-    flags: {
-      "data-dir": dataDir,
-      "listen-addr": "127.0.0.1:0",
-      "tunnel-listen-addr": "127.0.0.1:0",
-    },
-    env: {},
-  });
-  const hub = await startHub(config, silentLogger);
+  const hub = await startInProcessHub(dataDir);
   const agent = await joinAgent(hub, dataDir, scratch);
   const tunnel = hub.registry.pick("bench")?.tunnel.grpc;
   if (!tunnel) throw new Error("the agent did not connect");
