@@ -1,0 +1,11 @@
+export { RbacError, RbacErrorCode } from "./errors.js";
+export {
+  resolveKubeAccess,
+  type KubeAccess,
+  type KubeAccessDenial,
+  type KubeAccessRequest,
+  type KubeCluster,
+} from "./kube-access.js";
+export { parseLabelExpression, type LabelExpression } from "./label-expression.js";
+export { compileLabelSelector, compileValuePattern, type LabelSelector } from "./label-matcher.js";
+export { parseRoleDocument, type Role, type RoleConditions } from "./role-document.js";

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+
+import { RbacError } from "./errors.js";
+import { parseRoleDocument } from "./role-document.js";
+
+const DEV_ROLE = `kind: role
+metadata: { name: dev }
+spec:
+  allow:
+    kubernetes_labels: { env: ["dev", "staging"], team: "*" }
+    kubernetes_labels_expression: 'labels["tier"] != "autopilot"'
+    kubernetes_groups: ["developers"]
+    kubernetes_users: []
+  deny:
+    kubernetes_groups: ["system:masters"]
+`;
+
+function problemOf(text: string): string {
+  try {
+    parseRoleDocument(text, "role.yaml");
+  } catch (error) {
+    expect(error).toBeInstanceOf(RbacError);
+    return (error as Error).message;
+  }
+  throw new Error("expected the role to be refused");
+}
+
+describe("parseRoleDocument", () => {
+  it("reads the documented example", () => {
+    expect(parseRoleDocument(DEV_ROLE)).toEqual({
+      name: "dev",
+      allow: {
+        kubernetesLabels: { env: ["dev", "staging"], team: ["*"] },
+        kubernetesLabelsExpression: 'labels["tier"] != "autopilot"',
+        kubernetesGroups: ["developers"],
+        kubernetesUsers: [],
+      },
+      deny: { kubernetesLabels: {}, kubernetesGroups: ["system:masters"], kubernetesUsers: [] },
+    });
+  });
+
+  it("names the line of an unknown field", () => {
+    const text = DEV_ROLE.replace("kubernetes_users: []", "kubernetes_user: []");
+    expect(problemOf(text)).toMatch(/line 8: spec\.allow\.kubernetes_user: unknown field/);
+  });
+
+  it("names the line and reason of a bad regex", () => {
+    const text = DEV_ROLE.replace('"staging"', '"^(unclosed$"');
+    expect(problemOf(text)).toMatch(/line 5: spec\.allow\.kubernetes_labels\.env: bad regex/);
+  });
+
+  it("names the line and column of a bad expression", () => {
+    const text = DEV_ROLE.replace('!= "autopilot"', '=! "autopilot"');
+    expect(problemOf(text)).toMatch(
+      /line 6: spec\.allow\.kubernetes_labels_expression: unexpected '='.* at column 16/,
+    );
+  });
+
+  it("refuses another kind, a missing name, and invalid YAML", () => {
+    expect(problemOf("kind: user\nmetadata: {name: x}\n")).toMatch(/line 1: kind: must be "role"/);
+    expect(problemOf("kind: role\nspec: {}\n")).toMatch(/metadata\.name: required/);
+    expect(problemOf("kind: role\n  bad: [\n")).toMatch(/not valid YAML/);
+  });
+});

@@ -1,0 +1,144 @@
+import { ConfigError, parseYaml, type YamlFile, type YamlPath } from "@warren/config";
+
+import { RbacError, RbacErrorCode } from "./errors.js";
+import { parseLabelExpression } from "./label-expression.js";
+import { compileValuePattern, type LabelSelector } from "./label-matcher.js";
+
+/** One side of a role (allow or deny), as stored: plain data, compiled when used. */
+export interface RoleConditions {
+  kubernetesLabels: LabelSelector;
+  kubernetesLabelsExpression?: string;
+  kubernetesGroups: string[];
+  kubernetesUsers: string[];
+}
+
+export interface Role {
+  name: string;
+  description?: string;
+  allow: RoleConditions;
+  deny: RoleConditions;
+}
+
+const NAME = /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/;
+const TOP_FIELDS = ["kind", "version", "metadata", "spec"];
+const METADATA_FIELDS = ["name", "description"];
+const SPEC_FIELDS = ["allow", "deny"];
+const CONDITION_FIELDS = [
+  "kubernetes_labels",
+  "kubernetes_labels_expression",
+  "kubernetes_groups",
+  "kubernetes_users",
+];
+
+type Problems = string[];
+
+class RoleReader {
+  readonly problems: Problems = [];
+  constructor(private readonly file: YamlFile) {}
+
+  problem(path: YamlPath, reason: string): void {
+    const line = this.file.lineOf(path);
+    const where = line === undefined ? "" : `line ${line}: `;
+    this.problems.push(`${where}${path.join(".") || "(document)"}: ${reason}`);
+  }
+
+  /** A map; with `fields`, keys outside them are problems. */
+  map(path: YamlPath, value: unknown, fields?: readonly string[]): Record<string, unknown> {
+    if (value === undefined || value === null) return {};
+    if (typeof value !== "object" || Array.isArray(value)) {
+      this.problem(path, "expected a map");
+      return {};
+    }
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (fields !== undefined && !fields.includes(key))
+        this.problem([...path, key], `unknown field (known: ${fields.join(", ")})`);
+    }
+    return record;
+  }
+
+  strings(path: YamlPath, value: unknown): string[] {
+    if (value === undefined || value === null) return [];
+    const list = Array.isArray(value) ? (value as unknown[]) : [value];
+    if (list.every((item) => typeof item === "string")) return list;
+    this.problem(path, "expected a string or a list of strings");
+    return [];
+  }
+
+  labels(path: YamlPath, value: unknown): LabelSelector {
+    const selector: Record<string, string[]> = {};
+    const record = this.map(path, value);
+    for (const [key, raw] of Object.entries(record)) {
+      const values = this.strings([...path, key], raw);
+      for (const pattern of values) {
+        try {
+          compileValuePattern(pattern);
+        } catch (error) {
+          this.problem([...path, key], (error as Error).message);
+        }
+      }
+      selector[key] = values;
+    }
+    return selector;
+  }
+
+  conditions(path: YamlPath, value: unknown): RoleConditions {
+    const record = this.map(path, value, CONDITION_FIELDS);
+    const expression = record.kubernetes_labels_expression;
+    const conditions: RoleConditions = {
+      kubernetesLabels: this.labels([...path, "kubernetes_labels"], record.kubernetes_labels),
+      kubernetesGroups: this.strings([...path, "kubernetes_groups"], record.kubernetes_groups),
+      kubernetesUsers: this.strings([...path, "kubernetes_users"], record.kubernetes_users),
+    };
+    if (expression === undefined || expression === null) return conditions;
+    const expressionPath = [...path, "kubernetes_labels_expression"];
+    if (typeof expression !== "string") {
+      this.problem(expressionPath, "expected a string");
+      return conditions;
+    }
+    try {
+      parseLabelExpression(expression);
+    } catch (error) {
+      this.problem(expressionPath, (error as Error).message);
+    }
+    return { ...conditions, kubernetesLabelsExpression: expression };
+  }
+}
+
+function readRole(reader: RoleReader, values: unknown): Role {
+  const top = reader.map([], values, TOP_FIELDS);
+  if (top.kind !== "role") reader.problem(["kind"], 'must be "role"');
+  const metadata = reader.map(["metadata"], top.metadata, METADATA_FIELDS);
+  const name = typeof metadata.name === "string" ? metadata.name : "";
+  if (!NAME.test(name)) {
+    reader.problem(["metadata", "name"], "required: lower-case letters, digits, '.', '_', '-'");
+  }
+  const spec = reader.map(["spec"], top.spec, SPEC_FIELDS);
+  const role: Role = {
+    name,
+    allow: reader.conditions(["spec", "allow"], spec.allow),
+    deny: reader.conditions(["spec", "deny"], spec.deny),
+  };
+  if (typeof metadata.description === "string") role.description = metadata.description;
+  return role;
+}
+
+/** Reads a role document; every problem is reported at once, each with its line and reason. */
+export function parseRoleDocument(text: string, source = "role"): Role {
+  let file: YamlFile;
+  try {
+    file = parseYaml(text, source);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new RbacError(RbacErrorCode.InvalidRole, error.message);
+    throw error;
+  }
+  const reader = new RoleReader(file);
+  const role = readRole(reader, file.values);
+  if (reader.problems.length > 0) {
+    throw new RbacError(
+      RbacErrorCode.InvalidRole,
+      [`${source} is not a valid role:`, ...reader.problems.map((p) => `  ${p}`)].join("\n"),
+    );
+  }
+  return role;
+}
