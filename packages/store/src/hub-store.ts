@@ -1,5 +1,8 @@
 import type {
   AgentRecord,
+  AuditEventRecord,
+  RoleRecord,
+  UserRecord,
   CertificateAuthorityRecord,
   HubKeyRecord,
   JoinTokenRecord,
@@ -50,12 +53,44 @@ export interface HubKeyRepository {
   initialize(key: HubKeyRecord): Promise<HubKeyRecord>;
 }
 
+export interface UserRepository {
+  /** Creates the user, or replaces its roles if it exists; returns whether it was new. */
+  upsert(user: UserRecord): Promise<boolean>;
+  get(name: string): Promise<UserRecord | undefined>;
+  list(): Promise<UserRecord[]>;
+  delete(name: string): Promise<boolean>;
+}
+
+export interface RoleRepository {
+  /** Creates or replaces the role; returns whether it was new. */
+  upsert(role: RoleRecord): Promise<boolean>;
+  get(name: string): Promise<RoleRecord | undefined>;
+  list(): Promise<RoleRecord[]>;
+  delete(name: string): Promise<boolean>;
+}
+
+export interface AuditQuery {
+  user?: string;
+  cluster?: string;
+  since?: Date;
+  /** Newest first, at most this many. */
+  limit: number;
+}
+
+export interface AuditRepository {
+  append(event: AuditEventRecord): Promise<void>;
+  list(query: AuditQuery): Promise<AuditEventRecord[]>;
+}
+
 /** Everything the hub owns. SQLite implements it; PostgreSQL will for several replicas. */
 export interface HubStore {
   readonly certificateAuthority: CertificateAuthorityRepository;
   readonly tokens: JoinTokenRepository;
   readonly agents: AgentRepository;
   readonly keys: HubKeyRepository;
+  readonly users: UserRepository;
+  readonly roles: RoleRepository;
+  readonly audit: AuditRepository;
   /** Where the data lives, for logs. */
   readonly location: string;
   close(): Promise<void>;

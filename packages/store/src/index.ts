@@ -1,6 +1,10 @@
 export { StoreError, StoreErrorCode } from "./errors.js";
 export type {
   AgentRepository,
+  AuditQuery,
+  AuditRepository,
+  RoleRepository,
+  UserRepository,
   CertificateAuthorityRepository,
   CertificateRenewal,
   HubKeyRepository,
@@ -11,6 +15,9 @@ export type {
 export {
   TOKEN_TYPES,
   type AgentRecord,
+  type AuditEventRecord,
+  type RoleRecord,
+  type UserRecord,
   type CertificateAuthorityRecord,
   type HubKeyRecord,
   type JoinTokenRecord,

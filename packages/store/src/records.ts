@@ -51,3 +51,40 @@ export interface HubKeyRecord {
   privateKeyPem: string;
   createdAt: Date;
 }
+
+/** A person who reaches clusters through the hub with kubectl. */
+export interface UserRecord {
+  name: string;
+  roles: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A role as applied: its YAML text, parsed again (cheaply) when a request needs it. */
+export interface RoleRecord {
+  name: string;
+  document: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** One request through the hub's kube endpoint. */
+export interface AuditEventRecord {
+  time: Date;
+  requestId: string;
+  user: string;
+  cluster: string;
+  /** Who the agent acted as; empty when the hub refused before choosing. */
+  kubernetesUser: string;
+  kubernetesGroups: string[];
+  verb: string;
+  method: string;
+  path: string;
+  resource: string;
+  namespace: string;
+  name: string;
+  status: number;
+  durationMs: number;
+  /** Why the hub refused, when it did. */
+  reason: string;
+}

@@ -45,6 +45,38 @@ const MIGRATIONS: readonly string[] = [
      private_key_pem TEXT NOT NULL,
      created_at INTEGER NOT NULL
    );`,
+  // Users and roles for the kube endpoint, and its audit log.
+  `CREATE TABLE users (
+     name TEXT PRIMARY KEY,
+     roles TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE roles (
+     name TEXT PRIMARY KEY,
+     document TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE audit_events (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     time INTEGER NOT NULL,
+     request_id TEXT NOT NULL,
+     user TEXT NOT NULL,
+     cluster TEXT NOT NULL,
+     kubernetes_user TEXT NOT NULL,
+     kubernetes_groups TEXT NOT NULL,
+     verb TEXT NOT NULL,
+     method TEXT NOT NULL,
+     path TEXT NOT NULL,
+     resource TEXT NOT NULL,
+     namespace TEXT NOT NULL,
+     name TEXT NOT NULL,
+     status INTEGER NOT NULL,
+     duration_ms REAL NOT NULL,
+     reason TEXT NOT NULL
+   );
+   CREATE INDEX audit_events_by_time ON audit_events (time);`,
 ];
 
 export function migrate(db: Database, location: string): void {

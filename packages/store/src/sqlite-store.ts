@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 
 import { StoreError, StoreErrorCode } from "./errors.js";
 import type { HubStore } from "./hub-store.js";
+import { SqliteAudit, SqliteRoles, SqliteUsers } from "./sqlite-access-repositories.js";
 import { migrate } from "./sqlite-migrations.js";
 import {
   SqliteAgents,
@@ -49,6 +50,9 @@ export function openSqliteStore(options: OpenSqliteStoreOptions): HubStore {
     tokens: new SqliteJoinTokens(db),
     agents: new SqliteAgents(db),
     keys: new SqliteHubKeys(db),
+    users: new SqliteUsers(db),
+    roles: new SqliteRoles(db),
+    audit: new SqliteAudit(db),
     location: options.path,
     close: () => {
       db.close();
