@@ -1,0 +1,9 @@
+export { kubeStatus, parseKubeStatus, type KubeStatus } from "./kube-status.js";
+export {
+  forwardableHeaders,
+  headerLines,
+  isImpersonationHeader,
+  isUpgradeRequest,
+  type HeaderLine,
+} from "./proxy-headers.js";
+export { requestAttributes, type RequestAttributes } from "./request-attributes.js";
