@@ -18,6 +18,7 @@ import type { HubConfig } from "./config/hub-config.js";
 import { ensurePrivateDataDir } from "./data-dir.js";
 import { startApiServer, type ApiServer } from "./grpc/api-server.js";
 import { PeerAuthenticator } from "./grpc/peer-authenticator.js";
+import { startKubeServer, type KubeServer } from "./kube/kube-server.js";
 import { createJoinService } from "./join/join-service.js";
 import { localAddress, publicAddresses, serverNames } from "./public-addresses.js";
 import { AgentRegistry } from "./tunnel/agent-registry.js";
@@ -37,6 +38,8 @@ export interface RunningHub {
   joinAddr: string;
   /** Where agents dial the tunnel (host:port). */
   tunnelAddr: string;
+  /** https://host:port of the kube endpoint; clusters are under /k8s/<name>. */
+  kubeUrl: string;
   caPin: string;
   adminProfilePath: string;
   registry: AgentRegistry;
@@ -86,17 +89,32 @@ async function startListeners(parts: HubParts, cleanup: CleanupStack) {
   // Services read these once the API has bound (the ports may have been 0).
   const known = {
     join: "",
+    kubeUrl: "",
     tunnel: { addr: "", hostCertificatePem: hostIdentity.certificatePem },
   };
   const authenticator = new PeerAuthenticator(ca.certificatePem, store, clock);
+  const identity = await issueServerIdentity(
+    ca,
+    [
+      ...serverNames(config.publicAddrs, config.listenAddr),
+      ...(config.kubePublicAddr ? [config.kubePublicAddr.host] : []),
+    ],
+    clock,
+  );
+  const kube: KubeServer = await startKubeServer({
+    listen: config.kubeListenAddr,
+    identity,
+    caPem: ca.certificatePem,
+    store,
+    registry,
+    clock,
+    logger: logger.child("kube"),
+  });
+  cleanup.push("kube endpoint", () => kube.close(0));
   const api: ApiServer = await startApiServer({
     listen: config.listenAddr,
     caPem: ca.certificatePem,
-    identity: await issueServerIdentity(
-      ca,
-      serverNames(config.publicAddrs, config.listenAddr),
-      clock,
-    ),
+    identity,
     join: createJoinService({
       ...parts,
       authenticator,
@@ -110,6 +128,9 @@ async function startListeners(parts: HubParts, cleanup: CleanupStack) {
       tokenTtlMs: config.tokenTtlMs,
       tokenMaxTtlMs: config.tokenMaxTtlMs,
       joinAddr: () => known.join,
+      userCertificateTtlMs: config.userCertificateTtlMs,
+      userCertificateMaxTtlMs: config.userCertificateMaxTtlMs,
+      kubeUrl: () => known.kubeUrl,
     }),
   });
   cleanup.push("API server", () => api.stop(0));
@@ -119,7 +140,10 @@ async function startListeners(parts: HubParts, cleanup: CleanupStack) {
   known.tunnel.addr = formatHostPort(
     config.tunnelPublicAddr ?? { host: tunnelHost, port: tunnel.port },
   );
-  return { tunnel, api, addrs, tunnelAddr: known.tunnel.addr };
+  known.kubeUrl = `https://${formatHostPort(
+    config.kubePublicAddr ?? { host: tunnelHost, port: kube.port },
+  )}`;
+  return { tunnel, api, kube, addrs, tunnelAddr: known.tunnel.addr, kubeUrl: known.kubeUrl };
 }
 
 function startSweeps(parts: HubParts): () => void {
@@ -158,7 +182,7 @@ async function assemble(
   const ca = await ensureCertificateAuthority(store, clock, logger.child("ca"));
   const registry = new AgentRegistry(logger.child("registry"), clock);
   const parts: HubParts = { config, logger, clock, store, ca, registry };
-  const { tunnel, api, addrs, tunnelAddr } = await startListeners(parts, cleanup);
+  const { tunnel, api, kube, addrs, tunnelAddr, kubeUrl } = await startListeners(parts, cleanup);
   const adminProfilePath = await ensureAdminProfile({
     dataDir: config.dataDir,
     ca,
@@ -174,6 +198,7 @@ async function assemble(
       apiAddr: addrs.api,
       publicAddrs: addrs.publicAddrs.map(formatHostPort),
       tunnelAddr,
+      kubeUrl,
       tunnelListenAddr: localAddress({ host: config.tunnelListenAddr.host, port: tunnel.port }),
       caPin: ca.pin,
       dataDir: config.dataDir,
@@ -183,7 +208,11 @@ async function assemble(
   const stop = async (graceMs = 10_000) => {
     stopSweeps();
     tunnel.close();
-    await Promise.all([api.stop(graceMs), registry.drain(graceMs, "the hub is shutting down")]);
+    await Promise.all([
+      api.stop(graceMs),
+      kube.close(graceMs),
+      registry.drain(graceMs, "the hub is shutting down"),
+    ]);
     await store.close();
     logger.info({}, "hub stopped");
   };
@@ -191,6 +220,7 @@ async function assemble(
     apiAddr: addrs.api,
     joinAddr: addrs.join,
     tunnelAddr,
+    kubeUrl,
     caPin: ca.pin,
     adminProfilePath,
     registry,

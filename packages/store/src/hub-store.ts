@@ -42,6 +42,8 @@ export interface AgentRepository {
   join(tokenId: string, now: Date, agent: AgentRecord): Promise<JoinOutcome>;
   get(id: string): Promise<AgentRecord | undefined>;
   list(): Promise<AgentRecord[]>;
+  /** The agents that joined as `clusterName`, revoked ones included, oldest first. */
+  inCluster(clusterName: string): Promise<AgentRecord[]>;
   /** The new certificate becomes current; the current one becomes the previous one. */
   recordRenewal(id: string, renewal: CertificateRenewal): Promise<boolean>;
   revoke(id: string, at: Date): Promise<boolean>;

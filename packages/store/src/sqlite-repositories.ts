@@ -133,6 +133,13 @@ export class SqliteAgents implements AgentRepository {
     return Promise.resolve((rows as AgentRow[]).map(agentFromRow));
   }
 
+  inCluster(clusterName: string): Promise<AgentRecord[]> {
+    const rows = this.db
+      .prepare("SELECT * FROM agents WHERE cluster_name = ? ORDER BY joined_at")
+      .all(clusterName);
+    return Promise.resolve((rows as AgentRow[]).map(agentFromRow));
+  }
+
   recordRenewal(id: string, renewal: CertificateRenewal): Promise<boolean> {
     const result = this.db
       .prepare(

@@ -1,12 +1,27 @@
 import type { AdminServiceServer } from "@warren/proto";
 
+import { listAuditEventsHandler } from "./audit-admin.js";
 import { clusterAdmin, type ClusterAdminDeps } from "./cluster-admin.js";
+import { roleAdmin } from "./role-admin.js";
 import { tokenAdmin, type TokenAdminDeps } from "./token-admin.js";
+import { userAdmin } from "./user-admin.js";
+import {
+  signUserCertificateHandler,
+  type UserCertificateAdminDeps,
+} from "./user-certificate-admin.js";
 
-export type AdminServiceDeps = TokenAdminDeps & ClusterAdminDeps;
+export type AdminServiceDeps = TokenAdminDeps & ClusterAdminDeps & UserCertificateAdminDeps;
 
 /** The admin API: every call needs an admin certificate. */
 export function createAdminService(deps: AdminServiceDeps): AdminServiceServer {
   const logger = deps.logger.child("admin");
-  return { ...tokenAdmin({ ...deps, logger }), ...clusterAdmin({ ...deps, logger }) };
+  const scoped = { ...deps, logger };
+  return {
+    ...tokenAdmin(scoped),
+    ...clusterAdmin(scoped),
+    ...userAdmin(scoped),
+    ...roleAdmin(scoped),
+    signUserCertificate: signUserCertificateHandler(scoped),
+    listAuditEvents: listAuditEventsHandler(scoped),
+  };
 }

@@ -24,6 +24,7 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export const DEFAULT_API_PORT = 3025;
 export const DEFAULT_TUNNEL_PORT = 3024;
+export const DEFAULT_KUBE_PORT = 3026;
 
 /** Every option of `warren-hub start`: config file field, flag, environment variable. */
 export function hubOptionSpecs(env: NodeJS.ProcessEnv) {
@@ -68,6 +69,34 @@ export function hubOptionSpecs(env: NodeJS.ProcessEnv) {
       default: (): HostPort | undefined => undefined,
       description: "address agents dial for the tunnel (default: the first public address's host)",
     } satisfies OptionSpec<HostPort | undefined>,
+    kubeListenAddr: {
+      field: "kube_listen_addr",
+      flag: "kube-listen-addr",
+      env: "WARREN_HUB_KUBE_LISTEN_ADDR",
+      parse: hostPort({ allowPortZero: true, defaultPort: DEFAULT_KUBE_PORT }),
+      default: () => ({ host: "0.0.0.0", port: DEFAULT_KUBE_PORT }),
+      description: "host:port of the kube endpoint kubectl talks to (HTTPS); port 0 picks one",
+    } satisfies OptionSpec<HostPort>,
+    kubePublicAddr: {
+      field: "kube_public_addr",
+      flag: "kube-public-addr",
+      env: "WARREN_HUB_KUBE_PUBLIC_ADDR",
+      parse: (raw) => hostPort({ defaultPort: DEFAULT_KUBE_PORT })(raw),
+      default: (): HostPort | undefined => undefined,
+      description: "address kubeconfigs point at (default: the first public address's host)",
+    } satisfies OptionSpec<HostPort | undefined>,
+    userCertificateTtlMs: {
+      field: "user_certificate_ttl",
+      parse: durationMs,
+      default: () => 8 * HOUR_MS,
+      description: "lifetime of a kubeconfig's certificate when --ttl is not given",
+    } satisfies OptionSpec<number>,
+    userCertificateMaxTtlMs: {
+      field: "user_certificate_max_ttl",
+      parse: durationMs,
+      default: () => 30 * HOUR_MS,
+      description: "the longest a kubeconfig's certificate may live; longer requests are capped",
+    } satisfies OptionSpec<number>,
     tunnelKeepaliveIntervalMs: {
       field: "tunnel_keepalive_interval",
       env: "WARREN_HUB_TUNNEL_KEEPALIVE_INTERVAL",

@@ -1,0 +1,101 @@
+import { status, type handleUnaryCall } from "@grpc/grpc-js";
+import { RefusalReason } from "@warren/hub-client";
+import type { Logger } from "@warren/log";
+import type {
+  ApplyRoleRequest,
+  ApplyRoleResponse,
+  DeleteRoleRequest,
+  DeleteRoleResponse,
+  ListRolesRequest,
+  ListRolesResponse,
+  RoleInfo,
+} from "@warren/proto";
+import { parseRoleDocument, RbacError, type Role } from "@warren/rbac";
+import type { HubStore, RoleRecord } from "@warren/store";
+
+import type { Clock } from "../clock.js";
+import { refuse, Refusal } from "../errors.js";
+import type { PeerAuthenticator } from "../grpc/peer-authenticator.js";
+import { unaryHandler } from "../grpc/unary-handler.js";
+
+export interface RoleAdminDeps {
+  store: HubStore;
+  authenticator: PeerAuthenticator;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Most role files are a few hundred bytes; this is room for any sane one. */
+const MAX_ROLE_DOCUMENT_BYTES = 64 * 1024;
+
+function roleInfo(record: RoleRecord): RoleInfo {
+  return {
+    name: record.name,
+    description: parseRoleDocument(record.document).description ?? "",
+    document: record.document,
+    createdAtUnixMs: record.createdAt.getTime(),
+    updatedAtUnixMs: record.updatedAt.getTime(),
+  };
+}
+
+function parse(document: string): Role {
+  if (Buffer.byteLength(document) > MAX_ROLE_DOCUMENT_BYTES)
+    throw refuse.invalid(`the role document is larger than ${MAX_ROLE_DOCUMENT_BYTES} bytes`);
+  try {
+    return parseRoleDocument(document, "the role document");
+  } catch (error) {
+    if (error instanceof RbacError) throw refuse.invalid(error.message);
+    throw error;
+  }
+}
+
+export interface RoleAdmin {
+  applyRole: handleUnaryCall<ApplyRoleRequest, ApplyRoleResponse>;
+  listRoles: handleUnaryCall<ListRolesRequest, ListRolesResponse>;
+  deleteRole: handleUnaryCall<DeleteRoleRequest, DeleteRoleResponse>;
+}
+
+export function roleAdmin(deps: RoleAdminDeps): RoleAdmin {
+  const { store, authenticator, clock, logger: log } = deps;
+  return {
+    applyRole: unaryHandler(log, "ApplyRole", async (call) => {
+      const admin = authenticator.admin(call);
+      const role = parse(call.request.document);
+      const now = clock.now();
+      const existing = await store.roles.get(role.name);
+      const record: RoleRecord = {
+        name: role.name,
+        document: call.request.document,
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: now,
+      };
+      const created = await store.roles.upsert(record);
+      log.info({ role: role.name, admin, created }, created ? "role created" : "role updated");
+      return { role: roleInfo(record), created };
+    }),
+
+    listRoles: unaryHandler(log, "ListRoles", async (call) => {
+      authenticator.admin(call);
+      return { roles: (await store.roles.list()).map(roleInfo) };
+    }),
+
+    deleteRole: unaryHandler(log, "DeleteRole", async (call) => {
+      const admin = authenticator.admin(call);
+      const { name } = call.request;
+      const holders = (await store.users.list()).filter((u) => u.roles.includes(name));
+      if (holders.length > 0) {
+        throw new Refusal(
+          status.FAILED_PRECONDITION,
+          RefusalReason.InvalidRequest,
+          `role ${name} is held by ${holders.map((u) => u.name).join(", ")}: change their roles ` +
+            "first (warrenctl users update NAME --roles …)",
+        );
+      }
+      if (!(await store.roles.delete(name))) {
+        throw refuse.notFound(`there is no role ${name} (see warrenctl roles ls)`);
+      }
+      log.info({ role: name, admin }, "role deleted");
+      return {};
+    }),
+  };
+}

@@ -1,0 +1,93 @@
+import { status, type handleUnaryCall } from "@grpc/grpc-js";
+import { RefusalReason } from "@warren/hub-client";
+import { identityUri } from "@warren/identity";
+import type { Logger } from "@warren/log";
+import { issueCertificate, readCertificate } from "@warren/pki";
+import type { SignUserCertificateRequest, SignUserCertificateResponse } from "@warren/proto";
+import { resolveKubeAccess } from "@warren/rbac";
+import type { HubStore } from "@warren/store";
+
+import type { HubCertificateAuthority } from "../ca/certificate-authority.js";
+import type { Clock } from "../clock.js";
+import { refuse, Refusal } from "../errors.js";
+import type { PeerAuthenticator } from "../grpc/peer-authenticator.js";
+import { unaryHandler } from "../grpc/unary-handler.js";
+import { requestPublicKey } from "../join/agent-certificate.js";
+import { listClusters } from "../kube/cluster-directory.js";
+import { rolesOf } from "../kube/user-roles.js";
+
+export interface UserCertificateAdminDeps {
+  store: HubStore;
+  ca: HubCertificateAuthority;
+  authenticator: PeerAuthenticator;
+  clock: Clock;
+  logger: Logger;
+  userCertificateTtlMs: number;
+  userCertificateMaxTtlMs: number;
+  /** https://host:port of the kube endpoint (known once it listens). */
+  kubeUrl: () => string;
+}
+
+const noClusters = (message: string) =>
+  new Refusal(status.FAILED_PRECONDITION, RefusalReason.NotAllowed, message);
+
+async function reachableClusters(
+  deps: UserCertificateAdminDeps,
+  request: SignUserCertificateRequest,
+): Promise<string[]> {
+  const user = await deps.store.users.get(request.user);
+  if (!user) throw refuse.notFound(`there is no user ${request.user} (see warrenctl users ls)`);
+  const roles = await rolesOf(deps.store, user);
+  const clusters = (await listClusters(deps.store)).filter(
+    (c) => request.cluster === "" || c.name === request.cluster,
+  );
+  if (request.cluster !== "" && clusters.length === 0)
+    throw refuse.notFound(`there is no cluster ${request.cluster} (see warrenctl clusters ls)`);
+  const decisions = clusters.map((cluster) => ({
+    cluster,
+    access: resolveKubeAccess({ user: user.name, roles, cluster }),
+  }));
+  const reachable = decisions.filter((d) => d.access.allowed).map((d) => d.cluster.name);
+  if (reachable.length > 0) return reachable;
+  const first = decisions[0]?.access;
+  throw noClusters(
+    first && !first.allowed
+      ? `user ${user.name} may not reach ${request.cluster || "any cluster"}: ${first.reason}`
+      : "no cluster has joined this hub yet: join one first (warrenctl tokens add --type kube)",
+  );
+}
+
+export function signUserCertificateHandler(
+  deps: UserCertificateAdminDeps,
+): handleUnaryCall<SignUserCertificateRequest, SignUserCertificateResponse> {
+  const { ca, authenticator, clock, logger } = deps;
+  return unaryHandler(logger, "SignUserCertificate", async (call) => {
+    const admin = authenticator.admin(call);
+    const { request } = call;
+    const clusters = await reachableClusters(deps, request);
+    const requestedTtl = request.ttlMs === 0 ? deps.userCertificateTtlMs : request.ttlMs;
+    const ttl = Math.min(requestedTtl, deps.userCertificateMaxTtlMs);
+    const certificatePem = issueCertificate({
+      ca,
+      publicKeyPem: requestPublicKey(request.csrPem),
+      subject: { commonName: request.user },
+      uris: [identityUri({ kind: "user", name: request.user })],
+      usages: ["clientAuth"],
+      validityMs: ttl,
+      now: clock.now(),
+    });
+    const expiresAt = readCertificate(certificatePem).notAfter;
+    logger.info(
+      { user: request.user, admin, clusters, expiresAt: expiresAt.toISOString() },
+      "user certificate signed",
+    );
+    return {
+      certificatePem,
+      caCertificatePems: [ca.certificatePem],
+      kubeUrl: deps.kubeUrl(),
+      clusters,
+      expiresAtUnixMs: expiresAt.getTime(),
+      ttlCapped: requestedTtl > ttl,
+    };
+  });
+}

@@ -1,0 +1,52 @@
+import { requestAttributes } from "@warren/kube";
+import { errorFields, type Logger } from "@warren/log";
+import type { HubStore } from "@warren/store";
+
+import type { Clock } from "../clock.js";
+import type { KubeRequestContext } from "./kube-admission.js";
+
+export interface KubeAuditDeps {
+  store: HubStore;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface KubeAuditOutcome {
+  requestId: string;
+  method: string;
+  status: number;
+  startedAt: Date;
+  durationMs: number;
+  /** Why the hub refused, if it did. */
+  reason: string;
+}
+
+/** One event per request, in the store and the log; a store failure is logged, never thrown. */
+export function recordKubeRequest(
+  deps: KubeAuditDeps,
+  context: KubeRequestContext,
+  outcome: KubeAuditOutcome,
+): void {
+  const attributes = requestAttributes(outcome.method, context.path || "/");
+  const event = {
+    time: outcome.startedAt,
+    requestId: outcome.requestId,
+    user: context.user,
+    cluster: context.cluster,
+    kubernetesUser: context.kubernetesUser,
+    kubernetesGroups: context.kubernetesGroups,
+    ...attributes,
+    method: outcome.method,
+    path: context.path.split("?")[0] ?? "",
+    status: outcome.status,
+    durationMs: Math.round(outcome.durationMs * 1000) / 1000,
+    reason: outcome.reason,
+  };
+  deps.logger.info({ ...event, time: event.time.toISOString() }, "kube request");
+  deps.store.audit.append(event).catch((error: unknown) => {
+    deps.logger.error(
+      { requestId: outcome.requestId, ...errorFields(error) },
+      "cannot write the audit event",
+    );
+  });
+}

@@ -1,0 +1,74 @@
+import type { HeaderLine } from "@warren/kube";
+import {
+  AgentServiceService,
+  type ProxyRequest,
+  type ProxyResponse,
+  type ResponseHead,
+} from "@warren/proto";
+import type { GrpcCall } from "@warren/tunnel";
+
+import { KubeRefusal } from "./kube-refusal.js";
+import type { AdmittedKubeRequest } from "./kube-admission.js";
+
+export type ProxyCall = GrpcCall<ProxyRequest, ProxyResponse>;
+
+/** Opens the agent's Proxy stream and sends the request head. */
+export async function openProxyCall(
+  admitted: AdmittedKubeRequest,
+  requestId: string,
+  method: string,
+  headers: readonly HeaderLine[],
+): Promise<ProxyCall> {
+  let call: ProxyCall;
+  try {
+    call = admitted.agent.tunnel.grpc.call(AgentServiceService.proxy);
+  } catch (error) {
+    throw new KubeRefusal(503, `the agent's tunnel closed: ${(error as Error).message}; retry`);
+  }
+  await call.write({
+    frame: {
+      $case: "head",
+      value: {
+        requestId,
+        method,
+        path: admitted.route.path,
+        headers: [...headers],
+        impersonation: { user: admitted.kubernetesUser, groups: admitted.kubernetesGroups },
+      },
+    },
+  });
+  return call;
+}
+
+/** The agent's response head; a call that ends first is a 502 naming why. */
+export async function readResponseHead(call: ProxyCall, cluster: string): Promise<ResponseHead> {
+  let first: ProxyResponse | undefined;
+  try {
+    const next = await call.responses.next();
+    first = next.done ? undefined : next.value;
+  } catch (error) {
+    throw new KubeRefusal(
+      502,
+      `the agent of cluster "${cluster}" failed the request: ${(error as Error).message}`,
+    );
+  }
+  if (first?.frame?.$case !== "head") {
+    throw new KubeRefusal(
+      502,
+      `the agent of cluster "${cluster}" answered without a response head`,
+    );
+  }
+  return first.frame.value;
+}
+
+/** Frames after the head, as bytes: body chunks or upgraded-connection data. */
+export async function* payloadOf(call: ProxyCall): AsyncGenerator<Uint8Array> {
+  for await (const response of call) {
+    const frame = response.frame;
+    if (frame?.$case === "body" || frame?.$case === "upgraded") yield frame.value.data;
+  }
+}
+
+export function rawHeaders(headers: readonly HeaderLine[]): string[] {
+  return headers.flatMap(({ name, value }) => [name, value]);
+}

@@ -1,0 +1,127 @@
+import { STATUS_CODES, type IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+
+import { kubeStatus, parseKubeStatus, type HeaderLine, requestAttributes } from "@warren/kube";
+import type { ResponseHead } from "@warren/proto";
+
+import type { AdmittedKubeRequest } from "./kube-admission.js";
+import { openProxyCall, payloadOf, readResponseHead, type ProxyCall } from "./proxy-call.js";
+
+/** Error bodies of refused upgrades are small Status objects; more is not read. */
+const MAX_REFUSAL_BODY_BYTES = 256 * 1024;
+
+/** Writes an HTTP/1.1 response by hand: after an upgrade request the socket is ours. */
+export function writeRawResponse(
+  socket: Duplex,
+  code: number,
+  headers: readonly HeaderLine[],
+  body?: Buffer,
+): void {
+  const lines = [`HTTP/1.1 ${code} ${STATUS_CODES[code] ?? "Unknown"}`];
+  for (const { name, value } of headers) lines.push(`${name}: ${value}`);
+  if (body !== undefined) lines.push(`Content-Length: ${body.length}`, "Connection: close");
+  socket.write(`${lines.join("\r\n")}\r\n\r\n`);
+  if (body !== undefined) socket.end(body);
+}
+
+/**
+ * kubectl ≥ 1.30 execs over WebSocket: an HTTP GET, which RBAC authorizes as `get` on
+ * pods/exec. Roles written for SPDY (a POST, `create`) then fail with a bare Forbidden.
+ */
+function explainForbiddenStream(body: Buffer, req: IncomingMessage, path: string): Buffer {
+  const attributes = requestAttributes(req.method ?? "GET", path);
+  const streaming = ["pods/exec", "pods/attach", "pods/portforward"].includes(attributes.resource);
+  const status = parseKubeStatus(body.toString("utf8"));
+  if (!streaming || req.method !== "GET" || status === undefined) return body;
+  const hint =
+    ` (Warren: kubectl 1.30 and later open ${attributes.resource} over WebSocket, an HTTP GET, so ` +
+    `RBAC needs the "get" verb on ${attributes.resource} as well as "create"; add "get" to the ` +
+    "Kubernetes Role that grants it)";
+  return Buffer.from(JSON.stringify({ ...status, message: status.message + hint }));
+}
+
+async function refusedUpgrade(call: ProxyCall, head: ResponseHead): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const data of payloadOf(call)) {
+    size += data.length;
+    if (size > MAX_REFUSAL_BODY_BYTES) break;
+    chunks.push(data);
+  }
+  call.cancel();
+  return head.statusCode === 101 ? Buffer.alloc(0) : Buffer.concat(chunks);
+}
+
+function pipeClientToAgent(socket: Duplex, call: ProxyCall): void {
+  socket.on("data", (data: Buffer) => {
+    socket.pause();
+    call.write({ frame: { $case: "upgraded", value: { data } } }).then(
+      () => socket.resume(),
+      () => socket.destroy(),
+    );
+  });
+  socket.once("end", () => {
+    call.end();
+  });
+  socket.once("close", () => {
+    call.cancel();
+  });
+}
+
+async function pipeAgentToClient(socket: Duplex, call: ProxyCall): Promise<void> {
+  try {
+    for await (const data of payloadOf(call)) {
+      if (!socket.write(data)) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            socket.off("drain", done).off("close", done);
+            resolve();
+          };
+          socket.on("drain", done).on("close", done);
+        });
+      }
+    }
+    socket.end();
+  } catch {
+    socket.destroy();
+  }
+}
+
+/**
+ * exec, attach and port-forward: passes the upgrade request to the agent; on 101 the socket
+ * and the stream carry raw bytes both ways until either side closes. Resolves with the status
+ * the API server answered once the connection ends.
+ */
+export async function relayUpgrade(
+  admitted: AdmittedKubeRequest,
+  requestId: string,
+  req: IncomingMessage,
+  socket: Duplex,
+  firstBytes: Buffer,
+  headers: readonly HeaderLine[],
+): Promise<number> {
+  const call = await openProxyCall(admitted, requestId, req.method ?? "GET", headers);
+  if (firstBytes.length > 0)
+    await call.write({ frame: { $case: "upgraded", value: { data: firstBytes } } });
+  const head = await readResponseHead(call, admitted.route.cluster);
+  if (head.statusCode !== 101) {
+    const body = explainForbiddenStream(await refusedUpgrade(call, head), req, admitted.route.path);
+    const kept = head.headers.filter((h) => !/^content-length$/i.test(h.name));
+    writeRawResponse(socket, head.statusCode, kept, body);
+    return head.statusCode;
+  }
+  writeRawResponse(socket, 101, head.headers);
+  pipeClientToAgent(socket, call);
+  await pipeAgentToClient(socket, call);
+  return 101;
+}
+
+/** A refusal by the hub itself on an upgrade request: a Status object, then close. */
+export function refuseUpgrade(socket: Duplex, code: number, message: string): void {
+  writeRawResponse(
+    socket,
+    code,
+    [{ name: "Content-Type", value: "application/json" }],
+    Buffer.from(JSON.stringify(kubeStatus(code, message))),
+  );
+}
