@@ -6,7 +6,9 @@ import type { AgentConfig } from "./config/agent-config.js";
 import { IdentityKeeper } from "./identity/identity-keeper.js";
 import { GrpcHubApi } from "./join/hub-api.js";
 import { createAgentGrpcServer } from "./service/agent-grpc-server.js";
-import { createStateStore } from "./state/create-state-store.js";
+import { kubeTargetFrom } from "./proxy/kube-target.js";
+import { UpstreamClient } from "./proxy/upstream-request.js";
+import { createStateStore, loadKubeConfig } from "./state/create-state-store.js";
 import { TunnelKeeper } from "./tunnel/tunnel-keeper.js";
 import { AGENT_VERSION } from "./version.js";
 
@@ -31,6 +33,13 @@ function tokenReader(config: AgentConfig, logger: Logger): () => Promise<string 
   };
 }
 
+/** The API server requests go to: --kubeconfig, else the pod's own, else none. */
+function upstreamClient(config: AgentConfig): UpstreamClient | undefined {
+  const inCluster = process.env.KUBERNETES_SERVICE_HOST !== undefined;
+  if (config.kubeconfig === undefined && !inCluster) return undefined;
+  return new UpstreamClient(kubeTargetFrom(loadKubeConfig(config)));
+}
+
 export function startAgent(config: AgentConfig, logger: Logger): Agent {
   const store = createStateStore(config);
   const identity = new IdentityKeeper({
@@ -49,7 +58,12 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
     checkIntervalMs: config.checkIntervalMs,
     readToken: tokenReader(config, logger),
   });
-  const server = createAgentGrpcServer(AGENT_VERSION, logger.child("service"));
+  const upstream = upstreamClient(config);
+  const server = createAgentGrpcServer({
+    agentVersion: AGENT_VERSION,
+    logger: logger.child("service"),
+    upstream,
+  });
   const tunnel = new TunnelKeeper({
     identity,
     server,
@@ -80,6 +94,7 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
       await server.shutdown(config.shutdownGraceMs);
       await tunnel.stop();
       await identity.stop();
+      upstream?.close();
       logger.info({}, "agent stopped");
     },
   };

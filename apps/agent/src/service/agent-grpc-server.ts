@@ -1,10 +1,9 @@
 import type { Duplex } from "node:stream";
 
 import { Server, ServerCredentials } from "@grpc/grpc-js";
-import type { Logger } from "@warren/log";
 import { AgentServiceService } from "@warren/proto";
 
-import { createAgentService } from "./agent-service.js";
+import { createAgentService, type AgentServiceDeps } from "./agent-service.js";
 
 export interface AgentGrpcServer {
   /** Serves gRPC on a channel the hub opened through the tunnel. */
@@ -17,9 +16,9 @@ export interface AgentGrpcServer {
  * grpc-js serving the agent's service over connections injected from the tunnel. No TLS here:
  * the SSH tunnel already authenticates and encrypts both ends.
  */
-export function createAgentGrpcServer(agentVersion: string, logger: Logger): AgentGrpcServer {
+export function createAgentGrpcServer(deps: AgentServiceDeps): AgentGrpcServer {
   const server = new Server();
-  const service = createAgentService({ agentVersion, logger });
+  const service = createAgentService(deps);
   server.addService(AgentServiceService, service.implementation);
   const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
   return {

@@ -10,6 +10,10 @@ import type {
   WatchHeartbeatsResponse,
 } from "@warren/proto";
 
+import { ProxyExchange } from "../proxy/proxy-exchange.js";
+import type { UpstreamClient } from "../proxy/upstream-request.js";
+import { writeFlowControlled } from "./flow-controlled-write.js";
+
 const DEFAULT_DOWNLOAD_CHUNK_BYTES = 64 * 1024;
 const MAX_DOWNLOAD_CHUNK_BYTES = 1024 * 1024;
 const DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
@@ -17,24 +21,8 @@ const DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
 export interface AgentServiceDeps {
   agentVersion: string;
   logger: Logger;
-}
-
-/**
- * Writes, then waits while the call's send buffer is full: flow control end to end. A call
- * that ends meanwhile (the hub cancelled) ends the wait too.
- */
-async function writeFlowControlled<T>(
-  call: ServerWritableStream<unknown, T>,
-  message: T,
-): Promise<void> {
-  if (call.write(message) || call.cancelled) return;
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      call.off("drain", done).off("close", done).off("cancelled", done);
-      resolve();
-    };
-    call.on("drain", done).on("close", done).on("cancelled", done);
-  });
+  /** The cluster's API server; undefined when the agent has no cluster to reach. */
+  upstream: UpstreamClient | undefined;
 }
 
 async function download(
@@ -119,7 +107,15 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
       callback(notYet("checking cluster health"));
     },
     proxy: (call) => {
-      call.emit("error", notYet("kubectl through the hub"));
+      if (deps.upstream) {
+        new ProxyExchange(call, deps.upstream, deps.logger.child("proxy"));
+        return;
+      }
+      call.emit("error", {
+        code: status.FAILED_PRECONDITION,
+        details:
+          "this agent has no Kubernetes API server to reach (run it in a pod, or give --kubeconfig)",
+      });
     },
   };
   return {

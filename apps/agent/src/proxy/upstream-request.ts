@@ -1,0 +1,71 @@
+import { request as httpRequest, type ClientRequest } from "node:http";
+import { Agent, request as httpsRequest } from "node:https";
+
+import { forwardableHeaders, isUpgradeRequest, type HeaderLine } from "@warren/kube";
+import type { RequestHead } from "@warren/proto";
+
+import type { KubeTarget } from "./kube-target.js";
+
+type OutgoingHeaders = Record<string, string | string[]>;
+
+/**
+ * The headers the API server sees: the client's, minus credentials and Impersonate-*; then the
+ * agent's own token, and the identity the hub resolved from the user's roles, one
+ * Impersonate-Group line per group (a comma-joined line would be read as one group).
+ */
+export async function upstreamHeaders(
+  head: RequestHead,
+  target: KubeTarget,
+): Promise<OutgoingHeaders> {
+  const upgrade = isUpgradeRequest(head.headers);
+  const headers: OutgoingHeaders = {};
+  for (const { name, value } of forwardableHeaders(head.headers, upgrade)) {
+    const existing = headers[name];
+    headers[name] =
+      existing === undefined
+        ? value
+        : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  const token = await target.bearerToken();
+  if (token !== undefined) headers.Authorization = `Bearer ${token}`;
+  headers["Impersonate-User"] = head.impersonation?.user ?? "";
+  const groups = head.impersonation?.groups ?? [];
+  if (groups.length > 0) headers["Impersonate-Group"] = groups;
+  return headers;
+}
+
+export function isUpgrade(head: RequestHead): boolean {
+  return isUpgradeRequest(head.headers);
+}
+
+/** Sends requests to one API server, reusing TLS connections. */
+export class UpstreamClient {
+  private readonly agent: Agent;
+
+  constructor(readonly target: KubeTarget) {
+    this.agent = new Agent({ keepAlive: true, maxSockets: Infinity, ...target.tls });
+  }
+
+  async request(head: RequestHead): Promise<ClientRequest> {
+    const { url } = this.target;
+    const headers = await upstreamHeaders(head, this.target);
+    const base = url.pathname.replace(/\/$/, "");
+    const options = {
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port,
+      method: head.method,
+      path: `${base}${head.path}`,
+      headers,
+    };
+    return url.protocol === "https:"
+      ? httpsRequest({ ...options, agent: this.agent })
+      : httpRequest(options);
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+export type { HeaderLine };
