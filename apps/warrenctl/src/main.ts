@@ -27,6 +27,9 @@ export interface WarrenctlIo {
 }
 
 function findCommand(noun: string, verb: string | undefined): Command {
+  // Some commands are a noun alone (warrenctl create -f FILE).
+  const nounOnly = COMMANDS.find((c) => c.noun === noun && c.verb === "");
+  if (nounOnly) return nounOnly;
   const command = COMMANDS.find((c) => c.noun === noun && c.verb === verb);
   if (command) return command;
   const verbs = COMMANDS.filter((c) => c.noun === noun).map((c) => c.verb);
@@ -60,7 +63,7 @@ async function dispatch(argv: readonly string[], io: WarrenctlIo): Promise<numbe
     return 0;
   }
   const command = findCommand(noun, verb);
-  const { values, positionals } = parse(command, rest);
+  const { values, positionals } = parse(command, command.verb === "" ? argv.slice(1) : rest);
   const flags = values as FlagValues;
   if (flags.help) {
     io.stdout.write(commandHelp(command));

@@ -1,0 +1,91 @@
+import { parseDuration } from "@warren/config";
+import type { AuditEvent } from "@warren/proto";
+
+import type { Command } from "../../command.js";
+import { WarrenctlError, WarrenctlErrorCode } from "../../errors.js";
+import { countFlag, stringFlag } from "../../flag-values.js";
+import { FORMAT_FLAG, FORMAT_HELP, formatOf, json } from "../../output/format.js";
+import { table } from "../../output/table.js";
+
+/** --since 1h (ago) or an ISO time. */
+function sinceOf(text: string | undefined, now: Date): number {
+  if (text === undefined) return 0;
+  const time = Date.parse(text);
+  if (!Number.isNaN(time)) return time;
+  try {
+    return now.getTime() - parseDuration(text);
+  } catch {
+    throw new WarrenctlError(
+      WarrenctlErrorCode.InvalidFlag,
+      `--since: "${text}" is neither a duration (30m, 2h) nor a time (2026-01-02T15:04:05Z)`,
+    );
+  }
+}
+
+const eventJson = (e: AuditEvent) => ({
+  time: new Date(e.timeUnixMs).toISOString(),
+  requestId: e.requestId,
+  user: e.user,
+  cluster: e.cluster,
+  kubernetesUser: e.kubernetesUser,
+  kubernetesGroups: e.kubernetesGroups,
+  verb: e.verb,
+  method: e.method,
+  path: e.path,
+  resource: e.resource,
+  namespace: e.namespace,
+  name: e.name,
+  status: e.status,
+  durationMs: e.durationMs,
+  reason: e.reason,
+});
+
+export const auditLs: Command = {
+  noun: "audit",
+  verb: "ls",
+  summary: "list kube requests through the hub, newest first",
+  flags: {
+    user: { type: "string" },
+    cluster: { type: "string" },
+    since: { type: "string" },
+    limit: { type: "string" },
+    ...FORMAT_FLAG,
+  },
+  flagHelp: [
+    "--user NAME          only this user's requests",
+    "--cluster NAME       only requests to this cluster",
+    "--since 1h|TIME      only requests since then",
+    "--limit N            at most N events (default 100)",
+    FORMAT_HELP,
+  ],
+  async run(context, flags) {
+    const format = formatOf(flags);
+    const hub = await context.hub();
+    const { events } = await hub.call(hub.admin.listAuditEvents.bind(hub.admin), {
+      user: stringFlag(flags, "user") ?? "",
+      cluster: stringFlag(flags, "cluster") ?? "",
+      sinceUnixMs: sinceOf(stringFlag(flags, "since"), context.now()),
+      limit: countFlag(flags, "limit", 10_000) ?? 0,
+    });
+    if (format === "json") {
+      context.stdout.write(json(events.map(eventJson)));
+      return;
+    }
+    context.stdout.write(
+      table(
+        ["TIME", "USER", "CLUSTER", "AS", "VERB", "RESOURCE", "NAMESPACE", "NAME", "STATUS"],
+        events.map((e) => [
+          new Date(e.timeUnixMs).toISOString(),
+          e.user,
+          e.cluster,
+          [e.kubernetesUser, ...e.kubernetesGroups].filter((x) => x !== "").join(","),
+          e.verb,
+          e.resource || e.path,
+          e.namespace,
+          e.name,
+          String(e.status),
+        ]),
+      ),
+    );
+  },
+};

@@ -1,0 +1,17 @@
+import type { Command } from "../../command.js";
+import { nameArg } from "./roles-flag.js";
+
+export const usersRm: Command = {
+  noun: "users",
+  verb: "rm",
+  summary: "delete a user; kubeconfigs signed for them stop working at once",
+  args: "NAME",
+  flags: {},
+  flagHelp: [],
+  async run(context, _flags, args) {
+    const name = nameArg(args, "warrenctl users rm NAME (see users ls)");
+    const hub = await context.hub();
+    await hub.call(hub.admin.deleteUser.bind(hub.admin), { name });
+    context.stdout.write(`Deleted user ${name}; their kubeconfigs no longer work.\n`);
+  },
+};
