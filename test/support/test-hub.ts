@@ -23,6 +23,8 @@ export interface TestHub {
   /** The port the tunnel listener is bound to. */
   tunnelPort: number;
   caPin: string;
+  /** https://127.0.0.1:PORT of the kube endpoint. */
+  kubeUrl: string;
   /** warrenctl in-process, as this hub's local admin. */
   warrenctl(...argv: string[]): Promise<WarrenctlResult>;
   /** `warrenctl tokens add --format json` with these flags; fails the test if refused. */
@@ -86,6 +88,8 @@ export async function startTestHub(options: StartTestHubOptions = {}): Promise<T
       `127.0.0.1:${options.port ?? 0}`,
       "--tunnel-listen-addr",
       `127.0.0.1:${options.tunnelPort ?? 0}`,
+      "--kube-listen-addr",
+      "127.0.0.1:0",
       "--log-level",
       "debug",
       ...(options.args ?? []),
@@ -103,6 +107,7 @@ export async function startTestHub(options: StartTestHubOptions = {}): Promise<T
     tunnelAddr,
     tunnelPort: Number(String(ready.tunnelListenAddr).split(":").at(-1)),
     caPin: String(ready.caPin),
+    kubeUrl: String(ready.kubeUrl),
     warrenctl: (...argv) => runWarrenctl([...argv, "--data-dir", dataDir]),
     mintToken: (...flags) => mintToken(dataDir, ...flags),
   };

@@ -8,7 +8,8 @@ import { AgentServiceService } from "@warren/proto";
 const server = new Server();
 server.addService(
   AgentServiceService,
-  createAgentService({ agentVersion: "bench", logger: silentLogger }).implementation,
+  createAgentService({ agentVersion: "bench", logger: silentLogger, upstream: undefined })
+    .implementation,
 );
 server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (error, port) => {
   if (error) throw error;

@@ -53,6 +53,8 @@ async function startHub(dataDir: string, api = 0, tunnel = 0): Promise<RunningHu
       `127.0.0.1:${api}`,
       "--tunnel-listen-addr",
       `127.0.0.1:${tunnel}`,
+      "--kube-listen-addr",
+      "127.0.0.1:0",
     ],
     {},
   );

@@ -18,7 +18,8 @@ const hostKey = Buffer.from(config.hostKey, "base64");
 const server = new Server();
 server.addService(
   AgentServiceService,
-  createAgentService({ agentVersion: "simulated", logger: silentLogger }).implementation,
+  createAgentService({ agentVersion: "simulated", logger: silentLogger, upstream: undefined })
+    .implementation,
 );
 const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
 

@@ -1,0 +1,349 @@
+// kubectl through the hub: real kubectl, a real API server and real RBAC, with the agent
+// impersonating what the user's roles resolve to.
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { request } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { parse } from "yaml";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
+import { TestCluster } from "../k8s/index.js";
+import { eventually } from "../support/eventually.js";
+import {
+  applyRole,
+  bindGroup,
+  proxyAgentNamespace,
+  userKubeconfig,
+} from "../support/kube-through-hub.js";
+import type { TestHub } from "../support/test-hub.js";
+import { WarrenFixtures } from "../support/warren-fixtures.js";
+
+let cluster: TestCluster;
+let hub: TestHub;
+let scratch: string;
+let appNs: string;
+const warren = new WarrenFixtures();
+const kube: Record<string, string> = {};
+
+const role = (name: string, allow: string, deny = "") =>
+  `kind: role\nmetadata: { name: ${name} }\nspec:\n  allow:\n${allow}\n${deny ? `  deny:\n${deny}\n` : ""}`;
+
+beforeAll(async () => {
+  cluster = await TestCluster.load(inject("k8sDir"));
+  scratch = await mkdtemp(join(tmpdir(), "kube-proxy-"));
+  hub = await warren.hub();
+  const where = await proxyAgentNamespace(cluster, "proxy-agent");
+  const token = await warren.token(hub, "--labels", "env=dev");
+  const agent = warren.agent({
+    hubAddr: hub.addr,
+    clusterName: "one",
+    podName: "warren-agent-0",
+    where,
+    token,
+  });
+  await agent.logs.waitForMessage("agent ready");
+  appNs = await cluster.createNamespace("app");
+  // edit and view are aggregated by the controller manager, which this cluster does not run.
+  await cluster.rbac
+    .createClusterRole({
+      body: {
+        metadata: { name: cluster.uniqueName("app-editor") },
+        rules: [{ apiGroups: [""], resources: ["configmaps", "pods"], verbs: ["*"] }],
+      },
+    })
+    .then((created) => bindGroup(cluster, appNs, "warren-devs", created.metadata?.name ?? ""));
+  await cluster.rbac.createNamespacedRole({
+    namespace: appNs,
+    body: {
+      metadata: { name: "secret-reader" },
+      rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "list"] }],
+    },
+  });
+  await cluster.rbac.createNamespacedRoleBinding({
+    namespace: appNs,
+    body: {
+      metadata: { name: "group-b-secrets" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "secret-reader" },
+      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "group-b" }],
+    },
+  });
+  await applyRole(
+    hub,
+    scratch,
+    "dev",
+    role(
+      "dev",
+      `    kubernetes_labels: { env: ["dev", "staging"] }\n    kubernetes_groups: ["warren-devs"]`,
+      `    kubernetes_groups: ["system:masters"]`,
+    ),
+  );
+  await applyRole(
+    hub,
+    scratch,
+    "two-groups",
+    role(
+      "two-groups",
+      `    kubernetes_labels: { "*": "*" }\n    kubernetes_groups: ["group-a", "group-b"]`,
+    ),
+  );
+  await applyRole(
+    hub,
+    scratch,
+    "prod-only",
+    role(
+      "prod-only",
+      `    kubernetes_labels: { env: prod }\n    kubernetes_groups: ["warren-devs"]`,
+    ),
+  );
+  kube.alice = await userKubeconfig(hub, scratch, "alice", "dev");
+  kube.bob = await userKubeconfig(hub, scratch, "bob", "two-groups");
+  kube.carol = await userKubeconfig(hub, scratch, "carol", "dev");
+  await hub.warrenctl("users", "update", "carol", "--roles", "prod-only");
+}, 120_000);
+
+afterAll(async () => {
+  await warren.cleanUp();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+const as = (user: string, ...args: string[]) => cluster.kubectl(args, kube[user]);
+
+describe("kubectl through the hub", () => {
+  it("writes a kubeconfig plain kubectl uses: the hub's CA, a client certificate, one context per cluster", async () => {
+    const config = parse(await readFile(kube.alice ?? "", "utf8")) as {
+      clusters: { name: string; cluster: { server: string } }[];
+      "current-context": string;
+    };
+    expect(config.clusters).toEqual([
+      {
+        name: "one",
+        cluster: expect.objectContaining({ server: `${hub.kubeUrl}/k8s/one` }) as unknown,
+      },
+    ]);
+    expect(config["current-context"]).toBe("one");
+  });
+
+  it("gets, applies and deletes through the hub", async () => {
+    const manifest = `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: through-hub, namespace: ${appNs} }\ndata: { a: "1" }\n`;
+    const applied = await cluster.kubectl(["apply", "-f", "-"], kube.alice, manifest);
+    expect(applied.stderr).toBe("");
+    expect(applied.stdout).toContain("configmap/through-hub created");
+    const got = await as(
+      "alice",
+      "get",
+      "configmap",
+      "through-hub",
+      "-n",
+      appNs,
+      "-o",
+      "jsonpath={.data.a}",
+    );
+    expect(got.stdout).toBe("1");
+    const deleted = await as("alice", "delete", "configmap", "through-hub", "-n", appNs);
+    expect(deleted.stdout).toContain("deleted");
+    const listed = await as("alice", "get", "configmaps", "-n", appNs, "-o", "name");
+    expect(listed.stdout).not.toContain("through-hub");
+  });
+
+  it("streams a watch: an object created after it started arrives", async () => {
+    await cluster.kubectl(["create", "configmap", "before", "-n", appNs]);
+    const watch = spawn("kubectl", [
+      "--kubeconfig",
+      kube.alice ?? "",
+      "get",
+      "configmaps",
+      "-n",
+      appNs,
+      "--watch",
+      "-o",
+      "name",
+    ]);
+    let output = "";
+    watch.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await eventually(() => output.includes("configmap/before"), {
+        description: "the watch's first list",
+      });
+      await cluster.kubectl(["create", "configmap", "after", "-n", appNs]);
+      await eventually(() => output.includes("configmap/after"), {
+        description: "the watch event",
+      });
+    } finally {
+      watch.kill();
+    }
+  });
+
+  it("sends every group of the roles: a resource only group B may read is reachable", async () => {
+    await cluster.kubectl([
+      "create",
+      "secret",
+      "generic",
+      "only-b",
+      "-n",
+      appNs,
+      "--from-literal=k=v",
+    ]);
+    const got = await as("bob", "get", "secret", "only-b", "-n", appNs, "-o", "name");
+    expect(got.stderr).toBe("");
+    expect(got.stdout.trim()).toBe("secret/only-b");
+    const narrowed = await as(
+      "bob",
+      "get",
+      "secret",
+      "only-b",
+      "-n",
+      appNs,
+      "--as",
+      "bob",
+      "--as-group",
+      "group-a",
+    );
+    expect(narrowed.stderr).toMatch(/Forbidden.*cannot get resource "secrets"/);
+  });
+
+  it("refuses --as outside the role with the reason", async () => {
+    const result = await as("alice", "get", "pods", "-n", appNs, "--as", "admin");
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain(
+      'Error from server (Forbidden): Warren denied the request: user "alice" may not act as Kubernetes user "admin"',
+    );
+    const group = await as(
+      "alice",
+      "get",
+      "pods",
+      "-n",
+      appNs,
+      "--as",
+      "alice",
+      "--as-group",
+      "system:masters",
+    );
+    expect(group.stderr).toContain('may not act in Kubernetes group(s) "system:masters"');
+  });
+
+  it("refuses forged impersonation headers", async () => {
+    const forged = await rawRequest(kube.alice ?? "", `/api/v1/namespaces/${appNs}/secrets`, {
+      "Impersonate-User": "system:admin",
+    });
+    expect(forged.status).toBe(403);
+    expect(forged.body).toContain("may not act as Kubernetes user");
+    const extra = await rawRequest(kube.alice ?? "", `/api/v1/namespaces/${appNs}/pods`, {
+      "Impersonate-Extra-Scopes": "all",
+    });
+    expect(extra.status).toBe(403);
+    expect(extra.body).toContain("Impersonate-Extra-Scopes header is not allowed");
+  });
+
+  it("refuses a user whose roles match no cluster, saying why", async () => {
+    const result = await as("carol", "get", "pods", "-n", appNs);
+    expect(result.stderr).toContain(
+      'Warren denied the request: no role of user "carol" ("prod-only") allows cluster "one"',
+    );
+  });
+
+  it("answers 404 for an unknown cluster and passes API server errors through", async () => {
+    const unknown = await rawRequest(kube.alice ?? "", "/api/v1/namespaces", {}, "nowhere");
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toContain('there is no cluster \\"nowhere\\"');
+    const missing = await as("alice", "get", "configmap", "no-such", "-n", appNs);
+    expect(missing.stderr).toContain(
+      'Error from server (NotFound): configmaps "no-such" not found',
+    );
+  });
+
+  it("refuses an expired certificate with 401 and how to get a new one", async () => {
+    const path = join(scratch, "short.kubeconfig");
+    const signed = await hub.warrenctl(
+      "auth",
+      "sign",
+      "--user",
+      "alice",
+      "--format",
+      "kubernetes",
+      "--out",
+      path,
+      "--ttl",
+      "1s",
+    );
+    expect(signed.code, signed.stderr).toBe(0);
+    const refused = await eventually(
+      async () => {
+        const result = await cluster.kubectl(["get", "pods", "-n", appNs], path);
+        return result.exitCode !== 0 ? result : undefined;
+      },
+      { description: "the certificate to expire" },
+    );
+    expect(refused.stderr).toContain("You must be logged in to the server");
+    // kubectl prints its own words for a 401; the body carries the reason for other clients.
+    const raw = await rawRequest(path, "/api/v1/namespaces", {});
+    expect(raw.status).toBe(401);
+    expect(raw.body).toContain("your client certificate expired at");
+    expect(raw.body).toContain("warrenctl auth sign");
+  });
+
+  it("records each request in the audit log", async () => {
+    await as("bob", "get", "secret", "only-b", "-n", appNs);
+    const listed = await hub.warrenctl("audit", "ls", "--user", "bob", "--format", "json");
+    const events = JSON.parse(listed.stdout) as Record<string, unknown>[];
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        user: "bob",
+        cluster: "one",
+        kubernetesUser: "bob",
+        kubernetesGroups: ["group-a", "group-b"],
+        verb: "get",
+        resource: "secrets",
+        namespace: appNs,
+        name: "only-b",
+        status: 200,
+      }),
+    );
+  });
+});
+
+describe("an offline cluster", () => {
+  it("answers 503 naming the cluster", async () => {
+    const stateDir = join(scratch, "offline-agent");
+    const token = await warren.token(hub, "--labels", "env=dev");
+    const agent = warren.dirAgent({ hubAddr: hub.addr, clusterName: "offline", stateDir, token });
+    await agent.logs.waitForMessage("agent ready");
+    await agent.stop();
+    const result = await rawRequest(kube.alice ?? "", "/api/v1/namespaces", {}, "offline");
+    expect(result.status).toBe(503);
+    expect(result.body).toContain('cluster \\"offline\\" is offline');
+  });
+});
+
+/** A request with the user's certificate and chosen headers, as a tool other than kubectl might. */
+async function rawRequest(
+  kubeconfigPath: string,
+  path: string,
+  headers: Record<string, string>,
+  clusterName = "one",
+): Promise<{ status: number; body: string }> {
+  const config = parse(await readFile(kubeconfigPath, "utf8")) as {
+    clusters: { cluster: { "certificate-authority-data": string } }[];
+    users: { user: { "client-certificate-data": string; "client-key-data": string } }[];
+  };
+  const decode = (b64: string | undefined) => Buffer.from(b64 ?? "", "base64").toString();
+  const url = new URL(`${hub.kubeUrl}/k8s/${clusterName}${path}`);
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      headers,
+      ca: decode(config.clusters[0]?.cluster["certificate-authority-data"]),
+      cert: decode(config.users[0]?.user["client-certificate-data"]),
+      key: decode(config.users[0]?.user["client-key-data"]),
+    });
+    req.on("response", (res) => {
+      let body = "";
+      res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      res.on("end", () => {
+        resolve({ status: res.statusCode ?? 0, body });
+      });
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
