@@ -46,14 +46,14 @@ beforeAll(async () => {
   await agent.logs.waitForMessage("agent ready");
   appNs = await cluster.createNamespace("app");
   // edit and view are aggregated by the controller manager, which this cluster does not run.
-  await cluster.rbac
-    .createClusterRole({
-      body: {
-        metadata: { name: cluster.uniqueName("app-editor") },
-        rules: [{ apiGroups: [""], resources: ["configmaps", "pods"], verbs: ["*"] }],
-      },
-    })
-    .then((created) => bindGroup(cluster, appNs, "warren-devs", created.metadata?.name ?? ""));
+  const editor = cluster.uniqueName("app-editor");
+  await cluster.rbac.createClusterRole({
+    body: {
+      metadata: { name: editor },
+      rules: [{ apiGroups: [""], resources: ["configmaps", "pods"], verbs: ["*"] }],
+    },
+  });
+  await bindGroup(cluster, appNs, "warren-devs", editor);
   await cluster.rbac.createNamespacedRole({
     namespace: appNs,
     body: {
@@ -61,14 +61,7 @@ beforeAll(async () => {
       rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "list"] }],
     },
   });
-  await cluster.rbac.createNamespacedRoleBinding({
-    namespace: appNs,
-    body: {
-      metadata: { name: "group-b-secrets" },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "secret-reader" },
-      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "group-b" }],
-    },
-  });
+  await bindGroup(cluster, appNs, "group-b", "secret-reader", "Role");
   await applyRole(
     hub,
     scratch,

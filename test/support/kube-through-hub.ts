@@ -42,19 +42,20 @@ export async function proxyAgentNamespace(
   return where;
 }
 
-/** Binds a ClusterRole to a Kubernetes group in one namespace. */
+/** Binds a ClusterRole (or a Role of the namespace) to a Kubernetes group in one namespace. */
 export async function bindGroup(
   cluster: TestCluster,
   namespace: string,
   group: string,
-  clusterRole: string,
+  role: string,
+  kind: "ClusterRole" | "Role" = "ClusterRole",
 ): Promise<void> {
-  const name = cluster.uniqueName(`${group}-${clusterRole}`);
+  const name = cluster.uniqueName(`${group}-${role}`);
   await cluster.rbac.createNamespacedRoleBinding({
     namespace,
     body: {
       metadata: { name },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: clusterRole },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind, name: role },
       subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: group }],
     },
   });

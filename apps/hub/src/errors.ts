@@ -1,5 +1,6 @@
 import { status } from "@grpc/grpc-js";
 import { RefusalReason } from "@warren/hub-client";
+import { IdentityError } from "@warren/identity";
 
 export enum HubErrorCode {
   /** The data directory cannot be created or is not private. */
@@ -43,3 +44,13 @@ export const refuse = {
     new Refusal(status.PERMISSION_DENIED, RefusalReason.NotAllowed, message),
   notFound: (message: string) => new Refusal(status.NOT_FOUND, RefusalReason.NotFound, message),
 };
+
+/** Runs a validator from @warren/identity; its IdentityError becomes an INVALID_ARGUMENT refusal. */
+export function validIdentityInput<T>(validate: () => T): T {
+  try {
+    return validate();
+  } catch (error) {
+    if (error instanceof IdentityError) throw refuse.invalid(error.message);
+    throw error;
+  }
+}

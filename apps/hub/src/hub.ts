@@ -19,6 +19,7 @@ import { ensurePrivateDataDir } from "./data-dir.js";
 import { startApiServer, type ApiServer } from "./grpc/api-server.js";
 import { PeerAuthenticator } from "./grpc/peer-authenticator.js";
 import { startKubeServer, type KubeServer } from "./kube/kube-server.js";
+import { RoleBook } from "./kube/user-roles.js";
 import { createJoinService } from "./join/join-service.js";
 import { localAddress, publicAddresses, serverNames } from "./public-addresses.js";
 import { AgentRegistry } from "./tunnel/agent-registry.js";
@@ -54,6 +55,7 @@ interface HubParts {
   store: HubStore;
   ca: HubCertificateAuthority;
   registry: AgentRegistry;
+  roleBook: RoleBook;
 }
 
 /** What the hub's addresses are, once its listeners have bound. */
@@ -70,7 +72,7 @@ function addresses(config: HubConfig, apiPort: number): Addresses {
 }
 
 async function startListeners(parts: HubParts, cleanup: CleanupStack) {
-  const { config, logger, clock, store, ca, registry } = parts;
+  const { config, logger, clock, store, ca, registry, roleBook } = parts;
   const hostIdentity = await ensureTunnelHostIdentity(store, ca, clock);
   const tunnel: TunnelListener = await startTunnelListener({
     listen: config.tunnelListenAddr,
@@ -106,6 +108,7 @@ async function startListeners(parts: HubParts, cleanup: CleanupStack) {
     identity,
     caPem: ca.certificatePem,
     store,
+    roleBook,
     registry,
     clock,
     logger: logger.child("kube"),
@@ -181,7 +184,15 @@ async function assemble(
   cleanup.push("store", () => store.close());
   const ca = await ensureCertificateAuthority(store, clock, logger.child("ca"));
   const registry = new AgentRegistry(logger.child("registry"), clock);
-  const parts: HubParts = { config, logger, clock, store, ca, registry };
+  const parts: HubParts = {
+    config,
+    logger,
+    clock,
+    store,
+    ca,
+    registry,
+    roleBook: new RoleBook(store),
+  };
   const { tunnel, api, kube, addrs, tunnelAddr, kubeUrl } = await startListeners(parts, cleanup);
   const adminProfilePath = await ensureAdminProfile({
     dataDir: config.dataDir,

@@ -36,6 +36,25 @@ export function requiredStringFlag(flags: FlagValues, name: string, hint: string
   return value.trim();
 }
 
+/** The first positional argument, e.g. the ID of `agents rm ID`. */
+export function requiredArg(args: readonly string[], what: string, usage: string): string {
+  const [value] = args;
+  if (value === undefined)
+    throw new WarrenctlError(WarrenctlErrorCode.InvalidFlag, `which ${what}? ${usage}`);
+  return value;
+}
+
+/** A required comma-separated list, e.g. --roles a,b. */
+export function requiredListFlag(flags: FlagValues, name: string, hint: string): string[] {
+  const items = requiredStringFlag(flags, name, hint)
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+  if (items.length === 0)
+    throw new WarrenctlError(WarrenctlErrorCode.InvalidFlag, `--${name} is required: ${hint}`);
+  return items;
+}
+
 export function labelsFlag(flags: FlagValues, name: string): Labels {
   return (
     flag(flags, name, (raw) => {

@@ -30,12 +30,27 @@ export type KubeAccess =
   | { allowed: true; kubernetesUser: string; kubernetesGroups: string[]; roles: string[] }
   | { allowed: false; denial: KubeAccessDenial; reason: string };
 
-function conditionsMatch(conditions: RoleConditions, labels: KubeCluster["labels"]): boolean {
+type ClusterMatcher = (labels: KubeCluster["labels"]) => boolean;
+
+/** Compiled once per conditions object: resolution runs on every request, for every role. */
+const compiled = new WeakMap<RoleConditions, ClusterMatcher>();
+
+function compileConditions(conditions: RoleConditions): ClusterMatcher {
   const hasLabels = Object.keys(conditions.kubernetesLabels).length > 0;
-  const expression = conditions.kubernetesLabelsExpression;
-  if (!hasLabels && expression === undefined) return false;
-  if (hasLabels && !compileLabelSelector(conditions.kubernetesLabels)(labels)) return false;
-  return expression === undefined || parseLabelExpression(expression).matches(labels);
+  const source = conditions.kubernetesLabelsExpression;
+  if (!hasLabels && source === undefined) return () => false;
+  const selector = hasLabels ? compileLabelSelector(conditions.kubernetesLabels) : () => true;
+  const expression = source === undefined ? undefined : parseLabelExpression(source);
+  return (labels) => selector(labels) && (expression?.matches(labels) ?? true);
+}
+
+function conditionsMatch(conditions: RoleConditions, labels: KubeCluster["labels"]): boolean {
+  let matcher = compiled.get(conditions);
+  if (matcher === undefined) {
+    matcher = compileConditions(conditions);
+    compiled.set(conditions, matcher);
+  }
+  return matcher(labels);
 }
 
 const union = (lists: readonly (readonly string[])[]) => [...new Set(lists.flat())].sort();

@@ -2,12 +2,12 @@ import type { ClientRequest, IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 
 import type { ServerDuplexStream } from "@grpc/grpc-js";
-import { forwardableHeaders, headerLines, kubeStatus } from "@warren/kube";
+import { forwardableHeaders, headerLines, isUpgradeRequest, kubeStatus } from "@warren/kube";
 import { errorFields, type Logger } from "@warren/log";
 import type { ProxyRequest, ProxyResponse, RequestHead } from "@warren/proto";
 
 import { writeFlowControlled } from "../service/flow-controlled-write.js";
-import { isUpgrade, type UpstreamClient } from "./upstream-request.js";
+import type { UpstreamClient } from "./upstream-request.js";
 
 export type ProxyStream = ServerDuplexStream<ProxyRequest, ProxyResponse>;
 
@@ -32,7 +32,7 @@ export class ProxyExchange {
     });
     call.on("end", () => {
       if (this.socket) this.socket.end();
-      else if (this.upstream && !isUpgradeRequestSent(this.upstream)) this.upstream.end();
+      else if (this.upstream && !this.upstream.writableEnded) this.upstream.end();
     });
     call.on("cancelled", () => {
       this.close();
@@ -99,7 +99,7 @@ export class ProxyExchange {
       else this.call.destroy(error);
     });
     // An upgrade has no body; its stream stays open for the upgraded bytes.
-    if (isUpgrade(head)) upstream.end();
+    if (isUpgradeRequest(head.headers)) upstream.end();
   }
 
   private async writeHead(statusCode: number, res: IncomingMessage, upgrade: boolean) {
@@ -110,13 +110,21 @@ export class ProxyExchange {
     });
   }
 
-  private async respond(res: IncomingMessage): Promise<void> {
-    await this.writeHead(res.statusCode ?? 502, res, false);
-    for await (const data of res as AsyncIterable<Buffer>) {
+  /** Sends what the API server writes, as flow control allows, then ends the stream. */
+  private async pump(source: AsyncIterable<Buffer>, frame: "body" | "upgraded"): Promise<void> {
+    for await (const data of source) {
       if (this.call.cancelled) return;
-      await writeFlowControlled(this.call, { frame: { $case: "body", value: { data } } });
+      const value = { data };
+      await writeFlowControlled(this.call, {
+        frame: frame === "body" ? { $case: "body", value } : { $case: "upgraded", value },
+      });
     }
     this.call.end();
+  }
+
+  private async respond(res: IncomingMessage): Promise<void> {
+    await this.writeHead(res.statusCode ?? 502, res, false);
+    await this.pump(res, "body");
   }
 
   private upgraded(res: IncomingMessage, socket: Duplex, rest: Buffer): void {
@@ -124,15 +132,8 @@ export class ProxyExchange {
     const relay = async () => {
       await this.writeHead(101, res, true);
       for (const data of this.early.splice(0)) socket.write(data);
-      if (rest.length > 0)
-        await writeFlowControlled(this.call, {
-          frame: { $case: "upgraded", value: { data: rest } },
-        });
-      for await (const data of socket as AsyncIterable<Buffer>) {
-        if (this.call.cancelled) return;
-        await writeFlowControlled(this.call, { frame: { $case: "upgraded", value: { data } } });
-      }
-      this.call.end();
+      if (rest.length > 0) socket.unshift(rest);
+      await this.pump(socket, "upgraded");
     };
     relay().catch(() => {
       socket.destroy();
@@ -156,8 +157,4 @@ export class ProxyExchange {
     this.call.end();
     this.close();
   }
-}
-
-function isUpgradeRequestSent(request: ClientRequest): boolean {
-  return request.writableEnded;
 }

@@ -1,7 +1,7 @@
 import { request as httpRequest, type ClientRequest } from "node:http";
 import { Agent, request as httpsRequest } from "node:https";
 
-import { forwardableHeaders, isUpgradeRequest, type HeaderLine } from "@warren/kube";
+import { forwardableHeaders, isUpgradeRequest } from "@warren/kube";
 import type { RequestHead } from "@warren/proto";
 
 import type { KubeTarget } from "./kube-target.js";
@@ -34,10 +34,6 @@ export async function upstreamHeaders(
   return headers;
 }
 
-export function isUpgrade(head: RequestHead): boolean {
-  return isUpgradeRequest(head.headers);
-}
-
 /** Sends requests to one API server, reusing TLS connections. */
 export class UpstreamClient {
   private readonly agent: Agent;
@@ -67,5 +63,3 @@ export class UpstreamClient {
     this.agent.destroy();
   }
 }
-
-export type { HeaderLine };

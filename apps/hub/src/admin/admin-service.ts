@@ -2,7 +2,7 @@ import type { AdminServiceServer } from "@warren/proto";
 
 import { listAuditEventsHandler } from "./audit-admin.js";
 import { clusterAdmin, type ClusterAdminDeps } from "./cluster-admin.js";
-import { roleAdmin } from "./role-admin.js";
+import { roleAdmin, type RoleAdminDeps } from "./role-admin.js";
 import { tokenAdmin, type TokenAdminDeps } from "./token-admin.js";
 import { userAdmin } from "./user-admin.js";
 import {
@@ -10,7 +10,10 @@ import {
   type UserCertificateAdminDeps,
 } from "./user-certificate-admin.js";
 
-export type AdminServiceDeps = TokenAdminDeps & ClusterAdminDeps & UserCertificateAdminDeps;
+export type AdminServiceDeps = TokenAdminDeps &
+  ClusterAdminDeps &
+  RoleAdminDeps &
+  UserCertificateAdminDeps;
 
 /** The admin API: every call needs an admin certificate. */
 export function createAdminService(deps: AdminServiceDeps): AdminServiceServer {

@@ -16,10 +16,12 @@ import type { HubStore, RoleRecord } from "@warren/store";
 import type { Clock } from "../clock.js";
 import { refuse, Refusal } from "../errors.js";
 import type { PeerAuthenticator } from "../grpc/peer-authenticator.js";
+import type { RoleBook } from "../kube/user-roles.js";
 import { unaryHandler } from "../grpc/unary-handler.js";
 
 export interface RoleAdminDeps {
   store: HubStore;
+  roleBook: RoleBook;
   authenticator: PeerAuthenticator;
   clock: Clock;
   logger: Logger;
@@ -28,10 +30,10 @@ export interface RoleAdminDeps {
 /** Most role files are a few hundred bytes; this is room for any sane one. */
 const MAX_ROLE_DOCUMENT_BYTES = 64 * 1024;
 
-function roleInfo(record: RoleRecord): RoleInfo {
+function roleInfo(record: RoleRecord, role: Role): RoleInfo {
   return {
     name: record.name,
-    description: parseRoleDocument(record.document).description ?? "",
+    description: role.description ?? "",
     document: record.document,
     createdAtUnixMs: record.createdAt.getTime(),
     updatedAtUnixMs: record.updatedAt.getTime(),
@@ -56,7 +58,7 @@ export interface RoleAdmin {
 }
 
 export function roleAdmin(deps: RoleAdminDeps): RoleAdmin {
-  const { store, authenticator, clock, logger: log } = deps;
+  const { store, roleBook, authenticator, clock, logger: log } = deps;
   return {
     applyRole: unaryHandler(log, "ApplyRole", async (call) => {
       const admin = authenticator.admin(call);
@@ -71,12 +73,13 @@ export function roleAdmin(deps: RoleAdminDeps): RoleAdmin {
       };
       const created = await store.roles.upsert(record);
       log.info({ role: role.name, admin, created }, created ? "role created" : "role updated");
-      return { role: roleInfo(record), created };
+      return { role: roleInfo(record, role), created };
     }),
 
     listRoles: unaryHandler(log, "ListRoles", async (call) => {
       authenticator.admin(call);
-      return { roles: (await store.roles.list()).map(roleInfo) };
+      const records = await store.roles.list();
+      return { roles: records.map((record) => roleInfo(record, roleBook.parse(record))) };
     }),
 
     deleteRole: unaryHandler(log, "DeleteRole", async (call) => {

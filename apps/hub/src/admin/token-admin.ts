@@ -1,6 +1,6 @@
 import type { handleUnaryCall } from "@grpc/grpc-js";
 import { formatDuration } from "@warren/config";
-import { generateJoinToken, IdentityError, validateLabels } from "@warren/identity";
+import { generateJoinToken, validateLabels } from "@warren/identity";
 import type { Logger } from "@warren/log";
 import {
   TokenType,
@@ -16,7 +16,7 @@ import type { HubStore, JoinTokenRecord, TokenType as StoredTokenType } from "@w
 
 import type { HubCertificateAuthority } from "../ca/certificate-authority.js";
 import type { Clock } from "../clock.js";
-import { refuse } from "../errors.js";
+import { refuse, validIdentityInput } from "../errors.js";
 import type { PeerAuthenticator } from "../grpc/peer-authenticator.js";
 import { unaryHandler } from "../grpc/unary-handler.js";
 
@@ -70,12 +70,7 @@ function tokenLimits(deps: TokenAdminDeps, request: CreateTokenRequest) {
   const usesTotal = request.uses === 0 ? 1 : request.uses;
   if (usesTotal > MAX_TOKEN_USES)
     throw refuse.invalid(`uses ${usesTotal} is more than ${MAX_TOKEN_USES}`);
-  try {
-    return { ttl, usesTotal, labels: validateLabels(request.labels) };
-  } catch (error) {
-    if (error instanceof IdentityError) throw refuse.invalid(error.message);
-    throw error;
-  }
+  return { ttl, usesTotal, labels: validIdentityInput(() => validateLabels(request.labels)) };
 }
 
 export interface TokenAdmin {

@@ -1,6 +1,6 @@
 import { status, type handleUnaryCall } from "@grpc/grpc-js";
 import { RefusalReason } from "@warren/hub-client";
-import { IdentityError, validatePrincipalName } from "@warren/identity";
+import { validatePrincipalName } from "@warren/identity";
 import type { Logger } from "@warren/log";
 import type {
   CreateUserRequest,
@@ -16,7 +16,7 @@ import type {
 import type { HubStore, UserRecord } from "@warren/store";
 
 import type { Clock } from "../clock.js";
-import { refuse, Refusal } from "../errors.js";
+import { refuse, Refusal, validIdentityInput } from "../errors.js";
 import type { PeerAuthenticator } from "../grpc/peer-authenticator.js";
 import { unaryHandler } from "../grpc/unary-handler.js";
 
@@ -33,15 +33,6 @@ export const userInfo = (user: UserRecord): UserInfo => ({
   createdAtUnixMs: user.createdAt.getTime(),
   updatedAtUnixMs: user.updatedAt.getTime(),
 });
-
-function userName(name: string): string {
-  try {
-    return validatePrincipalName(name);
-  } catch (error) {
-    if (error instanceof IdentityError) throw refuse.invalid(error.message);
-    throw error;
-  }
-}
 
 /** Roles must exist when given: a typo would otherwise grant nothing, silently. */
 async function existingRoles(store: HubStore, names: readonly string[]): Promise<string[]> {
@@ -70,7 +61,7 @@ export function userAdmin(deps: UserAdminDeps): UserAdmin {
   return {
     createUser: unaryHandler(log, "CreateUser", async (call) => {
       const admin = authenticator.admin(call);
-      const name = userName(call.request.name);
+      const name = validIdentityInput(() => validatePrincipalName(call.request.name));
       const roles = await existingRoles(store, call.request.roles);
       if (await store.users.get(name)) {
         throw new Refusal(

@@ -14,10 +14,11 @@ import type { PeerAuthenticator } from "../grpc/peer-authenticator.js";
 import { unaryHandler } from "../grpc/unary-handler.js";
 import { requestPublicKey } from "../join/agent-certificate.js";
 import { listClusters } from "../kube/cluster-directory.js";
-import { rolesOf } from "../kube/user-roles.js";
+import type { RoleBook } from "../kube/user-roles.js";
 
 export interface UserCertificateAdminDeps {
   store: HubStore;
+  roleBook: RoleBook;
   ca: HubCertificateAuthority;
   authenticator: PeerAuthenticator;
   clock: Clock;
@@ -37,7 +38,7 @@ async function reachableClusters(
 ): Promise<string[]> {
   const user = await deps.store.users.get(request.user);
   if (!user) throw refuse.notFound(`there is no user ${request.user} (see warrenctl users ls)`);
-  const roles = await rolesOf(deps.store, user);
+  const roles = await deps.roleBook.rolesOf(user);
   const clusters = (await listClusters(deps.store)).filter(
     (c) => request.cluster === "" || c.name === request.cluster,
   );

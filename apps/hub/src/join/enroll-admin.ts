@@ -1,6 +1,6 @@
 import { status } from "@grpc/grpc-js";
 import { RefusalReason } from "@warren/hub-client";
-import { identityUri, IdentityError, validatePrincipalName } from "@warren/identity";
+import { identityUri, validatePrincipalName } from "@warren/identity";
 import type { Logger } from "@warren/log";
 import { issueCertificate, readCertificate } from "@warren/pki";
 import type { EnrollAdminRequest, EnrollAdminResponse } from "@warren/proto";
@@ -9,7 +9,7 @@ import type { handleUnaryCall } from "@grpc/grpc-js";
 
 import type { HubCertificateAuthority } from "../ca/certificate-authority.js";
 import type { Clock } from "../clock.js";
-import { refuse, Refusal } from "../errors.js";
+import { Refusal, validIdentityInput } from "../errors.js";
 import { unaryHandler } from "../grpc/unary-handler.js";
 import { requestPublicKey } from "./agent-certificate.js";
 import { checkJoinToken } from "./join-token-check.js";
@@ -23,15 +23,6 @@ export interface EnrollAdminDeps {
   adminLoginTtlMs: number;
 }
 
-function adminName(name: string): string {
-  try {
-    return validatePrincipalName(name);
-  } catch (error) {
-    if (error instanceof IdentityError) throw refuse.invalid(error.message);
-    throw error;
-  }
-}
-
 export function enrollAdminHandler(
   deps: EnrollAdminDeps,
 ): handleUnaryCall<EnrollAdminRequest, EnrollAdminResponse> {
@@ -39,7 +30,7 @@ export function enrollAdminHandler(
   return unaryHandler(logger, "EnrollAdmin", async (call) => {
     const now = clock.now();
     const token = await checkJoinToken(store, call.request.token, "admin", now);
-    const name = adminName(call.request.name);
+    const name = validIdentityInput(() => validatePrincipalName(call.request.name));
     const publicKeyPem = requestPublicKey(call.request.csrPem);
     if (!(await store.tokens.consume(token.id, now))) {
       await checkJoinToken(store, call.request.token, "admin", clock.now());

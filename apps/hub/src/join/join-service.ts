@@ -2,14 +2,14 @@ import { randomUUID } from "node:crypto";
 
 import { status } from "@grpc/grpc-js";
 import { RefusalReason } from "@warren/hub-client";
-import { IdentityError, validateClusterName, validateLabels } from "@warren/identity";
+import { validateClusterName, validateLabels } from "@warren/identity";
 import type { Logger } from "@warren/log";
 import type { JoinServiceServer, TunnelInfo } from "@warren/proto";
 import type { HubStore } from "@warren/store";
 
 import type { HubCertificateAuthority } from "../ca/certificate-authority.js";
 import type { Clock } from "../clock.js";
-import { refuse, Refusal } from "../errors.js";
+import { Refusal, validIdentityInput } from "../errors.js";
 import type { PeerAuthenticator } from "../grpc/peer-authenticator.js";
 import { unaryHandler } from "../grpc/unary-handler.js";
 import {
@@ -33,12 +33,10 @@ export interface JoinServiceDeps {
 }
 
 function validSubject(clusterName: string, labels: Record<string, string>) {
-  try {
-    return { clusterName: validateClusterName(clusterName), labels: validateLabels(labels) };
-  } catch (error) {
-    if (error instanceof IdentityError) throw refuse.invalid(error.message);
-    throw error;
-  }
+  return validIdentityInput(() => ({
+    clusterName: validateClusterName(clusterName),
+    labels: validateLabels(labels),
+  }));
 }
 
 export function createJoinService(deps: JoinServiceDeps): JoinServiceServer {

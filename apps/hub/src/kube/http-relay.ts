@@ -3,18 +3,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { HeaderLine } from "@warren/kube";
 
 import type { AdmittedKubeRequest } from "./kube-admission.js";
+import { drainedOrClosed } from "./writable-drained.js";
 import { openProxyCall, payloadOf, rawHeaders, readResponseHead } from "./proxy-call.js";
-
-/** Waits for a writable to drain, or to close (the client went away). */
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off("drain", done).off("close", done);
-      resolve();
-    };
-    res.on("drain", done).on("close", done);
-  });
-}
 
 /**
  * Streams one request through the agent and its answer back, chunk by chunk: a watch or
@@ -46,7 +36,7 @@ export async function relayHttp(
   res.flushHeaders();
   try {
     for await (const data of payloadOf(call)) {
-      if (!res.write(data)) await drained(res);
+      if (!res.write(data)) await drainedOrClosed(res);
       if (res.destroyed) break;
     }
     res.end();

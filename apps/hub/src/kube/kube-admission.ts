@@ -11,11 +11,12 @@ import { requestedIdentity } from "./impersonation-request.js";
 import { authenticateKubeUser } from "./kube-authenticator.js";
 import { KubeRefusal } from "./kube-refusal.js";
 import { parseKubeRoute, type KubeRoute } from "./kube-route.js";
-import { rolesOf } from "./user-roles.js";
+import type { RoleBook } from "./user-roles.js";
 
 export interface KubeAdmissionDeps {
   caPem: string;
   store: HubStore;
+  roleBook: RoleBook;
   registry: AgentRegistry;
   clock: Clock;
 }
@@ -66,7 +67,7 @@ export async function admitKubeRequest(
   const requested = requestedIdentity(headers);
   const access = resolveKubeAccess({
     user: user.name,
-    roles: await rolesOf(deps.store, user),
+    roles: await deps.roleBook.rolesOf(user),
     cluster,
     requestedUser: requested.user,
     requestedGroups: requested.groups,

@@ -2,9 +2,9 @@ import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 
 import { kubeStatus, parseKubeStatus, type HeaderLine, requestAttributes } from "@warren/kube";
-import type { ResponseHead } from "@warren/proto";
 
 import type { AdmittedKubeRequest } from "./kube-admission.js";
+import { drainedOrClosed } from "./writable-drained.js";
 import { openProxyCall, payloadOf, readResponseHead, type ProxyCall } from "./proxy-call.js";
 
 /** Error bodies of refused upgrades are small Status objects; more is not read. */
@@ -40,7 +40,7 @@ function explainForbiddenStream(body: Buffer, req: IncomingMessage, path: string
   return Buffer.from(JSON.stringify({ ...status, message: status.message + hint }));
 }
 
-async function refusedUpgrade(call: ProxyCall, head: ResponseHead): Promise<Buffer> {
+async function refusedUpgradeBody(call: ProxyCall): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const data of payloadOf(call)) {
@@ -49,7 +49,7 @@ async function refusedUpgrade(call: ProxyCall, head: ResponseHead): Promise<Buff
     chunks.push(data);
   }
   call.cancel();
-  return head.statusCode === 101 ? Buffer.alloc(0) : Buffer.concat(chunks);
+  return Buffer.concat(chunks);
 }
 
 function pipeClientToAgent(socket: Duplex, call: ProxyCall): void {
@@ -71,15 +71,7 @@ function pipeClientToAgent(socket: Duplex, call: ProxyCall): void {
 async function pipeAgentToClient(socket: Duplex, call: ProxyCall): Promise<void> {
   try {
     for await (const data of payloadOf(call)) {
-      if (!socket.write(data)) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            socket.off("drain", done).off("close", done);
-            resolve();
-          };
-          socket.on("drain", done).on("close", done);
-        });
-      }
+      if (!socket.write(data)) await drainedOrClosed(socket);
     }
     socket.end();
   } catch {
@@ -105,7 +97,7 @@ export async function relayUpgrade(
     await call.write({ frame: { $case: "upgraded", value: { data: firstBytes } } });
   const head = await readResponseHead(call, admitted.route.cluster);
   if (head.statusCode !== 101) {
-    const body = explainForbiddenStream(await refusedUpgrade(call, head), req, admitted.route.path);
+    const body = explainForbiddenStream(await refusedUpgradeBody(call), req, admitted.route.path);
     const kept = head.headers.filter((h) => !/^content-length$/i.test(h.name));
     writeRawResponse(socket, head.statusCode, kept, body);
     return head.statusCode;

@@ -1,13 +1,33 @@
 import { parseRoleDocument, type Role } from "@warren/rbac";
-import type { HubStore, UserRecord } from "@warren/store";
+import type { HubStore, RoleRecord, UserRecord } from "@warren/store";
 
 /**
- * The user's roles as they are now. Read per request so that a role change applies to the
- * next one; a role removed since the user was given it simply no longer grants anything.
+ * Roles parsed once per version. The store is read on every request, so a role change
+ * applies to the next one; the YAML is parsed (and its matchers compiled) only when a role's
+ * updatedAt changes.
  */
-export async function rolesOf(store: HubStore, user: UserRecord): Promise<Role[]> {
-  const records = await Promise.all(user.roles.map((name) => store.roles.get(name)));
-  return records
-    .filter((record) => record !== undefined)
-    .map((record) => parseRoleDocument(record.document, `role ${record.name}`));
+export class RoleBook {
+  private readonly parsed = new Map<string, { updatedAt: number; role: Role }>();
+
+  constructor(private readonly store: HubStore) {}
+
+  /** The role a stored document describes. */
+  parse(record: RoleRecord): Role {
+    const cached = this.parsed.get(record.name);
+    if (cached?.updatedAt === record.updatedAt.getTime()) return cached.role;
+    const role = parseRoleDocument(record.document, `role ${record.name}`);
+    this.parsed.set(record.name, { updatedAt: record.updatedAt.getTime(), role });
+    return role;
+  }
+
+  /** The user's roles as they are now; one removed since simply grants nothing. */
+  async rolesOf(user: UserRecord): Promise<Role[]> {
+    const roles: Role[] = [];
+    for (const name of user.roles) {
+      const record = await this.store.roles.get(name);
+      if (record) roles.push(this.parse(record));
+      else this.parsed.delete(name);
+    }
+    return roles;
+  }
 }

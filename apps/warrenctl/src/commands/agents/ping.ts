@@ -1,5 +1,5 @@
 import type { Command } from "../../command.js";
-import { WarrenctlError, WarrenctlErrorCode } from "../../errors.js";
+import { requiredArg } from "../../flag-values.js";
 import { FORMAT_FLAG, FORMAT_HELP, formatOf, json } from "../../output/format.js";
 
 export const agentsPing: Command = {
@@ -11,13 +11,7 @@ export const agentsPing: Command = {
   flagHelp: [FORMAT_HELP],
   async run(context, flags, args) {
     const format = formatOf(flags);
-    const [agentId] = args;
-    if (agentId === undefined) {
-      throw new WarrenctlError(
-        WarrenctlErrorCode.InvalidFlag,
-        "which agent? warrenctl agents ping ID (see clusters ls)",
-      );
-    }
+    const agentId = requiredArg(args, "agent", "warrenctl agents ping ID (see clusters ls)");
     const hub = await context.hub();
     const { roundTripMs } = await hub.call(hub.admin.pingAgent.bind(hub.admin), { agentId });
     context.stdout.write(

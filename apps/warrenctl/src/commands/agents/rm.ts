@@ -1,5 +1,5 @@
 import type { Command } from "../../command.js";
-import { WarrenctlError, WarrenctlErrorCode } from "../../errors.js";
+import { requiredArg } from "../../flag-values.js";
 
 export const agentsRm: Command = {
   noun: "agents",
@@ -9,13 +9,7 @@ export const agentsRm: Command = {
   flags: {},
   flagHelp: [],
   async run(context, _flags, args) {
-    const [agentId] = args;
-    if (agentId === undefined) {
-      throw new WarrenctlError(
-        WarrenctlErrorCode.InvalidFlag,
-        "which agent? warrenctl agents rm ID (see clusters ls)",
-      );
-    }
+    const agentId = requiredArg(args, "agent", "warrenctl agents rm ID (see clusters ls)");
     const hub = await context.hub();
     await hub.call(hub.admin.deleteAgent.bind(hub.admin), { agentId });
     context.stdout.write(`Revoked agent ${agentId}; its tunnel is cut and it cannot reconnect.\n`);

@@ -6,7 +6,6 @@ import { createCertificateRequest, generateKeyPair } from "@warren/pki";
 import type { Command } from "../../command.js";
 import { WarrenctlError, WarrenctlErrorCode } from "../../errors.js";
 import { durationFlag, requiredStringFlag, stringFlag } from "../../flag-values.js";
-import { FORMAT_HELP } from "../../output/format.js";
 import { timeWithRelative } from "../../output/time.js";
 import { kubeconfigYaml } from "./kubeconfig.js";
 
@@ -29,7 +28,6 @@ export const authSign: Command = {
     "--out FILE           where to write it (required; written readable by you only)",
     "--ttl DURATION       certificate lifetime, e.g. 8h (default and cap: the hub's)",
     "--cluster NAME       only this cluster (default: every cluster the roles reach)",
-    FORMAT_HELP.replace("text|json   json for scripts (default text)", "kubernetes"),
   ],
   async run(context, flags) {
     const user = requiredStringFlag(flags, "user", USAGE);

@@ -1,5 +1,5 @@
 import type { Command } from "../../command.js";
-import { nameArg } from "../users/roles-flag.js";
+import { requiredArg } from "../../flag-values.js";
 
 export const rolesRm: Command = {
   noun: "roles",
@@ -9,7 +9,7 @@ export const rolesRm: Command = {
   flags: {},
   flagHelp: [],
   async run(context, _flags, args) {
-    const name = nameArg(args, "warrenctl roles rm NAME (see roles ls)");
+    const name = requiredArg(args, "role", "warrenctl roles rm NAME (see roles ls)");
     const hub = await context.hub();
     await hub.call(hub.admin.deleteRole.bind(hub.admin), { name });
     context.stdout.write(`Deleted role ${name}.\n`);

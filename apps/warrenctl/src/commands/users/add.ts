@@ -1,6 +1,6 @@
 import type { Command } from "../../command.js";
 import { FORMAT_FLAG, FORMAT_HELP, formatOf, json } from "../../output/format.js";
-import { nameArg, rolesFlag } from "./roles-flag.js";
+import { requiredArg, requiredListFlag } from "../../flag-values.js";
 import { userJson } from "./user-output.js";
 
 const USAGE = "warrenctl users add NAME --roles ROLE[,ROLE…]";
@@ -17,7 +17,10 @@ export const usersAdd: Command = {
   ],
   async run(context, flags, args) {
     const format = formatOf(flags);
-    const request = { name: nameArg(args, USAGE), roles: rolesFlag(flags, USAGE) };
+    const request = {
+      name: requiredArg(args, "user", USAGE),
+      roles: requiredListFlag(flags, "roles", USAGE),
+    };
     const hub = await context.hub();
     const { user } = await hub.call(hub.admin.createUser.bind(hub.admin), request);
     if (!user) return;

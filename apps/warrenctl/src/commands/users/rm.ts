@@ -1,5 +1,5 @@
 import type { Command } from "../../command.js";
-import { nameArg } from "./roles-flag.js";
+import { requiredArg } from "../../flag-values.js";
 
 export const usersRm: Command = {
   noun: "users",
@@ -9,7 +9,7 @@ export const usersRm: Command = {
   flags: {},
   flagHelp: [],
   async run(context, _flags, args) {
-    const name = nameArg(args, "warrenctl users rm NAME (see users ls)");
+    const name = requiredArg(args, "user", "warrenctl users rm NAME (see users ls)");
     const hub = await context.hub();
     await hub.call(hub.admin.deleteUser.bind(hub.admin), { name });
     context.stdout.write(`Deleted user ${name}; their kubeconfigs no longer work.\n`);

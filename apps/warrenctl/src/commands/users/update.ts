@@ -1,5 +1,5 @@
 import type { Command } from "../../command.js";
-import { nameArg, rolesFlag } from "./roles-flag.js";
+import { requiredArg, requiredListFlag } from "../../flag-values.js";
 
 const USAGE = "warrenctl users update NAME --roles ROLE[,ROLE…]";
 
@@ -11,7 +11,10 @@ export const usersUpdate: Command = {
   flags: { roles: { type: "string" } },
   flagHelp: ["--roles a,b          the user's roles from now on (required)"],
   async run(context, flags, args) {
-    const request = { name: nameArg(args, USAGE), roles: rolesFlag(flags, USAGE) };
+    const request = {
+      name: requiredArg(args, "user", USAGE),
+      roles: requiredListFlag(flags, "roles", USAGE),
+    };
     const hub = await context.hub();
     const { user } = await hub.call(hub.admin.updateUser.bind(hub.admin), request);
     context.stdout.write(`User ${request.name} now has roles ${(user?.roles ?? []).join(", ")}.\n`);
