@@ -16,5 +16,9 @@ export default defineConfig({
     exclude: ["**/node_modules/**", "**/dist/**"],
     // Fail loudly on stray work instead of letting it leak into the next test.
     restoreMocks: true,
+    // Unit tests generate RSA keys and sign with node-forge (pure JS): CPU-bound work that
+    // takes far longer than vitest's 5 s default when turbo runs every package at once on a
+    // 2-core CI machine. A timeout is a failure deadline here, never a synchronisation.
+    testTimeout: 30_000,
   },
 });
