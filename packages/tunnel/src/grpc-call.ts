@@ -78,6 +78,11 @@ export class GrpcCall<Request, Response> implements AsyncIterable<Response> {
     stream.on("data", (chunk: Buffer) => {
       this.onData(chunk);
     });
+    // The server's trailers end the responses even while our side still sends: a caller that
+    // waits for the answer before ending its requests (a refused upgrade) must not deadlock.
+    stream.on("end", () => {
+      if (this.statusSeen) this.responses.end(this.ended);
+    });
     stream.on("close", () => {
       this.onClose();
     });

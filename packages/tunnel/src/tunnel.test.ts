@@ -46,7 +46,11 @@ const testService: AgentServiceServer = {
     callback(null, { payload: call.request.payload });
   },
   echo: (call) => {
-    call.on("data", (request: { payload: Buffer }) => call.write({ payload: request.payload }));
+    call.on("data", (request: { payload: Buffer }) => {
+      call.write({ payload: request.payload });
+      // An agent that answers and ends while the hub may still send (a refused upgrade).
+      if (request.payload.toString() === "last") call.end();
+    });
     call.on("end", () => call.end());
   },
   download: (call) => {
@@ -184,6 +188,16 @@ describe("the tunnel", () => {
     await expect(silent.responses.next()).rejects.toMatchObject({
       grpcStatus: status.DEADLINE_EXCEEDED,
     });
+  });
+
+  it("ends a call's responses when the agent ends, though the hub has not ended its side", async () => {
+    const tunnel = await connected();
+    const call = tunnel.grpc.call(AgentServiceService.echo);
+    await call.write({ payload: Buffer.from("last") });
+    const received: string[] = [];
+    for await (const response of call) received.push(Buffer.from(response.payload).toString());
+    expect(received).toEqual(["last"]);
+    call.cancel();
   });
 
   it("keeps many concurrent streams intact and in order", async () => {
