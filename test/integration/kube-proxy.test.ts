@@ -120,7 +120,7 @@ describe("kubectl through the hub", () => {
 
   it("gets, applies and deletes through the hub", async () => {
     const manifest = `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: through-hub, namespace: ${appNs} }\ndata: { a: "1" }\n`;
-    const applied = await cluster.kubectl(["apply", "-f", "-"], kube.alice, manifest);
+    const applied = await cluster.kubectl(["apply", "-f", "-"], kube.alice, { input: manifest });
     expect(applied.stderr).toBe("");
     expect(applied.stdout).toContain("configmap/through-hub created");
     const got = await as(

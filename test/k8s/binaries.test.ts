@@ -28,19 +28,26 @@ describe("ensureBinaries", () => {
     const apiserver = await fakeExecutable("kube-apiserver");
     const etcd = await fakeExecutable("etcd");
     const helm = await fakeExecutable("helm");
+    const testKubelet = await fakeExecutable("warren-test-kubelet");
     const env = {
       [BIN_DIR_ENV]: dir,
       // An empty cache and no Go on PATH: any attempt to build would fail this test.
       [CACHE_DIR_ENV]: join(dir, "cache"),
       PATH: "/nonexistent",
     };
-    expect(await ensureBinaries({ env })).toEqual({ kubeApiserver: apiserver, etcd, helm });
+    expect(await ensureBinaries({ env })).toEqual({
+      kubeApiserver: apiserver,
+      etcd,
+      helm,
+      testKubelet,
+    });
   });
 
   it("prefers a per-binary variable over the directory", async () => {
     await fakeExecutable("kube-apiserver");
     await fakeExecutable("etcd");
     await fakeExecutable("helm");
+    await fakeExecutable("warren-test-kubelet");
     const mine = await fakeExecutable("my-helm");
     const env = { [BIN_DIR_ENV]: dir, [BINARY_ENV.helm]: mine, [CACHE_DIR_ENV]: join(dir, "c") };
     expect((await ensureBinaries({ env })).helm).toBe(mine);

@@ -1,7 +1,9 @@
 import { constants } from "node:fs";
-import { access, readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { access, readdir, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 import { buildGoBinaries, go, type GoModuleSpec } from "./go-build.js";
 import { ETCD_VERSION, HELM_VERSION, KUBERNETES_VERSION } from "./versions.js";
@@ -10,6 +12,8 @@ export interface K8sBinaries {
   kubeApiserver: string;
   etcd: string;
   helm: string;
+  /** Our node stand-in (test/k8s/test-kubelet), built against the same Kubernetes. */
+  testKubelet: string;
 }
 
 type BinaryKey = keyof K8sBinaries;
@@ -19,8 +23,9 @@ export const BINARY_ENV: Readonly<Record<BinaryKey, string>> = {
   kubeApiserver: "WARREN_KUBE_APISERVER_BIN",
   etcd: "WARREN_ETCD_BIN",
   helm: "WARREN_HELM_BIN",
+  testKubelet: "WARREN_TEST_KUBELET_BIN",
 };
-/** A directory holding any of kube-apiserver, etcd and helm. */
+/** A directory holding any of kube-apiserver, etcd, helm and warren-test-kubelet. */
 export const BIN_DIR_ENV = "WARREN_K8S_BIN_DIR";
 /** Where built binaries are cached; defaults to $XDG_CACHE_HOME/warren or ~/.cache/warren. */
 export const CACHE_DIR_ENV = "WARREN_CACHE_DIR";
@@ -29,7 +34,11 @@ const FILE_NAMES: Readonly<Record<BinaryKey, string>> = {
   kubeApiserver: "kube-apiserver",
   etcd: "etcd",
   helm: "helm",
+  testKubelet: "warren-test-kubelet",
 };
+
+const TEST_KUBELET_DIR = fileURLToPath(new URL("./test-kubelet/", import.meta.url));
+const TEST_KUBELET_PACKAGE = "test-kubelet";
 
 export function cacheRoot(env = process.env): string {
   const configured = env[CACHE_DIR_ENV];
@@ -103,6 +112,39 @@ function helmSpec(): GoModuleSpec {
   };
 }
 
+/** The test kubelet's Go files, keyed by their path in the build module. */
+async function testKubeletSources(): Promise<Record<string, string>> {
+  const names = (await readdir(TEST_KUBELET_DIR)).filter((name) => name.endsWith(".go")).sort();
+  const sources: Record<string, string> = {};
+  for (const name of names) {
+    sources[`${TEST_KUBELET_PACKAGE}/${name}`] = await readFile(
+      join(TEST_KUBELET_DIR, name),
+      "utf8",
+    );
+  }
+  return sources;
+}
+
+function testKubeletSpec(sources: Record<string, string>): GoModuleSpec {
+  // The published kubelet module pins the matching apimachinery and client-go.
+  const staging = KUBERNETES_VERSION.replace(/^v1\./, "v0.");
+  return {
+    requires: {
+      "k8s.io/kubelet": staging,
+      "k8s.io/client-go": staging,
+      "k8s.io/api": staging,
+      "k8s.io/apimachinery": staging,
+    },
+    sources,
+    binaries: [
+      {
+        name: FILE_NAMES.testKubelet,
+        importPath: `warren.local/test-binaries/${TEST_KUBELET_PACKAGE}`,
+      },
+    ],
+  };
+}
+
 interface BuildGroup {
   dir: string;
   keys: readonly BinaryKey[];
@@ -110,7 +152,13 @@ interface BuildGroup {
   label: string;
 }
 
-function buildGroups(root: string): BuildGroup[] {
+async function buildGroups(root: string): Promise<BuildGroup[]> {
+  const kubeletSources = await testKubeletSources();
+  // Keyed by its source too, so an edit rebuilds it once.
+  const kubeletHash = createHash("sha256")
+    .update(JSON.stringify(kubeletSources))
+    .digest("hex")
+    .slice(0, 12);
   return [
     {
       dir: join(root, "k8s", `kubernetes-${KUBERNETES_VERSION}-etcd-${ETCD_VERSION}`),
@@ -123,6 +171,12 @@ function buildGroups(root: string): BuildGroup[] {
       keys: ["helm"],
       spec: helmSpec,
       label: `helm ${HELM_VERSION}`,
+    },
+    {
+      dir: join(root, "k8s", `test-kubelet-${KUBERNETES_VERSION}-${kubeletHash}`),
+      keys: ["testKubelet"],
+      spec: () => testKubeletSpec(kubeletSources),
+      label: `warren-test-kubelet (Kubernetes ${KUBERNETES_VERSION})`,
     },
   ];
 }
@@ -149,14 +203,14 @@ export interface EnsureBinariesOptions {
 }
 
 /**
- * Finds kube-apiserver, etcd and helm: the user's own (environment) first, then the cache,
+ * Finds kube-apiserver, etcd, helm and the test kubelet: the user's own (environment) first, then the cache,
  * building into the cache with Go what is missing. A second call never rebuilds.
  */
 export async function ensureBinaries(options: EnsureBinariesOptions = {}): Promise<K8sBinaries> {
   const env = options.env ?? process.env;
   const log = options.log ?? (() => undefined);
   const found: Partial<K8sBinaries> = {};
-  for (const group of buildGroups(cacheRoot(env))) {
+  for (const group of await buildGroups(cacheRoot(env))) {
     const missing: BinaryKey[] = [];
     for (const key of group.keys) {
       const path = (await userProvided(key, env)) ?? join(group.dir, FILE_NAMES[key]);

@@ -16,6 +16,12 @@ export interface ClusterPki {
   serverKeyPath: string;
   serviceAccountKeyPath: string;
   serviceAccountPublicKeyPath: string;
+  /** The test kubelet's serving certificate, for 127.0.0.1. */
+  kubeletCertPath: string;
+  kubeletKeyPath: string;
+  /** What the API server presents to kubelets. */
+  apiServerKubeletClientCertPath: string;
+  apiServerKubeletClientKeyPath: string;
   caPem: string;
   caKeyPem: string;
   adminCertPem: string;
@@ -37,11 +43,14 @@ export async function writeClusterPki(dir: string): Promise<ClusterPki> {
     subject: { commonName: "warren-test-kubernetes-ca" },
     validityMs: YEAR_MS,
   });
-  const [serverKeys, adminKeys, serviceAccountKeys] = await Promise.all([
-    generateKeyPair(),
-    generateKeyPair(),
-    generateKeyPair(),
-  ]);
+  const [serverKeys, adminKeys, serviceAccountKeys, kubeletKeys, kubeletClientKeys] =
+    await Promise.all([
+      generateKeyPair(),
+      generateKeyPair(),
+      generateKeyPair(),
+      generateKeyPair(),
+      generateKeyPair(),
+    ]);
   const serverCertPem = issueCertificate({
     ca,
     publicKeyPem: serverKeys.publicKeyPem,
@@ -58,10 +67,27 @@ export async function writeClusterPki(dir: string): Promise<ClusterPki> {
     usages: ["clientAuth"],
     validityMs: YEAR_MS,
   });
+  const kubeletCertPem = issueCertificate({
+    ca,
+    publicKeyPem: kubeletKeys.publicKeyPem,
+    subject: { commonName: "warren-test-node" },
+    ipAddresses: ["127.0.0.1"],
+    usages: ["serverAuth"],
+    validityMs: YEAR_MS,
+  });
+  const kubeletClientCertPem = issueCertificate({
+    ca,
+    publicKeyPem: kubeletClientKeys.publicKeyPem,
+    subject: { commonName: "kube-apiserver-kubelet-client" },
+    usages: ["clientAuth"],
+    validityMs: YEAR_MS,
+  });
   const path = (name: string) => join(dir, name);
   await writeFile(path("ca.crt"), ca.certificatePem);
   await writeFile(path("apiserver.crt"), serverCertPem);
   await writeFile(path("sa.pub"), serviceAccountKeys.publicKeyPem);
+  await writeFile(path("kubelet.crt"), kubeletCertPem);
+  await writeFile(path("apiserver-kubelet-client.crt"), kubeletClientCertPem);
   return {
     caCertPath: path("ca.crt"),
     caKeyPath: await writePrivate(path("ca.key"), ca.privateKeyPem),
@@ -69,6 +95,13 @@ export async function writeClusterPki(dir: string): Promise<ClusterPki> {
     serverKeyPath: await writePrivate(path("apiserver.key"), serverKeys.privateKeyPem),
     serviceAccountKeyPath: await writePrivate(path("sa.key"), serviceAccountKeys.privateKeyPem),
     serviceAccountPublicKeyPath: path("sa.pub"),
+    kubeletCertPath: path("kubelet.crt"),
+    kubeletKeyPath: await writePrivate(path("kubelet.key"), kubeletKeys.privateKeyPem),
+    apiServerKubeletClientCertPath: path("apiserver-kubelet-client.crt"),
+    apiServerKubeletClientKeyPath: await writePrivate(
+      path("apiserver-kubelet-client.key"),
+      kubeletClientKeys.privateKeyPem,
+    ),
     caPem: ca.certificatePem,
     caKeyPem: ca.privateKeyPem,
     adminCertPem,

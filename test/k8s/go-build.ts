@@ -1,5 +1,5 @@
 import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 import { runCommandOrThrow } from "./run-command.js";
 import { MIN_GO_VERSION } from "./versions.js";
@@ -19,6 +19,8 @@ export interface GoModuleSpec {
   /** module path -> "module version" it is replaced with */
   replaces?: Readonly<Record<string, string>>;
   binaries: readonly GoBinary[];
+  /** Source files of our own packages, by path inside the module (e.g. "cmd/x/main.go"). */
+  sources?: Readonly<Record<string, string>>;
 }
 
 // Never let `go` fetch a different toolchain: only the Go module proxy is reachable here.
@@ -80,6 +82,10 @@ export async function buildGoBinaries(spec: GoModuleSpec, outDir: string): Promi
   try {
     await writeFile(join(workDir, "go.mod"), goMod(spec));
     await writeFile(join(workDir, "tools.go"), toolsGo(spec));
+    for (const [path, text] of Object.entries(spec.sources ?? {})) {
+      await mkdir(dirname(join(workDir, path)), { recursive: true });
+      await writeFile(join(workDir, path), text);
+    }
     await go(["mod", "tidy"], workDir);
     for (const binary of spec.binaries) {
       const ldflags = ["-s", "-w", ...(binary.ldflags ?? [])].join(" ");

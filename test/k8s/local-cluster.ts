@@ -14,13 +14,16 @@ import {
 } from "./daemon.js";
 import { findFreePort } from "./free-port.js";
 import { writeKubeconfig } from "./kubeconfig.js";
+import { startTestKubelet, TEST_NODE_NAME, waitForNodeReady } from "./test-node.js";
 
 /** What `up` leaves in DIR/cluster.json for `down`, tests and people. */
 export interface LocalClusterState {
   server: string;
   kubeconfigPath: string;
   pkiDir: string;
-  processes: { etcd: DaemonRecord; kubeApiserver: DaemonRecord };
+  /** The test node: its name, and the directory its containers' files live in. */
+  node: { name: string; rootDir: string };
+  processes: { etcd: DaemonRecord; kubeApiserver: DaemonRecord; testKubelet: DaemonRecord };
 }
 
 export interface StartLocalClusterOptions {
@@ -45,6 +48,7 @@ const paths = (dir: string) => ({
   pki: join(dir, "pki"),
   run: join(dir, "run"),
   logs: join(dir, "logs"),
+  node: join(dir, "node"),
 });
 
 export async function readLocalClusterState(dir: string): Promise<LocalClusterState | undefined> {
@@ -54,12 +58,13 @@ export async function readLocalClusterState(dir: string): Promise<LocalClusterSt
 }
 
 export function isRunning(state: LocalClusterState): boolean {
-  return isRunningDaemon(state.processes.etcd) && isRunningDaemon(state.processes.kubeApiserver);
+  return Object.values(state.processes).every(isRunningDaemon);
 }
 
 async function stopProcesses(state: LocalClusterState): Promise<void> {
-  // Both at once: the store is thrown away, so ordering buys nothing but seconds.
-  await Promise.all([stopDaemon(state.processes.kubeApiserver), stopDaemon(state.processes.etcd)]);
+  // All at once: the store is thrown away, so ordering buys nothing but seconds. A state file
+  // from before the test node existed has no testKubelet.
+  await Promise.all(Object.values(state.processes).map(stopDaemon));
 }
 
 async function logTail(path: string, lines = 15): Promise<string> {
@@ -106,6 +111,11 @@ function apiServerArgs(pki: ClusterPki, port: number): string[] {
     // Loopback cannot be a Service endpoint; nothing here routes to the `kubernetes` Service.
     "--endpoint-reconciler-type=none",
     "--profiling=false",
+    // The test kubelet registers 127.0.0.1 and serves a certificate from the cluster CA.
+    "--kubelet-preferred-address-types=InternalIP",
+    `--kubelet-certificate-authority=${pki.caCertPath}`,
+    `--kubelet-client-certificate=${pki.apiServerKubeletClientCertPath}`,
+    `--kubelet-client-key=${pki.apiServerKubeletClientKeyPath}`,
   ];
 }
 
@@ -138,9 +148,37 @@ async function startApiServer(
   }
 }
 
+/** Starts the test kubelet and waits for its Node; stops everything on failure. */
+async function startNode(
+  options: StartLocalClusterOptions,
+  pki: ClusterPki,
+  started: readonly Daemon[],
+): Promise<Daemon> {
+  const p = paths(options.dir);
+  const logPath = join(p.logs, "test-kubelet.log");
+  const kubelet = startTestKubelet({
+    testKubelet: options.binaries.testKubelet,
+    pki,
+    adminKubeconfigPath: p.kubeconfig,
+    rootDir: p.node,
+    runDir: p.run,
+    logPath,
+    dieWithParent: options.dieWithParent,
+  });
+  try {
+    await waitForNodeReady(p.kubeconfig, kubelet, options.readyTimeoutMs ?? 60_000);
+    return kubelet;
+  } catch (error) {
+    await Promise.all([kubelet, ...started].map(stopDaemon));
+    throw new Error(`${(error as Error).message}; last log lines:\n${await logTail(logPath)}`, {
+      cause: error,
+    });
+  }
+}
+
 /**
- * Starts etcd and kube-apiserver on loopback with RBAC and ServiceAccount token issuing,
- * writes DIR/admin.kubeconfig and DIR/cluster.json, and resolves once /readyz answers 200.
+ * Starts etcd, kube-apiserver and the test node on loopback with RBAC and ServiceAccount token
+ * issuing, writes DIR/admin.kubeconfig and DIR/cluster.json, and resolves once the node is Ready.
  */
 export async function startLocalCluster(
   options: StartLocalClusterOptions,
@@ -154,7 +192,8 @@ export async function startLocalCluster(
   }
   if (existing) await stopProcesses(existing); // whatever half of a crashed run is left
   await rm(p.run, { recursive: true, force: true });
-  await Promise.all([p.run, p.logs].map((d) => mkdir(d, { recursive: true })));
+  await rm(p.node, { recursive: true, force: true });
+  await Promise.all([p.run, p.logs, p.node].map((d) => mkdir(d, { recursive: true })));
   const pki = await writeClusterPki(p.pki);
   const etcd = startEtcd(options);
   let apiServer: Awaited<ReturnType<typeof startApiServer>>;
@@ -171,13 +210,17 @@ export async function startLocalCluster(
     userName: ADMIN_USER,
     credentials: { clientCertificatePem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem },
   });
+  const kubelet = await startNode(options, pki, [etcd, apiServer.daemon]);
+  const record = (d: Daemon): DaemonRecord => ({ pid: d.pid, command: d.command });
   const state: LocalClusterState = {
     server: apiServer.server,
     kubeconfigPath: p.kubeconfig,
     pkiDir: p.pki,
+    node: { name: TEST_NODE_NAME, rootDir: p.node },
     processes: {
-      etcd: { pid: etcd.pid, command: etcd.command },
-      kubeApiserver: { pid: apiServer.daemon.pid, command: apiServer.daemon.command },
+      etcd: record(etcd),
+      kubeApiserver: record(apiServer.daemon),
+      testKubelet: record(kubelet),
     },
   };
   await writeFile(p.state, JSON.stringify(state, null, 2) + "\n");
@@ -193,7 +236,9 @@ export async function stopLocalCluster(dir: string): Promise<boolean> {
   const state = await readLocalClusterState(dir);
   if (state) await stopProcesses(state);
   await Promise.all(
-    [p.state, p.kubeconfig, p.pki, p.run].map((path) => rm(path, { recursive: true, force: true })),
+    [p.state, p.kubeconfig, p.pki, p.run, p.node].map((path) =>
+      rm(path, { recursive: true, force: true }),
+    ),
   );
   return state !== undefined;
 }

@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 
 import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from "@kubernetes/client-node";
 
 import { writeKubeconfig } from "./kubeconfig.js";
 import { kubectl } from "./kubectl.js";
-import { readLocalClusterState } from "./local-cluster.js";
+import { readLocalClusterState, type LocalClusterState } from "./local-cluster.js";
+import { containerLogPath } from "./test-node.js";
 import type { CommandResult } from "./run-command.js";
 
 /** A handle on a running local cluster, with the helpers tests need. */
@@ -21,6 +22,8 @@ export class TestCluster {
     readonly caPem: string,
     /** Scratch space for kubeconfigs and such; removed with the cluster. */
     readonly workDir: string,
+    /** The test node pods run on (see test-node.ts). */
+    readonly node: LocalClusterState["node"],
   ) {
     this.admin = new KubeConfig();
     this.admin.loadFromFile(adminKubeconfigPath);
@@ -36,7 +39,7 @@ export class TestCluster {
     const workDir = join(dir, "work");
     await mkdir(workDir, { recursive: true });
     const caPem = await readFile(join(state.pkiDir, "ca.crt"), "utf8");
-    return new TestCluster(state.server, state.kubeconfigPath, caPem, workDir);
+    return new TestCluster(state.server, state.kubeconfigPath, caPem, workDir, state.node);
   }
 
   /** A name no other test uses, e.g. "rbac-3f9a1c". */
@@ -96,8 +99,53 @@ export class TestCluster {
   kubectl(
     args: readonly string[],
     kubeconfig = this.adminKubeconfigPath,
-    input?: string,
+    more: { input?: string; env?: Readonly<Record<string, string>> } = {},
   ): Promise<CommandResult> {
-    return kubectl(args, { kubeconfig, cacheDir: join(this.workDir, "kubectl-cache"), input });
+    return kubectl(args, { kubeconfig, cacheDir: this.kubectlCacheDir, ...more });
+  }
+
+  /** kubectl's discovery cache for this cluster, for kubectl processes tests start themselves. */
+  get kubectlCacheDir(): string {
+    return join(this.workDir, "kubectl-cache");
+  }
+
+  /**
+   * Creates a pod on the test node and resolves once it is Ready. Its one container, "main",
+   * runs commands in a directory of its own, echoes what is attached to it, and logs what
+   * appendContainerLog writes.
+   */
+  async runPod(namespace: string, name: string): Promise<void> {
+    // The ServiceAccount admission plugin wants "default", which no controller creates here.
+    await this.core
+      .createNamespacedServiceAccount({ namespace, body: { metadata: { name: "default" } } })
+      .catch((error: unknown) => {
+        if ((error as { code?: number }).code !== 409) throw error;
+      });
+    await this.core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name },
+        spec: {
+          nodeName: this.node.name,
+          containers: [{ name: "main", image: "warren-test", stdin: true }],
+        },
+      },
+    });
+    const waited = await this.kubectl([
+      "wait",
+      "--for=condition=Ready",
+      `pod/${name}`,
+      "-n",
+      namespace,
+      "--timeout=60s",
+    ]);
+    if (waited.exitCode !== 0) throw new Error(`pod ${namespace}/${name}: ${waited.stderr}`);
+  }
+
+  /** Appends to what `kubectl logs` shows for a container of a pod made by runPod. */
+  async appendContainerLog(namespace: string, pod: string, text: string, container = "main") {
+    const path = containerLogPath(this.node.rootDir, namespace, pod, container);
+    await mkdir(dirname(path), { recursive: true });
+    await appendFile(path, text);
   }
 }
