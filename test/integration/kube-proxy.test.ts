@@ -2,7 +2,6 @@
 // impersonating what the user's roles resolve to.
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -15,6 +14,7 @@ import {
   applyRole,
   bindGroup,
   proxyAgentNamespace,
+  rawKubeRequest,
   userKubeconfig,
 } from "../support/kube-through-hub.js";
 import type { TestHub } from "../support/test-hub.js";
@@ -310,33 +310,9 @@ describe("an offline cluster", () => {
 });
 
 /** A request with the user's certificate and chosen headers, as a tool other than kubectl might. */
-async function rawRequest(
+const rawRequest = (
   kubeconfigPath: string,
   path: string,
   headers: Record<string, string>,
   clusterName = "one",
-): Promise<{ status: number; body: string }> {
-  const config = parse(await readFile(kubeconfigPath, "utf8")) as {
-    clusters: { cluster: { "certificate-authority-data": string } }[];
-    users: { user: { "client-certificate-data": string; "client-key-data": string } }[];
-  };
-  const decode = (b64: string | undefined) => Buffer.from(b64 ?? "", "base64").toString();
-  const url = new URL(`${hub.kubeUrl}/k8s/${clusterName}${path}`);
-  return new Promise((resolve, reject) => {
-    const req = request(url, {
-      headers,
-      ca: decode(config.clusters[0]?.cluster["certificate-authority-data"]),
-      cert: decode(config.users[0]?.user["client-certificate-data"]),
-      key: decode(config.users[0]?.user["client-key-data"]),
-    });
-    req.on("response", (res) => {
-      let body = "";
-      res.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      res.on("end", () => {
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
+) => rawKubeRequest(`${hub.kubeUrl}/k8s/${clusterName}${path}`, kubeconfigPath, headers);

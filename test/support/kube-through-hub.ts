@@ -1,5 +1,8 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
+import { request } from "node:https";
 import { join } from "node:path";
+
+import { parse } from "yaml";
 
 import type { TestCluster } from "../k8s/index.js";
 import { agentNamespace, type AgentNamespace } from "./agent-in-cluster.js";
@@ -99,4 +102,37 @@ export async function userKubeconfig(
   if (signed.code !== 0)
     throw new Error(`warrenctl auth sign --user ${user} failed: ${signed.stderr}`);
   return out;
+}
+
+/**
+ * A request to `url` with the user's certificate from a kubeconfig and the given headers, as a
+ * tool other than kubectl might send it; resolves with the status and body.
+ */
+export async function rawKubeRequest(
+  url: string,
+  kubeconfigPath: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  const config = parse(await readFile(kubeconfigPath, "utf8")) as {
+    clusters: { cluster: { "certificate-authority-data": string } }[];
+    users: { user: { "client-certificate-data": string; "client-key-data": string } }[];
+  };
+  const decode = (b64: string | undefined) => Buffer.from(b64 ?? "", "base64").toString();
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      headers,
+      ca: decode(config.clusters[0]?.cluster["certificate-authority-data"]),
+      cert: decode(config.users[0]?.user["client-certificate-data"]),
+      key: decode(config.users[0]?.user["client-key-data"]),
+    });
+    req.on("response", (res) => {
+      let body = "";
+      res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      res.on("end", () => {
+        resolve({ status: res.statusCode ?? 0, body });
+      });
+    });
+    req.on("error", reject);
+    req.end();
+  });
 }
