@@ -21,6 +21,24 @@ export interface OpenSqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
+/**
+ * Compiles each distinct query once. Repositories call db.prepare(sql) where they query, which
+ * reads well but would recompile on every call of the kube endpoint's hot path. Safe because
+ * no statement is iterated or switched to pluck/raw mode, the states a shared one could leak.
+ */
+function cachePreparedStatements(db: Database.Database): void {
+  const compiled = new Map<string, Database.Statement>();
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((sql: string) => {
+    let statement = compiled.get(sql);
+    if (statement === undefined) {
+      statement = prepare(sql);
+      compiled.set(sql, statement);
+    }
+    return statement;
+  }) as typeof db.prepare;
+}
+
 /** Opens (creating and migrating as needed) the hub's SQLite database. */
 export function openSqliteStore(options: OpenSqliteStoreOptions): HubStore {
   let db: Database.Database;
@@ -45,6 +63,7 @@ export function openSqliteStore(options: OpenSqliteStoreOptions): HubStore {
     db.close();
     throw error;
   }
+  cachePreparedStatements(db);
   return {
     certificateAuthority: new SqliteCertificateAuthority(db),
     tokens: new SqliteJoinTokens(db),
