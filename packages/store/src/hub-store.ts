@@ -80,7 +80,8 @@ export interface AuditQuery {
 }
 
 export interface AuditRepository {
-  append(event: AuditEventRecord): Promise<void>;
+  /** Appends events in order, all or none. */
+  append(events: readonly AuditEventRecord[]): Promise<void>;
   list(query: AuditQuery): Promise<AuditEventRecord[]>;
 }
 

@@ -85,9 +85,11 @@ describe("users, roles and audit events in SQLite", () => {
   });
 
   it("lists audit events newest first, filtered by user, cluster and time", async () => {
-    await store.audit.append(event({ requestId: "1", time: at(0) }));
-    await store.audit.append(event({ requestId: "2", time: at(10), user: "bob" }));
-    await store.audit.append(event({ requestId: "3", time: at(20), cluster: "two" }));
+    await store.audit.append([event({ requestId: "1", time: at(0) })]);
+    await store.audit.append([
+      event({ requestId: "2", time: at(10), user: "bob" }),
+      event({ requestId: "3", time: at(20), cluster: "two" }),
+    ]);
     const ids = (events: AuditEventRecord[]) => events.map((e) => e.requestId);
     expect(ids(await store.audit.list({ limit: 10 }))).toEqual(["3", "2", "1"]);
     expect(ids(await store.audit.list({ limit: 10, user: "alice" }))).toEqual(["3", "1"]);

@@ -121,35 +121,43 @@ interface AuditRow {
   reason: string;
 }
 
-export class SqliteAudit implements AuditRepository {
-  constructor(private readonly db: Database) {}
+const toAuditRow = (event: AuditEventRecord): AuditRow => ({
+  time: event.time.getTime(),
+  request_id: event.requestId,
+  user: event.user,
+  cluster: event.cluster,
+  kubernetes_user: event.kubernetesUser,
+  kubernetes_groups: JSON.stringify(event.kubernetesGroups),
+  verb: event.verb,
+  method: event.method,
+  path: event.path,
+  resource: event.resource,
+  namespace: event.namespace,
+  name: event.name,
+  status: event.status,
+  duration_ms: event.durationMs,
+  reason: event.reason,
+});
 
-  append(event: AuditEventRecord): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO audit_events (time, request_id, user, cluster, kubernetes_user,
-           kubernetes_groups, verb, method, path, resource, namespace, name, status, duration_ms,
-           reason)
-         VALUES (@time, @request_id, @user, @cluster, @kubernetes_user, @kubernetes_groups, @verb,
-           @method, @path, @resource, @namespace, @name, @status, @duration_ms, @reason)`,
-      )
-      .run({
-        time: event.time.getTime(),
-        request_id: event.requestId,
-        user: event.user,
-        cluster: event.cluster,
-        kubernetes_user: event.kubernetesUser,
-        kubernetes_groups: JSON.stringify(event.kubernetesGroups),
-        verb: event.verb,
-        method: event.method,
-        path: event.path,
-        resource: event.resource,
-        namespace: event.namespace,
-        name: event.name,
-        status: event.status,
-        duration_ms: event.durationMs,
-        reason: event.reason,
-      } satisfies AuditRow);
+export class SqliteAudit implements AuditRepository {
+  // Prepared once and run in one transaction per batch: one commit (one fsync) per batch.
+  private readonly insertAll: (events: readonly AuditEventRecord[]) => void;
+
+  constructor(private readonly db: Database) {
+    const insert = db.prepare<AuditRow>(
+      `INSERT INTO audit_events (time, request_id, user, cluster, kubernetes_user,
+         kubernetes_groups, verb, method, path, resource, namespace, name, status, duration_ms,
+         reason)
+       VALUES (@time, @request_id, @user, @cluster, @kubernetes_user, @kubernetes_groups, @verb,
+         @method, @path, @resource, @namespace, @name, @status, @duration_ms, @reason)`,
+    );
+    this.insertAll = db.transaction((events: readonly AuditEventRecord[]) => {
+      for (const event of events) insert.run(toAuditRow(event));
+    });
+  }
+
+  append(events: readonly AuditEventRecord[]): Promise<void> {
+    if (events.length > 0) this.insertAll(events);
     return Promise.resolve();
   }
 
