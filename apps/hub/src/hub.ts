@@ -18,6 +18,8 @@ import type { HubConfig } from "./config/hub-config.js";
 import { ensurePrivateDataDir } from "./data-dir.js";
 import { startApiServer, type ApiServer } from "./grpc/api-server.js";
 import { PeerAuthenticator } from "./grpc/peer-authenticator.js";
+import { AuditWriter } from "./kube/audit-writer.js";
+import { KubeAuthenticator } from "./kube/kube-authenticator.js";
 import { startKubeServer, type KubeServer } from "./kube/kube-server.js";
 import { RoleBook } from "./kube/user-roles.js";
 import { createJoinService } from "./join/join-service.js";
@@ -56,6 +58,7 @@ interface HubParts {
   ca: HubCertificateAuthority;
   registry: AgentRegistry;
   roleBook: RoleBook;
+  audit: AuditWriter;
 }
 
 /** What the hub's addresses are, once its listeners have bound. */
@@ -72,7 +75,7 @@ function addresses(config: HubConfig, apiPort: number): Addresses {
 }
 
 async function startListeners(parts: HubParts, cleanup: CleanupStack) {
-  const { config, logger, clock, store, ca, registry, roleBook } = parts;
+  const { config, logger, clock, store, ca, registry, roleBook, audit } = parts;
   const hostIdentity = await ensureTunnelHostIdentity(store, ca, clock);
   const tunnel: TunnelListener = await startTunnelListener({
     listen: config.tunnelListenAddr,
@@ -107,8 +110,10 @@ async function startListeners(parts: HubParts, cleanup: CleanupStack) {
     listen: config.kubeListenAddr,
     identity,
     caPem: ca.certificatePem,
+    authenticator: new KubeAuthenticator(ca.certificatePem, store, clock),
     store,
     roleBook,
+    audit,
     registry,
     clock,
     logger: logger.child("kube"),
@@ -182,6 +187,9 @@ async function assemble(
   await ensurePrivateDataDir(config.dataDir, logger);
   const store = openSqliteStore({ path: join(config.dataDir, "hub.db") });
   cleanup.push("store", () => store.close());
+  const audit = new AuditWriter({ store, logger: logger.child("audit") });
+  // After every listener has closed (the stack unwinds in reverse), before the store closes.
+  cleanup.push("audit log", () => audit.flush());
   const ca = await ensureCertificateAuthority(store, clock, logger.child("ca"));
   const registry = new AgentRegistry(logger.child("registry"), clock);
   const parts: HubParts = {
@@ -192,6 +200,7 @@ async function assemble(
     ca,
     registry,
     roleBook: new RoleBook(store),
+    audit,
   };
   const { tunnel, api, kube, addrs, tunnelAddr, kubeUrl } = await startListeners(parts, cleanup);
   const adminProfilePath = await ensureAdminProfile({

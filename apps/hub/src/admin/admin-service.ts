@@ -1,6 +1,6 @@
 import type { AdminServiceServer } from "@warren/proto";
 
-import { listAuditEventsHandler } from "./audit-admin.js";
+import { listAuditEventsHandler, type AuditAdminDeps } from "./audit-admin.js";
 import { clusterAdmin, type ClusterAdminDeps } from "./cluster-admin.js";
 import { roleAdmin, type RoleAdminDeps } from "./role-admin.js";
 import { tokenAdmin, type TokenAdminDeps } from "./token-admin.js";
@@ -13,7 +13,8 @@ import {
 export type AdminServiceDeps = TokenAdminDeps &
   ClusterAdminDeps &
   RoleAdminDeps &
-  UserCertificateAdminDeps;
+  UserCertificateAdminDeps &
+  AuditAdminDeps;
 
 /** The admin API: every call needs an admin certificate. */
 export function createAdminService(deps: AdminServiceDeps): AdminServiceServer {

@@ -4,6 +4,7 @@ import type { ListAuditEventsRequest, ListAuditEventsResponse } from "@warren/pr
 import type { HubStore } from "@warren/store";
 
 import type { PeerAuthenticator } from "../grpc/peer-authenticator.js";
+import type { AuditWriter } from "../kube/audit-writer.js";
 import { unaryHandler } from "../grpc/unary-handler.js";
 
 const DEFAULT_LIMIT = 100;
@@ -11,6 +12,8 @@ const MAX_LIMIT = 10_000;
 
 export interface AuditAdminDeps {
   store: HubStore;
+  /** Flushed first, so a listing includes every request already answered. */
+  audit: AuditWriter;
   authenticator: PeerAuthenticator;
   logger: Logger;
 }
@@ -21,6 +24,7 @@ export function listAuditEventsHandler(
   return unaryHandler(deps.logger, "ListAuditEvents", async (call) => {
     deps.authenticator.admin(call);
     const { user, cluster, sinceUnixMs, limit } = call.request;
+    await deps.audit.flush();
     const events = await deps.store.audit.list({
       user: user || undefined,
       cluster: cluster || undefined,

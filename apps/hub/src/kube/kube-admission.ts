@@ -8,13 +8,13 @@ import type { Clock } from "../clock.js";
 import type { AgentRegistry, ConnectedAgent } from "../tunnel/agent-registry.js";
 import { findCluster, listClusters } from "./cluster-directory.js";
 import { requestedIdentity } from "./impersonation-request.js";
-import { authenticateKubeUser } from "./kube-authenticator.js";
+import type { KubeAuthenticator } from "./kube-authenticator.js";
 import { KubeRefusal } from "./kube-refusal.js";
 import { parseKubeRoute, type KubeRoute } from "./kube-route.js";
 import type { RoleBook } from "./user-roles.js";
 
 export interface KubeAdmissionDeps {
-  caPem: string;
+  authenticator: KubeAuthenticator;
   store: HubStore;
   roleBook: RoleBook;
   registry: AgentRegistry;
@@ -60,7 +60,7 @@ export async function admitKubeRequest(
   const route = parseKubeRoute(url);
   context.cluster = route.cluster;
   context.path = route.path;
-  const user = await authenticateKubeUser(socket, deps.caPem, deps.store, deps.clock);
+  const user = await deps.authenticator.authenticate(socket);
   context.user = user.name;
   const cluster = await findCluster(deps.store, route.cluster);
   if (!cluster) throw await unknownCluster(deps, route.cluster);

@@ -1,12 +1,12 @@
 import { requestAttributes } from "@warren/kube";
-import { errorFields, type Logger } from "@warren/log";
-import type { HubStore } from "@warren/store";
+import type { Logger } from "@warren/log";
 
 import type { Clock } from "../clock.js";
 import type { KubeRequestContext } from "./kube-admission.js";
+import type { AuditWriter } from "./audit-writer.js";
 
 export interface KubeAuditDeps {
-  store: HubStore;
+  audit: AuditWriter;
   clock: Clock;
   logger: Logger;
 }
@@ -21,7 +21,7 @@ export interface KubeAuditOutcome {
   reason: string;
 }
 
-/** One event per request, in the store and the log; a store failure is logged, never thrown. */
+/** One event per request, in the log at once and in the store with the next batch. */
 export function recordKubeRequest(
   deps: KubeAuditDeps,
   context: KubeRequestContext,
@@ -43,10 +43,5 @@ export function recordKubeRequest(
     reason: outcome.reason,
   };
   deps.logger.info({ ...event, time: event.time.toISOString() }, "kube request");
-  deps.store.audit.append(event).catch((error: unknown) => {
-    deps.logger.error(
-      { requestId: outcome.requestId, ...errorFields(error) },
-      "cannot write the audit event",
-    );
-  });
+  deps.audit.add(event);
 }

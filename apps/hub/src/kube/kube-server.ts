@@ -16,12 +16,14 @@ import {
   type KubeAdmissionDeps,
   type KubeRequestContext,
 } from "./kube-admission.js";
-import { recordKubeRequest } from "./kube-audit.js";
+import { recordKubeRequest, type KubeAuditDeps } from "./kube-audit.js";
 import { KubeRefusal } from "./kube-refusal.js";
 import { relayHttp } from "./http-relay.js";
 import { refuseUpgrade, relayUpgrade } from "./upgrade-relay.js";
 
-export interface KubeServerOptions extends KubeAdmissionDeps {
+export interface KubeServerOptions extends KubeAdmissionDeps, KubeAuditDeps {
+  /** Client certificates are requested for this CA (verified per connection by Warren). */
+  caPem: string;
   listen: HostPort;
   identity: ServerIdentity;
   logger: Logger;
