@@ -1,12 +1,16 @@
 // npm run bench -- tunnel [--iterations N] [--mib N] [--agents N]
+// npm run bench -- kube [--iterations N] [--requests N] [--concurrency N] [--objects N]
 // Prints one JSON report on stdout; progress goes to stderr. Figures compare with baselines
 // measured in the same run, because this machine is shared and noisy.
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 
+import { kubeBench } from "./kube/index.js";
 import { tunnelBench } from "./tunnel/index.js";
 
-const USAGE = "usage: npm run bench -- tunnel [--iterations N] [--mib N] [--agents N]";
+const USAGE =
+  "usage: npm run bench -- tunnel [--iterations N] [--mib N] [--agents N]\n" +
+  "       npm run bench -- kube [--iterations N] [--requests N] [--concurrency N] [--objects N]";
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -16,20 +20,32 @@ async function main(argv: string[]): Promise<void> {
       iterations: { type: "string", default: "2000" },
       mib: { type: "string", default: "256" },
       agents: { type: "string", default: "200" },
+      requests: { type: "string", default: "4000" },
+      concurrency: { type: "string", default: "32" },
+      objects: { type: "string", default: "2000" },
     },
   });
   const [suite] = positionals;
-  if (suite !== "tunnel") {
+  const started = new Date();
+  let results: Record<string, unknown>;
+  if (suite === "tunnel") {
+    results = await tunnelBench({
+      iterations: Number(values.iterations),
+      throughputMiB: Number(values.mib),
+      agents: Number(values.agents),
+    });
+  } else if (suite === "kube") {
+    results = await kubeBench({
+      iterations: Number(values.iterations),
+      requests: Number(values.requests),
+      concurrency: Number(values.concurrency),
+      objects: Number(values.objects),
+    });
+  } else {
     process.stderr.write(`${USAGE}\n`);
     process.exitCode = 2;
     return;
   }
-  const started = new Date();
-  const results = await tunnelBench({
-    iterations: Number(values.iterations),
-    throughputMiB: Number(values.mib),
-    agents: Number(values.agents),
-  });
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version };
   process.stdout.write(
     `${JSON.stringify({ suite, startedAt: started.toISOString(), machine, ...results }, null, 2)}\n`,

@@ -58,6 +58,9 @@ export async function throughput(bytes: number, move: () => Promise<unknown>): P
   };
 }
 
+export const median = (values: readonly number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
 export const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
 
 /** Progress for people, on stderr; stdout carries only the JSON report. */

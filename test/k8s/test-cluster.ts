@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
+import { generateKeyPair, issueCertificate } from "@warren/pki";
 import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from "@kubernetes/client-node";
 
 import { writeKubeconfig } from "./kubeconfig.js";
@@ -24,6 +25,7 @@ export class TestCluster {
     readonly workDir: string,
     /** The test node pods run on (see test-node.ts). */
     readonly node: LocalClusterState["node"],
+    private readonly pkiDir: string,
   ) {
     this.admin = new KubeConfig();
     this.admin.loadFromFile(adminKubeconfigPath);
@@ -39,7 +41,37 @@ export class TestCluster {
     const workDir = join(dir, "work");
     await mkdir(workDir, { recursive: true });
     const caPem = await readFile(join(state.pkiDir, "ca.crt"), "utf8");
-    return new TestCluster(state.server, state.kubeconfigPath, caPem, workDir, state.node);
+    return new TestCluster(
+      state.server,
+      state.kubeconfigPath,
+      caPem,
+      workDir,
+      state.node,
+      state.pkiDir,
+    );
+  }
+
+  /**
+   * A client certificate from the cluster's CA: Kubernetes authenticates it as user
+   * `commonName` in `groups`, with no Warren in between.
+   */
+  async clientCertificate(
+    commonName: string,
+    groups: readonly string[],
+  ): Promise<{ certPem: string; keyPem: string }> {
+    const ca = {
+      certificatePem: this.caPem,
+      privateKeyPem: await readFile(join(this.pkiDir, "ca.key"), "utf8"),
+    };
+    const keys = await generateKeyPair();
+    const certPem = issueCertificate({
+      ca,
+      publicKeyPem: keys.publicKeyPem,
+      subject: { commonName, organizations: [...groups] },
+      usages: ["clientAuth"],
+      validityMs: 24 * 3_600_000,
+    });
+    return { certPem, keyPem: keys.privateKeyPem };
   }
 
   /** A name no other test uses, e.g. "rbac-3f9a1c". */

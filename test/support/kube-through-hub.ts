@@ -104,6 +104,22 @@ export async function userKubeconfig(
   return out;
 }
 
+/** The hub's CA and the user's client certificate and key, from a kubeconfig auth sign wrote. */
+export async function kubeconfigTls(
+  kubeconfigPath: string,
+): Promise<{ ca: string; cert: string; key: string }> {
+  const config = parse(await readFile(kubeconfigPath, "utf8")) as {
+    clusters: { cluster: { "certificate-authority-data": string } }[];
+    users: { user: { "client-certificate-data": string; "client-key-data": string } }[];
+  };
+  const decode = (b64: string | undefined) => Buffer.from(b64 ?? "", "base64").toString();
+  return {
+    ca: decode(config.clusters[0]?.cluster["certificate-authority-data"]),
+    cert: decode(config.users[0]?.user["client-certificate-data"]),
+    key: decode(config.users[0]?.user["client-key-data"]),
+  };
+}
+
 /**
  * A request to `url` with the user's certificate from a kubeconfig and the given headers, as a
  * tool other than kubectl might send it; resolves with the status and body.
@@ -113,18 +129,9 @@ export async function rawKubeRequest(
   kubeconfigPath: string,
   headers: Record<string, string>,
 ): Promise<{ status: number; body: string }> {
-  const config = parse(await readFile(kubeconfigPath, "utf8")) as {
-    clusters: { cluster: { "certificate-authority-data": string } }[];
-    users: { user: { "client-certificate-data": string; "client-key-data": string } }[];
-  };
-  const decode = (b64: string | undefined) => Buffer.from(b64 ?? "", "base64").toString();
+  const tls = await kubeconfigTls(kubeconfigPath);
   return new Promise((resolve, reject) => {
-    const req = request(url, {
-      headers,
-      ca: decode(config.clusters[0]?.cluster["certificate-authority-data"]),
-      cert: decode(config.users[0]?.user["client-certificate-data"]),
-      key: decode(config.users[0]?.user["client-key-data"]),
-    });
+    const req = request(url, { headers, ...tls });
     req.on("response", (res) => {
       let body = "";
       res.on("data", (chunk: Buffer) => (body += chunk.toString()));

@@ -1,0 +1,106 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { ensureBinaries } from "../../k8s/binaries.js";
+import { TestCluster } from "../../k8s/index.js";
+import { startLocalCluster, stopLocalCluster } from "../../k8s/local-cluster.js";
+import { spawnAgent } from "../../support/agent-in-cluster.js";
+import {
+  applyRole,
+  bindGroup,
+  kubeconfigTls,
+  proxyAgentNamespace,
+  userKubeconfig,
+} from "../../support/kube-through-hub.js";
+import { startTestHub } from "../../support/test-hub.js";
+import { progress } from "../stats.js";
+import { kubeClient, type KubeClient } from "./https-client.js";
+
+const CLUSTER = "bench";
+const USER = "bench-user";
+const GROUP = "bench-readers";
+
+/** The same user reaching the same API server two ways. */
+export interface KubeRig {
+  /** Straight to the API server with a certificate from the cluster's CA. */
+  direct: KubeClient;
+  /** Through the hub and the agent, with the certificate warrenctl auth sign issued. */
+  throughHub: KubeClient;
+  /** As the cluster's admin, to create what is measured. */
+  admin: KubeClient;
+  namespace: string;
+  /** The processes on either path, for CPU accounting. */
+  pids: { hub: number; agent: number; kubeApiserver: number; etcd: number };
+  close(): Promise<void>;
+}
+
+const ROLE = `kind: role
+metadata: { name: bench }
+spec:
+  allow:
+    kubernetes_labels: { "*": "*" }
+    kubernetes_groups: ["${GROUP}"]
+`;
+
+async function grantReads(cluster: TestCluster, namespace: string): Promise<void> {
+  const name = cluster.uniqueName("bench-reader");
+  await cluster.rbac.createClusterRole({
+    body: {
+      metadata: { name },
+      rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] }],
+    },
+  });
+  await bindGroup(cluster, namespace, GROUP, name);
+}
+
+/**
+ * A local cluster, a hub (logging at info, as deployed) and one agent, and one user allowed
+ * to read configmaps in one namespace, both directly and through Warren.
+ */
+export async function startKubeRig(): Promise<KubeRig> {
+  const scratch = await mkdtemp(join(tmpdir(), "warren-bench-kube-"));
+  const binaries = await ensureBinaries({ log: progress });
+  const state = await startLocalCluster({ dir: scratch, binaries, dieWithParent: true });
+  const cluster = await TestCluster.load(scratch);
+  const namespace = await cluster.createNamespace("bench");
+  await grantReads(cluster, namespace);
+  const hub = await startTestHub({ args: ["--log-level", "info"] });
+  const where = await proxyAgentNamespace(cluster, "bench-agent");
+  const agent = spawnAgent({
+    hubAddr: hub.addr,
+    clusterName: CLUSTER,
+    podName: "warren-agent-0",
+    where,
+    token: (await hub.mintToken("--type", "kube")).token,
+    env: { WARREN_LOG_LEVEL: "info" },
+  });
+  await agent.logs.waitForMessage("agent ready");
+  await applyRole(hub, scratch, "bench", ROLE);
+  const hubTls = await kubeconfigTls(await userKubeconfig(hub, scratch, USER, "bench"));
+  const own = await cluster.clientCertificate(USER, [GROUP]);
+  const admin = cluster.admin.getCurrentUser();
+  return {
+    direct: kubeClient(state.server, { ca: cluster.caPem, cert: own.certPem, key: own.keyPem }),
+    throughHub: kubeClient(`${hub.kubeUrl}/k8s/${CLUSTER}`, hubTls),
+    admin: kubeClient(state.server, {
+      ca: cluster.caPem,
+      cert: Buffer.from(admin?.certData ?? "", "base64").toString(),
+      key: Buffer.from(admin?.keyData ?? "", "base64").toString(),
+    }),
+    namespace,
+    pids: {
+      hub: hub.process.pid,
+      agent: agent.pid,
+      kubeApiserver: state.processes.kubeApiserver.pid,
+      etcd: state.processes.etcd.pid,
+    },
+    close: async () => {
+      await agent.stop();
+      await hub.process.stop();
+      await stopLocalCluster(scratch);
+      await rm(scratch, { recursive: true, force: true });
+      await rm(hub.dataDir, { recursive: true, force: true });
+    },
+  };
+}
