@@ -26,7 +26,9 @@ export function spawnWarren(
   args: readonly string[],
   env: Record<string, string | undefined>,
 ): WarrenProcess {
-  return spawnScript(`apps/${app}/src/bin.ts`, args, env);
+  // Tests run many agents side by side: each serves its diagnostics on a free port.
+  const defaults = app === "agent" ? { WARREN_DIAGNOSTICS_ADDR: "127.0.0.1:0" } : {};
+  return spawnScript(`apps/${app}/src/bin.ts`, args, { ...defaults, ...env });
 }
 
 /** Runs a TypeScript entry point of this repository (path from its root) as a process. */

@@ -1,8 +1,10 @@
 import { readFile } from "node:fs/promises";
 
+import { formatHostPort } from "@warren/config";
 import { errorFields, type Logger } from "@warren/log";
 
 import type { AgentConfig } from "./config/agent-config.js";
+import { startDiagnosticsServer, type Readiness } from "./diagnostics/diagnostics-server.js";
 import { IdentityKeeper } from "./identity/identity-keeper.js";
 import { GrpcHubApi } from "./join/hub-api.js";
 import { createAgentGrpcServer } from "./service/agent-grpc-server.js";
@@ -13,7 +15,10 @@ import { TunnelKeeper } from "./tunnel/tunnel-keeper.js";
 import { AGENT_VERSION } from "./version.js";
 
 export interface Agent {
-  /** Resolves once the agent has an identity and runs; rejects only on a bug. */
+  /**
+   * Resolves once the agent has an identity and runs; rejects if its diagnostics port cannot
+   * be bound (a user error), otherwise only on a bug.
+   */
   readonly ready: Promise<void>;
   /** Graceful: no new requests, running ones get the configured grace, then everything stops. */
   stop(): Promise<void>;
@@ -38,6 +43,12 @@ function upstreamClient(config: AgentConfig): UpstreamClient | undefined {
   const inCluster = process.env.KUBERNETES_SERVICE_HOST !== undefined;
   if (config.kubeconfig === undefined && !inCluster) return undefined;
   return new UpstreamClient(kubeTargetFrom(loadKubeConfig(config)));
+}
+
+function readiness(joined: boolean, tunnelUp: boolean): Readiness {
+  if (!joined) return { ready: false, reason: "not joined: waiting for an identity from the hub" };
+  if (!tunnelUp) return { ready: false, reason: "no tunnel to the hub: connecting" };
+  return { ready: true, reason: "ready: joined, tunnel up" };
 }
 
 export function startAgent(config: AgentConfig, logger: Logger): Agent {
@@ -80,7 +91,16 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
     },
     "agent starting",
   );
-  const ready = identity.establish().then((state) => {
+  let joined = false;
+  const diagnostics = startDiagnosticsServer(config.diagnosticsAddr, () =>
+    readiness(joined, tunnel.connected),
+  ).then((server) => {
+    const addr = formatHostPort({ host: config.diagnosticsAddr.host, port: server.port });
+    logger.info({ addr }, "diagnostics listening");
+    return server;
+  });
+  const established = identity.establish().then((state) => {
+    joined = true;
     identity.start();
     tunnel.start();
     logger.info(
@@ -88,9 +108,14 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
       "agent ready",
     );
   });
+  const ready = Promise.all([diagnostics, established]).then(() => undefined);
   return {
     ready,
     stop: async () => {
+      await diagnostics.then(
+        (server) => server.close(),
+        () => undefined,
+      );
       await server.shutdown(config.shutdownGraceMs);
       await tunnel.stop();
       await identity.stop();

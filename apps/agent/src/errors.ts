@@ -15,6 +15,8 @@ export enum AgentErrorCode {
   HubUnreachable = "hub_unreachable",
   /** The hub no longer accepts this agent's identity. */
   IdentityRejected = "identity_rejected",
+  /** The diagnostics port cannot be bound. */
+  Listen = "listen",
 }
 
 export class AgentError extends Error {

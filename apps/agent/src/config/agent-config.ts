@@ -95,6 +95,14 @@ export function agentOptionSpecs() {
       description: "kubeconfig for the cluster (default: in-cluster ServiceAccount)",
       default: none,
     } satisfies OptionSpec<string | undefined>,
+    diagnosticsAddr: {
+      field: "diagnostics_addr",
+      flag: "diagnostics-addr",
+      env: "WARREN_DIAGNOSTICS_ADDR",
+      parse: hostPort({ allowPortZero: true, defaultPort: 3000 }),
+      default: () => ({ host: "0.0.0.0", port: 3000 }),
+      description: "where /healthz and /readyz are served, host:port",
+    } satisfies OptionSpec<{ host: string; port: number }>,
     autoRejoin: {
       field: "auto_rejoin",
       env: "WARREN_AUTO_REJOIN",
