@@ -19,11 +19,13 @@ import {
 } from "../support/kube-through-hub.js";
 import type { TestHub } from "../support/test-hub.js";
 import { WarrenFixtures } from "../support/warren-fixtures.js";
+import type { WarrenProcess } from "../support/warren-process.js";
 
 let cluster: TestCluster;
 let hub: TestHub;
 let scratch: string;
 let appNs: string;
+let agent: WarrenProcess;
 const warren = new WarrenFixtures();
 const kube: Record<string, string> = {};
 
@@ -36,7 +38,7 @@ beforeAll(async () => {
   hub = await warren.hub();
   const where = await proxyAgentNamespace(cluster, "proxy-agent");
   const token = await warren.token(hub, "--labels", "env=dev");
-  const agent = warren.agent({
+  agent = warren.agent({
     hubAddr: hub.addr,
     clusterName: "one",
     podName: "warren-agent-0",
@@ -104,6 +106,14 @@ afterAll(async () => {
 const as = (user: string, ...args: string[]) => cluster.kubectl(args, kube[user]);
 
 describe("kubectl through the hub", () => {
+  it("has the agent check its own permissions and name the one it lacks", async () => {
+    // The test grants impersonation only; the chart's ClusterRole adds get on pods.
+    const warning = await agent.logs.waitForMessage(
+      "missing permissions: requests through the hub will fail",
+    );
+    expect(warning.missing).toEqual(["get pods"]);
+  });
+
   it("writes a kubeconfig plain kubectl uses: the hub's CA, a client certificate, one context per cluster", async () => {
     const config = parse(await readFile(kube.alice ?? "", "utf8")) as {
       clusters: { name: string; cluster: { server: string } }[];

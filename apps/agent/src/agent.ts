@@ -1,10 +1,12 @@
 import { readFile } from "node:fs/promises";
 
+import type { KubeConfig } from "@kubernetes/client-node";
 import { formatHostPort } from "@warren/config";
 import { errorFields, type Logger } from "@warren/log";
 
 import type { AgentConfig } from "./config/agent-config.js";
 import { startDiagnosticsServer, type Readiness } from "./diagnostics/diagnostics-server.js";
+import { logPermissionCheck } from "./health/permission-check.js";
 import { IdentityKeeper } from "./identity/identity-keeper.js";
 import { GrpcHubApi } from "./join/hub-api.js";
 import { createAgentGrpcServer } from "./service/agent-grpc-server.js";
@@ -38,11 +40,11 @@ function tokenReader(config: AgentConfig, logger: Logger): () => Promise<string 
   };
 }
 
-/** The API server requests go to: --kubeconfig, else the pod's own, else none. */
-function upstreamClient(config: AgentConfig): UpstreamClient | undefined {
+/** The cluster requests go to: --kubeconfig, else the pod's own, else none. */
+function clusterConfig(config: AgentConfig): KubeConfig | undefined {
   const inCluster = process.env.KUBERNETES_SERVICE_HOST !== undefined;
   if (config.kubeconfig === undefined && !inCluster) return undefined;
-  return new UpstreamClient(kubeTargetFrom(loadKubeConfig(config)));
+  return loadKubeConfig(config);
 }
 
 function readiness(joined: boolean, tunnelUp: boolean): Readiness {
@@ -69,7 +71,8 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
     checkIntervalMs: config.checkIntervalMs,
     readToken: tokenReader(config, logger),
   });
-  const upstream = upstreamClient(config);
+  const kubeConfig = clusterConfig(config);
+  const upstream = kubeConfig && new UpstreamClient(kubeTargetFrom(kubeConfig));
   const server = createAgentGrpcServer({
     agentVersion: AGENT_VERSION,
     logger: logger.child("service"),
@@ -99,6 +102,7 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
     logger.info({ addr }, "diagnostics listening");
     return server;
   });
+  if (kubeConfig) void logPermissionCheck(kubeConfig, logger.child("permissions"));
   const established = identity.establish().then((state) => {
     joined = true;
     identity.start();
