@@ -14,6 +14,8 @@ export interface DaemonOptions {
    * outlive the command that started them.
    */
   dieWithParent: boolean;
+  /** The daemon's environment; default this process's. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface Daemon extends DaemonRecord {
@@ -31,6 +33,7 @@ export function startDaemon(options: DaemonOptions): Daemon {
     const child = spawn(command, args, {
       cwd: options.cwd,
       detached: true,
+      env: options.env ?? process.env,
       stdio: ["ignore", log, log],
     });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
