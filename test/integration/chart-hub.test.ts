@@ -1,0 +1,109 @@
+// charts/hub rendered and installed by the real helm, and its rendered configuration run by a
+// real warren-hub.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { parse } from "yaml";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
+import { TestCluster } from "../k8s/index.js";
+import { containerOf, Helm, one, podOf, setFlags } from "../support/helm.js";
+import { WarrenFixtures } from "../support/warren-fixtures.js";
+
+const HUB_CHART = fileURLToPath(new URL("../../charts/hub", import.meta.url));
+const VALUES = { "publicAddrs[0]": "hub.example.com:3025", kubePublicAddr: "kube.example.com:443" };
+
+let cluster: TestCluster;
+let helm: Helm;
+let scratch: string;
+const warren = new WarrenFixtures();
+
+beforeAll(async () => {
+  cluster = await TestCluster.load(inject("k8sDir"));
+  scratch = await mkdtemp(join(tmpdir(), "chart-hub-"));
+  helm = new Helm(inject("k8sBinaries").helm, join(scratch, "helm"), cluster.adminKubeconfigPath);
+});
+
+afterAll(async () => {
+  await warren.cleanUp();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+const render = (values: Record<string, string | number | boolean> = {}) =>
+  helm.template("warren-hub", "warren", { ...VALUES, ...values }, HUB_CHART);
+
+describe("charts/hub", () => {
+  it("lints clean, and names a missing public address", async () => {
+    const linted = await helm.run(["lint", HUB_CHART, ...setFlags(VALUES)]);
+    expect(linted.exitCode).toBe(0);
+    const missing = await helm.run(["template", "h", HUB_CHART]);
+    expect(missing.exitCode).not.toBe(0);
+    expect(missing.stderr).toContain("at '/publicAddrs': minItems");
+  });
+
+  it("keeps the data directory on a PersistentVolume and runs one non-root replica", async () => {
+    const manifests = await render({ "persistence.size": "5Gi" });
+    const sts = one(manifests, "StatefulSet", "warren-hub");
+    expect(sts.spec?.replicas).toBe(1);
+    const claims = (sts.spec as { volumeClaimTemplates: { spec: unknown }[] }).volumeClaimTemplates;
+    expect(claims[0]?.spec).toMatchObject({ resources: { requests: { storage: "5Gi" } } });
+    expect(podOf(sts).securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532 });
+    expect(containerOf(sts).securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"] },
+    });
+    const service = one(manifests, "Service");
+    expect((service.spec as { ports: { name: string; port: number }[] }).ports).toEqual([
+      { name: "api", port: 3025, targetPort: "api" },
+      { name: "tunnel", port: 3024, targetPort: "tunnel" },
+      { name: "kube", port: 3026, targetPort: "kube" },
+    ]);
+  });
+
+  it("renders a configuration a real warren-hub starts with, its addresses and TLS names from values", async () => {
+    const manifests = await render({ "config.token_ttl": "10m" });
+    const configMap = one(manifests, "ConfigMap") as unknown as { data: { "hub.yaml": string } };
+    const config = parse(configMap.data["hub.yaml"]) as Record<string, string>;
+    expect(config).toMatchObject({
+      public_addr: "hub.example.com:3025",
+      kube_public_addr: "kube.example.com:443",
+      token_ttl: "10m",
+    });
+    const path = join(scratch, "hub.yaml");
+    await writeFile(path, configMap.data["hub.yaml"]);
+    // The chart's file as is; only the data directory and ports are this machine's.
+    const hub = await warren.hub({ args: ["--config", path] });
+    const ready = await hub.process.logs.waitForMessage("hub ready");
+    expect(ready.publicAddrs).toEqual(["hub.example.com:3025"]);
+    expect(ready.kubeUrl).toBe("https://kube.example.com:443");
+    const minted = await hub.warrenctl("tokens", "add", "--type", "kube");
+    expect(minted.stdout).toContain("--set hubAddr=hub.example.com:3025");
+  });
+
+  it("installs into the real API server", async () => {
+    const namespace = cluster.uniqueName("warren-hub");
+    const installed = await helm.run([
+      "install",
+      "warren-hub",
+      HUB_CHART,
+      "-n",
+      namespace,
+      "--create-namespace",
+      ...setFlags(VALUES),
+    ]);
+    expect(installed.stdout).toContain("STATUS: deployed");
+    const sts = await cluster.kubectl([
+      "get",
+      "statefulset,service,configmap",
+      "-n",
+      namespace,
+      "-o",
+      "name",
+    ]);
+    expect(sts.stdout).toContain("statefulset.apps/warren-hub");
+    expect(sts.stdout).toContain("service/warren-hub");
+    await helm.run(["uninstall", "warren-hub", "-n", namespace]);
+  });
+});
