@@ -131,6 +131,8 @@ export interface AgentInfo {
   lastHeartbeatUnixMs: number;
   tunnelRttMs: number;
   certificateExpiresAtUnixMs: number;
+  /** The cluster's health as this agent last reported it; unset until its first check. */
+  health: ClusterHealth | undefined;
 }
 
 export interface ClusterInfo {
@@ -1198,6 +1200,7 @@ function createBaseAgentInfo(): AgentInfo {
     lastHeartbeatUnixMs: 0,
     tunnelRttMs: 0,
     certificateExpiresAtUnixMs: 0,
+    health: undefined,
   };
 }
 
@@ -1223,6 +1226,9 @@ export const AgentInfo: MessageFns<AgentInfo> = {
     }
     if (message.certificateExpiresAtUnixMs !== 0) {
       writer.uint32(56).int64(message.certificateExpiresAtUnixMs);
+    }
+    if (message.health !== undefined) {
+      ClusterHealth.encode(message.health, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -1296,6 +1302,14 @@ export const AgentInfo: MessageFns<AgentInfo> = {
             message.certificateExpiresAtUnixMs = longToNumber(reader.int64());
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.health = ClusterHealth.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1337,6 +1351,7 @@ export const AgentInfo: MessageFns<AgentInfo> = {
         : isSet(object.certificate_expires_at_unix_ms)
         ? globalThis.Number(object.certificate_expires_at_unix_ms)
         : 0,
+      health: isSet(object.health) ? ClusterHealth.fromJSON(object.health) : undefined,
     };
   },
 
@@ -1363,6 +1378,9 @@ export const AgentInfo: MessageFns<AgentInfo> = {
     if (message.certificateExpiresAtUnixMs !== 0) {
       obj.certificateExpiresAtUnixMs = Math.round(message.certificateExpiresAtUnixMs);
     }
+    if (message.health !== undefined) {
+      obj.health = ClusterHealth.toJSON(message.health);
+    }
     return obj;
   },
 
@@ -1378,6 +1396,9 @@ export const AgentInfo: MessageFns<AgentInfo> = {
     message.lastHeartbeatUnixMs = object.lastHeartbeatUnixMs ?? 0;
     message.tunnelRttMs = object.tunnelRttMs ?? 0;
     message.certificateExpiresAtUnixMs = object.certificateExpiresAtUnixMs ?? 0;
+    message.health = (object.health !== undefined && object.health !== null)
+      ? ClusterHealth.fromPartial(object.health)
+      : undefined;
     return message;
   },
 };
