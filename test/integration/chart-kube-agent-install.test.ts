@@ -146,11 +146,8 @@ describe("helm install charts/kube-agent", () => {
     );
     try {
       await agent.logs.waitForMessage("agent ready");
-      const checked = await agent.logs.waitFor(
-        (e) => e.msg === "permissions checked" || String(e.msg).startsWith("missing permissions"),
-        "the permission check",
-      );
-      expect(checked.msg).toBe("permissions checked");
+      const checked = await agent.logs.waitForMessage("cluster health changed");
+      expect(checked.state).toBe("healthy");
       const state = await cluster.core.readNamespacedSecret({
         name: `${RELEASE}-0-state`,
         namespace,

@@ -2,11 +2,12 @@ import { readFile } from "node:fs/promises";
 
 import type { KubeConfig } from "@kubernetes/client-node";
 import { formatHostPort } from "@warren/config";
+import { HealthState, healthStateName, type ClusterHealth } from "@warren/proto";
 import { errorFields, type Logger } from "@warren/log";
 
 import type { AgentConfig } from "./config/agent-config.js";
 import { startDiagnosticsServer, type Readiness } from "./diagnostics/diagnostics-server.js";
-import { logPermissionCheck } from "./health/permission-check.js";
+import { HealthMonitor } from "./health/health-monitor.js";
 import { IdentityKeeper } from "./identity/identity-keeper.js";
 import { GrpcHubApi } from "./join/hub-api.js";
 import { createAgentGrpcServer } from "./service/agent-grpc-server.js";
@@ -47,9 +48,12 @@ function clusterConfig(config: AgentConfig): KubeConfig | undefined {
   return loadKubeConfig(config);
 }
 
-function readiness(joined: boolean, tunnelUp: boolean): Readiness {
+function readiness(joined: boolean, tunnelUp: boolean, health?: ClusterHealth): Readiness {
   if (!joined) return { ready: false, reason: "not joined: waiting for an identity from the hub" };
   if (!tunnelUp) return { ready: false, reason: "no tunnel to the hub: connecting" };
+  // Not yet checked counts as fine: the first check must not hold back a ready agent.
+  if (health && health.state !== HealthState.HEALTH_STATE_HEALTHY)
+    return { ready: false, reason: `cluster ${healthStateName(health.state)}: ${health.reason}` };
   return { ready: true, reason: "ready: joined, tunnel up" };
 }
 
@@ -72,11 +76,15 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
     readToken: tokenReader(config, logger),
   });
   const kubeConfig = clusterConfig(config);
-  const upstream = kubeConfig && new UpstreamClient(kubeTargetFrom(kubeConfig));
+  const target = kubeConfig && kubeTargetFrom(kubeConfig);
+  const upstream = target && new UpstreamClient(target);
+  const monitor =
+    target && new HealthMonitor(target, logger.child("health"), config.healthCheckIntervalMs);
   const server = createAgentGrpcServer({
     agentVersion: AGENT_VERSION,
     logger: logger.child("service"),
     upstream,
+    health: monitor,
   });
   const tunnel = new TunnelKeeper({
     identity,
@@ -96,13 +104,13 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
   );
   let joined = false;
   const diagnostics = startDiagnosticsServer(config.diagnosticsAddr, () =>
-    readiness(joined, tunnel.connected),
+    readiness(joined, tunnel.connected, monitor?.health),
   ).then((server) => {
     const addr = formatHostPort({ host: config.diagnosticsAddr.host, port: server.port });
     logger.info({ addr }, "diagnostics listening");
     return server;
   });
-  if (kubeConfig) void logPermissionCheck(kubeConfig, logger.child("permissions"));
+  monitor?.start();
   const established = identity.establish().then((state) => {
     joined = true;
     identity.start();
@@ -124,6 +132,7 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
       await tunnel.stop();
       await identity.stop();
       upstream?.close();
+      monitor?.stop();
       logger.info({}, "agent stopped");
     },
   };

@@ -8,8 +8,12 @@ import { AgentServiceService } from "@warren/proto";
 const server = new Server();
 server.addService(
   AgentServiceService,
-  createAgentService({ agentVersion: "bench", logger: silentLogger, upstream: undefined })
-    .implementation,
+  createAgentService({
+    agentVersion: "bench",
+    logger: silentLogger,
+    upstream: undefined,
+    health: undefined,
+  }).implementation,
 );
 server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (error, port) => {
   if (error) throw error;

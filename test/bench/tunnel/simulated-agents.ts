@@ -18,8 +18,12 @@ const hostKey = Buffer.from(config.hostKey, "base64");
 const server = new Server();
 server.addService(
   AgentServiceService,
-  createAgentService({ agentVersion: "simulated", logger: silentLogger, upstream: undefined })
-    .implementation,
+  createAgentService({
+    agentVersion: "simulated",
+    logger: silentLogger,
+    upstream: undefined,
+    health: undefined,
+  }).implementation,
 );
 const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
 

@@ -117,6 +117,13 @@ export function agentOptionSpecs() {
       default: () => 30_000,
       description: "how often to confirm the hub still recognises this agent",
     } satisfies OptionSpec<number>,
+    healthCheckIntervalMs: {
+      field: "health_check_interval",
+      env: "WARREN_HEALTH_CHECK_INTERVAL",
+      parse: durationMs,
+      default: () => 30_000,
+      description: "how often to check the cluster's health (/readyz and permissions)",
+    } satisfies OptionSpec<number>,
     tunnelKeepaliveIntervalMs: {
       field: "tunnel_keepalive_interval",
       env: "WARREN_TUNNEL_KEEPALIVE_INTERVAL",

@@ -11,6 +11,7 @@ import type {
 } from "@warren/proto";
 
 import { ProxyExchange } from "../proxy/proxy-exchange.js";
+import type { HealthMonitor } from "../health/health-monitor.js";
 import type { UpstreamClient } from "../proxy/upstream-request.js";
 import { writeFlowControlled } from "./flow-controlled-write.js";
 
@@ -23,6 +24,8 @@ export interface AgentServiceDeps {
   logger: Logger;
   /** The cluster's API server; undefined when the agent has no cluster to reach. */
   upstream: UpstreamClient | undefined;
+  /** The cluster's health, checked as the agent; undefined with no cluster to reach. */
+  health: HealthMonitor | undefined;
 }
 
 async function download(
@@ -54,17 +57,23 @@ function echo(call: ServerDuplexStream<EchoRequest, EchoResponse>): void {
 
 type HeartbeatCall = ServerWritableStream<WatchHeartbeatsRequest, WatchHeartbeatsResponse>;
 
-function heartbeats(call: HeartbeatCall, version: string, open: Set<HeartbeatCall>): void {
+function heartbeats(call: HeartbeatCall, deps: AgentServiceDeps, open: Set<HeartbeatCall>): void {
   const beat = () => {
     call.write({
-      heartbeat: { health: undefined, agentVersion: version, sentAtUnixMs: Date.now() },
+      heartbeat: {
+        health: deps.health?.health,
+        agentVersion: deps.agentVersion,
+        sentAtUnixMs: Date.now(),
+      },
     });
   };
   beat();
   const timer = setInterval(beat, call.request.intervalMs || DEFAULT_HEARTBEAT_INTERVAL_MS);
+  const unsubscribe = deps.health?.onChange(beat);
   open.add(call);
   const stop = () => {
     clearInterval(timer);
+    unsubscribe?.();
     open.delete(call);
   };
   call.once("cancelled", stop);
@@ -72,10 +81,8 @@ function heartbeats(call: HeartbeatCall, version: string, open: Set<HeartbeatCal
   call.once("error", stop);
 }
 
-const notYet = (what: string) => ({
-  code: status.UNIMPLEMENTED,
-  details: `${what} comes in a later version of warren-agent`,
-});
+const NO_CLUSTER =
+  "this agent has no Kubernetes API server to reach (run it in a pod, or give --kubeconfig)";
 
 export interface AgentService {
   implementation: AgentServiceServer;
@@ -101,21 +108,28 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
       });
     },
     watchHeartbeats: (call) => {
-      heartbeats(call, deps.agentVersion, heartbeatCalls);
+      heartbeats(call, deps, heartbeatCalls);
     },
     checkHealth: (_call, callback) => {
-      callback(notYet("checking cluster health"));
+      if (!deps.health) {
+        callback({ code: status.FAILED_PRECONDITION, details: NO_CLUSTER });
+        return;
+      }
+      deps.health.checkNow().then(
+        (health) => {
+          callback(null, { health });
+        },
+        (error: unknown) => {
+          callback({ code: status.INTERNAL, details: (error as Error).message });
+        },
+      );
     },
     proxy: (call) => {
       if (deps.upstream) {
         new ProxyExchange(call, deps.upstream, deps.logger.child("proxy"));
         return;
       }
-      call.emit("error", {
-        code: status.FAILED_PRECONDITION,
-        details:
-          "this agent has no Kubernetes API server to reach (run it in a pod, or give --kubeconfig)",
-      });
+      call.emit("error", { code: status.FAILED_PRECONDITION, details: NO_CLUSTER });
     },
   };
   return {

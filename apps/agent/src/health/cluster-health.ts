@@ -1,0 +1,109 @@
+import type { Agent } from "node:https";
+
+import { HealthState, type ClusterHealth } from "@warren/proto";
+
+import type { KubeTarget } from "../proxy/kube-target.js";
+import { ownRequest } from "./own-request.js";
+import { REQUIRED_PERMISSIONS } from "./required-permissions.js";
+
+const SSAR_PATH = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
+const FIX_RBAC =
+  "bind the agent's ServiceAccount to a ClusterRole granting them (the kube-agent chart's " +
+  "rbac.create=true does: impersonate users, groups and serviceaccounts; get pods)";
+
+const health = (
+  state: HealthState,
+  reason: string,
+  more: Partial<ClusterHealth> = {},
+): ClusterHealth => ({
+  state,
+  reason,
+  missingPermissions: [],
+  statusCode: 0,
+  detail: "",
+  checkedAtUnixMs: Date.now(),
+  ...more,
+});
+
+/** First line of a Status message or of a body, for a reason a person reads. */
+function gist(body: string): string {
+  try {
+    const status = JSON.parse(body) as { message?: string };
+    if (status.message) return status.message;
+  } catch {
+    // Not JSON: plain text.
+  }
+  return body.split("\n")[0]?.slice(0, 200) ?? "";
+}
+
+type PermissionAnswers = { missing: string[] } | { failed: string; statusCode: number };
+
+async function reviewPermissions(target: KubeTarget, agent: Agent): Promise<PermissionAnswers> {
+  const missing: string[] = [];
+  for (const permission of REQUIRED_PERMISSIONS) {
+    const review = { spec: { resourceAttributes: { group: "", ...permission } } };
+    const answer = await ownRequest(target, agent, "POST", SSAR_PATH, {
+      apiVersion: "authorization.k8s.io/v1",
+      kind: "SelfSubjectAccessReview",
+      ...review,
+    });
+    if (answer.status !== 201 && answer.status !== 200)
+      return { failed: gist(answer.body), statusCode: answer.status };
+    const allowed = (JSON.parse(answer.body) as { status?: { allowed?: boolean } }).status?.allowed;
+    if (allowed !== true) missing.push(`${permission.verb} ${permission.resource}`);
+  }
+  return { missing };
+}
+
+/**
+ * The cluster's health as this agent sees it: /readyz of its API server, then whether it has
+ * each permission serving the hub takes. Never rejects: every failure is a state.
+ */
+export async function checkClusterHealth(target: KubeTarget, agent: Agent): Promise<ClusterHealth> {
+  const server = target.url.origin;
+  let readyz;
+  try {
+    readyz = await ownRequest(target, agent, "GET", "/readyz");
+  } catch (error) {
+    const message = (error as Error).message;
+    return health(
+      HealthState.HEALTH_STATE_CANNOT_CONTACT,
+      `cannot contact the Kubernetes API server at ${server}: ${message}`,
+      { detail: message },
+    );
+  }
+  if (readyz.status !== 200) {
+    const verbose = await ownRequest(target, agent, "GET", "/readyz?verbose").catch(() => readyz);
+    return health(
+      HealthState.HEALTH_STATE_UNHEALTHY_STATUS,
+      `the Kubernetes API server at ${server} is not ready: /readyz answered ${readyz.status}`,
+      { statusCode: readyz.status, detail: verbose.body.trim() },
+    );
+  }
+  let answers: PermissionAnswers;
+  try {
+    answers = await reviewPermissions(target, agent);
+  } catch (error) {
+    answers = { failed: (error as Error).message, statusCode: 0 };
+  }
+  if ("failed" in answers) {
+    return health(
+      HealthState.HEALTH_STATE_CANNOT_CHECK_PERMISSIONS,
+      `cannot check the agent's permissions: SelfSubjectAccessReview failed` +
+        `${answers.statusCode ? ` with ${answers.statusCode}` : ""} (${answers.failed}); ` +
+        "the agent needs create on selfsubjectaccessreviews (authorization.k8s.io)",
+      { statusCode: answers.statusCode, detail: answers.failed },
+    );
+  }
+  if (answers.missing.length > 0) {
+    return health(
+      HealthState.HEALTH_STATE_MISSING_PERMISSIONS,
+      `the agent lacks ${answers.missing.join(", ")}: ${FIX_RBAC}`,
+      { missingPermissions: answers.missing },
+    );
+  }
+  return health(
+    HealthState.HEALTH_STATE_HEALTHY,
+    "healthy: /readyz is ok and every permission is granted",
+  );
+}

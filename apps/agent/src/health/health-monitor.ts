@@ -1,0 +1,82 @@
+import { Agent } from "node:https";
+
+import type { Logger } from "@warren/log";
+import { HealthState, healthStateName, type ClusterHealth } from "@warren/proto";
+
+import type { KubeTarget } from "../proxy/kube-target.js";
+import { checkClusterHealth } from "./cluster-health.js";
+
+/** Same state, same missing permissions, same status: a repeat, not a change. */
+const sameHealth = (a: ClusterHealth, b: ClusterHealth) =>
+  a.state === b.state &&
+  a.statusCode === b.statusCode &&
+  a.missingPermissions.join() === b.missingPermissions.join();
+
+/**
+ * Checks the cluster's health every intervalMs and on demand, keeps the latest result for
+ * the heartbeats, and logs a change of state once (not every period).
+ */
+export class HealthMonitor {
+  private latest: ClusterHealth | undefined;
+  private running: Promise<ClusterHealth> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly agent: Agent;
+  private readonly listeners = new Set<(health: ClusterHealth) => void>();
+
+  constructor(
+    private readonly target: KubeTarget,
+    private readonly logger: Logger,
+    private readonly intervalMs: number,
+  ) {
+    this.agent = new Agent({ keepAlive: true, ...target.tls });
+  }
+
+  /** The last result; undefined until the first check finishes. */
+  get health(): ClusterHealth | undefined {
+    return this.latest;
+  }
+
+  start(): void {
+    void this.checkNow();
+    this.timer = setInterval(() => void this.checkNow(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Runs a check now (or joins the one running) and resolves with its result. */
+  checkNow(): Promise<ClusterHealth> {
+    this.running ??= checkClusterHealth(this.target, this.agent).then((health) => {
+      this.running = undefined;
+      this.record(health);
+      return health;
+    });
+    return this.running;
+  }
+
+  /** Calls `listener` on each change of state (the heartbeats report it at once). */
+  onChange(listener: (health: ClusterHealth) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.agent.destroy();
+  }
+
+  private record(health: ClusterHealth): void {
+    const previous = this.latest;
+    this.latest = health;
+    if (previous && sameHealth(previous, health)) return;
+    for (const listener of this.listeners) listener(health);
+    const fields = {
+      state: healthStateName(health.state),
+      reason: health.reason,
+      ...(health.missingPermissions.length > 0 ? { missing: health.missingPermissions } : {}),
+      ...(health.statusCode ? { statusCode: health.statusCode } : {}),
+      ...(health.detail ? { detail: health.detail } : {}),
+    };
+    if (health.state === HealthState.HEALTH_STATE_HEALTHY)
+      this.logger.info(fields, "cluster health changed");
+    else this.logger.warn(fields, "cluster health changed");
+  }
+}
