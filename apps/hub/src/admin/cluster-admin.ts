@@ -39,6 +39,7 @@ function agentInfo(record: AgentRecord, connected: ConnectedAgent | undefined): 
     lastHeartbeatUnixMs: connected?.lastHeartbeatAt?.getTime() ?? 0,
     tunnelRttMs: connected?.tunnel.roundTripMs ?? 0,
     certificateExpiresAtUnixMs: record.certificateExpiresAt.getTime(),
+    health: connected?.health,
   };
 }
 

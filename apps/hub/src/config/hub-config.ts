@@ -113,6 +113,8 @@ export function hubOptionSpecs(env: NodeJS.ProcessEnv) {
     } satisfies OptionSpec<number>,
     heartbeatIntervalMs: {
       field: "heartbeat_interval",
+      flag: "heartbeat-interval",
+      env: "WARREN_HUB_HEARTBEAT_INTERVAL",
       parse: durationMs,
       default: () => 10_000,
       description: "how often agents report their cluster's health",

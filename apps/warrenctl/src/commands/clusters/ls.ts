@@ -1,5 +1,10 @@
 import { formatLabels } from "@warren/identity";
-import type { AgentInfo, ClusterInfo } from "@warren/proto";
+import {
+  healthStateName,
+  type AgentInfo,
+  type ClusterHealth,
+  type ClusterInfo,
+} from "@warren/proto";
 
 import type { Command } from "../../command.js";
 import { FORMAT_FLAG, FORMAT_HELP, formatOf, json } from "../../output/format.js";
@@ -7,6 +12,22 @@ import { table } from "../../output/table.js";
 import { humanDuration } from "../../output/time.js";
 
 const optionalTime = (unixMs: number) => (unixMs === 0 ? null : new Date(unixMs).toISOString());
+
+function healthJson(health: ClusterHealth | undefined) {
+  if (!health) return null;
+  return {
+    state: healthStateName(health.state),
+    reason: health.reason,
+    missingPermissions: health.missingPermissions,
+    statusCode: health.statusCode || null,
+    detail: health.detail || null,
+    checkedAt: optionalTime(health.checkedAtUnixMs),
+  };
+}
+
+/** What the table shows of a health: connected agents only, since others report nothing. */
+const healthCell = (agent: AgentInfo) =>
+  !agent.connected ? "-" : agent.health ? healthStateName(agent.health.state) : "checking";
 
 function agentJson(agent: AgentInfo) {
   return {
@@ -17,6 +38,7 @@ function agentJson(agent: AgentInfo) {
     lastHeartbeatAt: optionalTime(agent.lastHeartbeatUnixMs),
     tunnelRttMs: agent.connected ? agent.tunnelRttMs : null,
     certificateExpiresAt: new Date(agent.certificateExpiresAtUnixMs).toISOString(),
+    health: agent.connected ? healthJson(agent.health) : null,
   };
 }
 
@@ -27,6 +49,7 @@ function rows(clusters: readonly ClusterInfo[], now: Date): string[][] {
       formatLabels(cluster.labels),
       agent.agentId,
       agent.connected ? "yes" : "no",
+      healthCell(agent),
       agent.connected ? `${agent.tunnelRttMs.toFixed(1)}ms` : "-",
       agent.lastHeartbeatUnixMs === 0
         ? "-"
@@ -34,6 +57,16 @@ function rows(clusters: readonly ClusterInfo[], now: Date): string[][] {
       agent.version,
     ]),
   );
+}
+
+/** Below the table: why each connected agent that is not healthy says so. */
+function healthReasons(clusters: readonly ClusterInfo[]): string {
+  const lines = clusters.flatMap((cluster) =>
+    cluster.agents
+      .filter((a) => a.connected && a.health && healthStateName(a.health.state) !== "healthy")
+      .map((a) => `  ${cluster.name} (${a.agentId}): ${a.health?.reason ?? ""}`),
+  );
+  return lines.length === 0 ? "" : `\nNot healthy:\n${lines.join("\n")}\n`;
 }
 
 export const clustersLs: Command = {
@@ -64,7 +97,17 @@ export const clustersLs: Command = {
       );
       return;
     }
-    const header = ["CLUSTER", "LABELS", "AGENT", "CONNECTED", "RTT", "LAST HEARTBEAT", "VERSION"];
+    const header = [
+      "CLUSTER",
+      "LABELS",
+      "AGENT",
+      "CONNECTED",
+      "HEALTH",
+      "RTT",
+      "LAST HEARTBEAT",
+      "VERSION",
+    ];
     context.stdout.write(table(header, rows(clusters, context.now())));
+    context.stdout.write(healthReasons(clusters));
   },
 };
