@@ -59,10 +59,7 @@ export class TestCluster {
     commonName: string,
     groups: readonly string[],
   ): Promise<{ certPem: string; keyPem: string }> {
-    const ca = {
-      certificatePem: this.caPem,
-      privateKeyPem: await readFile(join(this.pkiDir, "ca.key"), "utf8"),
-    };
+    const ca = { certificatePem: this.caPem, privateKeyPem: await this.caKeyPem() };
     const keys = await generateKeyPair();
     const certPem = issueCertificate({
       ca,
@@ -72,6 +69,24 @@ export class TestCluster {
       validityMs: 24 * 3_600_000,
     });
     return { certPem, keyPem: keys.privateKeyPem };
+  }
+
+  /** A serving certificate for 127.0.0.1 from the cluster's CA, which its clients trust. */
+  async loopbackServerCertificate(): Promise<{ certPem: string; keyPem: string }> {
+    const keys = await generateKeyPair();
+    const certPem = issueCertificate({
+      ca: { certificatePem: this.caPem, privateKeyPem: await this.caKeyPem() },
+      publicKeyPem: keys.publicKeyPem,
+      subject: { commonName: "127.0.0.1" },
+      ipAddresses: ["127.0.0.1"],
+      usages: ["serverAuth"],
+      validityMs: 24 * 3_600_000,
+    });
+    return { certPem, keyPem: keys.privateKeyPem };
+  }
+
+  private caKeyPem(): Promise<string> {
+    return readFile(join(this.pkiDir, "ca.key"), "utf8");
   }
 
   /** A name no other test uses, e.g. "rbac-3f9a1c". */

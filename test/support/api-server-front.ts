@@ -1,0 +1,86 @@
+import { once } from "node:events";
+import { request, createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/** How the front answers: as the API server does, or with one of the failures it can have. */
+export type FrontMode = "pass" | "readyz-failing" | "ssar-forbidden";
+
+const SSAR_PATH = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
+const FAILING_READYZ =
+  "[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\nreadyz check failed\n";
+
+/**
+ * A TLS front for the real API server that relays every request as it came (the caller's own
+ * token included), except what its mode makes fail: /readyz answering 500 with a verbose
+ * report, or SelfSubjectAccessReviews refused. Stopped, it refuses connections, as an API
+ * server that is down does.
+ */
+export class ApiServerFront {
+  mode: FrontMode = "pass";
+  private server: Server | undefined;
+  private port = 0;
+
+  constructor(
+    private readonly upstream: URL,
+    private readonly tls: { certPem: string; keyPem: string; caPem: string },
+  ) {}
+
+  get url(): string {
+    return `https://127.0.0.1:${String(this.port)}`;
+  }
+
+  /** Listens (again, on the same port after a stop). */
+  async start(): Promise<void> {
+    const server = createServer({ cert: this.tls.certPem, key: this.tls.keyPem }, (req, res) => {
+      this.handle(req, res);
+    });
+    server.listen(this.port, "127.0.0.1");
+    await once(server, "listening");
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    server.close();
+    await once(server, "close");
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const path = req.url ?? "/";
+    if (this.mode === "readyz-failing" && path.startsWith("/readyz")) {
+      res.writeHead(500, { "content-type": "text/plain" }).end(FAILING_READYZ);
+      return;
+    }
+    if (this.mode === "ssar-forbidden" && path.startsWith(SSAR_PATH)) {
+      const status = {
+        kind: "Status",
+        apiVersion: "v1",
+        status: "Failure",
+        message: "selfsubjectaccessreviews.authorization.k8s.io is forbidden",
+        reason: "Forbidden",
+        code: 403,
+      };
+      res.writeHead(403, { "content-type": "application/json" }).end(JSON.stringify(status));
+      return;
+    }
+    const upstream = request(
+      new URL(path, this.upstream),
+      {
+        method: req.method,
+        headers: { ...req.headers, host: this.upstream.host },
+        ca: this.tls.caPem,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on("error", () => res.destroy());
+    req.pipe(upstream);
+  }
+}
