@@ -6,6 +6,7 @@ import { HealthState, healthStateName, type ClusterHealth } from "@warren/proto"
 import { errorFields, type Logger } from "@warren/log";
 
 import type { AgentConfig } from "./config/agent-config.js";
+import { AgentMetrics } from "./diagnostics/agent-metrics.js";
 import { startDiagnosticsServer, type Readiness } from "./diagnostics/diagnostics-server.js";
 import { HealthMonitor } from "./health/health-monitor.js";
 import { IdentityKeeper } from "./identity/identity-keeper.js";
@@ -80,11 +81,18 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
   const upstream = target && new UpstreamClient(target);
   const monitor =
     target && new HealthMonitor(target, logger.child("health"), config.healthCheckIntervalMs);
+  let tunnelUp = () => false;
+  const metrics = new AgentMetrics({
+    tunnelUp: () => tunnelUp(),
+    health: () => monitor?.health,
+    certificatePem: () => identity.identity?.certificatePem,
+  });
   const server = createAgentGrpcServer({
     agentVersion: AGENT_VERSION,
     logger: logger.child("service"),
     upstream,
     health: monitor,
+    metrics,
   });
   const tunnel = new TunnelKeeper({
     identity,
@@ -92,7 +100,11 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
     logger: logger.child("tunnel"),
     keepaliveIntervalMs: config.tunnelKeepaliveIntervalMs,
     keepaliveTimeoutMs: config.tunnelKeepaliveTimeoutMs,
+    onUp: () => {
+      metrics.tunnelConnects.inc();
+    },
   });
+  tunnelUp = () => tunnel.connected;
   logger.info(
     {
       version: AGENT_VERSION,
@@ -103,8 +115,10 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
     "agent starting",
   );
   let joined = false;
-  const diagnostics = startDiagnosticsServer(config.diagnosticsAddr, () =>
-    readiness(joined, tunnel.connected, monitor?.health),
+  const diagnostics = startDiagnosticsServer(
+    config.diagnosticsAddr,
+    () => readiness(joined, tunnel.connected, monitor?.health),
+    metrics.registry,
   ).then((server) => {
     const addr = formatHostPort({ host: config.diagnosticsAddr.host, port: server.port });
     logger.info({ addr }, "diagnostics listening");

@@ -6,6 +6,7 @@ import { forwardableHeaders, headerLines, isUpgradeRequest, kubeStatus } from "@
 import { errorFields, type Logger } from "@warren/log";
 import type { ProxyRequest, ProxyResponse, RequestHead } from "@warren/proto";
 
+import type { AgentMetrics } from "../diagnostics/agent-metrics.js";
 import { writeFlowControlled } from "../service/flow-controlled-write.js";
 import type { UpstreamClient } from "./upstream-request.js";
 
@@ -22,11 +23,15 @@ export class ProxyExchange {
   private early: Uint8Array[] = [];
   private answered = false;
 
+  private readonly startedAt = performance.now();
+
   constructor(
     private readonly call: ProxyStream,
     private readonly client: UpstreamClient,
     private readonly logger: Logger,
+    private readonly metrics?: AgentMetrics,
   ) {
+    this.countStream();
     call.on("data", (message: ProxyRequest) => {
       this.onFrame(message);
     });
@@ -40,6 +45,25 @@ export class ProxyExchange {
     call.on("error", () => {
       this.close();
     });
+  }
+
+  /** In flight from now until the call is over, however it ends. */
+  private countStream(): void {
+    const streams = this.metrics?.proxyStreams;
+    if (!streams) return;
+    streams.inc();
+    let counted = true;
+    const done = () => {
+      if (counted) streams.dec();
+      counted = false;
+    };
+    for (const event of ["finish", "cancelled", "error", "close"]) this.call.once(event, done);
+  }
+
+  private recordAnswer(statusCode: number): void {
+    const code = String(statusCode);
+    this.metrics?.proxyRequests.inc({ code });
+    this.metrics?.proxyDuration.observe({ code }, (performance.now() - this.startedAt) / 1000);
   }
 
   private close(): void {
@@ -104,6 +128,7 @@ export class ProxyExchange {
 
   private async writeHead(statusCode: number, res: IncomingMessage, upgrade: boolean) {
     this.answered = true;
+    this.recordAnswer(statusCode);
     const headers = forwardableHeaders(headerLines(res.rawHeaders), upgrade);
     await writeFlowControlled(this.call, {
       frame: { $case: "head", value: { statusCode, headers } },
@@ -145,6 +170,7 @@ export class ProxyExchange {
   private fail(code: number, message: string): void {
     if (this.answered) return;
     this.answered = true;
+    this.recordAnswer(code);
     this.logger.warn({ code }, message);
     const body = Buffer.from(JSON.stringify(kubeStatus(code, message)));
     this.call.write({

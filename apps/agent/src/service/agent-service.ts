@@ -11,6 +11,7 @@ import type {
 } from "@warren/proto";
 
 import { ProxyExchange } from "../proxy/proxy-exchange.js";
+import type { AgentMetrics } from "../diagnostics/agent-metrics.js";
 import type { HealthMonitor } from "../health/health-monitor.js";
 import type { UpstreamClient } from "../proxy/upstream-request.js";
 import { writeFlowControlled } from "./flow-controlled-write.js";
@@ -26,6 +27,7 @@ export interface AgentServiceDeps {
   upstream: UpstreamClient | undefined;
   /** The cluster's health, checked as the agent; undefined with no cluster to reach. */
   health: HealthMonitor | undefined;
+  metrics?: AgentMetrics;
 }
 
 async function download(
@@ -126,7 +128,7 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
     },
     proxy: (call) => {
       if (deps.upstream) {
-        new ProxyExchange(call, deps.upstream, deps.logger.child("proxy"));
+        new ProxyExchange(call, deps.upstream, deps.logger.child("proxy"), deps.metrics);
         return;
       }
       call.emit("error", { code: status.FAILED_PRECONDITION, details: NO_CLUSTER });

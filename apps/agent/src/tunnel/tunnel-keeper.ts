@@ -26,6 +26,8 @@ export interface TunnelKeeperOptions {
   /** A tunnel silent for this long, in milliseconds, is dead. */
   keepaliveTimeoutMs: number;
   retry?: BackoffOptions;
+  /** Called each time the tunnel comes up (for metrics). */
+  onUp?: () => void;
 }
 
 const DEFAULT_RETRY: BackoffOptions = { initialMs: 500, maxMs: 30_000 };
@@ -119,6 +121,7 @@ export class TunnelKeeper {
   }
 
   private announceUp(agentId: string, tunnelAddr: string): void {
+    this.options.onUp?.();
     this.problems.resolve({ tunnelAddr }, "the tunnel is back");
     this.options.logger.info({ agentId, tunnelAddr }, "tunnel up");
   }
