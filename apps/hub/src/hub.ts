@@ -22,6 +22,8 @@ import { AuditWriter } from "./kube/audit-writer.js";
 import { KubeAuthenticator } from "./kube/kube-authenticator.js";
 import { startKubeServer, type KubeServer } from "./kube/kube-server.js";
 import { RoleBook } from "./kube/user-roles.js";
+import { HubMetrics } from "./metrics/hub-metrics.js";
+import { startMetricsServer } from "./metrics/metrics-server.js";
 import { createJoinService } from "./join/join-service.js";
 import { localAddress, publicAddresses, serverNames } from "./public-addresses.js";
 import { AgentRegistry } from "./tunnel/agent-registry.js";
@@ -59,6 +61,7 @@ interface HubParts {
   registry: AgentRegistry;
   roleBook: RoleBook;
   audit: AuditWriter;
+  metrics: HubMetrics;
 }
 
 /** What the hub's addresses are, once its listeners have bound. */
@@ -75,7 +78,7 @@ function addresses(config: HubConfig, apiPort: number): Addresses {
 }
 
 async function startListeners(parts: HubParts, cleanup: CleanupStack) {
-  const { config, logger, clock, store, ca, registry, roleBook, audit } = parts;
+  const { config, logger, clock, store, ca, registry, roleBook, audit, metrics } = parts;
   const hostIdentity = await ensureTunnelHostIdentity(store, ca, clock);
   const tunnel: TunnelListener = await startTunnelListener({
     listen: config.tunnelListenAddr,
@@ -114,6 +117,7 @@ async function startListeners(parts: HubParts, cleanup: CleanupStack) {
     store,
     roleBook,
     audit,
+    metrics,
     registry,
     clock,
     logger: logger.child("kube"),
@@ -201,7 +205,10 @@ async function assemble(
     registry,
     roleBook: new RoleBook(store),
     audit,
+    metrics: new HubMetrics(registry, ca.certificatePem),
   };
+  const metricsServer = await startMetricsServer(config.metricsListenAddr, parts.metrics.registry);
+  cleanup.push("metrics", () => metricsServer.close());
   const { tunnel, api, kube, addrs, tunnelAddr, kubeUrl } = await startListeners(parts, cleanup);
   const adminProfilePath = await ensureAdminProfile({
     dataDir: config.dataDir,
@@ -220,6 +227,7 @@ async function assemble(
       tunnelAddr,
       kubeUrl,
       tunnelListenAddr: localAddress({ host: config.tunnelListenAddr.host, port: tunnel.port }),
+      metricsAddr: localAddress({ host: config.metricsListenAddr.host, port: metricsServer.port }),
       caPin: ca.pin,
       dataDir: config.dataDir,
     },
@@ -233,6 +241,9 @@ async function assemble(
       kube.close(graceMs),
       registry.drain(graceMs, "the hub is shutting down"),
     ]);
+    await metricsServer.close();
+    // What the last requests audited is still in the writer's batch.
+    await audit.flush();
     await store.close();
     logger.info({}, "hub stopped");
   };

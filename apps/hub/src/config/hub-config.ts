@@ -25,6 +25,7 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 export const DEFAULT_API_PORT = 3025;
 export const DEFAULT_TUNNEL_PORT = 3024;
 export const DEFAULT_KUBE_PORT = 3026;
+export const DEFAULT_METRICS_PORT = 3027;
 
 /** Every option of `warren-hub start`: config file field, flag, environment variable. */
 export function hubOptionSpecs(env: NodeJS.ProcessEnv) {
@@ -85,6 +86,14 @@ export function hubOptionSpecs(env: NodeJS.ProcessEnv) {
       default: (): HostPort | undefined => undefined,
       description: "address kubeconfigs point at (default: the first public address's host)",
     } satisfies OptionSpec<HostPort | undefined>,
+    metricsListenAddr: {
+      field: "metrics_listen_addr",
+      flag: "metrics-listen-addr",
+      env: "WARREN_HUB_METRICS_LISTEN_ADDR",
+      parse: hostPort({ allowPortZero: true, defaultPort: DEFAULT_METRICS_PORT }),
+      default: () => ({ host: "0.0.0.0", port: DEFAULT_METRICS_PORT }),
+      description: "host:port of /metrics and /healthz (plain HTTP); port 0 picks one",
+    } satisfies OptionSpec<HostPort>,
     userCertificateTtlMs: {
       field: "user_certificate_ttl",
       parse: durationMs,

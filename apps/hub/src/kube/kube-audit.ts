@@ -4,9 +4,11 @@ import type { Logger } from "@warren/log";
 import type { Clock } from "../clock.js";
 import type { KubeRequestContext } from "./kube-admission.js";
 import type { AuditWriter } from "./audit-writer.js";
+import type { HubMetrics } from "../metrics/hub-metrics.js";
 
 export interface KubeAuditDeps {
   audit: AuditWriter;
+  metrics?: HubMetrics;
   clock: Clock;
   logger: Logger;
 }
@@ -44,4 +46,6 @@ export function recordKubeRequest(
   };
   deps.logger.info({ ...event, time: event.time.toISOString() }, "kube request");
   deps.audit.add(event);
+  deps.metrics?.kubeRequests.inc({ cluster: context.cluster, code: String(outcome.status) });
+  deps.metrics?.kubeDuration.observe({ cluster: context.cluster }, outcome.durationMs / 1000);
 }

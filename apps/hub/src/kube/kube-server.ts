@@ -63,7 +63,10 @@ function handler(options: KubeServerOptions) {
       kubernetesUser: "",
       kubernetesGroups: [],
     };
-    const outcome = await relay(context, requestId);
+    options.metrics?.kubeStreams.inc();
+    const outcome = await relay(context, requestId).finally(() => {
+      options.metrics?.kubeStreams.dec();
+    });
     recordKubeRequest(options, context, {
       requestId,
       method: req.method ?? "GET",
