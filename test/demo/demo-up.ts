@@ -32,7 +32,12 @@ interface RunningHub {
 
 async function startHub(paths: Paths): Promise<RunningHub> {
   const logPath = join(paths.logs, "hub.log");
-  const listen = ["--listen-addr", "--tunnel-listen-addr", "--kube-listen-addr"];
+  const listen = [
+    "--listen-addr",
+    "--tunnel-listen-addr",
+    "--kube-listen-addr",
+    "--metrics-listen-addr",
+  ];
   const daemon = startWarrenDaemon(
     "hub",
     ["start", "--data-dir", paths.hubData, ...listen.flatMap((flag) => [flag, "127.0.0.1:0"])],

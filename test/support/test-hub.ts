@@ -25,6 +25,8 @@ export interface TestHub {
   caPin: string;
   /** https://127.0.0.1:PORT of the kube endpoint. */
   kubeUrl: string;
+  /** http://127.0.0.1:PORT serving /metrics. */
+  metricsUrl: string;
   /** warrenctl in-process, as this hub's local admin. */
   warrenctl(...argv: string[]): Promise<WarrenctlResult>;
   /** `warrenctl tokens add --format json` with these flags; fails the test if refused. */
@@ -90,6 +92,8 @@ export async function startTestHub(options: StartTestHubOptions = {}): Promise<T
       `127.0.0.1:${options.tunnelPort ?? 0}`,
       "--kube-listen-addr",
       "127.0.0.1:0",
+      "--metrics-listen-addr",
+      "127.0.0.1:0",
       "--log-level",
       "debug",
       ...(options.args ?? []),
@@ -108,6 +112,7 @@ export async function startTestHub(options: StartTestHubOptions = {}): Promise<T
     tunnelPort: Number(String(ready.tunnelListenAddr).split(":").at(-1)),
     caPin: String(ready.caPin),
     kubeUrl: String(ready.kubeUrl),
+    metricsUrl: `http://${String(ready.metricsAddr)}`,
     warrenctl: (...argv) => runWarrenctl([...argv, "--data-dir", dataDir]),
     mintToken: (...flags) => mintToken(dataDir, ...flags),
   };

@@ -55,6 +55,8 @@ async function startHub(dataDir: string, api = 0, tunnel = 0): Promise<RunningHu
       `127.0.0.1:${tunnel}`,
       "--kube-listen-addr",
       "127.0.0.1:0",
+      "--metrics-listen-addr",
+      "127.0.0.1:0",
     ],
     {},
   );
