@@ -69,6 +69,8 @@ export {
   DeleteUserResponse,
   ListAuditEventsRequest,
   ListAuditEventsResponse,
+  GetHubInfoRequest,
+  GetHubInfoResponse,
   ListRolesRequest,
   ListRolesResponse,
   ListUsersRequest,

@@ -1,6 +1,7 @@
 import type { AdminServiceServer } from "@warren/proto";
 
 import { listAuditEventsHandler, type AuditAdminDeps } from "./audit-admin.js";
+import { getHubInfoHandler } from "./hub-info-admin.js";
 import { clusterAdmin, type ClusterAdminDeps } from "./cluster-admin.js";
 import { roleAdmin, type RoleAdminDeps } from "./role-admin.js";
 import { tokenAdmin, type TokenAdminDeps } from "./token-admin.js";
@@ -27,5 +28,6 @@ export function createAdminService(deps: AdminServiceDeps): AdminServiceServer {
     ...roleAdmin(scoped),
     signUserCertificate: signUserCertificateHandler(scoped),
     listAuditEvents: listAuditEventsHandler(scoped),
+    getHubInfo: getHubInfoHandler(scoped),
   };
 }

@@ -292,6 +292,17 @@ export interface ListAuditEventsResponse {
   events: AuditEvent[];
 }
 
+export interface GetHubInfoRequest {
+}
+
+export interface GetHubInfoResponse {
+  version: string;
+  /** https://host:port of the kube endpoint; clusters are under /k8s/<name>. */
+  kubeUrl: string;
+  /** The hub's CA certificate, which every kubeconfig it signs must trust. */
+  caPem: string;
+}
+
 function createBaseTokenInfo(): TokenInfo {
   return { id: "", type: 0, expiresAtUnixMs: 0, usesRemaining: 0, labels: {}, createdAtUnixMs: 0, usesTotal: 0 };
 }
@@ -4042,6 +4053,167 @@ export const ListAuditEventsResponse: MessageFns<ListAuditEventsResponse> = {
   },
 };
 
+function createBaseGetHubInfoRequest(): GetHubInfoRequest {
+  return {};
+}
+
+export const GetHubInfoRequest: MessageFns<GetHubInfoRequest> = {
+  encode(_: GetHubInfoRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetHubInfoRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetHubInfoRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): GetHubInfoRequest {
+    return {};
+  },
+
+  toJSON(_: GetHubInfoRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetHubInfoRequest>, I>>(base?: I): GetHubInfoRequest {
+    return GetHubInfoRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetHubInfoRequest>, I>>(_: I): GetHubInfoRequest {
+    const message = createBaseGetHubInfoRequest();
+    return message;
+  },
+};
+
+function createBaseGetHubInfoResponse(): GetHubInfoResponse {
+  return { version: "", kubeUrl: "", caPem: "" };
+}
+
+export const GetHubInfoResponse: MessageFns<GetHubInfoResponse> = {
+  encode(message: GetHubInfoResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.version !== "") {
+      writer.uint32(10).string(message.version);
+    }
+    if (message.kubeUrl !== "") {
+      writer.uint32(18).string(message.kubeUrl);
+    }
+    if (message.caPem !== "") {
+      writer.uint32(26).string(message.caPem);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetHubInfoResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetHubInfoResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.version = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kubeUrl = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.caPem = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetHubInfoResponse {
+    return {
+      version: isSet(object.version) ? globalThis.String(object.version) : "",
+      kubeUrl: isSet(object.kubeUrl)
+        ? globalThis.String(object.kubeUrl)
+        : isSet(object.kube_url)
+        ? globalThis.String(object.kube_url)
+        : "",
+      caPem: isSet(object.caPem)
+        ? globalThis.String(object.caPem)
+        : isSet(object.ca_pem)
+        ? globalThis.String(object.ca_pem)
+        : "",
+    };
+  },
+
+  toJSON(message: GetHubInfoResponse): unknown {
+    const obj: any = {};
+    if (message.version !== "") {
+      obj.version = message.version;
+    }
+    if (message.kubeUrl !== "") {
+      obj.kubeUrl = message.kubeUrl;
+    }
+    if (message.caPem !== "") {
+      obj.caPem = message.caPem;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetHubInfoResponse>, I>>(base?: I): GetHubInfoResponse {
+    return GetHubInfoResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetHubInfoResponse>, I>>(object: I): GetHubInfoResponse {
+    const message = createBaseGetHubInfoResponse();
+    message.version = object.version ?? "";
+    message.kubeUrl = object.kubeUrl ?? "";
+    message.caPem = object.caPem ?? "";
+    return message;
+  },
+};
+
 /** Served by the hub over mutual TLS to admin certificates; warrenctl is its client. */
 export type AdminServiceService = typeof AdminServiceService;
 export const AdminServiceService = {
@@ -4190,6 +4362,16 @@ export const AdminServiceService = {
       Buffer.from(ListAuditEventsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListAuditEventsResponse => ListAuditEventsResponse.decode(value),
   },
+  /** What the hub is and where users reach it: for warrenctl doctor's checks. */
+  getHubInfo: {
+    path: "/warren.v1.AdminService/GetHubInfo" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetHubInfoRequest): Buffer => Buffer.from(GetHubInfoRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetHubInfoRequest => GetHubInfoRequest.decode(value),
+    responseSerialize: (value: GetHubInfoResponse): Buffer => Buffer.from(GetHubInfoResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetHubInfoResponse => GetHubInfoResponse.decode(value),
+  },
 } as const;
 
 export interface AdminServiceServer extends UntypedServiceImplementation {
@@ -4213,6 +4395,8 @@ export interface AdminServiceServer extends UntypedServiceImplementation {
   /** Certifies a key made on the user's side, for a kubeconfig (warrenctl auth sign). */
   signUserCertificate: handleUnaryCall<SignUserCertificateRequest, SignUserCertificateResponse>;
   listAuditEvents: handleUnaryCall<ListAuditEventsRequest, ListAuditEventsResponse>;
+  /** What the hub is and where users reach it: for warrenctl doctor's checks. */
+  getHubInfo: handleUnaryCall<GetHubInfoRequest, GetHubInfoResponse>;
 }
 
 export interface AdminServiceClient extends Client {
@@ -4445,6 +4629,22 @@ export interface AdminServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListAuditEventsResponse) => void,
+  ): ClientUnaryCall;
+  /** What the hub is and where users reach it: for warrenctl doctor's checks. */
+  getHubInfo(
+    request: GetHubInfoRequest,
+    callback: (error: ServiceError | null, response: GetHubInfoResponse) => void,
+  ): ClientUnaryCall;
+  getHubInfo(
+    request: GetHubInfoRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetHubInfoResponse) => void,
+  ): ClientUnaryCall;
+  getHubInfo(
+    request: GetHubInfoRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetHubInfoResponse) => void,
   ): ClientUnaryCall;
 }
 
