@@ -9,6 +9,8 @@ export enum WarrenctlErrorCode {
   InvalidFlag = "invalid_flag",
   /** The hub is not the one the given CA pin names. */
   PinMismatch = "pin_mismatch",
+  /** warrenctl doctor found problems (and printed them). */
+  ProblemsFound = "problems_found",
 }
 
 /** A failure the person at the terminal can fix: printed as its message, exit code 1. */

@@ -5,6 +5,7 @@ import { auditLs } from "./audit/ls.js";
 import { authLogin } from "./auth/login.js";
 import { authSign } from "./auth/sign.js";
 import { clustersLs } from "./clusters/ls.js";
+import { doctor } from "./doctor/doctor.js";
 import { create } from "./roles/create.js";
 import { rolesLs } from "./roles/ls.js";
 import { rolesRm } from "./roles/rm.js";
@@ -34,4 +35,5 @@ export const COMMANDS: readonly Command[] = [
   rolesRm,
   authSign,
   auditLs,
+  doctor,
 ];

@@ -1,0 +1,65 @@
+import { readFile } from "node:fs/promises";
+
+import type { Command } from "../../command.js";
+import { WarrenctlError, WarrenctlErrorCode } from "../../errors.js";
+import { FORMAT_FLAG, FORMAT_HELP, formatOf, json } from "../../output/format.js";
+import { clusterFindings } from "./cluster-findings.js";
+import { formatFindings, type Finding } from "./finding.js";
+import { kubeconfigFindings } from "./kubeconfig-findings.js";
+
+async function readKubeconfig(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    throw new WarrenctlError(
+      WarrenctlErrorCode.InvalidFlag,
+      `cannot read ${path}: ${(error as Error).message}`,
+    );
+  }
+}
+
+/**
+ * `warrenctl doctor [CLUSTER] [--kubeconfig FILE]`: the checks a person would run by hand,
+ * and for each problem the exact fix. Exits 1 when it finds any, so scripts can use it.
+ */
+export const doctor: Command = {
+  noun: "doctor",
+  verb: "",
+  summary: "find what is wrong with clusters (or a kubeconfig) and say how to fix it",
+  args: "[CLUSTER]",
+  flags: { kubeconfig: { type: "string" }, ...FORMAT_FLAG },
+  flagHelp: ["--kubeconfig FILE    also check a user's kubeconfig against this hub", FORMAT_HELP],
+  async run(context, flags, args) {
+    const [only] = args;
+    const hub = await context.hub();
+    const { clusters } = await hub.call(hub.admin.listClusters.bind(hub.admin), {});
+    if (only !== undefined && !clusters.some((c) => c.name === only)) {
+      throw new WarrenctlError(
+        WarrenctlErrorCode.InvalidFlag,
+        `there is no cluster "${only}" on this hub (warrenctl clusters ls lists them)`,
+      );
+    }
+    const findings: Finding[] = clusterFindings(
+      clusters.filter((c) => only === undefined || c.name === only),
+    );
+    const path = typeof flags.kubeconfig === "string" ? flags.kubeconfig : undefined;
+    if (path !== undefined) {
+      const info = await hub.call(hub.admin.getHubInfo.bind(hub.admin), {});
+      const facts = { ...info, clusterNames: clusters.map((c) => c.name) };
+      findings.push(...kubeconfigFindings(await readKubeconfig(path), facts, context.now()));
+    }
+    const checked = [
+      only === undefined ? `${String(clusters.length)} cluster(s)` : `cluster "${only}"`,
+      ...(path === undefined ? [] : [path]),
+    ].join(" and ");
+    context.stdout.write(
+      formatOf(flags) === "json" ? json(findings) : formatFindings(findings, checked),
+    );
+    if (findings.length > 0) {
+      throw new WarrenctlError(
+        WarrenctlErrorCode.ProblemsFound,
+        `doctor found ${String(findings.length)} problem(s)`,
+      );
+    }
+  },
+};

@@ -1,0 +1,144 @@
+// warrenctl doctor: each problem reproduced for real, found, and its fix printed.
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { createCertificateAuthority, generateKeyPair, issueCertificate } from "@warren/pki";
+import { parse, stringify } from "yaml";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
+import { TestCluster } from "../k8s/index.js";
+import { agentNamespace } from "../support/agent-in-cluster.js";
+import { applyRole, proxyAgentNamespace, userKubeconfig } from "../support/kube-through-hub.js";
+import type { TestHub } from "../support/test-hub.js";
+import { WarrenFixtures } from "../support/warren-fixtures.js";
+
+let cluster: TestCluster;
+let hub: TestHub;
+let scratch: string;
+let goodKubeconfig: string;
+const warren = new WarrenFixtures();
+const HOUR_MS = 3_600_000;
+
+async function agentFor(clusterName: string, where: { namespace: string; kubeconfig: string }) {
+  const agent = warren.agent({
+    hubAddr: hub.addr,
+    clusterName,
+    podName: "warren-agent-0",
+    where,
+    token: await warren.token(hub),
+  });
+  await agent.logs.waitForMessage("cluster health changed");
+  return agent;
+}
+
+beforeAll(async () => {
+  cluster = await TestCluster.load(inject("k8sDir"));
+  scratch = await mkdtemp(join(tmpdir(), "doctor-"));
+  hub = await warren.hub();
+  // "fine": the chart's permissions. "sick": none beyond its Secret. "gone": joined, then stopped.
+  const fine = await proxyAgentNamespace(cluster, "doctor-fine");
+  const getPods = cluster.uniqueName("get-pods");
+  await cluster.rbac.createClusterRole({
+    body: {
+      metadata: { name: getPods },
+      rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }],
+    },
+  });
+  await cluster.rbac.createClusterRoleBinding({
+    body: {
+      metadata: { name: getPods },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: getPods },
+      subjects: [{ kind: "ServiceAccount", name: "warren-agent", namespace: fine.namespace }],
+    },
+  });
+  await agentFor("fine", fine);
+  await agentFor("sick", await agentNamespace(cluster, "doctor-sick"));
+  const gone = await agentFor("gone", await agentNamespace(cluster, "doctor-gone"));
+  await gone.stop();
+  await applyRole(
+    hub,
+    scratch,
+    "viewer",
+    'kind: role\nmetadata: { name: viewer }\nspec:\n  allow:\n    kubernetes_labels: { "*": "*" }\n    kubernetes_groups: ["viewers"]\n',
+  );
+  goodKubeconfig = await userKubeconfig(hub, scratch, "dot", "viewer", "--cluster", "fine");
+}, 120_000);
+
+afterAll(async () => {
+  await warren.cleanUp();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+describe("warrenctl doctor", () => {
+  it("names an unhealthy and an offline cluster with their fixes, and exits 1", async () => {
+    const result = await hub.warrenctl("doctor");
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /✗ cluster "sick" \(agent [^)]+\): missing_permissions: the agent lacks impersonate users/,
+    );
+    expect(result.stdout).toContain("--set rbac.create=true");
+    expect(result.stdout).toContain('✗ cluster "gone": offline: none of its agents is connected');
+    expect(result.stdout).toContain("delete secret warren-agent-0-state");
+    expect(result.stdout).not.toContain('cluster "fine"');
+    expect(result.stdout).toContain("2 problems found (3 cluster(s))");
+    expect(result.stderr).toContain("doctor found 2 problem(s)");
+  });
+
+  it("checks one cluster when named, and says so when it is fine", async () => {
+    const fine = await hub.warrenctl("doctor", "fine");
+    expect(fine.code).toBe(0);
+    expect(fine.stdout).toBe('No problems found (cluster "fine").\n');
+    const sick = await hub.warrenctl("doctor", "sick", "--format", "json");
+    const findings = JSON.parse(sick.stdout) as { subject: string }[];
+    expect(findings.map((f) => f.subject)).toEqual([expect.stringMatching(/^cluster "sick"/)]);
+    const unknown = await hub.warrenctl("doctor", "nowhere");
+    expect(unknown.stderr).toContain('there is no cluster "nowhere" on this hub');
+  });
+
+  it("passes a kubeconfig warrenctl auth sign wrote", async () => {
+    const result = await hub.warrenctl("doctor", "fine", "--kubeconfig", goodKubeconfig);
+    expect(result.stdout).toBe(`No problems found (cluster "fine" and ${goodKubeconfig}).\n`);
+  });
+
+  it("finds an expired certificate, a foreign CA and a server that is not the hub's", async () => {
+    const config = parse(await readFile(goodKubeconfig, "utf8")) as {
+      clusters: { cluster: Record<string, string> }[];
+      users: { user: Record<string, string> }[];
+    };
+    const cert = await expiredCertificate();
+    const first = config.clusters[0];
+    const user = config.users[0];
+    if (!first || !user) throw new Error("auth sign wrote no cluster or user");
+    first.cluster["certificate-authority-data"] = Buffer.from(cluster.caPem).toString("base64");
+    first.cluster.server = cluster.server;
+    user.user["client-certificate-data"] = Buffer.from(cert).toString("base64");
+    const broken = join(scratch, "broken.kubeconfig");
+    await writeFile(broken, stringify(config));
+    const result = await hub.warrenctl("doctor", "fine", "--kubeconfig", broken);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("its CA is not this hub's");
+    expect(result.stdout).toContain(`its server ${cluster.server} is not this hub's kube endpoint`);
+    expect(result.stdout).toMatch(/its client certificate expired at 20\d\d-/);
+    expect(result.stdout).toContain("fix: sign a new one: warrenctl auth sign");
+  });
+});
+
+/** A client certificate that expired an hour ago. */
+async function expiredCertificate(): Promise<string> {
+  const then = new Date(Date.now() - 3 * HOUR_MS);
+  const ca = await createCertificateAuthority({
+    subject: { commonName: "old" },
+    validityMs: HOUR_MS,
+    now: then,
+  });
+  const keys = await generateKeyPair();
+  return issueCertificate({
+    ca,
+    publicKeyPem: keys.publicKeyPem,
+    subject: { commonName: "dot" },
+    usages: ["clientAuth"],
+    validityMs: HOUR_MS,
+    now: then,
+  });
+}
