@@ -19,6 +19,7 @@ const health = (
   state,
   reason,
   missingPermissions: [],
+  systemMastersRefused: false,
   statusCode: 0,
   detail: "",
   checkedAtUnixMs: Date.now(),
@@ -38,21 +39,43 @@ function gist(body: string): string {
 
 type PermissionAnswers = { missing: string[] } | { failed: string; statusCode: number };
 
+type Review = { allowed: boolean } | { failed: string; statusCode: number };
+
+/** One SelfSubjectAccessReview as the agent. */
+async function review(
+  target: KubeTarget,
+  agent: Agent,
+  attributes: Record<string, string>,
+): Promise<Review> {
+  const answer = await ownRequest(target, agent, "POST", SSAR_PATH, {
+    apiVersion: "authorization.k8s.io/v1",
+    kind: "SelfSubjectAccessReview",
+    spec: { resourceAttributes: { group: "", ...attributes } },
+  });
+  if (answer.status !== 201 && answer.status !== 200)
+    return { failed: gist(answer.body), statusCode: answer.status };
+  const status = (JSON.parse(answer.body) as { status?: { allowed?: boolean } }).status;
+  return { allowed: status?.allowed === true };
+}
+
 async function reviewPermissions(target: KubeTarget, agent: Agent): Promise<PermissionAnswers> {
   const missing: string[] = [];
   for (const permission of REQUIRED_PERMISSIONS) {
-    const review = { spec: { resourceAttributes: { group: "", ...permission } } };
-    const answer = await ownRequest(target, agent, "POST", SSAR_PATH, {
-      apiVersion: "authorization.k8s.io/v1",
-      kind: "SelfSubjectAccessReview",
-      ...review,
-    });
-    if (answer.status !== 201 && answer.status !== 200)
-      return { failed: gist(answer.body), statusCode: answer.status };
-    const allowed = (JSON.parse(answer.body) as { status?: { allowed?: boolean } }).status?.allowed;
-    if (allowed !== true) missing.push(`${permission.verb} ${permission.resource}`);
+    const answer = await review(target, agent, permission);
+    if ("failed" in answer) return answer;
+    if (!answer.allowed) missing.push(`${permission.verb} ${permission.resource}`);
   }
   return { missing };
+}
+
+/** Whether impersonating system:masters in particular is refused (GKE Autopilot's policy). */
+async function systemMastersRefused(target: KubeTarget, agent: Agent): Promise<boolean> {
+  const answer = await review(target, agent, {
+    verb: "impersonate",
+    resource: "groups",
+    name: "system:masters",
+  }).catch(() => ({ allowed: true }));
+  return "allowed" in answer && !answer.allowed;
 }
 
 /**
@@ -105,5 +128,6 @@ export async function checkClusterHealth(target: KubeTarget, agent: Agent): Prom
   return health(
     HealthState.HEALTH_STATE_HEALTHY,
     "healthy: /readyz is ok and every permission is granted",
+    { systemMastersRefused: await systemMastersRefused(target, agent) },
   );
 }

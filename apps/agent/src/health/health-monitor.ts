@@ -10,6 +10,7 @@ import { checkClusterHealth } from "./cluster-health.js";
 const sameHealth = (a: ClusterHealth, b: ClusterHealth) =>
   a.state === b.state &&
   a.statusCode === b.statusCode &&
+  a.systemMastersRefused === b.systemMastersRefused &&
   a.missingPermissions.join() === b.missingPermissions.join();
 
 /**

@@ -94,6 +94,11 @@ export interface ClusterHealth {
   /** /readyz?verbose output or the underlying error, for diagnosis. */
   detail: string;
   checkedAtUnixMs: number;
+  /**
+   * The cluster refuses the agent impersonating the group system:masters (GKE Autopilot
+   * does): roles that grant it there cannot work. Checked only once the rest is healthy.
+   */
+  systemMastersRefused: boolean;
 }
 
 function createBaseHeader(): Header {
@@ -182,7 +187,15 @@ export const Header: MessageFns<Header> = {
 };
 
 function createBaseClusterHealth(): ClusterHealth {
-  return { state: 0, reason: "", missingPermissions: [], statusCode: 0, detail: "", checkedAtUnixMs: 0 };
+  return {
+    state: 0,
+    reason: "",
+    missingPermissions: [],
+    statusCode: 0,
+    detail: "",
+    checkedAtUnixMs: 0,
+    systemMastersRefused: false,
+  };
 }
 
 export const ClusterHealth: MessageFns<ClusterHealth> = {
@@ -204,6 +217,9 @@ export const ClusterHealth: MessageFns<ClusterHealth> = {
     }
     if (message.checkedAtUnixMs !== 0) {
       writer.uint32(48).int64(message.checkedAtUnixMs);
+    }
+    if (message.systemMastersRefused !== false) {
+      writer.uint32(56).bool(message.systemMastersRefused);
     }
     return writer;
   },
@@ -269,6 +285,14 @@ export const ClusterHealth: MessageFns<ClusterHealth> = {
             message.checkedAtUnixMs = longToNumber(reader.int64());
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.systemMastersRefused = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -301,6 +325,11 @@ export const ClusterHealth: MessageFns<ClusterHealth> = {
         : isSet(object.checked_at_unix_ms)
         ? globalThis.Number(object.checked_at_unix_ms)
         : 0,
+      systemMastersRefused: isSet(object.systemMastersRefused)
+        ? globalThis.Boolean(object.systemMastersRefused)
+        : isSet(object.system_masters_refused)
+        ? globalThis.Boolean(object.system_masters_refused)
+        : false,
     };
   },
 
@@ -324,6 +353,9 @@ export const ClusterHealth: MessageFns<ClusterHealth> = {
     if (message.checkedAtUnixMs !== 0) {
       obj.checkedAtUnixMs = Math.round(message.checkedAtUnixMs);
     }
+    if (message.systemMastersRefused !== false) {
+      obj.systemMastersRefused = message.systemMastersRefused;
+    }
     return obj;
   },
 
@@ -338,6 +370,7 @@ export const ClusterHealth: MessageFns<ClusterHealth> = {
     message.statusCode = object.statusCode ?? 0;
     message.detail = object.detail ?? "";
     message.checkedAtUnixMs = object.checkedAtUnixMs ?? 0;
+    message.systemMastersRefused = object.systemMastersRefused ?? false;
     return message;
   },
 };
