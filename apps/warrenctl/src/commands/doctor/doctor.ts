@@ -6,6 +6,7 @@ import { FORMAT_FLAG, FORMAT_HELP, formatOf, json } from "../../output/format.js
 import { clusterFindings } from "./cluster-findings.js";
 import { formatFindings, type Finding } from "./finding.js";
 import { kubeconfigFindings } from "./kubeconfig-findings.js";
+import { systemMastersFindings } from "./system-masters-findings.js";
 
 async function readKubeconfig(path: string): Promise<string> {
   try {
@@ -39,9 +40,12 @@ export const doctor: Command = {
         `there is no cluster "${only}" on this hub (warrenctl clusters ls lists them)`,
       );
     }
-    const findings: Finding[] = clusterFindings(
-      clusters.filter((c) => only === undefined || c.name === only),
-    );
+    const inScope = clusters.filter((c) => only === undefined || c.name === only);
+    const { roles } = await hub.call(hub.admin.listRoles.bind(hub.admin), {});
+    const findings: Finding[] = [
+      ...clusterFindings(inScope),
+      ...systemMastersFindings(inScope, roles),
+    ];
     const path = typeof flags.kubeconfig === "string" ? flags.kubeconfig : undefined;
     if (path !== undefined) {
       const info = await hub.call(hub.admin.getHubInfo.bind(hub.admin), {});
