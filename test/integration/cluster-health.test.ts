@@ -7,9 +7,9 @@ import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
-import { TestCluster, writeKubeconfig } from "../k8s/index.js";
+import { TestCluster } from "../k8s/index.js";
 import { agentNamespace, type AgentNamespace } from "../support/agent-in-cluster.js";
-import { ApiServerFront } from "../support/api-server-front.js";
+import { frontForAgent, type ApiServerFront } from "../support/api-server-front.js";
 import { eventually } from "../support/eventually.js";
 import type { LogEntry } from "../support/process-logs.js";
 import type { TestHub } from "../support/test-hub.js";
@@ -56,23 +56,13 @@ beforeAll(async () => {
     },
   });
   await bindAgentRole();
-  front = new ApiServerFront(new URL(cluster.server), {
-    ...(await cluster.loopbackServerCertificate()),
-    caPem: cluster.caPem,
-  });
-  await front.start();
-  const kubeconfig = await writeKubeconfig(join(scratch, "front.kubeconfig"), {
-    server: front.url,
-    caPem: cluster.caPem,
-    userName: "warren-agent",
-    credentials: { token: await cluster.mintServiceAccountToken(where.namespace, "warren-agent") },
-    namespace: where.namespace,
-  });
+  const behind = await frontForAgent(cluster, where, scratch);
+  front = behind.front;
   agent = warren.agent({
     hubAddr: hub.addr,
     clusterName: "watched",
     podName: "warren-agent-0",
-    where: { ...where, kubeconfig },
+    where: behind.where,
     token: await warren.token(hub),
     env: { WARREN_HEALTH_CHECK_INTERVAL: "200ms" },
   });

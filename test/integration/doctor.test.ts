@@ -9,7 +9,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { TestCluster } from "../k8s/index.js";
 import { agentNamespace } from "../support/agent-in-cluster.js";
-import { applyRole, proxyAgentNamespace, userKubeconfig } from "../support/kube-through-hub.js";
+import { frontForAgent, type ApiServerFront } from "../support/api-server-front.js";
+import {
+  applyRole,
+  proxyAgentNamespace,
+  rawKubeRequest,
+  userKubeconfig,
+} from "../support/kube-through-hub.js";
 import type { TestHub } from "../support/test-hub.js";
 import { WarrenFixtures } from "../support/warren-fixtures.js";
 
@@ -17,6 +23,7 @@ let cluster: TestCluster;
 let hub: TestHub;
 let scratch: string;
 let goodKubeconfig: string;
+let front: ApiServerFront;
 const warren = new WarrenFixtures();
 const HOUR_MS = 3_600_000;
 
@@ -53,6 +60,19 @@ beforeAll(async () => {
     },
   });
   await agentFor("fine", fine);
+  // "autopilot": every permission, but behind a front that refuses system:masters as GKE
+  // Autopilot does (same ServiceAccount and ClusterRoleBinding as "fine").
+  const behind = await frontForAgent(cluster, fine, scratch);
+  front = behind.front;
+  front.mode = "autopilot";
+  const autopilot = warren.agent({
+    hubAddr: hub.addr,
+    clusterName: "autopilot",
+    podName: "warren-agent-1",
+    where: behind.where,
+    token: await warren.token(hub),
+  });
+  await autopilot.logs.waitForMessage("cluster health changed");
   await agentFor("sick", await agentNamespace(cluster, "doctor-sick"));
   const gone = await agentFor("gone", await agentNamespace(cluster, "doctor-gone"));
   await gone.stop();
@@ -67,10 +87,42 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await warren.cleanUp();
+  await front.stop();
   await rm(scratch, { recursive: true, force: true });
 });
 
 describe("warrenctl doctor", () => {
+  it("finds a role that impersonates system:masters on a cluster that refuses it (GKE Autopilot)", async () => {
+    await applyRole(
+      hub,
+      scratch,
+      "admins",
+      'kind: role\nmetadata: { name: admins }\nspec:\n  allow:\n    kubernetes_labels: { "*": "*" }\n    kubernetes_groups: ["system:masters"]\n',
+    );
+    try {
+      const admin = await userKubeconfig(hub, scratch, "ada", "admins", "--cluster", "autopilot");
+      // What every request of such a user meets (kubectl's discovery prints it as "unknown").
+      const refused = await rawKubeRequest(`${hub.kubeUrl}/k8s/autopilot/api/v1/pods`, admin, {});
+      expect(refused.status).toBe(403);
+      const status = JSON.parse(refused.body) as { message: string };
+      expect(status.message).toBe(
+        'GKE Autopilot denies requests that impersonate "system:masters" group',
+      );
+      const result = await hub.warrenctl("doctor", "autopilot");
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain(
+        '✗ cluster "autopilot": it refuses impersonating system:masters (as GKE Autopilot does), which role(s) "admins" grant there',
+      );
+      expect(result.stdout).toContain("--set adminClusterRoleBinding.create=true");
+      expect(result.stdout).toContain("kubernetes_labels_expression");
+      // The same role on a cluster that allows it is no problem.
+      expect((await hub.warrenctl("doctor", "fine")).code).toBe(0);
+    } finally {
+      await hub.warrenctl("users", "rm", "ada");
+      await hub.warrenctl("roles", "rm", "admins");
+    }
+  });
+
   it("names an unhealthy and an offline cluster with their fixes, and exits 1", async () => {
     const result = await hub.warrenctl("doctor");
     expect(result.code).toBe(1);
@@ -81,7 +133,7 @@ describe("warrenctl doctor", () => {
     expect(result.stdout).toContain('✗ cluster "gone": offline: none of its agents is connected');
     expect(result.stdout).toContain("delete secret warren-agent-0-state");
     expect(result.stdout).not.toContain('cluster "fine"');
-    expect(result.stdout).toContain("2 problems found (3 cluster(s))");
+    expect(result.stdout).toContain("2 problems found (4 cluster(s))");
     expect(result.stderr).toContain("doctor found 2 problem(s)");
   });
 

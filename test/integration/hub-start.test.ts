@@ -28,7 +28,16 @@ async function failedStart(args: string[], env: Record<string, string> = {}) {
   // Never the default tunnel port: tests run side by side.
   const hub = spawnWarren(
     "hub",
-    ["start", "--tunnel-listen-addr", "127.0.0.1:0", "--kube-listen-addr", "127.0.0.1:0", "--metrics-listen-addr", "127.0.0.1:0", ...args],
+    [
+      "start",
+      "--tunnel-listen-addr",
+      "127.0.0.1:0",
+      "--kube-listen-addr",
+      "127.0.0.1:0",
+      "--metrics-listen-addr",
+      "127.0.0.1:0",
+      ...args,
+    ],
     env,
   );
   const code = await hub.exited;

@@ -2,9 +2,13 @@ import { once } from "node:events";
 import { request, createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { join } from "node:path";
+
+import { writeKubeconfig, type TestCluster } from "../k8s/index.js";
+import type { AgentNamespace } from "./agent-in-cluster.js";
 
 /** How the front answers: as the API server does, or with one of the failures it can have. */
-export type FrontMode = "pass" | "readyz-failing" | "ssar-forbidden";
+export type FrontMode = "pass" | "readyz-failing" | "ssar-forbidden" | "autopilot";
 
 const SSAR_PATH = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
 const FAILING_READYZ =
@@ -13,8 +17,8 @@ const FAILING_READYZ =
 /**
  * A TLS front for the real API server that relays every request as it came (the caller's own
  * token included), except what its mode makes fail: /readyz answering 500 with a verbose
- * report, or SelfSubjectAccessReviews refused. Stopped, it refuses connections, as an API
- * server that is down does.
+ * report, SelfSubjectAccessReviews refused, or, as GKE Autopilot does, any impersonation of
+ * system:masters denied. Stopped, it refuses connections, as an API server that is down does.
  */
 export class ApiServerFront {
   mode: FrontMode = "pass";
@@ -52,6 +56,10 @@ export class ApiServerFront {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const path = req.url ?? "/";
+    if (this.mode === "autopilot") {
+      this.autopilot(req, res, path);
+      return;
+    }
     if (this.mode === "readyz-failing" && path.startsWith("/readyz")) {
       res.writeHead(500, { "content-type": "text/plain" }).end(FAILING_READYZ);
       return;
@@ -68,6 +76,53 @@ export class ApiServerFront {
       res.writeHead(403, { "content-type": "application/json" }).end(JSON.stringify(status));
       return;
     }
+    this.relay(req, res, path);
+  }
+
+  /** GKE Autopilot's admission: requests impersonating system:masters are refused. */
+  private autopilot(req: IncomingMessage, res: ServerResponse, path: string): void {
+    const groups = [req.headers["impersonate-group"] ?? []].flat();
+    if (groups.includes("system:masters")) {
+      const status = {
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        message: 'GKE Autopilot denies requests that impersonate "system:masters" group',
+        reason: "Forbidden",
+        code: 403,
+      };
+      res.writeHead(403, { "content-type": "application/json" }).end(JSON.stringify(status));
+      return;
+    }
+    if (!path.startsWith(SSAR_PATH)) {
+      this.relay(req, res, path);
+      return;
+    }
+    let body = "";
+    req.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
+    req.on("end", () => {
+      const review = JSON.parse(body) as {
+        spec: { resourceAttributes: { verb?: string; resource?: string; name?: string } };
+      };
+      const asked = review.spec.resourceAttributes;
+      if (
+        asked.verb === "impersonate" &&
+        asked.resource === "groups" &&
+        asked.name === "system:masters"
+      ) {
+        const answer = {
+          ...review,
+          status: { allowed: false, denied: true, reason: "GKE Autopilot" },
+        };
+        res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify(answer));
+        return;
+      }
+      this.relay(req, res, path, body);
+    });
+  }
+
+  private relay(req: IncomingMessage, res: ServerResponse, path: string, body?: string): void {
     const upstream = request(
       new URL(path, this.upstream),
       {
@@ -81,6 +136,32 @@ export class ApiServerFront {
       },
     );
     upstream.on("error", () => res.destroy());
-    req.pipe(upstream);
+    if (body === undefined) req.pipe(upstream);
+    else upstream.end(body);
   }
+}
+
+/**
+ * A front started for `cluster`'s API server, and the agent namespace's kubeconfig pointed at
+ * it (the ServiceAccount's own token): an agent given it reaches the cluster only through the
+ * front.
+ */
+export async function frontForAgent(
+  cluster: TestCluster,
+  where: AgentNamespace,
+  dir: string,
+): Promise<{ front: ApiServerFront; where: AgentNamespace }> {
+  const front = new ApiServerFront(new URL(cluster.server), {
+    ...(await cluster.loopbackServerCertificate()),
+    caPem: cluster.caPem,
+  });
+  await front.start();
+  const kubeconfig = await writeKubeconfig(join(dir, `${where.namespace}-front.kubeconfig`), {
+    server: front.url,
+    caPem: cluster.caPem,
+    userName: "warren-agent",
+    credentials: { token: await cluster.mintServiceAccountToken(where.namespace, "warren-agent") },
+    namespace: where.namespace,
+  });
+  return { front, where: { ...where, kubeconfig } };
 }
