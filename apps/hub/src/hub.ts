@@ -24,6 +24,7 @@ import { startKubeServer, type KubeServer } from "./kube/kube-server.js";
 import { RoleBook } from "./kube/user-roles.js";
 import { HubMetrics } from "./metrics/hub-metrics.js";
 import { startMetricsServer } from "./metrics/metrics-server.js";
+import { JoinRefusals } from "./join/join-refusals.js";
 import { createJoinService } from "./join/join-service.js";
 import { localAddress, publicAddresses, serverNames } from "./public-addresses.js";
 import { AgentRegistry } from "./tunnel/agent-registry.js";
@@ -62,6 +63,7 @@ interface HubParts {
   roleBook: RoleBook;
   audit: AuditWriter;
   metrics: HubMetrics;
+  joinRefusals: JoinRefusals;
 }
 
 /** What the hub's addresses are, once its listeners have bound. */
@@ -206,6 +208,7 @@ async function assemble(
     roleBook: new RoleBook(store),
     audit,
     metrics: new HubMetrics(registry, ca.certificatePem),
+    joinRefusals: new JoinRefusals(),
   };
   const metricsServer = await startMetricsServer(config.metricsListenAddr, parts.metrics.registry);
   cleanup.push("metrics", () => metricsServer.close());

@@ -2,6 +2,7 @@ import type { AdminServiceServer } from "@warren/proto";
 
 import { listAuditEventsHandler, type AuditAdminDeps } from "./audit-admin.js";
 import { getHubInfoHandler } from "./hub-info-admin.js";
+import { listJoinRefusalsHandler, type JoinRefusalsAdminDeps } from "./join-refusals-admin.js";
 import { clusterAdmin, type ClusterAdminDeps } from "./cluster-admin.js";
 import { roleAdmin, type RoleAdminDeps } from "./role-admin.js";
 import { tokenAdmin, type TokenAdminDeps } from "./token-admin.js";
@@ -15,7 +16,8 @@ export type AdminServiceDeps = TokenAdminDeps &
   ClusterAdminDeps &
   RoleAdminDeps &
   UserCertificateAdminDeps &
-  AuditAdminDeps;
+  AuditAdminDeps &
+  JoinRefusalsAdminDeps;
 
 /** The admin API: every call needs an admin certificate. */
 export function createAdminService(deps: AdminServiceDeps): AdminServiceServer {
@@ -29,5 +31,6 @@ export function createAdminService(deps: AdminServiceDeps): AdminServiceServer {
     signUserCertificate: signUserCertificateHandler(scoped),
     listAuditEvents: listAuditEventsHandler(scoped),
     getHubInfo: getHubInfoHandler(scoped),
+    listJoinRefusals: listJoinRefusalsHandler(scoped),
   };
 }

@@ -303,6 +303,26 @@ export interface GetHubInfoResponse {
   caPem: string;
 }
 
+export interface ListJoinRefusalsRequest {
+}
+
+export interface JoinRefusal {
+  /** The cluster the agent asked to join as. */
+  clusterName: string;
+  /** A RefusalReason value: unknown_token, expired_token, token_used_up, ... */
+  reason: string;
+  message: string;
+  /** The last caller's address. */
+  peer: string;
+  count: number;
+  firstAtUnixMs: number;
+  lastAtUnixMs: number;
+}
+
+export interface ListJoinRefusalsResponse {
+  refusals: JoinRefusal[];
+}
+
 function createBaseTokenInfo(): TokenInfo {
   return { id: "", type: 0, expiresAtUnixMs: 0, usesRemaining: 0, labels: {}, createdAtUnixMs: 0, usesTotal: 0 };
 }
@@ -4214,6 +4234,306 @@ export const GetHubInfoResponse: MessageFns<GetHubInfoResponse> = {
   },
 };
 
+function createBaseListJoinRefusalsRequest(): ListJoinRefusalsRequest {
+  return {};
+}
+
+export const ListJoinRefusalsRequest: MessageFns<ListJoinRefusalsRequest> = {
+  encode(_: ListJoinRefusalsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListJoinRefusalsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListJoinRefusalsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListJoinRefusalsRequest {
+    return {};
+  },
+
+  toJSON(_: ListJoinRefusalsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListJoinRefusalsRequest>, I>>(base?: I): ListJoinRefusalsRequest {
+    return ListJoinRefusalsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListJoinRefusalsRequest>, I>>(_: I): ListJoinRefusalsRequest {
+    const message = createBaseListJoinRefusalsRequest();
+    return message;
+  },
+};
+
+function createBaseJoinRefusal(): JoinRefusal {
+  return { clusterName: "", reason: "", message: "", peer: "", count: 0, firstAtUnixMs: 0, lastAtUnixMs: 0 };
+}
+
+export const JoinRefusal: MessageFns<JoinRefusal> = {
+  encode(message: JoinRefusal, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.clusterName !== "") {
+      writer.uint32(10).string(message.clusterName);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    if (message.message !== "") {
+      writer.uint32(26).string(message.message);
+    }
+    if (message.peer !== "") {
+      writer.uint32(34).string(message.peer);
+    }
+    if (message.count !== 0) {
+      writer.uint32(40).uint32(message.count);
+    }
+    if (message.firstAtUnixMs !== 0) {
+      writer.uint32(48).int64(message.firstAtUnixMs);
+    }
+    if (message.lastAtUnixMs !== 0) {
+      writer.uint32(56).int64(message.lastAtUnixMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): JoinRefusal {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseJoinRefusal();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.clusterName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.peer = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.count = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.firstAtUnixMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.lastAtUnixMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): JoinRefusal {
+    return {
+      clusterName: isSet(object.clusterName)
+        ? globalThis.String(object.clusterName)
+        : isSet(object.cluster_name)
+        ? globalThis.String(object.cluster_name)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+      peer: isSet(object.peer) ? globalThis.String(object.peer) : "",
+      count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+      firstAtUnixMs: isSet(object.firstAtUnixMs)
+        ? globalThis.Number(object.firstAtUnixMs)
+        : isSet(object.first_at_unix_ms)
+        ? globalThis.Number(object.first_at_unix_ms)
+        : 0,
+      lastAtUnixMs: isSet(object.lastAtUnixMs)
+        ? globalThis.Number(object.lastAtUnixMs)
+        : isSet(object.last_at_unix_ms)
+        ? globalThis.Number(object.last_at_unix_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: JoinRefusal): unknown {
+    const obj: any = {};
+    if (message.clusterName !== "") {
+      obj.clusterName = message.clusterName;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    if (message.peer !== "") {
+      obj.peer = message.peer;
+    }
+    if (message.count !== 0) {
+      obj.count = Math.round(message.count);
+    }
+    if (message.firstAtUnixMs !== 0) {
+      obj.firstAtUnixMs = Math.round(message.firstAtUnixMs);
+    }
+    if (message.lastAtUnixMs !== 0) {
+      obj.lastAtUnixMs = Math.round(message.lastAtUnixMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<JoinRefusal>, I>>(base?: I): JoinRefusal {
+    return JoinRefusal.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<JoinRefusal>, I>>(object: I): JoinRefusal {
+    const message = createBaseJoinRefusal();
+    message.clusterName = object.clusterName ?? "";
+    message.reason = object.reason ?? "";
+    message.message = object.message ?? "";
+    message.peer = object.peer ?? "";
+    message.count = object.count ?? 0;
+    message.firstAtUnixMs = object.firstAtUnixMs ?? 0;
+    message.lastAtUnixMs = object.lastAtUnixMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseListJoinRefusalsResponse(): ListJoinRefusalsResponse {
+  return { refusals: [] };
+}
+
+export const ListJoinRefusalsResponse: MessageFns<ListJoinRefusalsResponse> = {
+  encode(message: ListJoinRefusalsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.refusals) {
+      JoinRefusal.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListJoinRefusalsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListJoinRefusalsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.refusals.push(JoinRefusal.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListJoinRefusalsResponse {
+    return {
+      refusals: globalThis.Array.isArray(object?.refusals)
+        ? object.refusals.map((e: any) => JoinRefusal.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListJoinRefusalsResponse): unknown {
+    const obj: any = {};
+    if (message.refusals?.length) {
+      obj.refusals = message.refusals.map((e) => JoinRefusal.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListJoinRefusalsResponse>, I>>(base?: I): ListJoinRefusalsResponse {
+    return ListJoinRefusalsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListJoinRefusalsResponse>, I>>(object: I): ListJoinRefusalsResponse {
+    const message = createBaseListJoinRefusalsResponse();
+    message.refusals = object.refusals?.map((e) => JoinRefusal.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /** Served by the hub over mutual TLS to admin certificates; warrenctl is its client. */
 export type AdminServiceService = typeof AdminServiceService;
 export const AdminServiceService = {
@@ -4372,6 +4692,18 @@ export const AdminServiceService = {
     responseSerialize: (value: GetHubInfoResponse): Buffer => Buffer.from(GetHubInfoResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetHubInfoResponse => GetHubInfoResponse.decode(value),
   },
+  /** Joins the hub refused lately, by cluster and reason (kept in memory, newest first). */
+  listJoinRefusals: {
+    path: "/warren.v1.AdminService/ListJoinRefusals" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListJoinRefusalsRequest): Buffer =>
+      Buffer.from(ListJoinRefusalsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListJoinRefusalsRequest => ListJoinRefusalsRequest.decode(value),
+    responseSerialize: (value: ListJoinRefusalsResponse): Buffer =>
+      Buffer.from(ListJoinRefusalsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListJoinRefusalsResponse => ListJoinRefusalsResponse.decode(value),
+  },
 } as const;
 
 export interface AdminServiceServer extends UntypedServiceImplementation {
@@ -4397,6 +4729,8 @@ export interface AdminServiceServer extends UntypedServiceImplementation {
   listAuditEvents: handleUnaryCall<ListAuditEventsRequest, ListAuditEventsResponse>;
   /** What the hub is and where users reach it: for warrenctl doctor's checks. */
   getHubInfo: handleUnaryCall<GetHubInfoRequest, GetHubInfoResponse>;
+  /** Joins the hub refused lately, by cluster and reason (kept in memory, newest first). */
+  listJoinRefusals: handleUnaryCall<ListJoinRefusalsRequest, ListJoinRefusalsResponse>;
 }
 
 export interface AdminServiceClient extends Client {
@@ -4645,6 +4979,22 @@ export interface AdminServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetHubInfoResponse) => void,
+  ): ClientUnaryCall;
+  /** Joins the hub refused lately, by cluster and reason (kept in memory, newest first). */
+  listJoinRefusals(
+    request: ListJoinRefusalsRequest,
+    callback: (error: ServiceError | null, response: ListJoinRefusalsResponse) => void,
+  ): ClientUnaryCall;
+  listJoinRefusals(
+    request: ListJoinRefusalsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListJoinRefusalsResponse) => void,
+  ): ClientUnaryCall;
+  listJoinRefusals(
+    request: ListJoinRefusalsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListJoinRefusalsResponse) => void,
   ): ClientUnaryCall;
 }
 
