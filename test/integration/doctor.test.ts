@@ -174,6 +174,31 @@ describe("warrenctl doctor", () => {
     expect(result.stdout).toMatch(/its client certificate expired at 20\d\d-/);
     expect(result.stdout).toContain("fix: sign a new one: warrenctl auth sign");
   });
+
+  it("finds an agent joining with a token this hub never issued, as after the hub was recreated", async () => {
+    const elsewhere = await warren.hub();
+    const oldToken = await warren.token(elsewhere);
+    const stale = warren.dirAgent({
+      hubAddr: hub.addr,
+      clusterName: "moved",
+      stateDir: join(scratch, "moved"),
+      token: oldToken,
+    });
+    await stale.logs.waitFor(
+      (e) => String(e.msg).includes("is not known to this hub"),
+      "the refusal",
+    );
+    const result = await hub.warrenctl("doctor", "moved");
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /✗ cluster "moved": an agent keeps joining with a token this hub never issued \(\d+ time\(s\), last/,
+    );
+    expect(result.stdout).toContain("warrenctl tokens add --type kube");
+    expect(result.stdout).toContain("delete secret warren-agent-0-state");
+    // The hub keeps no token it refused, so doctor cannot print one.
+    expect(result.stdout).not.toContain(oldToken);
+    await stale.stop();
+  });
 });
 
 /** A client certificate that expired an hour ago. */

@@ -1,12 +1,18 @@
 import { readFile } from "node:fs/promises";
 
+import type { ClusterInfo } from "@warren/proto";
+
 import type { Command } from "../../command.js";
 import { WarrenctlError, WarrenctlErrorCode } from "../../errors.js";
 import { FORMAT_FLAG, FORMAT_HELP, formatOf, json } from "../../output/format.js";
 import { clusterFindings } from "./cluster-findings.js";
 import { formatFindings, type Finding } from "./finding.js";
 import { kubeconfigFindings } from "./kubeconfig-findings.js";
+import { joinRefusalFindings } from "./join-refusal-findings.js";
 import { systemMastersFindings } from "./system-masters-findings.js";
+
+const connectedClusters = (clusters: readonly ClusterInfo[]) =>
+  new Set(clusters.filter((c) => c.agents.some((a) => a.connected)).map((c) => c.name));
 
 async function readKubeconfig(path: string): Promise<string> {
   try {
@@ -34,7 +40,10 @@ export const doctor: Command = {
     const [only] = args;
     const hub = await context.hub();
     const { clusters } = await hub.call(hub.admin.listClusters.bind(hub.admin), {});
-    if (only !== undefined && !clusters.some((c) => c.name === only)) {
+    const { refusals } = await hub.call(hub.admin.listJoinRefusals.bind(hub.admin), {});
+    const known = (name: string) =>
+      clusters.some((c) => c.name === name) || refusals.some((r) => r.clusterName === name);
+    if (only !== undefined && !known(only)) {
       throw new WarrenctlError(
         WarrenctlErrorCode.InvalidFlag,
         `there is no cluster "${only}" on this hub (warrenctl clusters ls lists them)`,
@@ -45,6 +54,7 @@ export const doctor: Command = {
     const findings: Finding[] = [
       ...clusterFindings(inScope),
       ...systemMastersFindings(inScope, roles),
+      ...joinRefusalFindings(refusals, connectedClusters(clusters), only, context.now()),
     ];
     const path = typeof flags.kubeconfig === "string" ? flags.kubeconfig : undefined;
     if (path !== undefined) {
