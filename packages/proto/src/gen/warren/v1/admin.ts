@@ -323,6 +323,28 @@ export interface ListJoinRefusalsResponse {
   refusals: JoinRefusal[];
 }
 
+export interface AccessQuestion {
+  verb: string;
+  resource: string;
+  subresource: string;
+  /** Empty: cluster-wide. */
+  namespace: string;
+  /** API group; empty for the core group. */
+  group: string;
+}
+
+export interface ReviewAccessRequest {
+  cluster: string;
+  kubernetesUser: string;
+  kubernetesGroups: string[];
+  questions: AccessQuestion[];
+}
+
+export interface ReviewAccessResponse {
+  /** One answer per question, in order. */
+  allowed: boolean[];
+}
+
 function createBaseTokenInfo(): TokenInfo {
   return { id: "", type: 0, expiresAtUnixMs: 0, usesRemaining: 0, labels: {}, createdAtUnixMs: 0, usesTotal: 0 };
 }
@@ -4534,6 +4556,349 @@ export const ListJoinRefusalsResponse: MessageFns<ListJoinRefusalsResponse> = {
   },
 };
 
+function createBaseAccessQuestion(): AccessQuestion {
+  return { verb: "", resource: "", subresource: "", namespace: "", group: "" };
+}
+
+export const AccessQuestion: MessageFns<AccessQuestion> = {
+  encode(message: AccessQuestion, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.verb !== "") {
+      writer.uint32(10).string(message.verb);
+    }
+    if (message.resource !== "") {
+      writer.uint32(18).string(message.resource);
+    }
+    if (message.subresource !== "") {
+      writer.uint32(26).string(message.subresource);
+    }
+    if (message.namespace !== "") {
+      writer.uint32(34).string(message.namespace);
+    }
+    if (message.group !== "") {
+      writer.uint32(42).string(message.group);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AccessQuestion {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAccessQuestion();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.verb = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.resource = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.subresource = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.namespace = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.group = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AccessQuestion {
+    return {
+      verb: isSet(object.verb) ? globalThis.String(object.verb) : "",
+      resource: isSet(object.resource) ? globalThis.String(object.resource) : "",
+      subresource: isSet(object.subresource) ? globalThis.String(object.subresource) : "",
+      namespace: isSet(object.namespace) ? globalThis.String(object.namespace) : "",
+      group: isSet(object.group) ? globalThis.String(object.group) : "",
+    };
+  },
+
+  toJSON(message: AccessQuestion): unknown {
+    const obj: any = {};
+    if (message.verb !== "") {
+      obj.verb = message.verb;
+    }
+    if (message.resource !== "") {
+      obj.resource = message.resource;
+    }
+    if (message.subresource !== "") {
+      obj.subresource = message.subresource;
+    }
+    if (message.namespace !== "") {
+      obj.namespace = message.namespace;
+    }
+    if (message.group !== "") {
+      obj.group = message.group;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AccessQuestion>, I>>(base?: I): AccessQuestion {
+    return AccessQuestion.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AccessQuestion>, I>>(object: I): AccessQuestion {
+    const message = createBaseAccessQuestion();
+    message.verb = object.verb ?? "";
+    message.resource = object.resource ?? "";
+    message.subresource = object.subresource ?? "";
+    message.namespace = object.namespace ?? "";
+    message.group = object.group ?? "";
+    return message;
+  },
+};
+
+function createBaseReviewAccessRequest(): ReviewAccessRequest {
+  return { cluster: "", kubernetesUser: "", kubernetesGroups: [], questions: [] };
+}
+
+export const ReviewAccessRequest: MessageFns<ReviewAccessRequest> = {
+  encode(message: ReviewAccessRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.cluster !== "") {
+      writer.uint32(10).string(message.cluster);
+    }
+    if (message.kubernetesUser !== "") {
+      writer.uint32(18).string(message.kubernetesUser);
+    }
+    for (const v of message.kubernetesGroups) {
+      writer.uint32(26).string(v!);
+    }
+    for (const v of message.questions) {
+      AccessQuestion.encode(v!, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReviewAccessRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReviewAccessRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cluster = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kubernetesUser = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.kubernetesGroups.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.questions.push(AccessQuestion.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReviewAccessRequest {
+    return {
+      cluster: isSet(object.cluster) ? globalThis.String(object.cluster) : "",
+      kubernetesUser: isSet(object.kubernetesUser)
+        ? globalThis.String(object.kubernetesUser)
+        : isSet(object.kubernetes_user)
+        ? globalThis.String(object.kubernetes_user)
+        : "",
+      kubernetesGroups: globalThis.Array.isArray(object?.kubernetesGroups)
+        ? object.kubernetesGroups.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.kubernetes_groups)
+        ? object.kubernetes_groups.map((e: any) => globalThis.String(e))
+        : [],
+      questions: globalThis.Array.isArray(object?.questions)
+        ? object.questions.map((e: any) => AccessQuestion.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ReviewAccessRequest): unknown {
+    const obj: any = {};
+    if (message.cluster !== "") {
+      obj.cluster = message.cluster;
+    }
+    if (message.kubernetesUser !== "") {
+      obj.kubernetesUser = message.kubernetesUser;
+    }
+    if (message.kubernetesGroups?.length) {
+      obj.kubernetesGroups = message.kubernetesGroups;
+    }
+    if (message.questions?.length) {
+      obj.questions = message.questions.map((e) => AccessQuestion.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReviewAccessRequest>, I>>(base?: I): ReviewAccessRequest {
+    return ReviewAccessRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReviewAccessRequest>, I>>(object: I): ReviewAccessRequest {
+    const message = createBaseReviewAccessRequest();
+    message.cluster = object.cluster ?? "";
+    message.kubernetesUser = object.kubernetesUser ?? "";
+    message.kubernetesGroups = object.kubernetesGroups?.map((e) => e) || [];
+    message.questions = object.questions?.map((e) => AccessQuestion.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseReviewAccessResponse(): ReviewAccessResponse {
+  return { allowed: [] };
+}
+
+export const ReviewAccessResponse: MessageFns<ReviewAccessResponse> = {
+  encode(message: ReviewAccessResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.allowed.length !== 0) {
+      writer.uint32(10).fork();
+      for (const v of message.allowed) {
+        writer.bool(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReviewAccessResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReviewAccessResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag === 8) {
+              message.allowed.push(reader.bool());
+
+              continue;
+            }
+
+            if (tag === 10) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.allowed.push(reader.bool());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReviewAccessResponse {
+    return {
+      allowed: globalThis.Array.isArray(object?.allowed) ? object.allowed.map((e: any) => globalThis.Boolean(e)) : [],
+    };
+  },
+
+  toJSON(message: ReviewAccessResponse): unknown {
+    const obj: any = {};
+    if (message.allowed?.length) {
+      obj.allowed = message.allowed;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReviewAccessResponse>, I>>(base?: I): ReviewAccessResponse {
+    return ReviewAccessResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReviewAccessResponse>, I>>(object: I): ReviewAccessResponse {
+    const message = createBaseReviewAccessResponse();
+    message.allowed = object.allowed?.map((e) => e) || [];
+    return message;
+  },
+};
+
 /** Served by the hub over mutual TLS to admin certificates; warrenctl is its client. */
 export type AdminServiceService = typeof AdminServiceService;
 export const AdminServiceService = {
@@ -4704,6 +5069,20 @@ export const AdminServiceService = {
       Buffer.from(ListJoinRefusalsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListJoinRefusalsResponse => ListJoinRefusalsResponse.decode(value),
   },
+  /**
+   * Asks a cluster's API server, through its agent, what a Kubernetes identity may do
+   * (SelfSubjectAccessReviews made as that identity): for warrenctl doctor's RBAC checks.
+   */
+  reviewAccess: {
+    path: "/warren.v1.AdminService/ReviewAccess" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReviewAccessRequest): Buffer => Buffer.from(ReviewAccessRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReviewAccessRequest => ReviewAccessRequest.decode(value),
+    responseSerialize: (value: ReviewAccessResponse): Buffer =>
+      Buffer.from(ReviewAccessResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReviewAccessResponse => ReviewAccessResponse.decode(value),
+  },
 } as const;
 
 export interface AdminServiceServer extends UntypedServiceImplementation {
@@ -4731,6 +5110,11 @@ export interface AdminServiceServer extends UntypedServiceImplementation {
   getHubInfo: handleUnaryCall<GetHubInfoRequest, GetHubInfoResponse>;
   /** Joins the hub refused lately, by cluster and reason (kept in memory, newest first). */
   listJoinRefusals: handleUnaryCall<ListJoinRefusalsRequest, ListJoinRefusalsResponse>;
+  /**
+   * Asks a cluster's API server, through its agent, what a Kubernetes identity may do
+   * (SelfSubjectAccessReviews made as that identity): for warrenctl doctor's RBAC checks.
+   */
+  reviewAccess: handleUnaryCall<ReviewAccessRequest, ReviewAccessResponse>;
 }
 
 export interface AdminServiceClient extends Client {
@@ -4995,6 +5379,25 @@ export interface AdminServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListJoinRefusalsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Asks a cluster's API server, through its agent, what a Kubernetes identity may do
+   * (SelfSubjectAccessReviews made as that identity): for warrenctl doctor's RBAC checks.
+   */
+  reviewAccess(
+    request: ReviewAccessRequest,
+    callback: (error: ServiceError | null, response: ReviewAccessResponse) => void,
+  ): ClientUnaryCall;
+  reviewAccess(
+    request: ReviewAccessRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReviewAccessResponse) => void,
+  ): ClientUnaryCall;
+  reviewAccess(
+    request: ReviewAccessRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReviewAccessResponse) => void,
   ): ClientUnaryCall;
 }
 
