@@ -10,8 +10,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { TestCluster } from "../k8s/index.js";
 import { agentNamespace } from "../support/agent-in-cluster.js";
 import { frontForAgent, type ApiServerFront } from "../support/api-server-front.js";
+import { eventually } from "../support/eventually.js";
 import {
   applyRole,
+  bindGroup,
   proxyAgentNamespace,
   rawKubeRequest,
   userKubeconfig,
@@ -198,6 +200,44 @@ describe("warrenctl doctor", () => {
     // The hub keeps no token it refused, so doctor cannot print one.
     expect(result.stdout).not.toContain(oldToken);
     await stale.stop();
+  });
+
+  it("finds a role whose RBAC allows create but not get on pods/exec, until get is added", async () => {
+    const namespace = await cluster.createNamespace("doctor-exec");
+    const rbacRole = cluster.uniqueName("exec-create-only");
+    const rules = (verbs: string[]) => [{ apiGroups: [""], resources: ["pods/exec"], verbs }];
+    await cluster.rbac.createClusterRole({
+      body: { metadata: { name: rbacRole }, rules: rules(["create"]) },
+    });
+    await bindGroup(cluster, namespace, "exec-creators", rbacRole);
+    await applyRole(
+      hub,
+      scratch,
+      "exec-creator",
+      'kind: role\nmetadata: { name: exec-creator }\nspec:\n  allow:\n    kubernetes_labels: { "*": "*" }\n    kubernetes_groups: ["exec-creators"]\n',
+    );
+    try {
+      const found = await hub.warrenctl("doctor", "fine", "--namespace", namespace);
+      expect(found.code).toBe(1);
+      expect(found.stdout).toContain(
+        `✗ cluster "fine", role "exec-creator": its groups (exec-creators) may create pods/exec in namespace ${namespace} but not get it`,
+      );
+      expect(found.stdout).toContain('verbs: ["create", "get"]');
+      await cluster.rbac.replaceClusterRole({
+        name: rbacRole,
+        body: { metadata: { name: rbacRole }, rules: rules(["create", "get"]) },
+      });
+      const fixed = await eventually(
+        async () => {
+          const again = await hub.warrenctl("doctor", "fine", "--namespace", namespace);
+          return again.code === 0 ? again : undefined;
+        },
+        { description: "doctor passing once get is granted" },
+      );
+      expect(fixed.stdout).toBe('No problems found (cluster "fine").\n');
+    } finally {
+      await hub.warrenctl("roles", "rm", "exec-creator");
+    }
   });
 });
 

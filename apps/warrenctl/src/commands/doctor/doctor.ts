@@ -2,14 +2,18 @@ import { readFile } from "node:fs/promises";
 
 import type { ClusterInfo } from "@warren/proto";
 
-import type { Command } from "../../command.js";
+import type { Command, FlagValues } from "../../command.js";
 import { WarrenctlError, WarrenctlErrorCode } from "../../errors.js";
 import { FORMAT_FLAG, FORMAT_HELP, formatOf, json } from "../../output/format.js";
 import { clusterFindings } from "./cluster-findings.js";
+import { execRbacFindings } from "./exec-rbac-findings.js";
 import { formatFindings, type Finding } from "./finding.js";
 import { kubeconfigFindings } from "./kubeconfig-findings.js";
 import { joinRefusalFindings } from "./join-refusal-findings.js";
 import { systemMastersFindings } from "./system-masters-findings.js";
+
+const namespaceOf = (flags: FlagValues) =>
+  typeof flags.namespace === "string" && flags.namespace !== "" ? flags.namespace : "default";
 
 const connectedClusters = (clusters: readonly ClusterInfo[]) =>
   new Set(clusters.filter((c) => c.agents.some((a) => a.connected)).map((c) => c.name));
@@ -34,8 +38,12 @@ export const doctor: Command = {
   verb: "",
   summary: "find what is wrong with clusters (or a kubeconfig) and say how to fix it",
   args: "[CLUSTER]",
-  flags: { kubeconfig: { type: "string" }, ...FORMAT_FLAG },
-  flagHelp: ["--kubeconfig FILE    also check a user's kubeconfig against this hub", FORMAT_HELP],
+  flags: { kubeconfig: { type: "string" }, namespace: { type: "string" }, ...FORMAT_FLAG },
+  flagHelp: [
+    "--kubeconfig FILE    also check a user's kubeconfig against this hub",
+    "--namespace NS       where to check roles' RBAC, e.g. exec (default: default)",
+    FORMAT_HELP,
+  ],
   async run(context, flags, args) {
     const [only] = args;
     const hub = await context.hub();
@@ -55,6 +63,7 @@ export const doctor: Command = {
       ...clusterFindings(inScope),
       ...systemMastersFindings(inScope, roles),
       ...joinRefusalFindings(refusals, connectedClusters(clusters), only, context.now()),
+      ...(await execRbacFindings(hub, inScope, roles, namespaceOf(flags))),
     ];
     const path = typeof flags.kubeconfig === "string" ? flags.kubeconfig : undefined;
     if (path !== undefined) {
