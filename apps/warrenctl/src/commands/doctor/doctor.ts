@@ -1,9 +1,8 @@
-import { readFile } from "node:fs/promises";
-
 import type { ClusterInfo } from "@warren/proto";
 
 import type { Command, FlagValues } from "../../command.js";
 import { WarrenctlError, WarrenctlErrorCode } from "../../errors.js";
+import { readInputFile } from "../../input-file.js";
 import { FORMAT_FLAG, FORMAT_HELP, formatOf, json } from "../../output/format.js";
 import { clusterFindings } from "./cluster-findings.js";
 import { execRbacFindings } from "./exec-rbac-findings.js";
@@ -17,17 +16,6 @@ const namespaceOf = (flags: FlagValues) =>
 
 const connectedClusters = (clusters: readonly ClusterInfo[]) =>
   new Set(clusters.filter((c) => c.agents.some((a) => a.connected)).map((c) => c.name));
-
-async function readKubeconfig(path: string): Promise<string> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    throw new WarrenctlError(
-      WarrenctlErrorCode.InvalidFlag,
-      `cannot read ${path}: ${(error as Error).message}`,
-    );
-  }
-}
 
 /**
  * `warrenctl doctor [CLUSTER] [--kubeconfig FILE]`: the checks a person would run by hand,
@@ -69,7 +57,7 @@ export const doctor: Command = {
     if (path !== undefined) {
       const info = await hub.call(hub.admin.getHubInfo.bind(hub.admin), {});
       const facts = { ...info, clusterNames: clusters.map((c) => c.name) };
-      findings.push(...kubeconfigFindings(await readKubeconfig(path), facts, context.now()));
+      findings.push(...kubeconfigFindings(await readInputFile(path), facts, context.now()));
     }
     const checked = [
       only === undefined ? `${String(clusters.length)} cluster(s)` : `cluster "${only}"`,

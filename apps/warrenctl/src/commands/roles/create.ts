@@ -1,7 +1,6 @@
-import { readFile } from "node:fs/promises";
-
 import type { Command } from "../../command.js";
 import { WarrenctlError, WarrenctlErrorCode } from "../../errors.js";
+import { readInputFile } from "../../input-file.js";
 import { FORMAT_FLAG, FORMAT_HELP, formatOf, json } from "../../output/format.js";
 
 async function readDocument(path: string | undefined): Promise<string> {
@@ -11,14 +10,7 @@ async function readDocument(path: string | undefined): Promise<string> {
       "which file? warrenctl create -f role.yaml",
     );
   }
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    throw new WarrenctlError(
-      WarrenctlErrorCode.InvalidFlag,
-      `cannot read ${path}: ${(error as Error).message}`,
-    );
-  }
+  return readInputFile(path);
 }
 
 /** `warrenctl create -f FILE`: a role today; the resource's kind says what it is. */
