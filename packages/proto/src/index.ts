@@ -77,6 +77,8 @@ export {
   AccessQuestion,
   ReviewAccessRequest,
   ReviewAccessResponse,
+  CheckClusterHealthRequest,
+  CheckClusterHealthResponse,
   ListRolesRequest,
   ListRolesResponse,
   ListUsersRequest,

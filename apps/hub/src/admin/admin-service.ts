@@ -2,6 +2,7 @@ import type { AdminServiceServer } from "@warren/proto";
 
 import { listAuditEventsHandler, type AuditAdminDeps } from "./audit-admin.js";
 import { reviewAccessHandler } from "./access-review-admin.js";
+import { checkClusterHealthHandler } from "./cluster-health-admin.js";
 import { getHubInfoHandler } from "./hub-info-admin.js";
 import { listJoinRefusalsHandler, type JoinRefusalsAdminDeps } from "./join-refusals-admin.js";
 import { clusterAdmin, type ClusterAdminDeps } from "./cluster-admin.js";
@@ -34,5 +35,6 @@ export function createAdminService(deps: AdminServiceDeps): AdminServiceServer {
     getHubInfo: getHubInfoHandler(scoped),
     listJoinRefusals: listJoinRefusalsHandler(scoped),
     reviewAccess: reviewAccessHandler(scoped),
+    checkClusterHealth: checkClusterHealthHandler(scoped),
   };
 }

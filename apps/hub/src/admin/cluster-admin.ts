@@ -44,7 +44,7 @@ function agentInfo(record: AgentRecord, connected: ConnectedAgent | undefined): 
 }
 
 /** Every cluster with an agent that is not revoked; connected agents first. */
-function clusters(records: readonly AgentRecord[], registry: AgentRegistry): ClusterInfo[] {
+export function clusters(records: readonly AgentRecord[], registry: AgentRegistry): ClusterInfo[] {
   const byName = new Map<string, ClusterInfo>();
   for (const record of records.filter((r) => !r.revokedAt)) {
     const cluster = byName.get(record.clusterName) ?? {

@@ -345,6 +345,15 @@ export interface ReviewAccessResponse {
   allowed: boolean[];
 }
 
+export interface CheckClusterHealthRequest {
+  cluster: string;
+}
+
+export interface CheckClusterHealthResponse {
+  /** The cluster as ListClusters shows it, with health just checked. */
+  cluster: ClusterInfo | undefined;
+}
+
 function createBaseTokenInfo(): TokenInfo {
   return { id: "", type: 0, expiresAtUnixMs: 0, usesRemaining: 0, labels: {}, createdAtUnixMs: 0, usesTotal: 0 };
 }
@@ -4899,6 +4908,142 @@ export const ReviewAccessResponse: MessageFns<ReviewAccessResponse> = {
   },
 };
 
+function createBaseCheckClusterHealthRequest(): CheckClusterHealthRequest {
+  return { cluster: "" };
+}
+
+export const CheckClusterHealthRequest: MessageFns<CheckClusterHealthRequest> = {
+  encode(message: CheckClusterHealthRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.cluster !== "") {
+      writer.uint32(10).string(message.cluster);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckClusterHealthRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckClusterHealthRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cluster = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckClusterHealthRequest {
+    return { cluster: isSet(object.cluster) ? globalThis.String(object.cluster) : "" };
+  },
+
+  toJSON(message: CheckClusterHealthRequest): unknown {
+    const obj: any = {};
+    if (message.cluster !== "") {
+      obj.cluster = message.cluster;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckClusterHealthRequest>, I>>(base?: I): CheckClusterHealthRequest {
+    return CheckClusterHealthRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckClusterHealthRequest>, I>>(object: I): CheckClusterHealthRequest {
+    const message = createBaseCheckClusterHealthRequest();
+    message.cluster = object.cluster ?? "";
+    return message;
+  },
+};
+
+function createBaseCheckClusterHealthResponse(): CheckClusterHealthResponse {
+  return { cluster: undefined };
+}
+
+export const CheckClusterHealthResponse: MessageFns<CheckClusterHealthResponse> = {
+  encode(message: CheckClusterHealthResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.cluster !== undefined) {
+      ClusterInfo.encode(message.cluster, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckClusterHealthResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckClusterHealthResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cluster = ClusterInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckClusterHealthResponse {
+    return { cluster: isSet(object.cluster) ? ClusterInfo.fromJSON(object.cluster) : undefined };
+  },
+
+  toJSON(message: CheckClusterHealthResponse): unknown {
+    const obj: any = {};
+    if (message.cluster !== undefined) {
+      obj.cluster = ClusterInfo.toJSON(message.cluster);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckClusterHealthResponse>, I>>(base?: I): CheckClusterHealthResponse {
+    return CheckClusterHealthResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckClusterHealthResponse>, I>>(object: I): CheckClusterHealthResponse {
+    const message = createBaseCheckClusterHealthResponse();
+    message.cluster = (object.cluster !== undefined && object.cluster !== null)
+      ? ClusterInfo.fromPartial(object.cluster)
+      : undefined;
+    return message;
+  },
+};
+
 /** Served by the hub over mutual TLS to admin certificates; warrenctl is its client. */
 export type AdminServiceService = typeof AdminServiceService;
 export const AdminServiceService = {
@@ -4958,6 +5103,18 @@ export const AdminServiceService = {
     requestDeserialize: (value: Buffer): PingAgentRequest => PingAgentRequest.decode(value),
     responseSerialize: (value: PingAgentResponse): Buffer => Buffer.from(PingAgentResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): PingAgentResponse => PingAgentResponse.decode(value),
+  },
+  /** Has every connected agent of a cluster check its health now, and returns the results. */
+  checkClusterHealth: {
+    path: "/warren.v1.AdminService/CheckClusterHealth" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CheckClusterHealthRequest): Buffer =>
+      Buffer.from(CheckClusterHealthRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CheckClusterHealthRequest => CheckClusterHealthRequest.decode(value),
+    responseSerialize: (value: CheckClusterHealthResponse): Buffer =>
+      Buffer.from(CheckClusterHealthResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CheckClusterHealthResponse => CheckClusterHealthResponse.decode(value),
   },
   /** Users reach clusters with kubectl; their roles decide where and as whom. */
   createUser: {
@@ -5094,6 +5251,8 @@ export interface AdminServiceServer extends UntypedServiceImplementation {
   deleteAgent: handleUnaryCall<DeleteAgentRequest, DeleteAgentResponse>;
   /** A round trip through an agent's tunnel, proving it carries requests now. */
   pingAgent: handleUnaryCall<PingAgentRequest, PingAgentResponse>;
+  /** Has every connected agent of a cluster check its health now, and returns the results. */
+  checkClusterHealth: handleUnaryCall<CheckClusterHealthRequest, CheckClusterHealthResponse>;
   /** Users reach clusters with kubectl; their roles decide where and as whom. */
   createUser: handleUnaryCall<CreateUserRequest, CreateUserResponse>;
   updateUser: handleUnaryCall<UpdateUserRequest, UpdateUserResponse>;
@@ -5209,6 +5368,22 @@ export interface AdminServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: PingAgentResponse) => void,
+  ): ClientUnaryCall;
+  /** Has every connected agent of a cluster check its health now, and returns the results. */
+  checkClusterHealth(
+    request: CheckClusterHealthRequest,
+    callback: (error: ServiceError | null, response: CheckClusterHealthResponse) => void,
+  ): ClientUnaryCall;
+  checkClusterHealth(
+    request: CheckClusterHealthRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CheckClusterHealthResponse) => void,
+  ): ClientUnaryCall;
+  checkClusterHealth(
+    request: CheckClusterHealthRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CheckClusterHealthResponse) => void,
   ): ClientUnaryCall;
   /** Users reach clusters with kubectl; their roles decide where and as whom. */
   createUser(

@@ -1,0 +1,50 @@
+import { status, type handleUnaryCall } from "@grpc/grpc-js";
+import { RefusalReason } from "@warren/hub-client";
+import { errorFields } from "@warren/log";
+import {
+  AgentServiceService,
+  type CheckClusterHealthRequest,
+  type CheckClusterHealthResponse,
+} from "@warren/proto";
+
+import { Refusal } from "../errors.js";
+import { unaryHandler } from "../grpc/unary-handler.js";
+import { clusters, type ClusterAdminDeps } from "./cluster-admin.js";
+
+/** A check reads /readyz and makes a few reviews; one that takes longer is itself a finding. */
+const CHECK_TIMEOUT_MS = 20_000;
+
+/** Health on demand: each connected agent of the cluster checks now, not at its next period. */
+export function checkClusterHealthHandler(
+  deps: ClusterAdminDeps,
+): handleUnaryCall<CheckClusterHealthRequest, CheckClusterHealthResponse> {
+  return unaryHandler(deps.logger, "CheckClusterHealth", async (call) => {
+    deps.authenticator.admin(call);
+    const name = call.request.cluster;
+    await Promise.all(
+      deps.registry.inCluster(name).map(async (agent) => {
+        try {
+          const { health } = await agent.tunnel.grpc.unary(
+            AgentServiceService.checkHealth,
+            {},
+            { timeoutMs: CHECK_TIMEOUT_MS },
+          );
+          if (health) agent.health = health;
+        } catch (error) {
+          // The last reported health stands; the listing shows when that was.
+          deps.logger.warn(
+            { agentId: agent.record.id, ...errorFields(error) },
+            "health check failed",
+          );
+        }
+      }),
+    );
+    const cluster = clusters(await deps.store.agents.list(), deps.registry).find(
+      (c) => c.name === name,
+    );
+    if (!cluster) {
+      throw new Refusal(status.NOT_FOUND, RefusalReason.NotFound, `there is no cluster "${name}"`);
+    }
+    return { cluster };
+  });
+}
