@@ -8,12 +8,13 @@ import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { TestCluster } from "../k8s/index.js";
-import { agentNamespace } from "../support/agent-in-cluster.js";
+import { agentNamespace, type AgentNamespace } from "../support/agent-in-cluster.js";
 import { frontForAgent, type ApiServerFront } from "../support/api-server-front.js";
 import { eventually } from "../support/eventually.js";
 import {
   applyRole,
   bindGroup,
+  grantImpersonation,
   proxyAgentNamespace,
   rawKubeRequest,
   userKubeconfig,
@@ -26,6 +27,8 @@ let hub: TestHub;
 let scratch: string;
 let goodKubeconfig: string;
 let front: ApiServerFront;
+let sickWhere: AgentNamespace;
+let getPodsRole: string;
 const warren = new WarrenFixtures();
 const HOUR_MS = 3_600_000;
 
@@ -48,6 +51,7 @@ beforeAll(async () => {
   // "fine": the chart's permissions. "sick": none beyond its Secret. "gone": joined, then stopped.
   const fine = await proxyAgentNamespace(cluster, "doctor-fine");
   const getPods = cluster.uniqueName("get-pods");
+  getPodsRole = getPods;
   await cluster.rbac.createClusterRole({
     body: {
       metadata: { name: getPods },
@@ -75,7 +79,8 @@ beforeAll(async () => {
     token: await warren.token(hub),
   });
   await autopilot.logs.waitForMessage("cluster health changed");
-  await agentFor("sick", await agentNamespace(cluster, "doctor-sick"));
+  sickWhere = await agentNamespace(cluster, "doctor-sick");
+  await agentFor("sick", sickWhere);
   const gone = await agentFor("gone", await agentNamespace(cluster, "doctor-gone"));
   await gone.stop();
   await applyRole(
@@ -238,6 +243,28 @@ describe("warrenctl doctor", () => {
     } finally {
       await hub.warrenctl("roles", "rm", "exec-creator");
     }
+  });
+
+  it("checks health afresh: a cluster fixed a moment ago passes, long before its next period", async () => {
+    // The agents here check every 30 s; doctor has them check now.
+    await grantImpersonation(cluster, sickWhere);
+    await cluster.rbac.createClusterRoleBinding({
+      body: {
+        metadata: { name: cluster.uniqueName("sick-get-pods") },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: getPodsRole },
+        subjects: [
+          { kind: "ServiceAccount", name: "warren-agent", namespace: sickWhere.namespace },
+        ],
+      },
+    });
+    const healed = await eventually(
+      async () => {
+        const result = await hub.warrenctl("doctor", "sick");
+        return result.code === 0 ? result : undefined;
+      },
+      { description: "doctor finding sick healthy", timeoutMs: 10_000 },
+    );
+    expect(healed.stdout).toBe('No problems found (cluster "sick").\n');
   });
 });
 

@@ -1,6 +1,7 @@
 import type { ClusterInfo } from "@warren/proto";
 
 import type { Command, FlagValues } from "../../command.js";
+import type { HubConnection } from "../../hub-connection.js";
 import { WarrenctlError, WarrenctlErrorCode } from "../../errors.js";
 import { readInputFile } from "../../input-file.js";
 import { FORMAT_FLAG, FORMAT_HELP, formatOf, json } from "../../output/format.js";
@@ -13,6 +14,22 @@ import { systemMastersFindings } from "./system-masters-findings.js";
 
 const namespaceOf = (flags: FlagValues) =>
   typeof flags.namespace === "string" && flags.namespace !== "" ? flags.namespace : "default";
+
+/** The clusters in scope with health checked just now, the others as last reported. */
+async function checkedNow(
+  hub: HubConnection,
+  clusters: readonly ClusterInfo[],
+  only: string | undefined,
+): Promise<ClusterInfo[]> {
+  const check = hub.admin.checkClusterHealth.bind(hub.admin);
+  return Promise.all(
+    clusters.map(async (cluster) =>
+      (only === undefined || cluster.name === only) && cluster.agents.some((a) => a.connected)
+        ? ((await hub.call(check, { cluster: cluster.name })).cluster ?? cluster)
+        : cluster,
+    ),
+  );
+}
 
 const connectedClusters = (clusters: readonly ClusterInfo[]) =>
   new Set(clusters.filter((c) => c.agents.some((a) => a.connected)).map((c) => c.name));
@@ -35,7 +52,8 @@ export const doctor: Command = {
   async run(context, flags, args) {
     const [only] = args;
     const hub = await context.hub();
-    const { clusters } = await hub.call(hub.admin.listClusters.bind(hub.admin), {});
+    const listed = await hub.call(hub.admin.listClusters.bind(hub.admin), {});
+    const clusters = await checkedNow(hub, listed.clusters, only);
     const { refusals } = await hub.call(hub.admin.listJoinRefusals.bind(hub.admin), {});
     const known = (name: string) =>
       clusters.some((c) => c.name === name) || refusals.some((r) => r.clusterName === name);
