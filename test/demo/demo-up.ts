@@ -6,7 +6,7 @@ import { stopDaemon, type Daemon } from "../k8s/daemon.js";
 import { TestCluster } from "../k8s/index.js";
 import { startLocalCluster } from "../k8s/local-cluster.js";
 import { containerOf, Helm, one } from "../support/helm.js";
-import { runWarrenctl } from "../support/test-hub.js";
+import { loopbackListenArgs, runWarrenctl } from "../support/test-hub.js";
 import { demoPaths, writeDemoState, type DemoState } from "./demo-state.js";
 import { startWarrenDaemon, waitForLogEntry } from "./warren-daemons.js";
 
@@ -32,15 +32,9 @@ interface RunningHub {
 
 async function startHub(paths: Paths): Promise<RunningHub> {
   const logPath = join(paths.logs, "hub.log");
-  const listen = [
-    "--listen-addr",
-    "--tunnel-listen-addr",
-    "--kube-listen-addr",
-    "--metrics-listen-addr",
-  ];
   const daemon = startWarrenDaemon(
     "hub",
-    ["start", "--data-dir", paths.hubData, ...listen.flatMap((flag) => [flag, "127.0.0.1:0"])],
+    ["start", "--data-dir", paths.hubData, ...loopbackListenArgs()],
     logPath,
   );
   const ready = await waitForLogEntry(daemon, logPath, "hub ready");

@@ -1,13 +1,11 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, watch } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { setTimeout as delay } from "node:timers/promises";
 
 import { startDaemon, type Daemon } from "../k8s/daemon.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-const LOG_POLL_MS = 100;
 
 /** warren-hub or warren-agent from source, in the background, logging to `logPath`. */
 export function startWarrenDaemon(
@@ -45,9 +43,21 @@ function entries(text: string): LogEntry[] {
   });
 }
 
+async function findEntry(logPath: string, msg: string): Promise<LogEntry | undefined> {
+  const text = existsSync(logPath) ? await readFile(logPath, "utf8") : "";
+  return entries(text).find((entry) => entry.msg === msg);
+}
+
+async function failure(logPath: string, why: string): Promise<Error> {
+  const text = existsSync(logPath) ? await readFile(logPath, "utf8") : "";
+  const tail = text.trimEnd().split("\n").slice(-10).join("\n");
+  return new Error(`${why}; see ${logPath}:\n${tail}`);
+}
+
 /**
- * The first JSON log line whose msg is `msg`, read from a daemon's log file as it grows (the
- * daemon writes to the file, not to us). Fails if the daemon exits first or after timeoutMs.
+ * The first JSON log line whose msg is `msg`, read from a daemon's log file each time the file
+ * changes (the daemon writes to the file, not to us). Fails if the daemon exits first or after
+ * timeoutMs.
  */
 export async function waitForLogEntry(
   daemon: Daemon,
@@ -55,23 +65,30 @@ export async function waitForLogEntry(
   msg: string,
   timeoutMs = 60_000,
 ): Promise<LogEntry> {
-  const daemonState = { exited: false };
+  const stop = new AbortController();
+  const timer = setTimeout(() => {
+    stop.abort(new Error(`no "${msg}" within ${String(timeoutMs)} ms`));
+  }, timeoutMs);
   const onExit = () => {
-    daemonState.exited = true;
+    stop.abort(new Error(`exited before "${msg}"`));
   };
   daemon.exited.then(onExit, onExit);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = existsSync(logPath) ? await readFile(logPath, "utf8") : "";
-    const found = entries(text).find((entry) => entry.msg === msg);
-    if (found) return found;
-    const { exited } = daemonState;
-    if (exited || Date.now() > deadline) {
-      const tail = text.trimEnd().split("\n").slice(-10).join("\n");
-      throw new Error(
-        `${exited ? "exited" : `no "${msg}" within ${timeoutMs} ms`}; see ${logPath}:\n${tail}`,
-      );
+  // Watching first, then reading: a line written in between is not missed.
+  const changes = watch(logPath, { signal: stop.signal })[Symbol.asyncIterator]();
+  try {
+    let found = await findEntry(logPath, msg);
+    while (!found) {
+      await changes.next();
+      found = await findEntry(logPath, msg);
     }
-    await delay(LOG_POLL_MS);
+    return found;
+  } catch (error) {
+    if (!stop.signal.aborted) throw error;
+  } finally {
+    clearTimeout(timer);
   }
+  // A daemon may log its last line as it exits.
+  const last = await findEntry(logPath, msg);
+  if (last) return last;
+  throw await failure(logPath, (stop.signal.reason as Error).message);
 }

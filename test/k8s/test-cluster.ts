@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
-import { generateKeyPair, issueCertificate } from "@warren/pki";
+import { generateKeyPair, issueCertificate, type IssueCertificateOptions } from "@warren/pki";
 import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from "@kubernetes/client-node";
 
 import { writeKubeconfig } from "./kubeconfig.js";
@@ -55,38 +55,35 @@ export class TestCluster {
    * A client certificate from the cluster's CA: Kubernetes authenticates it as user
    * `commonName` in `groups`, with no Warren in between.
    */
-  async clientCertificate(
-    commonName: string,
-    groups: readonly string[],
-  ): Promise<{ certPem: string; keyPem: string }> {
-    const ca = { certificatePem: this.caPem, privateKeyPem: await this.caKeyPem() };
-    const keys = await generateKeyPair();
-    const certPem = issueCertificate({
-      ca,
-      publicKeyPem: keys.publicKeyPem,
+  clientCertificate(commonName: string, groups: readonly string[]) {
+    return this.issue({
       subject: { commonName, organizations: [...groups] },
       usages: ["clientAuth"],
-      validityMs: 24 * 3_600_000,
     });
-    return { certPem, keyPem: keys.privateKeyPem };
   }
 
   /** A serving certificate for 127.0.0.1 from the cluster's CA, which its clients trust. */
-  async loopbackServerCertificate(): Promise<{ certPem: string; keyPem: string }> {
-    const keys = await generateKeyPair();
-    const certPem = issueCertificate({
-      ca: { certificatePem: this.caPem, privateKeyPem: await this.caKeyPem() },
-      publicKeyPem: keys.publicKeyPem,
+  loopbackServerCertificate() {
+    return this.issue({
       subject: { commonName: "127.0.0.1" },
       ipAddresses: ["127.0.0.1"],
       usages: ["serverAuth"],
+    });
+  }
+
+  /** A fresh key pair and a day's certificate for it from the cluster's CA. */
+  private async issue(
+    what: Pick<IssueCertificateOptions, "subject" | "usages" | "ipAddresses">,
+  ): Promise<{ certPem: string; keyPem: string }> {
+    const privateKeyPem = await readFile(join(this.pkiDir, "ca.key"), "utf8");
+    const keys = await generateKeyPair();
+    const certPem = issueCertificate({
+      ...what,
+      ca: { certificatePem: this.caPem, privateKeyPem },
+      publicKeyPem: keys.publicKeyPem,
       validityMs: 24 * 3_600_000,
     });
     return { certPem, keyPem: keys.privateKeyPem };
-  }
-
-  private caKeyPem(): Promise<string> {
-    return readFile(join(this.pkiDir, "ca.key"), "utf8");
   }
 
   /** A name no other test uses, e.g. "rbac-3f9a1c". */

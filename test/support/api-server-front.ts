@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 
+import { kubeStatus } from "@warren/kube";
+
 import { writeKubeconfig, type TestCluster } from "../k8s/index.js";
 import type { AgentNamespace } from "./agent-in-cluster.js";
 
@@ -65,14 +67,7 @@ export class ApiServerFront {
       return;
     }
     if (this.mode === "ssar-forbidden" && path.startsWith(SSAR_PATH)) {
-      const status = {
-        kind: "Status",
-        apiVersion: "v1",
-        status: "Failure",
-        message: "selfsubjectaccessreviews.authorization.k8s.io is forbidden",
-        reason: "Forbidden",
-        code: 403,
-      };
+      const status = kubeStatus(403, "selfsubjectaccessreviews.authorization.k8s.io is forbidden");
       res.writeHead(403, { "content-type": "application/json" }).end(JSON.stringify(status));
       return;
     }
@@ -83,15 +78,10 @@ export class ApiServerFront {
   private autopilot(req: IncomingMessage, res: ServerResponse, path: string): void {
     const groups = [req.headers["impersonate-group"] ?? []].flat();
     if (groups.includes("system:masters")) {
-      const status = {
-        kind: "Status",
-        apiVersion: "v1",
-        metadata: {},
-        status: "Failure",
-        message: 'GKE Autopilot denies requests that impersonate "system:masters" group',
-        reason: "Forbidden",
-        code: 403,
-      };
+      const status = kubeStatus(
+        403,
+        'GKE Autopilot denies requests that impersonate "system:masters" group',
+      );
       res.writeHead(403, { "content-type": "application/json" }).end(JSON.stringify(status));
       return;
     }

@@ -78,6 +78,23 @@ export async function mintToken(
   return JSON.parse(result.stdout) as { id: string; token: string };
 }
 
+/**
+ * Every listener of `warren-hub start` on loopback: the API and tunnel on the given ports (a
+ * restart keeps them), each other on a free one.
+ */
+export function loopbackListenArgs(ports: { api?: number; tunnel?: number } = {}): string[] {
+  return [
+    "--listen-addr",
+    `127.0.0.1:${String(ports.api ?? 0)}`,
+    "--tunnel-listen-addr",
+    `127.0.0.1:${String(ports.tunnel ?? 0)}`,
+    "--kube-listen-addr",
+    "127.0.0.1:0",
+    "--metrics-listen-addr",
+    "127.0.0.1:0",
+  ];
+}
+
 export async function startTestHub(options: StartTestHubOptions = {}): Promise<TestHub> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "warren-hub-")));
   const process = spawnWarren(
@@ -86,14 +103,7 @@ export async function startTestHub(options: StartTestHubOptions = {}): Promise<T
       "start",
       "--data-dir",
       dataDir,
-      "--listen-addr",
-      `127.0.0.1:${options.port ?? 0}`,
-      "--tunnel-listen-addr",
-      `127.0.0.1:${options.tunnelPort ?? 0}`,
-      "--kube-listen-addr",
-      "127.0.0.1:0",
-      "--metrics-listen-addr",
-      "127.0.0.1:0",
+      ...loopbackListenArgs({ api: options.port, tunnel: options.tunnelPort }),
       "--log-level",
       "debug",
       ...(options.args ?? []),

@@ -77,13 +77,12 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
     readToken: tokenReader(config, logger),
   });
   const kubeConfig = clusterConfig(config);
-  const target = kubeConfig && kubeTargetFrom(kubeConfig);
-  const upstream = target && new UpstreamClient(target);
+  const upstream = kubeConfig && new UpstreamClient(kubeTargetFrom(kubeConfig));
   const monitor =
-    target && new HealthMonitor(target, logger.child("health"), config.healthCheckIntervalMs);
-  let tunnelUp = () => false;
+    upstream && new HealthMonitor(upstream, logger.child("health"), config.healthCheckIntervalMs);
   const metrics = new AgentMetrics({
-    tunnelUp: () => tunnelUp(),
+    // Read at scrape time, once the tunnel keeper below exists.
+    tunnelUp: () => tunnel.connected,
     health: () => monitor?.health,
     certificatePem: () => identity.identity?.certificatePem,
   });
@@ -104,7 +103,6 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
       metrics.tunnelConnects.inc();
     },
   });
-  tunnelUp = () => tunnel.connected;
   logger.info(
     {
       version: AGENT_VERSION,

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import type { LogEntry } from "../../support/process-logs.js";
+import { loopbackListenArgs } from "../../support/test-hub.js";
 import { spawnScript, spawnWarren, type WarrenProcess } from "../../support/warren-process.js";
 import { progress } from "../stats.js";
 import { seedAgents } from "./seed-agents.js";
@@ -45,19 +46,7 @@ interface RunningHub {
 async function startHub(dataDir: string, api = 0, tunnel = 0): Promise<RunningHub> {
   const hubProcess = spawnWarren(
     "hub",
-    [
-      "start",
-      "--data-dir",
-      dataDir,
-      "--listen-addr",
-      `127.0.0.1:${api}`,
-      "--tunnel-listen-addr",
-      `127.0.0.1:${tunnel}`,
-      "--kube-listen-addr",
-      "127.0.0.1:0",
-      "--metrics-listen-addr",
-      "127.0.0.1:0",
-    ],
+    ["start", "--data-dir", dataDir, ...loopbackListenArgs({ api, tunnel })],
     {},
   );
   const ready = await hubProcess.logs.waitForMessage("hub ready");

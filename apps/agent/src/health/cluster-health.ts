@@ -1,8 +1,7 @@
-import type { Agent } from "node:https";
-
+import { parseKubeStatus } from "@warren/kube";
 import { HealthState, type ClusterHealth } from "@warren/proto";
 
-import type { KubeTarget } from "../proxy/kube-target.js";
+import type { UpstreamClient } from "../proxy/upstream-request.js";
 import { ownRequest } from "./own-request.js";
 import { REQUIRED_PERMISSIONS } from "./required-permissions.js";
 
@@ -26,16 +25,9 @@ const health = (
   ...more,
 });
 
-/** First line of a Status message or of a body, for a reason a person reads. */
-function gist(body: string): string {
-  try {
-    const status = JSON.parse(body) as { message?: string };
-    if (status.message) return status.message;
-  } catch {
-    // Not JSON: plain text.
-  }
-  return body.split("\n")[0]?.slice(0, 200) ?? "";
-}
+/** A Status's message, or the body's first line, for a reason a person reads. */
+const gist = (body: string): string =>
+  parseKubeStatus(body)?.message ?? body.split("\n")[0]?.slice(0, 200) ?? "";
 
 type PermissionAnswers = { missing: string[] } | { failed: string; statusCode: number };
 
@@ -43,11 +35,10 @@ type Review = { allowed: boolean } | { failed: string; statusCode: number };
 
 /** One SelfSubjectAccessReview as the agent. */
 async function review(
-  target: KubeTarget,
-  agent: Agent,
+  upstream: UpstreamClient,
   attributes: Record<string, string>,
 ): Promise<Review> {
-  const answer = await ownRequest(target, agent, "POST", SSAR_PATH, {
+  const answer = await ownRequest(upstream, "POST", SSAR_PATH, {
     apiVersion: "authorization.k8s.io/v1",
     kind: "SelfSubjectAccessReview",
     spec: { resourceAttributes: { group: "", ...attributes } },
@@ -58,10 +49,10 @@ async function review(
   return { allowed: status?.allowed === true };
 }
 
-async function reviewPermissions(target: KubeTarget, agent: Agent): Promise<PermissionAnswers> {
+async function reviewPermissions(upstream: UpstreamClient): Promise<PermissionAnswers> {
   const missing: string[] = [];
   for (const permission of REQUIRED_PERMISSIONS) {
-    const answer = await review(target, agent, permission);
+    const answer = await review(upstream, permission);
     if ("failed" in answer) return answer;
     if (!answer.allowed) missing.push(`${permission.verb} ${permission.resource}`);
   }
@@ -69,8 +60,8 @@ async function reviewPermissions(target: KubeTarget, agent: Agent): Promise<Perm
 }
 
 /** Whether impersonating system:masters in particular is refused (GKE Autopilot's policy). */
-async function systemMastersRefused(target: KubeTarget, agent: Agent): Promise<boolean> {
-  const answer = await review(target, agent, {
+async function systemMastersRefused(upstream: UpstreamClient): Promise<boolean> {
+  const answer = await review(upstream, {
     verb: "impersonate",
     resource: "groups",
     name: "system:masters",
@@ -82,11 +73,11 @@ async function systemMastersRefused(target: KubeTarget, agent: Agent): Promise<b
  * The cluster's health as this agent sees it: /readyz of its API server, then whether it has
  * each permission serving the hub takes. Never rejects: every failure is a state.
  */
-export async function checkClusterHealth(target: KubeTarget, agent: Agent): Promise<ClusterHealth> {
-  const server = target.url.origin;
+export async function checkClusterHealth(upstream: UpstreamClient): Promise<ClusterHealth> {
+  const server = upstream.target.url.origin;
   let readyz;
   try {
-    readyz = await ownRequest(target, agent, "GET", "/readyz");
+    readyz = await ownRequest(upstream, "GET", "/readyz");
   } catch (error) {
     const message = (error as Error).message;
     return health(
@@ -96,7 +87,7 @@ export async function checkClusterHealth(target: KubeTarget, agent: Agent): Prom
     );
   }
   if (readyz.status !== 200) {
-    const verbose = await ownRequest(target, agent, "GET", "/readyz?verbose").catch(() => readyz);
+    const verbose = await ownRequest(upstream, "GET", "/readyz?verbose").catch(() => readyz);
     return health(
       HealthState.HEALTH_STATE_UNHEALTHY_STATUS,
       `the Kubernetes API server at ${server} is not ready: /readyz answered ${readyz.status}`,
@@ -105,7 +96,7 @@ export async function checkClusterHealth(target: KubeTarget, agent: Agent): Prom
   }
   let answers: PermissionAnswers;
   try {
-    answers = await reviewPermissions(target, agent);
+    answers = await reviewPermissions(upstream);
   } catch (error) {
     answers = { failed: (error as Error).message, statusCode: 0 };
   }
@@ -128,6 +119,6 @@ export async function checkClusterHealth(target: KubeTarget, agent: Agent): Prom
   return health(
     HealthState.HEALTH_STATE_HEALTHY,
     "healthy: /readyz is ok and every permission is granted",
-    { systemMastersRefused: await systemMastersRefused(target, agent) },
+    { systemMastersRefused: await systemMastersRefused(upstream) },
   );
 }

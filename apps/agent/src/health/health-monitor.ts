@@ -1,9 +1,7 @@
-import { Agent } from "node:https";
-
 import type { Logger } from "@warren/log";
 import { HealthState, healthStateName, type ClusterHealth } from "@warren/proto";
 
-import type { KubeTarget } from "../proxy/kube-target.js";
+import type { UpstreamClient } from "../proxy/upstream-request.js";
 import { checkClusterHealth } from "./cluster-health.js";
 
 /** Same state, same missing permissions, same status: a repeat, not a change. */
@@ -21,16 +19,13 @@ export class HealthMonitor {
   private latest: ClusterHealth | undefined;
   private running: Promise<ClusterHealth> | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private readonly agent: Agent;
   private readonly listeners = new Set<(health: ClusterHealth) => void>();
 
   constructor(
-    private readonly target: KubeTarget,
+    private readonly upstream: UpstreamClient,
     private readonly logger: Logger,
     private readonly intervalMs: number,
-  ) {
-    this.agent = new Agent({ keepAlive: true, ...target.tls });
-  }
+  ) {}
 
   /** The last result; undefined until the first check finishes. */
   get health(): ClusterHealth | undefined {
@@ -45,7 +40,7 @@ export class HealthMonitor {
 
   /** Runs a check now (or joins the one running) and resolves with its result. */
   checkNow(): Promise<ClusterHealth> {
-    this.running ??= checkClusterHealth(this.target, this.agent).then((health) => {
+    this.running ??= checkClusterHealth(this.upstream).then((health) => {
       this.running = undefined;
       this.record(health);
       return health;
@@ -61,7 +56,6 @@ export class HealthMonitor {
 
   stop(): void {
     clearInterval(this.timer);
-    this.agent.destroy();
   }
 
   private record(health: ClusterHealth): void {

@@ -42,16 +42,31 @@ export class UpstreamClient {
     this.agent = new Agent({ keepAlive: true, maxSockets: Infinity, ...target.tls });
   }
 
+  /** A user's request, as the identity the hub resolved (see upstreamHeaders). */
   async request(head: RequestHead): Promise<ClientRequest> {
+    return this.send(head.method, head.path, await upstreamHeaders(head, this.target));
+  }
+
+  /** A request as the agent itself (its own token, nobody impersonated): its health checks. */
+  async requestAsAgent(
+    method: string,
+    path: string,
+    headers: OutgoingHeaders,
+  ): Promise<ClientRequest> {
+    const token = await this.target.bearerToken();
+    const own = token === undefined ? headers : { ...headers, Authorization: `Bearer ${token}` };
+    return this.send(method, path, own);
+  }
+
+  private send(method: string, path: string, headers: OutgoingHeaders): ClientRequest {
     const { url } = this.target;
-    const headers = await upstreamHeaders(head, this.target);
     const base = url.pathname.replace(/\/$/, "");
     const options = {
       protocol: url.protocol,
       hostname: url.hostname,
       port: url.port,
-      method: head.method,
-      path: `${base}${head.path}`,
+      method,
+      path: `${base}${path}`,
       headers,
     };
     return url.protocol === "https:"
