@@ -2,8 +2,9 @@ import { once } from "node:events";
 import { connect, createServer, type AddressInfo, type Socket } from "node:net";
 
 /**
- * A loopback TCP proxy that can go silent: frozen, it stops moving bytes both ways but keeps
- * the connections open, as a network that drops packets would (a half-open connection).
+ * A loopback TCP proxy that can go silent: frozen, it stops moving bytes both ways and holds
+ * back closes too, so neither end learns anything of the other, as a network that drops
+ * packets would (a half-open connection).
  */
 export class TcpProxy {
   private readonly server = createServer((client) => {
@@ -36,7 +37,10 @@ export class TcpProxy {
     };
     forward(client, upstream);
     forward(upstream, client);
+    // A close is passed on only while the proxy moves bytes: once frozen, the other end must
+    // find out by itself (keepalives), as it would behind a dead network.
     const close = () => {
+      if (this.frozen) return;
       this.pairs.delete(pair);
       client.destroy();
       upstream.destroy();
@@ -56,6 +60,7 @@ export class TcpProxy {
       client.destroy();
       upstream.destroy();
     }
+    this.pairs.clear();
     this.frozen = false;
   }
 
