@@ -1,7 +1,9 @@
 export { StoreError, StoreErrorCode } from "./errors.js";
 export type {
+  AgentJoin,
   AgentRepository,
   AuditQuery,
+  ClusterRepository,
   AuditRepository,
   RoleRepository,
   UserRepository,
@@ -13,9 +15,15 @@ export type {
   JoinTokenRepository,
 } from "./hub-store.js";
 export {
+  AUDIT_KINDS,
+  lockInForce,
   TOKEN_TYPES,
   type AgentRecord,
   type AuditEventRecord,
+  type AuditKind,
+  type AuditStage,
+  type ClusterRecord,
+  type UserLock,
   type RoleRecord,
   type UserRecord,
   type CertificateAuthorityRecord,

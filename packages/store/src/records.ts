@@ -18,14 +18,34 @@ export interface JoinTokenRecord {
   /** How many joins the token allowed when minted. */
   usesTotal: number;
   usesRemaining: number;
+  /** Labels a cluster created by a join with this token gets. */
+  labels: Record<string, string>;
+  /**
+   * The one cluster a kube token joins agents to. Undefined only for tokens minted before
+   * tokens were bound; those may create a new cluster but never join an existing one.
+   */
+  clusterName: string | undefined;
+  /** Label keys the agent may set itself (WARREN_LABELS) when its join creates the cluster. */
+  agentLabelKeys: string[];
+  /** The name an admin token enrols; undefined for kube tokens and old admin tokens. */
+  adminName: string | undefined;
+  createdAt: Date;
+}
+
+/**
+ * A cluster as the admin made it: its name and the labels roles match. Every agent of the
+ * cluster serves under these; an agent never chooses them.
+ */
+export interface ClusterRecord {
+  name: string;
   labels: Record<string, string>;
   createdAt: Date;
+  updatedAt: Date;
 }
 
 export interface AgentRecord {
   id: string;
   clusterName: string;
-  labels: Record<string, string>;
   /** The join token it joined with. */
   tokenId: string;
   agentVersion: string;
@@ -52,13 +72,33 @@ export interface HubKeyRecord {
   createdAt: Date;
 }
 
+/** An admin's lock on a user: every request is refused and open sessions end. */
+export interface UserLock {
+  reason: string;
+  lockedBy: string;
+  lockedAt: Date;
+  /** Undefined: until unlocked. */
+  expiresAt: Date | undefined;
+}
+
 /** A person who reaches clusters through the hub with kubectl. */
 export interface UserRecord {
   name: string;
+  /**
+   * This incarnation of the name, fixed at creation and bound into every certificate signed
+   * for it: a user deleted and added again does not get the old certificates back. Empty for
+   * users created before uids existed (their certificates carry none either).
+   */
+  uid: string;
   roles: string[];
+  lock: UserLock | undefined;
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** Whether a lock holds at `now` (an expired one is as good as lifted). */
+export const lockInForce = (lock: UserLock | undefined, now: Date): lock is UserLock =>
+  lock !== undefined && (lock.expiresAt === undefined || lock.expiresAt > now);
 
 /** A role as applied: its YAML text, parsed again (cheaply) when a request needs it. */
 export interface RoleRecord {
@@ -68,13 +108,29 @@ export interface RoleRecord {
   updatedAt: Date;
 }
 
-/** One request through the hub's kube endpoint. */
+/** kube: a request through the kube endpoint; admin: an admin API call; join: a join. */
+export const AUDIT_KINDS = ["kube", "admin", "join"] as const;
+export type AuditKind = (typeof AUDIT_KINDS)[number];
+
+/**
+ * As in Kubernetes' own audit log: a long-running request (watch, exec, attach,
+ * port-forward, logs -f) has a ResponseStarted event when admitted and a ResponseComplete
+ * one when it ends; every other request has only ResponseComplete.
+ */
+export type AuditStage = "ResponseStarted" | "ResponseComplete";
+
+/** One audited action: a kubectl request, an admin call or a join. */
 export interface AuditEventRecord {
+  kind: AuditKind;
+  stage: AuditStage;
   time: Date;
   requestId: string;
+  /** The user, the admin, or for joins token:<id>. */
   user: string;
+  /** The caller's address. */
+  source: string;
   cluster: string;
-  /** Who the agent acted as; empty when the hub refused before choosing. */
+  /** Who the agent acted as; empty when the hub refused before choosing (and for admin calls). */
   kubernetesUser: string;
   kubernetesGroups: string[];
   verb: string;

@@ -12,9 +12,12 @@ const now = new Date("2026-06-01T00:00:00Z");
 const at = (ms: number) => new Date(now.getTime() + ms);
 
 const event = (overrides: Partial<AuditEventRecord>): AuditEventRecord => ({
+  kind: "kube",
+  stage: "ResponseComplete",
   time: now,
   requestId: "r1",
   user: "alice",
+  source: "127.0.0.1",
   cluster: "one",
   kubernetesUser: "alice",
   kubernetesGroups: ["developers", "viewers"],
@@ -44,26 +47,38 @@ afterEach(async () => {
 });
 
 describe("users, roles and audit events in SQLite", () => {
-  it("creates a user, then replaces its roles and keeps its creation time", async () => {
+  it("creates a user once, then replaces its roles and keeps its uid and creation time", async () => {
+    const alice = { name: "alice", uid: "u1", roles: ["dev"], lock: undefined };
+    expect(await store.users.create({ ...alice, createdAt: now, updatedAt: now })).toBe(true);
     expect(
-      await store.users.upsert({ name: "alice", roles: ["dev"], createdAt: now, updatedAt: now }),
-    ).toBe(true);
-    expect(
-      await store.users.upsert({
-        name: "alice",
-        roles: ["ops"],
-        createdAt: at(5),
-        updatedAt: at(5),
-      }),
+      await store.users.create({ ...alice, uid: "u2", createdAt: at(1), updatedAt: at(1) }),
     ).toBe(false);
-    expect(await store.users.get("alice")).toEqual({
-      name: "alice",
+    expect(await store.users.setRoles("alice", ["ops"], at(5))).toEqual({
+      ...alice,
       roles: ["ops"],
       createdAt: now,
       updatedAt: at(5),
     });
+    expect(await store.users.setRoles("nobody", ["ops"], at(5))).toBeUndefined();
     expect(await store.users.delete("alice")).toBe(true);
     expect(await store.users.delete("alice")).toBe(false);
+  });
+
+  it("locks a user until a time or until unlocked", async () => {
+    await store.users.create({
+      name: "bob",
+      uid: "u1",
+      roles: ["dev"],
+      lock: undefined,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const lock = { reason: "left", lockedBy: "root", lockedAt: at(1), expiresAt: at(60_000) };
+    expect((await store.users.setLock("bob", lock, at(1)))?.lock).toEqual(lock);
+    const forever = { ...lock, expiresAt: undefined };
+    expect((await store.users.get("bob"))?.lock).toEqual(lock);
+    expect((await store.users.setLock("bob", forever, at(2)))?.lock).toEqual(forever);
+    expect((await store.users.setLock("bob", undefined, at(3)))?.lock).toBeUndefined();
   });
 
   it("keeps a role's document as applied", async () => {
@@ -98,5 +113,20 @@ describe("users, roles and audit events in SQLite", () => {
     expect((await store.audit.list({ limit: 1, user: "bob" }))[0]).toEqual(
       event({ requestId: "2", time: at(10), user: "bob" }),
     );
+  });
+
+  it("keeps each event's kind and stage, filters by kind, and prunes what is too old", async () => {
+    await store.audit.append([
+      event({ requestId: "1", time: at(0), stage: "ResponseStarted" }),
+      event({ requestId: "2", time: at(10), kind: "admin", verb: "delete", resource: "users" }),
+      event({ requestId: "3", time: at(20) }),
+    ]);
+    const admin = await store.audit.list({ limit: 10, kind: "admin" });
+    expect(admin.map((e) => [e.requestId, e.kind, e.verb])).toEqual([["2", "admin", "delete"]]);
+    expect((await store.audit.list({ limit: 10, since: at(0) })).at(-1)?.stage).toBe(
+      "ResponseStarted",
+    );
+    expect(await store.audit.deleteBefore(at(15))).toBe(2);
+    expect((await store.audit.list({ limit: 10 })).map((e) => e.requestId)).toEqual(["3"]);
   });
 });

@@ -1,15 +1,46 @@
 import type { Database } from "better-sqlite3";
 
-import type { AuditQuery, AuditRepository, RoleRepository, UserRepository } from "./hub-store.js";
-import type { AuditEventRecord, RoleRecord, UserRecord } from "./records.js";
+import type { RoleRepository, UserRepository } from "./hub-store.js";
+import type { RoleRecord, UserLock, UserRecord } from "./records.js";
 
-// Users, roles and the audit log: what the kube endpoint reads and writes.
+// Users and roles: what the kube endpoint reads on every request.
 
 interface UserRow {
   name: string;
+  uid: string;
   roles: string;
+  lock: string | null;
   created_at: number;
   updated_at: number;
+}
+
+interface LockJson {
+  reason: string;
+  lockedBy: string;
+  lockedAtMs: number;
+  expiresAtMs: number | null;
+}
+
+function lockFromJson(text: string | null): UserLock | undefined {
+  if (text === null) return undefined;
+  const lock = JSON.parse(text) as LockJson;
+  return {
+    reason: lock.reason,
+    lockedBy: lock.lockedBy,
+    lockedAt: new Date(lock.lockedAtMs),
+    expiresAt: lock.expiresAtMs === null ? undefined : new Date(lock.expiresAtMs),
+  };
+}
+
+function lockToJson(lock: UserLock | undefined): string | null {
+  if (lock === undefined) return null;
+  const json: LockJson = {
+    reason: lock.reason,
+    lockedBy: lock.lockedBy,
+    lockedAtMs: lock.lockedAt.getTime(),
+    expiresAtMs: lock.expiresAt?.getTime() ?? null,
+  };
+  return JSON.stringify(json);
 }
 
 interface RoleRow {
@@ -21,7 +52,9 @@ interface RoleRow {
 
 const userFromRow = (row: UserRow): UserRecord => ({
   name: row.name,
+  uid: row.uid,
   roles: JSON.parse(row.roles) as string[],
+  lock: lockFromJson(row.lock),
   createdAt: new Date(row.created_at),
   updatedAt: new Date(row.updated_at),
 });
@@ -36,20 +69,43 @@ const roleFromRow = (row: RoleRow): RoleRecord => ({
 export class SqliteUsers implements UserRepository {
   constructor(private readonly db: Database) {}
 
-  async upsert(user: UserRecord): Promise<boolean> {
-    const existed = (await this.get(user.name)) !== undefined;
-    this.db
+  create(user: UserRecord): Promise<boolean> {
+    const inserted = this.db
       .prepare(
-        `INSERT INTO users (name, roles, created_at, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (name) DO UPDATE SET roles = excluded.roles, updated_at = excluded.updated_at`,
+        `INSERT INTO users (name, uid, roles, lock, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`,
       )
       .run(
         user.name,
+        user.uid,
         JSON.stringify(user.roles),
+        lockToJson(user.lock),
         user.createdAt.getTime(),
         user.updatedAt.getTime(),
       );
-    return !existed;
+    return Promise.resolve(inserted.changes > 0);
+  }
+
+  async setRoles(
+    name: string,
+    roles: readonly string[],
+    at: Date,
+  ): Promise<UserRecord | undefined> {
+    const changed = this.db
+      .prepare("UPDATE users SET roles = ?, updated_at = ? WHERE name = ?")
+      .run(JSON.stringify(roles), at.getTime(), name).changes;
+    return changed > 0 ? this.get(name) : undefined;
+  }
+
+  async setLock(
+    name: string,
+    lock: UserLock | undefined,
+    at: Date,
+  ): Promise<UserRecord | undefined> {
+    const changed = this.db
+      .prepare("UPDATE users SET lock = ?, updated_at = ? WHERE name = ?")
+      .run(lockToJson(lock), at.getTime(), name).changes;
+    return changed > 0 ? this.get(name) : undefined;
   }
 
   get(name: string): Promise<UserRecord | undefined> {
@@ -99,100 +155,6 @@ export class SqliteRoles implements RoleRepository {
   delete(name: string): Promise<boolean> {
     return Promise.resolve(
       this.db.prepare("DELETE FROM roles WHERE name = ?").run(name).changes > 0,
-    );
-  }
-}
-
-interface AuditRow {
-  time: number;
-  request_id: string;
-  user: string;
-  cluster: string;
-  kubernetes_user: string;
-  kubernetes_groups: string;
-  verb: string;
-  method: string;
-  path: string;
-  resource: string;
-  namespace: string;
-  name: string;
-  status: number;
-  duration_ms: number;
-  reason: string;
-}
-
-const toAuditRow = (event: AuditEventRecord): AuditRow => ({
-  time: event.time.getTime(),
-  request_id: event.requestId,
-  user: event.user,
-  cluster: event.cluster,
-  kubernetes_user: event.kubernetesUser,
-  kubernetes_groups: JSON.stringify(event.kubernetesGroups),
-  verb: event.verb,
-  method: event.method,
-  path: event.path,
-  resource: event.resource,
-  namespace: event.namespace,
-  name: event.name,
-  status: event.status,
-  duration_ms: event.durationMs,
-  reason: event.reason,
-});
-
-export class SqliteAudit implements AuditRepository {
-  // Prepared once and run in one transaction per batch: one commit (one fsync) per batch.
-  private readonly insertAll: (events: readonly AuditEventRecord[]) => void;
-
-  constructor(private readonly db: Database) {
-    const insert = db.prepare<AuditRow>(
-      `INSERT INTO audit_events (time, request_id, user, cluster, kubernetes_user,
-         kubernetes_groups, verb, method, path, resource, namespace, name, status, duration_ms,
-         reason)
-       VALUES (@time, @request_id, @user, @cluster, @kubernetes_user, @kubernetes_groups, @verb,
-         @method, @path, @resource, @namespace, @name, @status, @duration_ms, @reason)`,
-    );
-    this.insertAll = db.transaction((events: readonly AuditEventRecord[]) => {
-      for (const event of events) insert.run(toAuditRow(event));
-    });
-  }
-
-  append(events: readonly AuditEventRecord[]): Promise<void> {
-    if (events.length > 0) this.insertAll(events);
-    return Promise.resolve();
-  }
-
-  list(query: AuditQuery): Promise<AuditEventRecord[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM audit_events
-         WHERE (@user IS NULL OR user = @user) AND (@cluster IS NULL OR cluster = @cluster)
-           AND time >= @since
-         ORDER BY id DESC LIMIT @limit`,
-      )
-      .all({
-        user: query.user ?? null,
-        cluster: query.cluster ?? null,
-        since: query.since?.getTime() ?? 0,
-        limit: query.limit,
-      }) as AuditRow[];
-    return Promise.resolve(
-      rows.map((row) => ({
-        time: new Date(row.time),
-        requestId: row.request_id,
-        user: row.user,
-        cluster: row.cluster,
-        kubernetesUser: row.kubernetes_user,
-        kubernetesGroups: JSON.parse(row.kubernetes_groups) as string[],
-        verb: row.verb,
-        method: row.method,
-        path: row.path,
-        resource: row.resource,
-        namespace: row.namespace,
-        name: row.name,
-        status: row.status,
-        durationMs: row.duration_ms,
-        reason: row.reason,
-      })),
     );
   }
 }

@@ -77,9 +77,34 @@ const MIGRATIONS: readonly string[] = [
      reason TEXT NOT NULL
    );
    CREATE INDEX audit_events_by_time ON audit_events (time);`,
+  // Clusters belong to the admin: their own table, labels included, taken from the first
+  // agent that joined each (a later one may have chosen its own). Tokens name the cluster or
+  // admin they are for; users get a uid and a lock; audit events a kind and a stage.
+  `CREATE TABLE clusters (
+     name TEXT PRIMARY KEY,
+     labels TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   INSERT INTO clusters (name, labels, created_at, updated_at)
+     SELECT cluster_name, labels, joined_at, joined_at FROM agents AS a
+     WHERE revoked_at IS NULL AND NOT EXISTS (
+       SELECT 1 FROM agents AS b
+       WHERE b.cluster_name = a.cluster_name AND b.revoked_at IS NULL
+         AND (b.joined_at < a.joined_at OR (b.joined_at = a.joined_at AND b.id < a.id)));
+   ALTER TABLE agents DROP COLUMN labels;
+   ALTER TABLE join_tokens ADD COLUMN cluster_name TEXT;
+   ALTER TABLE join_tokens ADD COLUMN agent_label_keys TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE join_tokens ADD COLUMN admin_name TEXT;
+   ALTER TABLE users ADD COLUMN uid TEXT NOT NULL DEFAULT '';
+   ALTER TABLE users ADD COLUMN lock TEXT;
+   ALTER TABLE audit_events ADD COLUMN kind TEXT NOT NULL DEFAULT 'kube';
+   ALTER TABLE audit_events ADD COLUMN stage TEXT NOT NULL DEFAULT 'ResponseComplete';
+   ALTER TABLE audit_events ADD COLUMN source TEXT NOT NULL DEFAULT '';`,
 ];
 
-export function migrate(db: Database, location: string): void {
+/** Brings the schema to `target` (every migration by default; fewer only in tests). */
+export function migrate(db: Database, location: string, target = MIGRATIONS.length): void {
   const current = db.pragma("user_version", { simple: true }) as number;
   if (current > MIGRATIONS.length) {
     throw new StoreError(
@@ -89,7 +114,7 @@ export function migrate(db: Database, location: string): void {
     );
   }
   db.transaction(() => {
-    MIGRATIONS.slice(current).forEach((sql) => db.exec(sql));
-    db.pragma(`user_version = ${MIGRATIONS.length}`);
+    MIGRATIONS.slice(current, target).forEach((sql) => db.exec(sql));
+    db.pragma(`user_version = ${Math.max(current, target)}`);
   })();
 }

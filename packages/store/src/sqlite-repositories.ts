@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 
 import type {
+  AgentJoin,
   AgentRepository,
   CertificateAuthorityRepository,
   CertificateRenewal,
@@ -17,9 +18,12 @@ import type {
 import {
   agentFromRow,
   agentToRow,
+  clusterFromRow,
+  clusterToRow,
   tokenFromRow,
   tokenToRow,
   type AgentRow,
+  type ClusterRow,
   type JoinTokenRow,
 } from "./sqlite-rows.js";
 
@@ -68,9 +72,9 @@ export class SqliteJoinTokens implements JoinTokenRepository {
     this.db
       .prepare(
         `INSERT INTO join_tokens (id, type, secret_hash, expires_at, uses_total, uses_remaining,
-           labels, created_at)
+           labels, cluster_name, agent_label_keys, admin_name, created_at)
          VALUES (@id, @type, @secret_hash, @expires_at, @uses_total, @uses_remaining, @labels,
-           @created_at)`,
+           @cluster_name, @agent_label_keys, @admin_name, @created_at)`,
       )
       .run(tokenToRow(token));
     return Promise.resolve();
@@ -104,20 +108,31 @@ export class SqliteJoinTokens implements JoinTokenRepository {
 export class SqliteAgents implements AgentRepository {
   constructor(private readonly db: Database) {}
 
-  join(tokenId: string, now: Date, agent: AgentRecord): Promise<JoinOutcome> {
+  join(join: AgentJoin): Promise<JoinOutcome> {
     const useToken = this.db.prepare(USE_TOKEN_SQL);
+    const findCluster = this.db.prepare("SELECT * FROM clusters WHERE name = ?");
+    const createCluster = this.db.prepare(
+      `INSERT INTO clusters (name, labels, created_at, updated_at)
+       VALUES (@name, @labels, @created_at, @updated_at)`,
+    );
     const insert = this.db.prepare(
-      `INSERT INTO agents (id, cluster_name, labels, token_id, agent_version, certificate_serial,
+      `INSERT INTO agents (id, cluster_name, token_id, agent_version, certificate_serial,
          previous_certificate_serial, certificate_pem, previous_certificate_pem,
          certificate_expires_at, joined_at, renewed_at, revoked_at)
-       VALUES (@id, @cluster_name, @labels, @token_id, @agent_version, @certificate_serial,
+       VALUES (@id, @cluster_name, @token_id, @agent_version, @certificate_serial,
          @previous_certificate_serial, @certificate_pem, @previous_certificate_pem,
          @certificate_expires_at, @joined_at, @renewed_at, @revoked_at)`,
     );
     const outcome = this.db.transaction((): JoinOutcome => {
-      if (useToken.run(tokenId, now.getTime()).changes === 0) return "token_unavailable";
-      insert.run(agentToRow(agent));
-      return "joined";
+      const existing = findCluster.get(join.cluster.name) as ClusterRow | undefined;
+      if (existing && !join.mayJoinExisting) return { outcome: "cluster_exists" };
+      if (useToken.run(join.tokenId, join.now.getTime()).changes === 0)
+        return { outcome: "token_unavailable" };
+      if (!existing) createCluster.run(clusterToRow(join.cluster));
+      insert.run(agentToRow(join.agent));
+      return existing
+        ? { outcome: "joined", cluster: clusterFromRow(existing), created: false }
+        : { outcome: "joined", cluster: join.cluster, created: true };
     })();
     return Promise.resolve(outcome);
   }

@@ -1,5 +1,5 @@
 // Row shapes as SQLite returns them, and their conversion to records.
-import type { AgentRecord, JoinTokenRecord, TokenType } from "./records.js";
+import type { AgentRecord, ClusterRecord, JoinTokenRecord, TokenType } from "./records.js";
 
 export interface JoinTokenRow {
   id: string;
@@ -9,13 +9,22 @@ export interface JoinTokenRow {
   uses_total: number;
   uses_remaining: number;
   labels: string;
+  cluster_name: string | null;
+  agent_label_keys: string;
+  admin_name: string | null;
   created_at: number;
+}
+
+export interface ClusterRow {
+  name: string;
+  labels: string;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface AgentRow {
   id: string;
   cluster_name: string;
-  labels: string;
   token_id: string;
   agent_version: string;
   certificate_serial: string;
@@ -39,6 +48,9 @@ export function tokenFromRow(row: JoinTokenRow): JoinTokenRecord {
     usesTotal: row.uses_total,
     usesRemaining: row.uses_remaining,
     labels: JSON.parse(row.labels) as Record<string, string>,
+    clusterName: row.cluster_name ?? undefined,
+    agentLabelKeys: JSON.parse(row.agent_label_keys) as string[],
+    adminName: row.admin_name ?? undefined,
     createdAt: new Date(row.created_at),
   };
 }
@@ -52,15 +64,31 @@ export function tokenToRow(token: JoinTokenRecord): JoinTokenRow {
     uses_total: token.usesTotal,
     uses_remaining: token.usesRemaining,
     labels: JSON.stringify(token.labels),
+    cluster_name: token.clusterName ?? null,
+    agent_label_keys: JSON.stringify(token.agentLabelKeys),
+    admin_name: token.adminName ?? null,
     created_at: token.createdAt.getTime(),
   };
 }
+
+export const clusterFromRow = (row: ClusterRow): ClusterRecord => ({
+  name: row.name,
+  labels: JSON.parse(row.labels) as Record<string, string>,
+  createdAt: new Date(row.created_at),
+  updatedAt: new Date(row.updated_at),
+});
+
+export const clusterToRow = (cluster: ClusterRecord): ClusterRow => ({
+  name: cluster.name,
+  labels: JSON.stringify(cluster.labels),
+  created_at: cluster.createdAt.getTime(),
+  updated_at: cluster.updatedAt.getTime(),
+});
 
 export function agentFromRow(row: AgentRow): AgentRecord {
   return {
     id: row.id,
     clusterName: row.cluster_name,
-    labels: JSON.parse(row.labels) as Record<string, string>,
     tokenId: row.token_id,
     agentVersion: row.agent_version,
     certificateSerial: row.certificate_serial,
@@ -78,7 +106,6 @@ export function agentToRow(agent: AgentRecord): AgentRow {
   return {
     id: agent.id,
     cluster_name: agent.clusterName,
-    labels: JSON.stringify(agent.labels),
     token_id: agent.tokenId,
     agent_version: agent.agentVersion,
     certificate_serial: agent.certificateSerial,

@@ -5,7 +5,9 @@ import Database from "better-sqlite3";
 
 import { StoreError, StoreErrorCode } from "./errors.js";
 import type { HubStore } from "./hub-store.js";
-import { SqliteAudit, SqliteRoles, SqliteUsers } from "./sqlite-access-repositories.js";
+import { SqliteRoles, SqliteUsers } from "./sqlite-access-repositories.js";
+import { SqliteAudit } from "./sqlite-audit.js";
+import { SqliteClusters } from "./sqlite-clusters.js";
 import { migrate } from "./sqlite-migrations.js";
 import {
   SqliteAgents,
@@ -68,6 +70,7 @@ export function openSqliteStore(options: OpenSqliteStoreOptions): HubStore {
     certificateAuthority: new SqliteCertificateAuthority(db),
     tokens: new SqliteJoinTokens(db),
     agents: new SqliteAgents(db),
+    clusters: new SqliteClusters(db),
     keys: new SqliteHubKeys(db),
     users: new SqliteUsers(db),
     roles: new SqliteRoles(db),
