@@ -12,6 +12,14 @@ export enum RefusalReason {
   ExpiredToken = "expired_token",
   TokenUsedUp = "token_used_up",
   WrongTokenType = "wrong_token_type",
+  /** The token was minted for another cluster (or admin) than the caller asked for. */
+  TokenNameMismatch = "token_name_mismatch",
+  /** A cluster of that name exists and the token was not minted for it. */
+  ClusterExists = "cluster_exists",
+  /** The agent asked for labels its token does not let it set. */
+  LabelsNotAllowed = "labels_not_allowed",
+  /** Too many failed joins from the caller's address lately. */
+  Throttled = "throttled",
   InvalidRequest = "invalid_request",
   /** The caller's certificate is missing, not from this hub's CA, or expired. */
   Unauthenticated = "unauthenticated",

@@ -19,16 +19,25 @@ const agent: WarrenIdentity = {
   kind: "agent",
   agentId: "4b7c0d2e-0000-4000-8000-000000000001",
   clusterName: "prod-eu",
-  labels: { env: "prod", "example.com/team": "a b&c" },
 };
 
 describe("Warren identities", () => {
   it.each<WarrenIdentity>([
     agent,
     { kind: "admin", name: "root" },
-    { kind: "user", name: "alice@x" },
+    { kind: "user", name: "alice@x", uid: "7f1c2b" },
+    { kind: "user", name: "old-bob", uid: "" },
   ])("round-trip through their URI: %o", (identity) => {
     expect(parseIdentityUri(identityUri(identity))).toEqual(identity);
+  });
+
+  it("read certificates from before: an agent's labels are ignored, a user without uid has none", () => {
+    expect(parseIdentityUri("warren://agent/a1?cluster=dev&label.env=prod")).toEqual({
+      kind: "agent",
+      agentId: "a1",
+      clusterName: "dev",
+    });
+    expect(parseIdentityUri("warren://user/bob")).toEqual({ kind: "user", name: "bob", uid: "" });
   });
 
   it("are read from the certificate the hub signs", async () => {

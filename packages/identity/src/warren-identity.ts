@@ -1,35 +1,38 @@
 import { readCertificate } from "@warren/pki";
 
-import type { Labels } from "./cluster-labels.js";
 import { IdentityError, IdentityErrorCode } from "./errors.js";
 
-/** Who a certificate issued by a Warren hub belongs to. */
+/**
+ * Who a certificate issued by a Warren hub belongs to. An agent's certificate names its
+ * cluster but no labels: those are the admin's, kept by the hub. A user's names the uid of
+ * the user it was signed for, so it dies with that user even if the name is reused.
+ */
 export type WarrenIdentity =
-  | { kind: "agent"; agentId: string; clusterName: string; labels: Labels }
+  | { kind: "agent"; agentId: string; clusterName: string }
   | { kind: "admin"; name: string }
-  | { kind: "user"; name: string };
+  | { kind: "user"; name: string; uid: string };
 
 export type IdentityKind = WarrenIdentity["kind"];
 
 const KINDS: readonly IdentityKind[] = ["agent", "admin", "user"];
-const LABEL_PARAM = "label.";
 
 /**
  * The identity as a URI subject alternative name, the way SPIFFE binds workload identities:
- * warren://agent/<id>?cluster=<name>&label.<key>=<value>, warren://admin/<name>,
- * warren://user/<name>. The hub's signature makes it authoritative.
+ * warren://agent/<id>?cluster=<name>, warren://admin/<name>, warren://user/<name>?uid=<uid>.
+ * The hub's signature makes it authoritative.
  */
 export function identityUri(identity: WarrenIdentity): string {
-  if (identity.kind !== "agent") {
-    return `warren://${identity.kind}/${encodeURIComponent(identity.name)}`;
+  const path = (name: string) => `warren://${identity.kind}/${encodeURIComponent(name)}`;
+  switch (identity.kind) {
+    case "agent":
+      return `${path(identity.agentId)}?${new URLSearchParams({ cluster: identity.clusterName }).toString()}`;
+    case "user":
+      return identity.uid === ""
+        ? path(identity.name)
+        : `${path(identity.name)}?${new URLSearchParams({ uid: identity.uid }).toString()}`;
+    case "admin":
+      return path(identity.name);
   }
-  const query = new URLSearchParams({ cluster: identity.clusterName });
-  for (const [key, value] of Object.entries(identity.labels).sort(([a], [b]) =>
-    a.localeCompare(b),
-  )) {
-    query.append(`${LABEL_PARAM}${key}`, value);
-  }
-  return `warren://agent/${encodeURIComponent(identity.agentId)}?${query.toString()}`;
 }
 
 function malformed(uri: string): IdentityError {
@@ -49,14 +52,13 @@ export function parseIdentityUri(uri: string): WarrenIdentity {
   const kind = KINDS.find((k) => k === url.host);
   const name = decodeURIComponent(url.pathname.replace(/^\//, ""));
   if (url.protocol !== "warren:" || kind === undefined || name === "") throw malformed(uri);
-  if (kind !== "agent") return { kind, name };
+  // Certificates signed before uids existed carry none: they match users from that time only.
+  if (kind === "user") return { kind, name, uid: url.searchParams.get("uid") ?? "" };
+  if (kind === "admin") return { kind, name };
+  // Older agent certificates also carry label.* parameters; labels are the hub's now.
   const clusterName = url.searchParams.get("cluster");
   if (clusterName === null) throw malformed(uri);
-  const labels: Labels = {};
-  for (const [key, value] of url.searchParams) {
-    if (key.startsWith(LABEL_PARAM)) labels[key.slice(LABEL_PARAM.length)] = value;
-  }
-  return { kind, agentId: name, clusterName, labels };
+  return { kind, agentId: name, clusterName };
 }
 
 /** The Warren identity a certificate carries; refuses certificates that carry none. */

@@ -4,6 +4,7 @@ const REASONS: Readonly<Record<number, string>> = {
   401: "Unauthorized",
   403: "Forbidden",
   404: "NotFound",
+  429: "TooManyRequests",
   500: "InternalError",
   502: "InternalError",
   503: "ServiceUnavailable",

@@ -76,6 +76,15 @@ export interface TokenInfo {
   createdAtUnixMs: number;
   /** Joins the token allowed when it was minted. */
   usesTotal: number;
+  /**
+   * Kube tokens: the one cluster its agents join (empty only for tokens minted before
+   * tokens were bound to a cluster: those may create a new cluster, never join one).
+   */
+  clusterName: string;
+  /** Kube tokens: label keys an agent may set itself (WARREN_LABELS) when it creates the cluster. */
+  agentLabelKeys: string[];
+  /** Admin tokens: the name the admin enrols as. */
+  adminName: string;
 }
 
 export interface TokenInfo_LabelsEntry {
@@ -89,7 +98,14 @@ export interface CreateTokenRequest {
   ttlMs: number;
   /** 0 means one. */
   uses: number;
+  /** Kube tokens: the labels the cluster gets when the first agent creates it. */
   labels: { [key: string]: string };
+  /** Kube tokens (required): the cluster its agents join. An existing cluster gains replicas. */
+  clusterName: string;
+  /** Kube tokens: label keys the agent may set itself when it creates the cluster. */
+  agentLabelKeys: string[];
+  /** Admin tokens (required): who enrols with it; fixed here, not chosen by the enrolling side. */
+  adminName: string;
 }
 
 export interface CreateTokenRequest_LabelsEntry {
@@ -154,6 +170,32 @@ export interface ListClustersResponse {
   clusters: ClusterInfo[];
 }
 
+export interface LabelClusterRequest {
+  cluster: string;
+  /** Labels to add or change. */
+  set: { [key: string]: string };
+  /** Label keys to remove. */
+  remove: string[];
+}
+
+export interface LabelClusterRequest_SetEntry {
+  key: string;
+  value: string;
+}
+
+export interface LabelClusterResponse {
+  cluster: ClusterInfo | undefined;
+}
+
+export interface DeleteClusterRequest {
+  cluster: string;
+}
+
+export interface DeleteClusterResponse {
+  /** The agents revoked with it. */
+  revokedAgentIds: string[];
+}
+
 export interface DeleteAgentRequest {
   agentId: string;
 }
@@ -169,11 +211,21 @@ export interface PingAgentResponse {
   roundTripMs: number;
 }
 
+export interface UserLockInfo {
+  reason: string;
+  lockedBy: string;
+  lockedAtUnixMs: number;
+  /** 0: until unlocked. */
+  expiresAtUnixMs: number;
+}
+
 export interface UserInfo {
   name: string;
   roles: string[];
   createdAtUnixMs: number;
   updatedAtUnixMs: number;
+  /** Set while a lock is in force. */
+  lock: UserLockInfo | undefined;
 }
 
 export interface CreateUserRequest {
@@ -206,6 +258,30 @@ export interface DeleteUserRequest {
 }
 
 export interface DeleteUserResponse {
+}
+
+export interface LockUserRequest {
+  name: string;
+  /** Shown to the user with every refusal. */
+  reason: string;
+  /** 0: until unlocked. */
+  ttlMs: number;
+}
+
+export interface LockUserResponse {
+  user:
+    | UserInfo
+    | undefined;
+  /** Sessions of the user the lock ended on this hub. */
+  sessionsEnded: number;
+}
+
+export interface UnlockUserRequest {
+  name: string;
+}
+
+export interface UnlockUserResponse {
+  user: UserInfo | undefined;
 }
 
 export interface RoleInfo {
@@ -278,6 +354,12 @@ export interface AuditEvent {
   status: number;
   durationMs: number;
   reason: string;
+  /** kube (a kubectl request), admin (an admin API call) or join (an agent or admin joining). */
+  kind: string;
+  /** ResponseStarted (a long-running request admitted) or ResponseComplete, as in Kubernetes. */
+  stage: string;
+  /** The caller's address. */
+  source: string;
 }
 
 export interface ListAuditEventsRequest {
@@ -286,6 +368,8 @@ export interface ListAuditEventsRequest {
   sinceUnixMs: number;
   /** 0 means 100. */
   limit: number;
+  /** kube, admin or join; empty: all. */
+  kind: string;
 }
 
 export interface ListAuditEventsResponse {
@@ -306,8 +390,12 @@ export interface GetHubInfoResponse {
 export interface ListJoinRefusalsRequest {
 }
 
+/**
+ * A refused join with a token this hub minted; refusals of unknown tokens are not kept (the
+ * caller chooses everything in them).
+ */
 export interface JoinRefusal {
-  /** The cluster the agent asked to join as. */
+  /** The cluster the token was minted for (empty for admin tokens). */
   clusterName: string;
   /** A RefusalReason value: unknown_token, expired_token, token_used_up, ... */
   reason: string;
@@ -317,6 +405,9 @@ export interface JoinRefusal {
   count: number;
   firstAtUnixMs: number;
   lastAtUnixMs: number;
+  tokenId: string;
+  /** The cluster the agent asked to join as, when it differs from the token's (cut to 63 bytes). */
+  requestedClusterName: string;
 }
 
 export interface ListJoinRefusalsResponse {
@@ -355,7 +446,18 @@ export interface CheckClusterHealthResponse {
 }
 
 function createBaseTokenInfo(): TokenInfo {
-  return { id: "", type: 0, expiresAtUnixMs: 0, usesRemaining: 0, labels: {}, createdAtUnixMs: 0, usesTotal: 0 };
+  return {
+    id: "",
+    type: 0,
+    expiresAtUnixMs: 0,
+    usesRemaining: 0,
+    labels: {},
+    createdAtUnixMs: 0,
+    usesTotal: 0,
+    clusterName: "",
+    agentLabelKeys: [],
+    adminName: "",
+  };
 }
 
 export const TokenInfo: MessageFns<TokenInfo> = {
@@ -380,6 +482,15 @@ export const TokenInfo: MessageFns<TokenInfo> = {
     }
     if (message.usesTotal !== 0) {
       writer.uint32(56).uint32(message.usesTotal);
+    }
+    if (message.clusterName !== "") {
+      writer.uint32(66).string(message.clusterName);
+    }
+    for (const v of message.agentLabelKeys) {
+      writer.uint32(74).string(v!);
+    }
+    if (message.adminName !== "") {
+      writer.uint32(82).string(message.adminName);
     }
     return writer;
   },
@@ -456,6 +567,30 @@ export const TokenInfo: MessageFns<TokenInfo> = {
             message.usesTotal = reader.uint32();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.clusterName = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.agentLabelKeys.push(reader.string());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.adminName = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -506,6 +641,21 @@ export const TokenInfo: MessageFns<TokenInfo> = {
         : isSet(object.uses_total)
         ? globalThis.Number(object.uses_total)
         : 0,
+      clusterName: isSet(object.clusterName)
+        ? globalThis.String(object.clusterName)
+        : isSet(object.cluster_name)
+        ? globalThis.String(object.cluster_name)
+        : "",
+      agentLabelKeys: globalThis.Array.isArray(object?.agentLabelKeys)
+        ? object.agentLabelKeys.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.agent_label_keys)
+        ? object.agent_label_keys.map((e: any) => globalThis.String(e))
+        : [],
+      adminName: isSet(object.adminName)
+        ? globalThis.String(object.adminName)
+        : isSet(object.admin_name)
+        ? globalThis.String(object.admin_name)
+        : "",
     };
   },
 
@@ -538,6 +688,15 @@ export const TokenInfo: MessageFns<TokenInfo> = {
     if (message.usesTotal !== 0) {
       obj.usesTotal = Math.round(message.usesTotal);
     }
+    if (message.clusterName !== "") {
+      obj.clusterName = message.clusterName;
+    }
+    if (message.agentLabelKeys?.length) {
+      obj.agentLabelKeys = message.agentLabelKeys;
+    }
+    if (message.adminName !== "") {
+      obj.adminName = message.adminName;
+    }
     return obj;
   },
 
@@ -561,6 +720,9 @@ export const TokenInfo: MessageFns<TokenInfo> = {
     );
     message.createdAtUnixMs = object.createdAtUnixMs ?? 0;
     message.usesTotal = object.usesTotal ?? 0;
+    message.clusterName = object.clusterName ?? "";
+    message.agentLabelKeys = object.agentLabelKeys?.map((e) => e) || [];
+    message.adminName = object.adminName ?? "";
     return message;
   },
 };
@@ -651,7 +813,7 @@ export const TokenInfo_LabelsEntry: MessageFns<TokenInfo_LabelsEntry> = {
 };
 
 function createBaseCreateTokenRequest(): CreateTokenRequest {
-  return { type: 0, ttlMs: 0, uses: 0, labels: {} };
+  return { type: 0, ttlMs: 0, uses: 0, labels: {}, clusterName: "", agentLabelKeys: [], adminName: "" };
 }
 
 export const CreateTokenRequest: MessageFns<CreateTokenRequest> = {
@@ -668,6 +830,15 @@ export const CreateTokenRequest: MessageFns<CreateTokenRequest> = {
     globalThis.Object.entries(message.labels).forEach(([key, value]: [string, string]) => {
       CreateTokenRequest_LabelsEntry.encode({ key: key as any, value }, writer.uint32(34).fork()).join();
     });
+    if (message.clusterName !== "") {
+      writer.uint32(42).string(message.clusterName);
+    }
+    for (const v of message.agentLabelKeys) {
+      writer.uint32(50).string(v!);
+    }
+    if (message.adminName !== "") {
+      writer.uint32(58).string(message.adminName);
+    }
     return writer;
   },
 
@@ -719,6 +890,30 @@ export const CreateTokenRequest: MessageFns<CreateTokenRequest> = {
             }
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.clusterName = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.agentLabelKeys.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.adminName = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -754,6 +949,21 @@ export const CreateTokenRequest: MessageFns<CreateTokenRequest> = {
           {},
         )
         : {},
+      clusterName: isSet(object.clusterName)
+        ? globalThis.String(object.clusterName)
+        : isSet(object.cluster_name)
+        ? globalThis.String(object.cluster_name)
+        : "",
+      agentLabelKeys: globalThis.Array.isArray(object?.agentLabelKeys)
+        ? object.agentLabelKeys.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.agent_label_keys)
+        ? object.agent_label_keys.map((e: any) => globalThis.String(e))
+        : [],
+      adminName: isSet(object.adminName)
+        ? globalThis.String(object.adminName)
+        : isSet(object.admin_name)
+        ? globalThis.String(object.admin_name)
+        : "",
     };
   },
 
@@ -777,6 +987,15 @@ export const CreateTokenRequest: MessageFns<CreateTokenRequest> = {
         });
       }
     }
+    if (message.clusterName !== "") {
+      obj.clusterName = message.clusterName;
+    }
+    if (message.agentLabelKeys?.length) {
+      obj.agentLabelKeys = message.agentLabelKeys;
+    }
+    if (message.adminName !== "") {
+      obj.adminName = message.adminName;
+    }
     return obj;
   },
 
@@ -797,6 +1016,9 @@ export const CreateTokenRequest: MessageFns<CreateTokenRequest> = {
       },
       {},
     );
+    message.clusterName = object.clusterName ?? "";
+    message.agentLabelKeys = object.agentLabelKeys?.map((e) => e) || [];
+    message.adminName = object.adminName ?? "";
     return message;
   },
 };
@@ -1822,6 +2044,431 @@ export const ListClustersResponse: MessageFns<ListClustersResponse> = {
   },
 };
 
+function createBaseLabelClusterRequest(): LabelClusterRequest {
+  return { cluster: "", set: {}, remove: [] };
+}
+
+export const LabelClusterRequest: MessageFns<LabelClusterRequest> = {
+  encode(message: LabelClusterRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.cluster !== "") {
+      writer.uint32(10).string(message.cluster);
+    }
+    globalThis.Object.entries(message.set).forEach(([key, value]: [string, string]) => {
+      LabelClusterRequest_SetEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
+    });
+    for (const v of message.remove) {
+      writer.uint32(26).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LabelClusterRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLabelClusterRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cluster = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const entry2 = LabelClusterRequest_SetEntry.decode(reader, reader.uint32());
+            if (entry2.value !== undefined) {
+              message.set[entry2.key] = entry2.value;
+            }
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.remove.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LabelClusterRequest {
+    return {
+      cluster: isSet(object.cluster) ? globalThis.String(object.cluster) : "",
+      set: isObject(object.set)
+        ? (globalThis.Object.entries(object.set) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      remove: globalThis.Array.isArray(object?.remove) ? object.remove.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: LabelClusterRequest): unknown {
+    const obj: any = {};
+    if (message.cluster !== "") {
+      obj.cluster = message.cluster;
+    }
+    if (message.set) {
+      const entries = globalThis.Object.entries(message.set) as [string, string][];
+      if (entries.length > 0) {
+        obj.set = {};
+        entries.forEach(([k, v]) => {
+          obj.set[k] = v;
+        });
+      }
+    }
+    if (message.remove?.length) {
+      obj.remove = message.remove;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LabelClusterRequest>, I>>(base?: I): LabelClusterRequest {
+    return LabelClusterRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LabelClusterRequest>, I>>(object: I): LabelClusterRequest {
+    const message = createBaseLabelClusterRequest();
+    message.cluster = object.cluster ?? "";
+    message.set = (globalThis.Object.entries(object.set ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.remove = object.remove?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseLabelClusterRequest_SetEntry(): LabelClusterRequest_SetEntry {
+  return { key: "", value: "" };
+}
+
+export const LabelClusterRequest_SetEntry: MessageFns<LabelClusterRequest_SetEntry> = {
+  encode(message: LabelClusterRequest_SetEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LabelClusterRequest_SetEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLabelClusterRequest_SetEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LabelClusterRequest_SetEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: LabelClusterRequest_SetEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LabelClusterRequest_SetEntry>, I>>(base?: I): LabelClusterRequest_SetEntry {
+    return LabelClusterRequest_SetEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LabelClusterRequest_SetEntry>, I>>(object: I): LabelClusterRequest_SetEntry {
+    const message = createBaseLabelClusterRequest_SetEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseLabelClusterResponse(): LabelClusterResponse {
+  return { cluster: undefined };
+}
+
+export const LabelClusterResponse: MessageFns<LabelClusterResponse> = {
+  encode(message: LabelClusterResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.cluster !== undefined) {
+      ClusterInfo.encode(message.cluster, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LabelClusterResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLabelClusterResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cluster = ClusterInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LabelClusterResponse {
+    return { cluster: isSet(object.cluster) ? ClusterInfo.fromJSON(object.cluster) : undefined };
+  },
+
+  toJSON(message: LabelClusterResponse): unknown {
+    const obj: any = {};
+    if (message.cluster !== undefined) {
+      obj.cluster = ClusterInfo.toJSON(message.cluster);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LabelClusterResponse>, I>>(base?: I): LabelClusterResponse {
+    return LabelClusterResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LabelClusterResponse>, I>>(object: I): LabelClusterResponse {
+    const message = createBaseLabelClusterResponse();
+    message.cluster = (object.cluster !== undefined && object.cluster !== null)
+      ? ClusterInfo.fromPartial(object.cluster)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteClusterRequest(): DeleteClusterRequest {
+  return { cluster: "" };
+}
+
+export const DeleteClusterRequest: MessageFns<DeleteClusterRequest> = {
+  encode(message: DeleteClusterRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.cluster !== "") {
+      writer.uint32(10).string(message.cluster);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteClusterRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteClusterRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cluster = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteClusterRequest {
+    return { cluster: isSet(object.cluster) ? globalThis.String(object.cluster) : "" };
+  },
+
+  toJSON(message: DeleteClusterRequest): unknown {
+    const obj: any = {};
+    if (message.cluster !== "") {
+      obj.cluster = message.cluster;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteClusterRequest>, I>>(base?: I): DeleteClusterRequest {
+    return DeleteClusterRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteClusterRequest>, I>>(object: I): DeleteClusterRequest {
+    const message = createBaseDeleteClusterRequest();
+    message.cluster = object.cluster ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteClusterResponse(): DeleteClusterResponse {
+  return { revokedAgentIds: [] };
+}
+
+export const DeleteClusterResponse: MessageFns<DeleteClusterResponse> = {
+  encode(message: DeleteClusterResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.revokedAgentIds) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteClusterResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteClusterResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.revokedAgentIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteClusterResponse {
+    return {
+      revokedAgentIds: globalThis.Array.isArray(object?.revokedAgentIds)
+        ? object.revokedAgentIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.revoked_agent_ids)
+        ? object.revoked_agent_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: DeleteClusterResponse): unknown {
+    const obj: any = {};
+    if (message.revokedAgentIds?.length) {
+      obj.revokedAgentIds = message.revokedAgentIds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteClusterResponse>, I>>(base?: I): DeleteClusterResponse {
+    return DeleteClusterResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteClusterResponse>, I>>(object: I): DeleteClusterResponse {
+    const message = createBaseDeleteClusterResponse();
+    message.revokedAgentIds = object.revokedAgentIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
 function createBaseDeleteAgentRequest(): DeleteAgentRequest {
   return { agentId: "" };
 }
@@ -2093,8 +2740,137 @@ export const PingAgentResponse: MessageFns<PingAgentResponse> = {
   },
 };
 
+function createBaseUserLockInfo(): UserLockInfo {
+  return { reason: "", lockedBy: "", lockedAtUnixMs: 0, expiresAtUnixMs: 0 };
+}
+
+export const UserLockInfo: MessageFns<UserLockInfo> = {
+  encode(message: UserLockInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reason !== "") {
+      writer.uint32(10).string(message.reason);
+    }
+    if (message.lockedBy !== "") {
+      writer.uint32(18).string(message.lockedBy);
+    }
+    if (message.lockedAtUnixMs !== 0) {
+      writer.uint32(24).int64(message.lockedAtUnixMs);
+    }
+    if (message.expiresAtUnixMs !== 0) {
+      writer.uint32(32).int64(message.expiresAtUnixMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UserLockInfo {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUserLockInfo();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.lockedBy = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.lockedAtUnixMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.expiresAtUnixMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UserLockInfo {
+    return {
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      lockedBy: isSet(object.lockedBy)
+        ? globalThis.String(object.lockedBy)
+        : isSet(object.locked_by)
+        ? globalThis.String(object.locked_by)
+        : "",
+      lockedAtUnixMs: isSet(object.lockedAtUnixMs)
+        ? globalThis.Number(object.lockedAtUnixMs)
+        : isSet(object.locked_at_unix_ms)
+        ? globalThis.Number(object.locked_at_unix_ms)
+        : 0,
+      expiresAtUnixMs: isSet(object.expiresAtUnixMs)
+        ? globalThis.Number(object.expiresAtUnixMs)
+        : isSet(object.expires_at_unix_ms)
+        ? globalThis.Number(object.expires_at_unix_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: UserLockInfo): unknown {
+    const obj: any = {};
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.lockedBy !== "") {
+      obj.lockedBy = message.lockedBy;
+    }
+    if (message.lockedAtUnixMs !== 0) {
+      obj.lockedAtUnixMs = Math.round(message.lockedAtUnixMs);
+    }
+    if (message.expiresAtUnixMs !== 0) {
+      obj.expiresAtUnixMs = Math.round(message.expiresAtUnixMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UserLockInfo>, I>>(base?: I): UserLockInfo {
+    return UserLockInfo.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UserLockInfo>, I>>(object: I): UserLockInfo {
+    const message = createBaseUserLockInfo();
+    message.reason = object.reason ?? "";
+    message.lockedBy = object.lockedBy ?? "";
+    message.lockedAtUnixMs = object.lockedAtUnixMs ?? 0;
+    message.expiresAtUnixMs = object.expiresAtUnixMs ?? 0;
+    return message;
+  },
+};
+
 function createBaseUserInfo(): UserInfo {
-  return { name: "", roles: [], createdAtUnixMs: 0, updatedAtUnixMs: 0 };
+  return { name: "", roles: [], createdAtUnixMs: 0, updatedAtUnixMs: 0, lock: undefined };
 }
 
 export const UserInfo: MessageFns<UserInfo> = {
@@ -2110,6 +2886,9 @@ export const UserInfo: MessageFns<UserInfo> = {
     }
     if (message.updatedAtUnixMs !== 0) {
       writer.uint32(32).int64(message.updatedAtUnixMs);
+    }
+    if (message.lock !== undefined) {
+      UserLockInfo.encode(message.lock, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -2159,6 +2938,14 @@ export const UserInfo: MessageFns<UserInfo> = {
             message.updatedAtUnixMs = longToNumber(reader.int64());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.lock = UserLockInfo.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2185,6 +2972,7 @@ export const UserInfo: MessageFns<UserInfo> = {
         : isSet(object.updated_at_unix_ms)
         ? globalThis.Number(object.updated_at_unix_ms)
         : 0,
+      lock: isSet(object.lock) ? UserLockInfo.fromJSON(object.lock) : undefined,
     };
   },
 
@@ -2202,6 +2990,9 @@ export const UserInfo: MessageFns<UserInfo> = {
     if (message.updatedAtUnixMs !== 0) {
       obj.updatedAtUnixMs = Math.round(message.updatedAtUnixMs);
     }
+    if (message.lock !== undefined) {
+      obj.lock = UserLockInfo.toJSON(message.lock);
+    }
     return obj;
   },
 
@@ -2214,6 +3005,9 @@ export const UserInfo: MessageFns<UserInfo> = {
     message.roles = object.roles?.map((e) => e) || [];
     message.createdAtUnixMs = object.createdAtUnixMs ?? 0;
     message.updatedAtUnixMs = object.updatedAtUnixMs ?? 0;
+    message.lock = (object.lock !== undefined && object.lock !== null)
+      ? UserLockInfo.fromPartial(object.lock)
+      : undefined;
     return message;
   },
 };
@@ -2756,6 +3550,334 @@ export const DeleteUserResponse: MessageFns<DeleteUserResponse> = {
   },
   fromPartial<I extends Exact<DeepPartial<DeleteUserResponse>, I>>(_: I): DeleteUserResponse {
     const message = createBaseDeleteUserResponse();
+    return message;
+  },
+};
+
+function createBaseLockUserRequest(): LockUserRequest {
+  return { name: "", reason: "", ttlMs: 0 };
+}
+
+export const LockUserRequest: MessageFns<LockUserRequest> = {
+  encode(message: LockUserRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    if (message.ttlMs !== 0) {
+      writer.uint32(24).uint64(message.ttlMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LockUserRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLockUserRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.ttlMs = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LockUserRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      ttlMs: isSet(object.ttlMs)
+        ? globalThis.Number(object.ttlMs)
+        : isSet(object.ttl_ms)
+        ? globalThis.Number(object.ttl_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: LockUserRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.ttlMs !== 0) {
+      obj.ttlMs = Math.round(message.ttlMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LockUserRequest>, I>>(base?: I): LockUserRequest {
+    return LockUserRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LockUserRequest>, I>>(object: I): LockUserRequest {
+    const message = createBaseLockUserRequest();
+    message.name = object.name ?? "";
+    message.reason = object.reason ?? "";
+    message.ttlMs = object.ttlMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseLockUserResponse(): LockUserResponse {
+  return { user: undefined, sessionsEnded: 0 };
+}
+
+export const LockUserResponse: MessageFns<LockUserResponse> = {
+  encode(message: LockUserResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== undefined) {
+      UserInfo.encode(message.user, writer.uint32(10).fork()).join();
+    }
+    if (message.sessionsEnded !== 0) {
+      writer.uint32(16).uint32(message.sessionsEnded);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LockUserResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLockUserResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = UserInfo.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.sessionsEnded = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LockUserResponse {
+    return {
+      user: isSet(object.user) ? UserInfo.fromJSON(object.user) : undefined,
+      sessionsEnded: isSet(object.sessionsEnded)
+        ? globalThis.Number(object.sessionsEnded)
+        : isSet(object.sessions_ended)
+        ? globalThis.Number(object.sessions_ended)
+        : 0,
+    };
+  },
+
+  toJSON(message: LockUserResponse): unknown {
+    const obj: any = {};
+    if (message.user !== undefined) {
+      obj.user = UserInfo.toJSON(message.user);
+    }
+    if (message.sessionsEnded !== 0) {
+      obj.sessionsEnded = Math.round(message.sessionsEnded);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LockUserResponse>, I>>(base?: I): LockUserResponse {
+    return LockUserResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LockUserResponse>, I>>(object: I): LockUserResponse {
+    const message = createBaseLockUserResponse();
+    message.user = (object.user !== undefined && object.user !== null) ? UserInfo.fromPartial(object.user) : undefined;
+    message.sessionsEnded = object.sessionsEnded ?? 0;
+    return message;
+  },
+};
+
+function createBaseUnlockUserRequest(): UnlockUserRequest {
+  return { name: "" };
+}
+
+export const UnlockUserRequest: MessageFns<UnlockUserRequest> = {
+  encode(message: UnlockUserRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UnlockUserRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUnlockUserRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UnlockUserRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: UnlockUserRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UnlockUserRequest>, I>>(base?: I): UnlockUserRequest {
+    return UnlockUserRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UnlockUserRequest>, I>>(object: I): UnlockUserRequest {
+    const message = createBaseUnlockUserRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseUnlockUserResponse(): UnlockUserResponse {
+  return { user: undefined };
+}
+
+export const UnlockUserResponse: MessageFns<UnlockUserResponse> = {
+  encode(message: UnlockUserResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== undefined) {
+      UserInfo.encode(message.user, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UnlockUserResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUnlockUserResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = UserInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UnlockUserResponse {
+    return { user: isSet(object.user) ? UserInfo.fromJSON(object.user) : undefined };
+  },
+
+  toJSON(message: UnlockUserResponse): unknown {
+    const obj: any = {};
+    if (message.user !== undefined) {
+      obj.user = UserInfo.toJSON(message.user);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UnlockUserResponse>, I>>(base?: I): UnlockUserResponse {
+    return UnlockUserResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UnlockUserResponse>, I>>(object: I): UnlockUserResponse {
+    const message = createBaseUnlockUserResponse();
+    message.user = (object.user !== undefined && object.user !== null) ? UserInfo.fromPartial(object.user) : undefined;
     return message;
   },
 };
@@ -3602,6 +4724,9 @@ function createBaseAuditEvent(): AuditEvent {
     status: 0,
     durationMs: 0,
     reason: "",
+    kind: "",
+    stage: "",
+    source: "",
   };
 }
 
@@ -3651,6 +4776,15 @@ export const AuditEvent: MessageFns<AuditEvent> = {
     }
     if (message.reason !== "") {
       writer.uint32(122).string(message.reason);
+    }
+    if (message.kind !== "") {
+      writer.uint32(130).string(message.kind);
+    }
+    if (message.stage !== "") {
+      writer.uint32(138).string(message.stage);
+    }
+    if (message.source !== "") {
+      writer.uint32(146).string(message.source);
     }
     return writer;
   },
@@ -3788,6 +4922,30 @@ export const AuditEvent: MessageFns<AuditEvent> = {
             message.reason = reader.string();
             continue;
           }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.stage = reader.string();
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3837,6 +4995,9 @@ export const AuditEvent: MessageFns<AuditEvent> = {
         ? globalThis.Number(object.duration_ms)
         : 0,
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      stage: isSet(object.stage) ? globalThis.String(object.stage) : "",
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
     };
   },
 
@@ -3887,6 +5048,15 @@ export const AuditEvent: MessageFns<AuditEvent> = {
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.stage !== "") {
+      obj.stage = message.stage;
+    }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
     return obj;
   },
 
@@ -3910,12 +5080,15 @@ export const AuditEvent: MessageFns<AuditEvent> = {
     message.status = object.status ?? 0;
     message.durationMs = object.durationMs ?? 0;
     message.reason = object.reason ?? "";
+    message.kind = object.kind ?? "";
+    message.stage = object.stage ?? "";
+    message.source = object.source ?? "";
     return message;
   },
 };
 
 function createBaseListAuditEventsRequest(): ListAuditEventsRequest {
-  return { user: "", cluster: "", sinceUnixMs: 0, limit: 0 };
+  return { user: "", cluster: "", sinceUnixMs: 0, limit: 0, kind: "" };
 }
 
 export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
@@ -3931,6 +5104,9 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
     }
     if (message.limit !== 0) {
       writer.uint32(32).uint32(message.limit);
+    }
+    if (message.kind !== "") {
+      writer.uint32(42).string(message.kind);
     }
     return writer;
   },
@@ -3980,6 +5156,14 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
             message.limit = reader.uint32();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4002,6 +5186,7 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
         ? globalThis.Number(object.since_unix_ms)
         : 0,
       limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
     };
   },
 
@@ -4019,6 +5204,9 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
     if (message.limit !== 0) {
       obj.limit = Math.round(message.limit);
     }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
     return obj;
   },
 
@@ -4031,6 +5219,7 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
     message.cluster = object.cluster ?? "";
     message.sinceUnixMs = object.sinceUnixMs ?? 0;
     message.limit = object.limit ?? 0;
+    message.kind = object.kind ?? "";
     return message;
   },
 };
@@ -4318,7 +5507,17 @@ export const ListJoinRefusalsRequest: MessageFns<ListJoinRefusalsRequest> = {
 };
 
 function createBaseJoinRefusal(): JoinRefusal {
-  return { clusterName: "", reason: "", message: "", peer: "", count: 0, firstAtUnixMs: 0, lastAtUnixMs: 0 };
+  return {
+    clusterName: "",
+    reason: "",
+    message: "",
+    peer: "",
+    count: 0,
+    firstAtUnixMs: 0,
+    lastAtUnixMs: 0,
+    tokenId: "",
+    requestedClusterName: "",
+  };
 }
 
 export const JoinRefusal: MessageFns<JoinRefusal> = {
@@ -4343,6 +5542,12 @@ export const JoinRefusal: MessageFns<JoinRefusal> = {
     }
     if (message.lastAtUnixMs !== 0) {
       writer.uint32(56).int64(message.lastAtUnixMs);
+    }
+    if (message.tokenId !== "") {
+      writer.uint32(66).string(message.tokenId);
+    }
+    if (message.requestedClusterName !== "") {
+      writer.uint32(74).string(message.requestedClusterName);
     }
     return writer;
   },
@@ -4416,6 +5621,22 @@ export const JoinRefusal: MessageFns<JoinRefusal> = {
             message.lastAtUnixMs = longToNumber(reader.int64());
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.tokenId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.requestedClusterName = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4449,6 +5670,16 @@ export const JoinRefusal: MessageFns<JoinRefusal> = {
         : isSet(object.last_at_unix_ms)
         ? globalThis.Number(object.last_at_unix_ms)
         : 0,
+      tokenId: isSet(object.tokenId)
+        ? globalThis.String(object.tokenId)
+        : isSet(object.token_id)
+        ? globalThis.String(object.token_id)
+        : "",
+      requestedClusterName: isSet(object.requestedClusterName)
+        ? globalThis.String(object.requestedClusterName)
+        : isSet(object.requested_cluster_name)
+        ? globalThis.String(object.requested_cluster_name)
+        : "",
     };
   },
 
@@ -4475,6 +5706,12 @@ export const JoinRefusal: MessageFns<JoinRefusal> = {
     if (message.lastAtUnixMs !== 0) {
       obj.lastAtUnixMs = Math.round(message.lastAtUnixMs);
     }
+    if (message.tokenId !== "") {
+      obj.tokenId = message.tokenId;
+    }
+    if (message.requestedClusterName !== "") {
+      obj.requestedClusterName = message.requestedClusterName;
+    }
     return obj;
   },
 
@@ -4490,6 +5727,8 @@ export const JoinRefusal: MessageFns<JoinRefusal> = {
     message.count = object.count ?? 0;
     message.firstAtUnixMs = object.firstAtUnixMs ?? 0;
     message.lastAtUnixMs = object.lastAtUnixMs ?? 0;
+    message.tokenId = object.tokenId ?? "";
+    message.requestedClusterName = object.requestedClusterName ?? "";
     return message;
   },
 };
@@ -5084,6 +6323,28 @@ export const AdminServiceService = {
       Buffer.from(ListClustersResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListClustersResponse => ListClustersResponse.decode(value),
   },
+  /** Sets and removes a cluster's labels, the ones roles match; agents never choose them. */
+  labelCluster: {
+    path: "/warren.v1.AdminService/LabelCluster" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: LabelClusterRequest): Buffer => Buffer.from(LabelClusterRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): LabelClusterRequest => LabelClusterRequest.decode(value),
+    responseSerialize: (value: LabelClusterResponse): Buffer =>
+      Buffer.from(LabelClusterResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): LabelClusterResponse => LabelClusterResponse.decode(value),
+  },
+  /** Removes a cluster: every agent of it is revoked and its name is free again. */
+  deleteCluster: {
+    path: "/warren.v1.AdminService/DeleteCluster" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteClusterRequest): Buffer => Buffer.from(DeleteClusterRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteClusterRequest => DeleteClusterRequest.decode(value),
+    responseSerialize: (value: DeleteClusterResponse): Buffer =>
+      Buffer.from(DeleteClusterResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteClusterResponse => DeleteClusterResponse.decode(value),
+  },
   /** Revokes an agent's identity and cuts its tunnel. */
   deleteAgent: {
     path: "/warren.v1.AdminService/DeleteAgent" as const,
@@ -5152,6 +6413,25 @@ export const AdminServiceService = {
     requestDeserialize: (value: Buffer): DeleteUserRequest => DeleteUserRequest.decode(value),
     responseSerialize: (value: DeleteUserResponse): Buffer => Buffer.from(DeleteUserResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DeleteUserResponse => DeleteUserResponse.decode(value),
+  },
+  /** Refuses every request of a user, and ends their open sessions, until unlocked or expired. */
+  lockUser: {
+    path: "/warren.v1.AdminService/LockUser" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: LockUserRequest): Buffer => Buffer.from(LockUserRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): LockUserRequest => LockUserRequest.decode(value),
+    responseSerialize: (value: LockUserResponse): Buffer => Buffer.from(LockUserResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): LockUserResponse => LockUserResponse.decode(value),
+  },
+  unlockUser: {
+    path: "/warren.v1.AdminService/UnlockUser" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UnlockUserRequest): Buffer => Buffer.from(UnlockUserRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UnlockUserRequest => UnlockUserRequest.decode(value),
+    responseSerialize: (value: UnlockUserResponse): Buffer => Buffer.from(UnlockUserResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UnlockUserResponse => UnlockUserResponse.decode(value),
   },
   /** Creates or replaces a role from its YAML document. */
   applyRole: {
@@ -5247,6 +6527,10 @@ export interface AdminServiceServer extends UntypedServiceImplementation {
   listTokens: handleUnaryCall<ListTokensRequest, ListTokensResponse>;
   deleteToken: handleUnaryCall<DeleteTokenRequest, DeleteTokenResponse>;
   listClusters: handleUnaryCall<ListClustersRequest, ListClustersResponse>;
+  /** Sets and removes a cluster's labels, the ones roles match; agents never choose them. */
+  labelCluster: handleUnaryCall<LabelClusterRequest, LabelClusterResponse>;
+  /** Removes a cluster: every agent of it is revoked and its name is free again. */
+  deleteCluster: handleUnaryCall<DeleteClusterRequest, DeleteClusterResponse>;
   /** Revokes an agent's identity and cuts its tunnel. */
   deleteAgent: handleUnaryCall<DeleteAgentRequest, DeleteAgentResponse>;
   /** A round trip through an agent's tunnel, proving it carries requests now. */
@@ -5258,6 +6542,9 @@ export interface AdminServiceServer extends UntypedServiceImplementation {
   updateUser: handleUnaryCall<UpdateUserRequest, UpdateUserResponse>;
   listUsers: handleUnaryCall<ListUsersRequest, ListUsersResponse>;
   deleteUser: handleUnaryCall<DeleteUserRequest, DeleteUserResponse>;
+  /** Refuses every request of a user, and ends their open sessions, until unlocked or expired. */
+  lockUser: handleUnaryCall<LockUserRequest, LockUserResponse>;
+  unlockUser: handleUnaryCall<UnlockUserRequest, UnlockUserResponse>;
   /** Creates or replaces a role from its YAML document. */
   applyRole: handleUnaryCall<ApplyRoleRequest, ApplyRoleResponse>;
   listRoles: handleUnaryCall<ListRolesRequest, ListRolesResponse>;
@@ -5337,6 +6624,38 @@ export interface AdminServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListClustersResponse) => void,
   ): ClientUnaryCall;
+  /** Sets and removes a cluster's labels, the ones roles match; agents never choose them. */
+  labelCluster(
+    request: LabelClusterRequest,
+    callback: (error: ServiceError | null, response: LabelClusterResponse) => void,
+  ): ClientUnaryCall;
+  labelCluster(
+    request: LabelClusterRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: LabelClusterResponse) => void,
+  ): ClientUnaryCall;
+  labelCluster(
+    request: LabelClusterRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: LabelClusterResponse) => void,
+  ): ClientUnaryCall;
+  /** Removes a cluster: every agent of it is revoked and its name is free again. */
+  deleteCluster(
+    request: DeleteClusterRequest,
+    callback: (error: ServiceError | null, response: DeleteClusterResponse) => void,
+  ): ClientUnaryCall;
+  deleteCluster(
+    request: DeleteClusterRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteClusterResponse) => void,
+  ): ClientUnaryCall;
+  deleteCluster(
+    request: DeleteClusterRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteClusterResponse) => void,
+  ): ClientUnaryCall;
   /** Revokes an agent's identity and cuts its tunnel. */
   deleteAgent(
     request: DeleteAgentRequest,
@@ -5445,6 +6764,37 @@ export interface AdminServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DeleteUserResponse) => void,
+  ): ClientUnaryCall;
+  /** Refuses every request of a user, and ends their open sessions, until unlocked or expired. */
+  lockUser(
+    request: LockUserRequest,
+    callback: (error: ServiceError | null, response: LockUserResponse) => void,
+  ): ClientUnaryCall;
+  lockUser(
+    request: LockUserRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: LockUserResponse) => void,
+  ): ClientUnaryCall;
+  lockUser(
+    request: LockUserRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: LockUserResponse) => void,
+  ): ClientUnaryCall;
+  unlockUser(
+    request: UnlockUserRequest,
+    callback: (error: ServiceError | null, response: UnlockUserResponse) => void,
+  ): ClientUnaryCall;
+  unlockUser(
+    request: UnlockUserRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UnlockUserResponse) => void,
+  ): ClientUnaryCall;
+  unlockUser(
+    request: UnlockUserRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UnlockUserResponse) => void,
   ): ClientUnaryCall;
   /** Creates or replaces a role from its YAML document. */
   applyRole(

@@ -28,8 +28,12 @@ export interface JoinRequest {
   token: string;
   /** PKCS#10 request signed with the key the agent generated; the key never leaves the agent. */
   csrPem: string;
+  /** Must be the cluster the token was minted for. */
   clusterName: string;
-  /** Labels the agent asks for; the token's labels take precedence on conflict. */
+  /**
+   * Labels the agent asks for: only keys the token allows, and only when the join creates the
+   * cluster; an existing cluster keeps the labels the admin gave it.
+   */
   labels: { [key: string]: string };
   agentVersion: string;
 }
@@ -100,7 +104,7 @@ export interface EnrollAdminRequest {
   /** Minted by `warrenctl tokens add --type admin`. Never logged. */
   token: string;
   csrPem: string;
-  /** Names the admin in the hub's logs and audit trail. */
+  /** The name the admin token was minted for; empty means that one. Any other is refused. */
   name: string;
 }
 
