@@ -84,7 +84,8 @@ function grants(request: KubeAccessRequest): Grants | KubeAccess {
     return deny(
       "no_matching_role",
       `no role of user "${user}" (${quoted(roles.map((r) => r.name))}) allows cluster ` +
-        `"${cluster.name}": none matches its labels ${JSON.stringify(cluster.labels)}`,
+        // Not the labels themselves: a user learns nothing of a cluster they cannot reach.
+        `"${cluster.name}": none matches its labels (an admin sees them with warrenctl clusters ls)`,
     );
   }
   const deniedUsers = new Set(roles.flatMap((r) => r.deny.kubernetesUsers));
