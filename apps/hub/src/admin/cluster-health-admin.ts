@@ -8,8 +8,9 @@ import {
 } from "@warren/proto";
 
 import { Refusal } from "../errors.js";
-import { unaryHandler } from "../grpc/unary-handler.js";
-import { clusters, type ClusterAdminDeps } from "./cluster-admin.js";
+import { adminHandler } from "../grpc/admin-handler.js";
+import { boundedHealth } from "../tunnel/heartbeats.js";
+import { listClusterInfos, type ClusterAdminDeps } from "./cluster-infos.js";
 
 /** A check reads /readyz and makes a few reviews; one that takes longer is itself a finding. */
 const CHECK_TIMEOUT_MS = 20_000;
@@ -18,8 +19,7 @@ const CHECK_TIMEOUT_MS = 20_000;
 export function checkClusterHealthHandler(
   deps: ClusterAdminDeps,
 ): handleUnaryCall<CheckClusterHealthRequest, CheckClusterHealthResponse> {
-  return unaryHandler(deps.logger, "CheckClusterHealth", async (call) => {
-    deps.authenticator.admin(call);
+  return adminHandler(deps, "CheckClusterHealth", async (call) => {
     const name = call.request.cluster;
     await Promise.all(
       deps.registry.inCluster(name).map(async (agent) => {
@@ -29,7 +29,7 @@ export function checkClusterHealthHandler(
             {},
             { timeoutMs: CHECK_TIMEOUT_MS },
           );
-          if (health) agent.health = health;
+          if (health) agent.health = boundedHealth(health);
         } catch (error) {
           // The last reported health stands; the listing shows when that was.
           deps.logger.warn(
@@ -39,9 +39,7 @@ export function checkClusterHealthHandler(
         }
       }),
     );
-    const cluster = clusters(await deps.store.agents.list(), deps.registry).find(
-      (c) => c.name === name,
-    );
+    const cluster = (await listClusterInfos(deps)).find((c) => c.name === name);
     if (!cluster) {
       throw new Refusal(status.NOT_FOUND, RefusalReason.NotFound, `there is no cluster "${name}"`);
     }

@@ -1,7 +1,11 @@
 import type { handleUnaryCall } from "@grpc/grpc-js";
 import { formatDuration } from "@warren/config";
-import { generateJoinToken, validateLabels } from "@warren/identity";
-import type { Logger } from "@warren/log";
+import {
+  generateJoinToken,
+  validateClusterName,
+  validateLabels,
+  validatePrincipalName,
+} from "@warren/identity";
 import {
   TokenType,
   type CreateTokenRequest,
@@ -15,20 +19,16 @@ import {
 import type { HubStore, JoinTokenRecord, TokenType as StoredTokenType } from "@warren/store";
 
 import type { HubCertificateAuthority } from "../ca/certificate-authority.js";
-import type { Clock } from "../clock.js";
+import { LOCAL_ADMIN_NAME } from "../ca/admin-profile.js";
 import { refuse, validIdentityInput } from "../errors.js";
-import type { PeerAuthenticator } from "../grpc/peer-authenticator.js";
-import { unaryHandler } from "../grpc/unary-handler.js";
+import { adminHandler, type AdminHandlerDeps } from "../grpc/admin-handler.js";
 
 /** Enough for any fleet; a typo like --uses 1000000 is more likely a mistake. */
 const MAX_TOKEN_USES = 10_000;
 
-export interface TokenAdminDeps {
+export interface TokenAdminDeps extends AdminHandlerDeps {
   store: HubStore;
   ca: HubCertificateAuthority;
-  authenticator: PeerAuthenticator;
-  clock: Clock;
-  logger: Logger;
   tokenTtlMs: number;
   tokenMaxTtlMs: number;
   /** host:port agents join at, for the printed install line (known once listening). */
@@ -55,6 +55,9 @@ function tokenInfo(record: JoinTokenRecord): TokenInfo {
     usesRemaining: record.usesRemaining,
     usesTotal: record.usesTotal,
     labels: record.labels,
+    clusterName: record.clusterName ?? "",
+    agentLabelKeys: record.agentLabelKeys,
+    adminName: record.adminName ?? "",
     createdAtUnixMs: record.createdAt.getTime(),
   };
 }
@@ -70,7 +73,58 @@ function tokenLimits(deps: TokenAdminDeps, request: CreateTokenRequest) {
   const usesTotal = request.uses === 0 ? 1 : request.uses;
   if (usesTotal > MAX_TOKEN_USES)
     throw refuse.invalid(`uses ${usesTotal} is more than ${MAX_TOKEN_USES}`);
-  return { ttl, usesTotal, labels: validIdentityInput(() => validateLabels(request.labels)) };
+  return { ttl, usesTotal };
+}
+
+type TokenSubject = Pick<
+  JoinTokenRecord,
+  "labels" | "clusterName" | "agentLabelKeys" | "adminName"
+>;
+
+/** A kube token names its cluster; labels set the cluster's only when a join creates it. */
+async function kubeSubject(store: HubStore, request: CreateTokenRequest): Promise<TokenSubject> {
+  if (request.adminName !== "") throw refuse.invalid("admin_name: kube tokens name a cluster");
+  if (request.clusterName === "") {
+    throw refuse.invalid(
+      "cluster_name: a kube token names the one cluster its agents join (tokens add --cluster NAME)",
+    );
+  }
+  const clusterName = validIdentityInput(() => validateClusterName(request.clusterName));
+  const labels = validIdentityInput(() => validateLabels(request.labels));
+  const keys = Object.fromEntries(request.agentLabelKeys.map((key) => [key, ""]));
+  validIdentityInput(() => validateLabels(keys));
+  if (Object.keys(labels).length > 0 && (await store.clusters.get(clusterName))) {
+    throw refuse.invalid(
+      `cluster ${clusterName} exists, so a token's labels would not apply to it: change them ` +
+        `with warrenctl clusters label ${clusterName} KEY=VALUE`,
+    );
+  }
+  return {
+    labels,
+    clusterName,
+    agentLabelKeys: [...new Set(request.agentLabelKeys)],
+    adminName: undefined,
+  };
+}
+
+/** An admin token names the admin it enrols; the enrolling side cannot choose another. */
+function adminSubject(request: CreateTokenRequest): TokenSubject {
+  if (
+    Object.keys(request.labels).length > 0 ||
+    request.clusterName !== "" ||
+    request.agentLabelKeys.length > 0
+  ) {
+    throw refuse.invalid("admin tokens carry no cluster or labels (those are for kube tokens)");
+  }
+  if (request.adminName === "")
+    throw refuse.invalid("admin_name: an admin token names who enrols with it (tokens add --name)");
+  const name = validIdentityInput(() => validatePrincipalName(request.adminName));
+  if (name === LOCAL_ADMIN_NAME) {
+    throw refuse.invalid(
+      `${LOCAL_ADMIN_NAME} is reserved for the hub's own admin profile on its machine: choose another name`,
+    );
+  }
+  return { labels: {}, clusterName: undefined, agentLabelKeys: [], adminName: name };
 }
 
 export interface TokenAdmin {
@@ -80,61 +134,74 @@ export interface TokenAdmin {
 }
 
 export function tokenAdmin(deps: TokenAdminDeps): TokenAdmin {
-  const { store, authenticator, clock, logger: log } = deps;
+  const { store, clock, logger: log } = deps;
   return {
-    createToken: unaryHandler(log, "CreateToken", async (call) => {
-      const admin = authenticator.admin(call);
-      const type = storedTokenType(call.request.type);
-      if (type === "admin" && Object.keys(call.request.labels).length > 0) {
-        throw refuse.invalid("labels: admin tokens carry no labels (labels are for clusters)");
-      }
-      const { ttl, usesTotal, labels } = tokenLimits(deps, call.request);
-      const minted = generateJoinToken();
-      const now = clock.now();
-      const record: JoinTokenRecord = {
-        id: minted.id,
-        type,
-        secretHash: minted.secretHash,
-        expiresAt: new Date(now.getTime() + ttl),
-        usesTotal,
-        usesRemaining: usesTotal,
-        labels,
-        createdAt: now,
-      };
-      await store.tokens.create(record);
-      log.info(
-        {
-          tokenId: record.id,
+    createToken: adminHandler(
+      deps,
+      "CreateToken",
+      async (call, admin) => {
+        const type = storedTokenType(call.request.type);
+        const subject =
+          type === "kube" ? await kubeSubject(store, call.request) : adminSubject(call.request);
+        const { ttl, usesTotal } = tokenLimits(deps, call.request);
+        const minted = generateJoinToken();
+        const now = clock.now();
+        const record: JoinTokenRecord = {
+          id: minted.id,
           type,
-          admin,
-          expiresAt: record.expiresAt.toISOString(),
-          uses: usesTotal,
-          labels,
-        },
-        "join token created",
-      );
-      return {
-        info: tokenInfo(record),
-        token: minted.token,
-        hubAddr: deps.joinAddr(),
-        caPins: [deps.ca.pin],
-      };
-    }),
-
-    listTokens: unaryHandler(log, "ListTokens", async (call) => {
-      authenticator.admin(call);
-      return { tokens: (await store.tokens.list()).map(tokenInfo) };
-    }),
-
-    deleteToken: unaryHandler(log, "DeleteToken", async (call) => {
-      const admin = authenticator.admin(call);
-      if (!(await store.tokens.delete(call.request.id))) {
-        throw refuse.notFound(
-          `there is no join token ${call.request.id} (see warrenctl tokens ls)`,
+          secretHash: minted.secretHash,
+          expiresAt: new Date(now.getTime() + ttl),
+          usesTotal,
+          usesRemaining: usesTotal,
+          ...subject,
+          createdAt: now,
+        };
+        await store.tokens.create(record);
+        log.info(
+          {
+            tokenId: record.id,
+            type,
+            admin,
+            expiresAt: record.expiresAt.toISOString(),
+            uses: usesTotal,
+            cluster: record.clusterName,
+            adminName: record.adminName,
+            labels: record.labels,
+          },
+          "join token created",
         );
-      }
-      log.info({ tokenId: call.request.id, admin }, "join token deleted");
-      return {};
-    }),
+        return {
+          info: tokenInfo(record),
+          token: minted.token,
+          hubAddr: deps.joinAddr(),
+          caPins: [deps.ca.pin],
+        };
+      },
+      (request, response) => ({
+        verb: "create",
+        resource: "tokens",
+        name: response?.info?.id ?? "",
+        cluster: request.clusterName,
+      }),
+    ),
+
+    listTokens: adminHandler(deps, "ListTokens", async () => ({
+      tokens: (await store.tokens.list()).map(tokenInfo),
+    })),
+
+    deleteToken: adminHandler(
+      deps,
+      "DeleteToken",
+      async (call, admin) => {
+        if (!(await store.tokens.delete(call.request.id))) {
+          throw refuse.notFound(
+            `there is no join token ${call.request.id} (see warrenctl tokens ls)`,
+          );
+        }
+        log.info({ tokenId: call.request.id, admin }, "join token deleted");
+        return {};
+      },
+      (request) => ({ verb: "delete", resource: "tokens", name: request.id }),
+    ),
   };
 }

@@ -14,7 +14,6 @@ import { refuse } from "../errors.js";
 export interface AgentSubject {
   agentId: string;
   clusterName: string;
-  labels: Labels;
 }
 
 export interface IssuedAgentCertificate {
@@ -32,7 +31,7 @@ export function requestPublicKey(csrPem: string): string {
   }
 }
 
-/** A client certificate that binds the agent id, cluster and labels, for the key in `csrPem`. */
+/** A client certificate that binds the agent id and its cluster, for the key in `csrPem`. */
 export function issueAgentCertificate(
   ca: CertificateAuthority,
   csrPem: string,
@@ -52,15 +51,17 @@ export function issueAgentCertificate(
   return { pem, info: readCertificate(pem) };
 }
 
+/** The identity as the agent receives it, with its cluster's labels as the admin set them. */
 export function agentIdentityMessage(
   subject: AgentSubject,
+  clusterLabels: Labels,
   certificate: IssuedAgentCertificate,
   caPem: string,
 ): AgentIdentity {
   return {
     agentId: subject.agentId,
     clusterName: subject.clusterName,
-    labels: subject.labels,
+    labels: clusterLabels,
     certificatePem: certificate.pem,
     caCertificatesPem: [caPem],
     expiresAtUnixMs: certificate.info.notAfter.getTime(),

@@ -37,6 +37,9 @@ async function mint(
     usesTotal: 2,
     usesRemaining: overrides.usesRemaining ?? 2,
     labels: {},
+    clusterName: overrides.type === "admin" ? undefined : "dev",
+    agentLabelKeys: [],
+    adminName: overrides.type === "admin" ? "alice" : undefined,
     createdAt: now,
   });
   return minted;

@@ -10,7 +10,11 @@ const PURPOSE: Readonly<Record<TokenType, string>> = {
   admin: "enrol an admin",
 };
 
-const mintHint = (type: TokenType) => `mint one with: warrenctl tokens add --type ${type}`;
+/** The command that mints a replacement, with the cluster or admin name when known. */
+export const mintHint = (type: TokenType, name?: string) =>
+  type === "kube"
+    ? `mint one with: warrenctl tokens add --type kube --cluster ${name ?? "CLUSTER"}`
+    : `mint one with: warrenctl tokens add --type admin --name ${name ?? "NAME"}`;
 
 /**
  * Finds the token's record and checks it can join now, or refuses with the one reason that
@@ -21,6 +25,20 @@ export async function checkJoinToken(
   text: string,
   type: TokenType,
   now: Date,
+): Promise<JoinTokenRecord> {
+  const record = await findJoinToken(store, text, type);
+  checkTokenUsable(record, type, now);
+  return record;
+}
+
+/**
+ * The record of a token this hub minted, when the secret matches; refuses a malformed or
+ * unknown one. Until this succeeds nothing about the caller is trustworthy.
+ */
+export async function findJoinToken(
+  store: HubStore,
+  text: string,
+  type: TokenType,
 ): Promise<JoinTokenRecord> {
   let parts;
   try {
@@ -40,6 +58,12 @@ export async function checkJoinToken(
         `tokens); ${mintHint(type)}`,
     );
   }
+  return record;
+}
+
+/** Refuses a known token that cannot `type`-join at `now`: wrong type, expired or used up. */
+export function checkTokenUsable(record: JoinTokenRecord, type: TokenType, now: Date): void {
+  const hint = mintHint(type, record.clusterName ?? record.adminName);
   if (record.type !== type) {
     throw new Refusal(
       status.PERMISSION_DENIED,
@@ -52,7 +76,7 @@ export async function checkJoinToken(
     throw new Refusal(
       status.UNAUTHENTICATED,
       RefusalReason.ExpiredToken,
-      `join token ${record.id} expired at ${record.expiresAt.toISOString()}; ${mintHint(type)}`,
+      `join token ${record.id} expired at ${record.expiresAt.toISOString()}; ${hint}`,
     );
   }
   if (record.usesRemaining <= 0) {
@@ -60,9 +84,8 @@ export async function checkJoinToken(
       status.UNAUTHENTICATED,
       RefusalReason.TokenUsedUp,
       `join token ${record.id} has been used for all ${record.usesTotal} of its joins; ` +
-        mintHint(type) +
+        hint +
         (type === "kube" ? " (add --uses N for N agents, e.g. one per replica)" : ""),
     );
   }
-  return record;
 }

@@ -26,7 +26,7 @@ class FakeTunnel extends EventEmitter {
 }
 
 function agent(id: string, clusterName = "prod"): FakeTunnel {
-  return new FakeTunnel({ id, clusterName, labels: {}, agentVersion: "1" } as AgentRecord);
+  return new FakeTunnel({ id, clusterName, agentVersion: "1" } as AgentRecord);
 }
 
 const asTunnel = (fake: FakeTunnel) => fake as unknown as AgentTunnel<AgentRecord>;

@@ -1,8 +1,28 @@
 import { errorFields, type Logger } from "@warren/log";
-import { AgentServiceService } from "@warren/proto";
+import { AgentServiceService, type ClusterHealth } from "@warren/proto";
 
 import type { Clock } from "../clock.js";
 import type { ConnectedAgent } from "./agent-registry.js";
+
+/** What an agent says is kept to sizes a person reads: a compromised one cannot fill memory. */
+const MAX_VERSION = 64;
+const MAX_TEXT = 4096;
+const MAX_PERMISSIONS = 32;
+
+export function boundedHealth(health: ClusterHealth | undefined): ClusterHealth | undefined {
+  return (
+    health && {
+      ...health,
+      reason: health.reason.slice(0, MAX_TEXT),
+      detail: health.detail.slice(0, MAX_TEXT),
+      missingPermissions: health.missingPermissions
+        .slice(0, MAX_PERMISSIONS)
+        .map((p) => p.slice(0, 128)),
+    }
+  );
+}
+
+export const boundedVersion = (version: string) => version.slice(0, MAX_VERSION);
 
 /**
  * Opens the agent's heartbeat stream for the life of its tunnel, keeping what the agent last
@@ -22,8 +42,8 @@ export function watchHeartbeats(
     for await (const { heartbeat } of call) {
       agent.lastHeartbeatAt = clock.now();
       if (heartbeat) {
-        agent.agentVersion = heartbeat.agentVersion || agent.agentVersion;
-        agent.health = heartbeat.health;
+        agent.agentVersion = boundedVersion(heartbeat.agentVersion) || agent.agentVersion;
+        agent.health = boundedHealth(heartbeat.health);
       }
     }
   };

@@ -34,7 +34,7 @@ async function registerAgent(id: string): Promise<AgentRecord> {
     ca,
     publicKeyPem: agentKeys.publicKeyPem,
     subject: { commonName: id },
-    uris: [identityUri({ kind: "agent", agentId: id, clusterName: "c", labels: {} })],
+    uris: [identityUri({ kind: "agent", agentId: id, clusterName: "c" })],
     usages: ["clientAuth"],
     validityMs: HOUR_MS,
     now,
@@ -43,7 +43,6 @@ async function registerAgent(id: string): Promise<AgentRecord> {
   const record: AgentRecord = {
     id,
     clusterName: "c",
-    labels: {},
     tokenId: "t",
     agentVersion: "1",
     certificateSerial: info.serialNumber,
@@ -64,10 +63,14 @@ async function registerAgent(id: string): Promise<AgentRecord> {
       usesTotal: 9,
       usesRemaining: 9,
       labels: {},
+      clusterName: "c",
+      agentLabelKeys: [],
+      adminName: undefined,
       createdAt: now,
     })
     .catch(() => undefined);
-  await store.agents.join("t", now, record);
+  const cluster = { name: "c", labels: {}, createdAt: now, updatedAt: now };
+  await store.agents.join({ tokenId: "t", now, agent: record, cluster, mayJoinExisting: true });
   return record;
 }
 
