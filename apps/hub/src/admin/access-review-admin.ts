@@ -2,12 +2,10 @@ import { randomUUID } from "node:crypto";
 
 import { status, type handleUnaryCall } from "@grpc/grpc-js";
 import { RefusalReason } from "@warren/hub-client";
-import type { Logger } from "@warren/log";
 import type { AccessQuestion, ReviewAccessRequest, ReviewAccessResponse } from "@warren/proto";
 
 import { Refusal } from "../errors.js";
-import type { PeerAuthenticator } from "../grpc/peer-authenticator.js";
-import { unaryHandler } from "../grpc/unary-handler.js";
+import { adminHandler, type AdminHandlerDeps } from "../grpc/admin-handler.js";
 import { KubeRefusal } from "../kube/kube-refusal.js";
 import { openProxyCall, payloadOf, readResponseHead } from "../kube/proxy-call.js";
 import type { AgentRegistry, ConnectedAgent } from "../tunnel/agent-registry.js";
@@ -15,10 +13,8 @@ import type { AgentRegistry, ConnectedAgent } from "../tunnel/agent-registry.js"
 const SSAR_PATH = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
 const MAX_QUESTIONS = 64;
 
-export interface AccessReviewAdminDeps {
+export interface AccessReviewAdminDeps extends AdminHandlerDeps {
   registry: AgentRegistry;
-  authenticator: PeerAuthenticator;
-  logger: Logger;
 }
 
 /** One SelfSubjectAccessReview, made by the agent as the impersonated identity. */
@@ -29,12 +25,12 @@ async function review(
 ): Promise<boolean> {
   const call = await openProxyCall(
     {
+      requestId: randomUUID(),
       route: { cluster: request.cluster, path: SSAR_PATH },
       agent,
       kubernetesUser: request.kubernetesUser,
       kubernetesGroups: request.kubernetesGroups,
     },
-    randomUUID(),
     "POST",
     [{ name: "Content-Type", value: "application/json" }],
   );
@@ -65,8 +61,7 @@ async function review(
 export function reviewAccessHandler(
   deps: AccessReviewAdminDeps,
 ): handleUnaryCall<ReviewAccessRequest, ReviewAccessResponse> {
-  return unaryHandler(deps.logger, "ReviewAccess", async (call) => {
-    deps.authenticator.admin(call);
+  return adminHandler(deps, "ReviewAccess", async (call) => {
     const request = call.request;
     const agent = deps.registry.pick(request.cluster);
     if (!agent) {

@@ -1,22 +1,17 @@
 import type { handleUnaryCall } from "@grpc/grpc-js";
-import type { Logger } from "@warren/log";
 import type { ListJoinRefusalsRequest, ListJoinRefusalsResponse } from "@warren/proto";
 
-import type { PeerAuthenticator } from "../grpc/peer-authenticator.js";
-import { unaryHandler } from "../grpc/unary-handler.js";
+import { adminHandler, type AdminHandlerDeps } from "../grpc/admin-handler.js";
 import type { JoinRefusals } from "../join/join-refusals.js";
 
-export interface JoinRefusalsAdminDeps {
+export interface JoinRefusalsAdminDeps extends AdminHandlerDeps {
   joinRefusals: JoinRefusals;
-  authenticator: PeerAuthenticator;
-  logger: Logger;
 }
 
 export function listJoinRefusalsHandler(
   deps: JoinRefusalsAdminDeps,
 ): handleUnaryCall<ListJoinRefusalsRequest, ListJoinRefusalsResponse> {
-  return unaryHandler(deps.logger, "ListJoinRefusals", (call) => {
-    deps.authenticator.admin(call);
+  return adminHandler(deps, "ListJoinRefusals", () => {
     return Promise.resolve({ refusals: deps.joinRefusals.list() });
   });
 }

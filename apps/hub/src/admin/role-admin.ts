@@ -1,6 +1,5 @@
 import { status, type handleUnaryCall } from "@grpc/grpc-js";
 import { RefusalReason } from "@warren/hub-client";
-import type { Logger } from "@warren/log";
 import type {
   ApplyRoleRequest,
   ApplyRoleResponse,
@@ -13,18 +12,16 @@ import type {
 import { parseRoleDocument, RbacError, type Role } from "@warren/rbac";
 import type { HubStore, RoleRecord } from "@warren/store";
 
-import type { Clock } from "../clock.js";
 import { refuse, Refusal } from "../errors.js";
-import type { PeerAuthenticator } from "../grpc/peer-authenticator.js";
+import { adminHandler, type AdminHandlerDeps } from "../grpc/admin-handler.js";
+import type { AccessWatch } from "../kube/kube-sessions.js";
 import type { RoleBook } from "../kube/user-roles.js";
-import { unaryHandler } from "../grpc/unary-handler.js";
 
-export interface RoleAdminDeps {
+export interface RoleAdminDeps extends AdminHandlerDeps {
   store: HubStore;
   roleBook: RoleBook;
-  authenticator: PeerAuthenticator;
-  clock: Clock;
-  logger: Logger;
+  /** Ends the open sessions a change takes away. */
+  sessions: AccessWatch;
 }
 
 /** Most role files are a few hundred bytes; this is room for any sane one. */
@@ -58,47 +55,63 @@ export interface RoleAdmin {
 }
 
 export function roleAdmin(deps: RoleAdminDeps): RoleAdmin {
-  const { store, roleBook, authenticator, clock, logger: log } = deps;
+  const { store, roleBook, clock, sessions, logger: log } = deps;
   return {
-    applyRole: unaryHandler(log, "ApplyRole", async (call) => {
-      const admin = authenticator.admin(call);
-      const role = parse(call.request.document);
-      const now = clock.now();
-      const existing = await store.roles.get(role.name);
-      const record: RoleRecord = {
-        name: role.name,
-        document: call.request.document,
-        createdAt: existing?.createdAt ?? now,
-        updatedAt: now,
-      };
-      const created = await store.roles.upsert(record);
-      log.info({ role: role.name, admin, created }, created ? "role created" : "role updated");
-      return { role: roleInfo(record, role), created };
-    }),
+    applyRole: adminHandler(
+      deps,
+      "ApplyRole",
+      async (call, admin) => {
+        const role = parse(call.request.document);
+        const now = clock.now();
+        const existing = await store.roles.get(role.name);
+        const record: RoleRecord = {
+          name: role.name,
+          document: call.request.document,
+          createdAt: existing?.createdAt ?? now,
+          updatedAt: now,
+        };
+        const created = await store.roles.upsert(record);
+        // Whoever holds it may now reach less: their open sessions are checked again.
+        const ended = created ? 0 : await sessions.recheck({});
+        log.info(
+          { role: role.name, admin, created, sessionsEnded: ended },
+          created ? "role created" : "role updated",
+        );
+        return { role: roleInfo(record, role), created };
+      },
+      (_request, response) => ({
+        verb: response?.created === false ? "update" : "create",
+        resource: "roles",
+        name: response?.role?.name ?? "",
+      }),
+    ),
 
-    listRoles: unaryHandler(log, "ListRoles", async (call) => {
-      authenticator.admin(call);
+    listRoles: adminHandler(deps, "ListRoles", async () => {
       const records = await store.roles.list();
       return { roles: records.map((record) => roleInfo(record, roleBook.parse(record))) };
     }),
 
-    deleteRole: unaryHandler(log, "DeleteRole", async (call) => {
-      const admin = authenticator.admin(call);
-      const { name } = call.request;
-      const holders = (await store.users.list()).filter((u) => u.roles.includes(name));
-      if (holders.length > 0) {
-        throw new Refusal(
-          status.FAILED_PRECONDITION,
-          RefusalReason.InvalidRequest,
-          `role ${name} is held by ${holders.map((u) => u.name).join(", ")}: change their roles ` +
-            "first (warrenctl users update NAME --roles …)",
-        );
-      }
-      if (!(await store.roles.delete(name))) {
-        throw refuse.notFound(`there is no role ${name} (see warrenctl roles ls)`);
-      }
-      log.info({ role: name, admin }, "role deleted");
-      return {};
-    }),
+    deleteRole: adminHandler(
+      deps,
+      "DeleteRole",
+      async (call, admin) => {
+        const { name } = call.request;
+        const holders = (await store.users.list()).filter((u) => u.roles.includes(name));
+        if (holders.length > 0) {
+          throw new Refusal(
+            status.FAILED_PRECONDITION,
+            RefusalReason.InvalidRequest,
+            `role ${name} is held by ${holders.map((u) => u.name).join(", ")}: change their roles ` +
+              "first (warrenctl users update NAME --roles …)",
+          );
+        }
+        if (!(await store.roles.delete(name))) {
+          throw refuse.notFound(`there is no role ${name} (see warrenctl roles ls)`);
+        }
+        log.info({ role: name, admin }, "role deleted");
+        return {};
+      },
+      (request) => ({ verb: "delete", resource: "roles", name: request.name }),
+    ),
   };
 }

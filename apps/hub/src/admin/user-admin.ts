@@ -1,7 +1,8 @@
+import { randomUUID } from "node:crypto";
+
 import { status, type handleUnaryCall } from "@grpc/grpc-js";
 import { RefusalReason } from "@warren/hub-client";
 import { validatePrincipalName } from "@warren/identity";
-import type { Logger } from "@warren/log";
 import type {
   CreateUserRequest,
   CreateUserResponse,
@@ -9,30 +10,41 @@ import type {
   DeleteUserResponse,
   ListUsersRequest,
   ListUsersResponse,
+  LockUserRequest,
+  LockUserResponse,
+  UnlockUserRequest,
+  UnlockUserResponse,
   UpdateUserRequest,
   UpdateUserResponse,
   UserInfo,
 } from "@warren/proto";
-import type { HubStore, UserRecord } from "@warren/store";
+import { lockInForce, type HubStore, type UserRecord } from "@warren/store";
 
-import type { Clock } from "../clock.js";
 import { refuse, Refusal, validIdentityInput } from "../errors.js";
-import type { PeerAuthenticator } from "../grpc/peer-authenticator.js";
-import { unaryHandler } from "../grpc/unary-handler.js";
+import { adminHandler, type AdminHandlerDeps } from "../grpc/admin-handler.js";
+import type { AccessWatch } from "../kube/kube-sessions.js";
 
-export interface UserAdminDeps {
+export interface UserAdminDeps extends AdminHandlerDeps {
   store: HubStore;
-  authenticator: PeerAuthenticator;
-  clock: Clock;
-  logger: Logger;
+  /** Ends the open sessions a change takes away. */
+  sessions: AccessWatch;
 }
 
-export const userInfo = (user: UserRecord): UserInfo => ({
-  name: user.name,
-  roles: user.roles,
-  createdAtUnixMs: user.createdAt.getTime(),
-  updatedAtUnixMs: user.updatedAt.getTime(),
-});
+export function userInfo(user: UserRecord, now: Date): UserInfo {
+  const lock = lockInForce(user.lock, now) ? user.lock : undefined;
+  return {
+    name: user.name,
+    roles: user.roles,
+    createdAtUnixMs: user.createdAt.getTime(),
+    updatedAtUnixMs: user.updatedAt.getTime(),
+    lock: lock && {
+      reason: lock.reason,
+      lockedBy: lock.lockedBy,
+      lockedAtUnixMs: lock.lockedAt.getTime(),
+      expiresAtUnixMs: lock.expiresAt?.getTime() ?? 0,
+    },
+  };
+}
 
 /** Roles must exist when given: a typo would otherwise grant nothing, silently. */
 async function existingRoles(store: HubStore, names: readonly string[]): Promise<string[]> {
@@ -49,60 +61,115 @@ async function existingRoles(store: HubStore, names: readonly string[]): Promise
   return unique;
 }
 
+const noUser = (name: string) =>
+  refuse.notFound(`there is no user ${name} (see warrenctl users ls)`);
+const onUser = (verb: string) => (request: { name: string }) => ({
+  verb,
+  resource: "users",
+  name: request.name,
+});
+
 export interface UserAdmin {
   createUser: handleUnaryCall<CreateUserRequest, CreateUserResponse>;
   updateUser: handleUnaryCall<UpdateUserRequest, UpdateUserResponse>;
   listUsers: handleUnaryCall<ListUsersRequest, ListUsersResponse>;
   deleteUser: handleUnaryCall<DeleteUserRequest, DeleteUserResponse>;
+  lockUser: handleUnaryCall<LockUserRequest, LockUserResponse>;
+  unlockUser: handleUnaryCall<UnlockUserRequest, UnlockUserResponse>;
 }
 
 export function userAdmin(deps: UserAdminDeps): UserAdmin {
-  const { store, authenticator, clock, logger: log } = deps;
+  const { store, clock, sessions, logger: log } = deps;
   return {
-    createUser: unaryHandler(log, "CreateUser", async (call) => {
-      const admin = authenticator.admin(call);
-      const name = validIdentityInput(() => validatePrincipalName(call.request.name));
-      const roles = await existingRoles(store, call.request.roles);
-      if (await store.users.get(name)) {
-        throw new Refusal(
-          status.ALREADY_EXISTS,
-          RefusalReason.InvalidRequest,
-          `user ${name} exists already: change its roles with warrenctl users update ${name} --roles …`,
-        );
-      }
-      const now = clock.now();
-      const user: UserRecord = { name, roles, createdAt: now, updatedAt: now };
-      await store.users.upsert(user);
-      log.info({ user: name, roles, admin }, "user created");
-      return { user: userInfo(user) };
-    }),
+    createUser: adminHandler(
+      deps,
+      "CreateUser",
+      async (call, admin) => {
+        const name = validIdentityInput(() => validatePrincipalName(call.request.name));
+        const roles = await existingRoles(store, call.request.roles);
+        const now = clock.now();
+        // A fresh uid: certificates of an earlier user of this name never work for this one.
+        const user: UserRecord = {
+          name,
+          uid: randomUUID(),
+          roles,
+          lock: undefined,
+          createdAt: now,
+          updatedAt: now,
+        };
+        if (!(await store.users.create(user))) {
+          throw new Refusal(
+            status.ALREADY_EXISTS,
+            RefusalReason.InvalidRequest,
+            `user ${name} exists already: change its roles with warrenctl users update ${name} --roles …`,
+          );
+        }
+        log.info({ user: name, roles, admin }, "user created");
+        return { user: userInfo(user, now) };
+      },
+      onUser("create"),
+    ),
 
-    updateUser: unaryHandler(log, "UpdateUser", async (call) => {
-      const admin = authenticator.admin(call);
-      const existing = await store.users.get(call.request.name);
-      if (!existing)
-        throw refuse.notFound(`there is no user ${call.request.name} (see warrenctl users ls)`);
-      const roles = await existingRoles(store, call.request.roles);
-      const user: UserRecord = { ...existing, roles, updatedAt: clock.now() };
-      await store.users.upsert(user);
-      log.info({ user: user.name, roles, admin }, "user roles changed");
-      return { user: userInfo(user) };
-    }),
+    updateUser: adminHandler(
+      deps,
+      "UpdateUser",
+      async (call, admin) => {
+        const roles = await existingRoles(store, call.request.roles);
+        const user = await store.users.setRoles(call.request.name, roles, clock.now());
+        if (!user) throw noUser(call.request.name);
+        const ended = await sessions.recheck({ users: [user.name] });
+        log.info({ user: user.name, roles, admin, sessionsEnded: ended }, "user roles changed");
+        return { user: userInfo(user, clock.now()) };
+      },
+      onUser("update"),
+    ),
 
-    listUsers: unaryHandler(log, "ListUsers", async (call) => {
-      authenticator.admin(call);
-      return { users: (await store.users.list()).map(userInfo) };
-    }),
+    listUsers: adminHandler(deps, "ListUsers", async () => ({
+      users: (await store.users.list()).map((user) => userInfo(user, clock.now())),
+    })),
 
-    deleteUser: unaryHandler(log, "DeleteUser", async (call) => {
-      const admin = authenticator.admin(call);
-      if (!(await store.users.delete(call.request.name))) {
-        throw refuse.notFound(`there is no user ${call.request.name} (see warrenctl users ls)`);
-      }
-      // Certificates already signed for the user stop working: the kube endpoint looks the
-      // user up on every request.
-      log.info({ user: call.request.name, admin }, "user deleted");
-      return {};
-    }),
+    deleteUser: adminHandler(
+      deps,
+      "DeleteUser",
+      async (call, admin) => {
+        const { name } = call.request;
+        if (!(await store.users.delete(name))) throw noUser(name);
+        // Certificates signed for the user stop working at their next request, and the
+        // sessions open now end.
+        const ended = await sessions.recheck({ users: [name] });
+        log.info({ user: name, admin, sessionsEnded: ended }, "user deleted");
+        return {};
+      },
+      onUser("delete"),
+    ),
+
+    lockUser: adminHandler(
+      deps,
+      "LockUser",
+      async (call, admin) => {
+        const { name, reason, ttlMs } = call.request;
+        const now = clock.now();
+        const expiresAt = ttlMs > 0 ? new Date(now.getTime() + ttlMs) : undefined;
+        const lock = { reason, lockedBy: admin, lockedAt: now, expiresAt };
+        const user = await store.users.setLock(name, lock, now);
+        if (!user) throw noUser(name);
+        const ended = await sessions.recheck({ users: [name] });
+        log.info({ user: name, admin, reason, sessionsEnded: ended }, "user locked");
+        return { user: userInfo(user, clock.now()), sessionsEnded: ended };
+      },
+      onUser("lock"),
+    ),
+
+    unlockUser: adminHandler(
+      deps,
+      "UnlockUser",
+      async (call, admin) => {
+        const user = await store.users.setLock(call.request.name, undefined, clock.now());
+        if (!user) throw noUser(call.request.name);
+        log.info({ user: user.name, admin }, "user unlocked");
+        return { user: userInfo(user, clock.now()) };
+      },
+      onUser("unlock"),
+    ),
   };
 }

@@ -1,28 +1,22 @@
 import { status, type handleUnaryCall } from "@grpc/grpc-js";
 import { RefusalReason } from "@warren/hub-client";
 import { identityUri } from "@warren/identity";
-import type { Logger } from "@warren/log";
 import { issueCertificate, readCertificate } from "@warren/pki";
 import type { SignUserCertificateRequest, SignUserCertificateResponse } from "@warren/proto";
 import { resolveKubeAccess } from "@warren/rbac";
-import type { HubStore } from "@warren/store";
+import { lockInForce, type HubStore, type UserRecord } from "@warren/store";
 
 import type { HubCertificateAuthority } from "../ca/certificate-authority.js";
-import type { Clock } from "../clock.js";
 import { refuse, Refusal } from "../errors.js";
-import type { PeerAuthenticator } from "../grpc/peer-authenticator.js";
-import { unaryHandler } from "../grpc/unary-handler.js";
+import { adminHandler, type AdminHandlerDeps } from "../grpc/admin-handler.js";
 import { requestPublicKey } from "../join/agent-certificate.js";
 import { listClusters } from "../kube/cluster-directory.js";
 import type { RoleBook } from "../kube/user-roles.js";
 
-export interface UserCertificateAdminDeps {
+export interface UserCertificateAdminDeps extends AdminHandlerDeps {
   store: HubStore;
   roleBook: RoleBook;
   ca: HubCertificateAuthority;
-  authenticator: PeerAuthenticator;
-  clock: Clock;
-  logger: Logger;
   userCertificateTtlMs: number;
   userCertificateMaxTtlMs: number;
   /** https://host:port of the kube endpoint (known once it listens). */
@@ -35,9 +29,8 @@ const noClusters = (message: string) =>
 async function reachableClusters(
   deps: UserCertificateAdminDeps,
   request: SignUserCertificateRequest,
+  user: UserRecord,
 ): Promise<string[]> {
-  const user = await deps.store.users.get(request.user);
-  if (!user) throw refuse.notFound(`there is no user ${request.user} (see warrenctl users ls)`);
   const roles = await deps.roleBook.rolesOf(user);
   const clusters = (await listClusters(deps.store)).filter(
     (c) => request.cluster === "" || c.name === request.cluster,
@@ -61,34 +54,52 @@ async function reachableClusters(
 export function signUserCertificateHandler(
   deps: UserCertificateAdminDeps,
 ): handleUnaryCall<SignUserCertificateRequest, SignUserCertificateResponse> {
-  const { ca, authenticator, clock, logger } = deps;
-  return unaryHandler(logger, "SignUserCertificate", async (call) => {
-    const admin = authenticator.admin(call);
-    const { request } = call;
-    const clusters = await reachableClusters(deps, request);
-    const requestedTtl = request.ttlMs === 0 ? deps.userCertificateTtlMs : request.ttlMs;
-    const ttl = Math.min(requestedTtl, deps.userCertificateMaxTtlMs);
-    const certificatePem = issueCertificate({
-      ca,
-      publicKeyPem: requestPublicKey(request.csrPem),
-      subject: { commonName: request.user },
-      uris: [identityUri({ kind: "user", name: request.user })],
-      usages: ["clientAuth"],
-      validityMs: ttl,
-      now: clock.now(),
-    });
-    const expiresAt = readCertificate(certificatePem).notAfter;
-    logger.info(
-      { user: request.user, admin, clusters, expiresAt: expiresAt.toISOString() },
-      "user certificate signed",
-    );
-    return {
-      certificatePem,
-      caCertificatePems: [ca.certificatePem],
-      kubeUrl: deps.kubeUrl(),
-      clusters,
-      expiresAtUnixMs: expiresAt.getTime(),
-      ttlCapped: requestedTtl > ttl,
-    };
-  });
+  const { ca, clock, logger } = deps;
+  return adminHandler(
+    deps,
+    "SignUserCertificate",
+    async (call, admin) => {
+      const { request } = call;
+      const user = await deps.store.users.get(request.user);
+      if (!user) throw refuse.notFound(`there is no user ${request.user} (see warrenctl users ls)`);
+      if (lockInForce(user.lock, clock.now())) {
+        throw noClusters(
+          `user ${user.name} is locked (${user.lock.reason || "no reason given"}): ` +
+            `lift it first with warrenctl users unlock ${user.name}`,
+        );
+      }
+      const clusters = await reachableClusters(deps, request, user);
+      const requestedTtl = request.ttlMs === 0 ? deps.userCertificateTtlMs : request.ttlMs;
+      const ttl = Math.min(requestedTtl, deps.userCertificateMaxTtlMs);
+      const certificatePem = issueCertificate({
+        ca,
+        publicKeyPem: requestPublicKey(request.csrPem),
+        subject: { commonName: request.user },
+        // The uid ties the certificate to this user: not to a later one of the same name.
+        uris: [identityUri({ kind: "user", name: user.name, uid: user.uid })],
+        usages: ["clientAuth"],
+        validityMs: ttl,
+        now: clock.now(),
+      });
+      const expiresAt = readCertificate(certificatePem).notAfter;
+      logger.info(
+        { user: request.user, admin, clusters, expiresAt: expiresAt.toISOString() },
+        "user certificate signed",
+      );
+      return {
+        certificatePem,
+        caCertificatePems: [ca.certificatePem],
+        kubeUrl: deps.kubeUrl(),
+        clusters,
+        expiresAtUnixMs: expiresAt.getTime(),
+        ttlCapped: requestedTtl > ttl,
+      };
+    },
+    (request) => ({
+      verb: "sign",
+      resource: "certificates",
+      name: request.user,
+      cluster: request.cluster,
+    }),
+  );
 }

@@ -35,19 +35,30 @@ export class AuditWriter {
     }
   }
 
-  /** Commits what is pending; a store failure is logged, never thrown. */
-  async flush(): Promise<void> {
+  /**
+   * Commits the event, with what is pending, before resolving: for the start of a session,
+   * which must be on disk before the session runs. Rejects when the store cannot take it.
+   */
+  async addNow(event: AuditEventRecord): Promise<void> {
+    this.pending.push(event);
+    if (!(await this.flush())) throw new Error("the audit log cannot be written");
+  }
+
+  /** Commits what is pending; a store failure is logged and answered false, never thrown. */
+  async flush(): Promise<boolean> {
     clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.pending.splice(0);
-    if (batch.length === 0) return;
+    if (batch.length === 0) return true;
     try {
       await this.options.store.audit.append(batch);
+      return true;
     } catch (error) {
       this.options.logger.error(
         { events: batch.length, ...errorFields(error) },
         "cannot write audit events",
       );
+      return false;
     }
   }
 }

@@ -22,9 +22,12 @@ afterEach(async () => {
 });
 
 const event = (requestId: string): AuditEventRecord => ({
+  kind: "kube",
+  stage: "ResponseComplete",
   time: new Date(),
   requestId,
   user: "alice",
+  source: "127.0.0.1",
   cluster: "one",
   kubernetesUser: "alice",
   kubernetesGroups: ["dev"],
@@ -73,8 +76,18 @@ describe("AuditWriter", () => {
     const writer = new AuditWriter({ store, logger, flushDelayMs: 3_600_000 });
     writer.add(event("a"));
     await store.close();
-    await writer.flush();
+    expect(await writer.flush()).toBe(false);
     expect(errors).toEqual(["cannot write audit events"]);
+    store = openSqliteStore({ path: join(dir, "hub.db") });
+  });
+
+  it("commits a session's start with what is pending before addNow resolves, or rejects", async () => {
+    const writer = new AuditWriter({ store, logger: silentLogger, flushDelayMs: 3_600_000 });
+    writer.add(event("a"));
+    await writer.addNow(event("start"));
+    expect(await stored()).toEqual(["a", "start"]);
+    await store.close();
+    await expect(writer.addNow(event("lost"))).rejects.toThrow("the audit log cannot be written");
     store = openSqliteStore({ path: join(dir, "hub.db") });
   });
 });
