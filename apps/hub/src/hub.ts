@@ -16,16 +16,20 @@ import { CleanupStack } from "./cleanup-stack.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { HubConfig } from "./config/hub-config.js";
 import { ensurePrivateDataDir } from "./data-dir.js";
+import { AuditWriter } from "./audit/audit-writer.js";
 import { startApiServer, type ApiServer } from "./grpc/api-server.js";
 import { PeerAuthenticator } from "./grpc/peer-authenticator.js";
-import { AuditWriter } from "./kube/audit-writer.js";
+import { JoinRefusals } from "./join/join-refusals.js";
+import { createJoinService } from "./join/join-service.js";
+import { JoinThrottle } from "./join/join-throttle.js";
+import { sessionCheck } from "./kube/access-decision.js";
 import { KubeAuthenticator } from "./kube/kube-authenticator.js";
 import { startKubeServer, type KubeServer } from "./kube/kube-server.js";
+import { SessionBook } from "./kube/kube-sessions.js";
+import { UnauthenticatedLog } from "./kube/unauthenticated-log.js";
 import { RoleBook } from "./kube/user-roles.js";
 import { HubMetrics } from "./metrics/hub-metrics.js";
 import { startMetricsServer } from "./metrics/metrics-server.js";
-import { JoinRefusals } from "./join/join-refusals.js";
-import { createJoinService } from "./join/join-service.js";
 import { localAddress, publicAddresses, serverNames } from "./public-addresses.js";
 import { AgentRegistry } from "./tunnel/agent-registry.js";
 import { every, sweepConnectedAgents } from "./tunnel/agent-sweep.js";
@@ -36,6 +40,12 @@ import { HUB_VERSION } from "./version.js";
 const EXPIRED_TOKEN_RETENTION_MS = 24 * 3_600_000;
 const TOKEN_SWEEP_INTERVAL_MS = 3_600_000;
 const AGENT_SWEEP_INTERVAL_MS = 60_000;
+const AUDIT_PRUNE_INTERVAL_MS = 3_600_000;
+/**
+ * Every change an admin makes through this hub re-checks open sessions at once; this catches
+ * what changes by itself (a lock that was set elsewhere) or was missed.
+ */
+const SESSION_RECHECK_INTERVAL_MS = 30_000;
 
 export interface RunningHub {
   /** Where clients on this machine reach the API (host:port). */
@@ -64,6 +74,8 @@ interface HubParts {
   audit: AuditWriter;
   metrics: HubMetrics;
   joinRefusals: JoinRefusals;
+  joinThrottle: JoinThrottle;
+  sessions: SessionBook;
 }
 
 /** What the hub's addresses are, once its listeners have bound. */
@@ -80,7 +92,7 @@ function addresses(config: HubConfig, apiPort: number): Addresses {
 }
 
 async function startListeners(parts: HubParts, cleanup: CleanupStack) {
-  const { config, logger, clock, store, ca, registry, roleBook, audit, metrics } = parts;
+  const { config, logger, clock, store, ca, registry, roleBook, audit, metrics, sessions } = parts;
   const hostIdentity = await ensureTunnelHostIdentity(store, ca, clock);
   const tunnel: TunnelListener = await startTunnelListener({
     listen: config.tunnelListenAddr,
@@ -111,24 +123,29 @@ async function startListeners(parts: HubParts, cleanup: CleanupStack) {
     ],
     clock,
   );
+  const kubeLogger = logger.child("kube");
   const kube: KubeServer = await startKubeServer({
     listen: config.kubeListenAddr,
     identity,
     caPem: ca.certificatePem,
+    handshakeTimeoutMs: config.tlsHandshakeTimeoutMs,
     authenticator: new KubeAuthenticator(ca.certificatePem, store, clock),
+    unauthenticated: new UnauthenticatedLog(kubeLogger),
+    sessions,
     store,
     roleBook,
     audit,
     metrics,
     registry,
     clock,
-    logger: logger.child("kube"),
+    logger: kubeLogger,
   });
   cleanup.push("kube endpoint", () => kube.close(0));
   const api: ApiServer = await startApiServer({
     listen: config.listenAddr,
     caPem: ca.certificatePem,
     identity,
+    handshakeTimeoutMs: config.tlsHandshakeTimeoutMs,
     join: createJoinService({
       ...parts,
       authenticator,
@@ -160,9 +177,24 @@ async function startListeners(parts: HubParts, cleanup: CleanupStack) {
   return { tunnel, api, kube, addrs, tunnelAddr: known.tunnel.addr, kubeUrl: known.kubeUrl };
 }
 
+/** Removes audit events older than audit_retention; logs how many when there were any. */
+async function pruneAudit(parts: HubParts): Promise<void> {
+  const { store, clock, config, logger } = parts;
+  const cutoff = new Date(clock.now().getTime() - config.auditRetentionMs);
+  const pruned = await store.audit.deleteBefore(cutoff);
+  if (pruned > 0) logger.info({ pruned, before: cutoff.toISOString() }, "pruned audit events");
+}
+
 function startSweeps(parts: HubParts): () => void {
-  const { store, registry, clock, logger } = parts;
+  const { store, registry, clock, logger, sessions } = parts;
   const stops = [
+    every(
+      AUDIT_PRUNE_INTERVAL_MS,
+      () => pruneAudit(parts),
+      logger,
+      "prune audit events past audit_retention",
+    ),
+    every(SESSION_RECHECK_INTERVAL_MS, () => sessions.recheck({}), logger, "check open sessions"),
     every(
       TOKEN_SWEEP_INTERVAL_MS,
       () =>
@@ -195,9 +227,12 @@ async function assemble(
   cleanup.push("store", () => store.close());
   const audit = new AuditWriter({ store, logger: logger.child("audit") });
   // After every listener has closed (the stack unwinds in reverse), before the store closes.
-  cleanup.push("audit log", () => audit.flush());
+  cleanup.push("audit log", async () => {
+    await audit.flush();
+  });
   const ca = await ensureCertificateAuthority(store, clock, logger.child("ca"));
   const registry = new AgentRegistry(logger.child("registry"), clock);
+  const roleBook = new RoleBook(store);
   const parts: HubParts = {
     config,
     logger,
@@ -205,10 +240,17 @@ async function assemble(
     store,
     ca,
     registry,
-    roleBook: new RoleBook(store),
+    roleBook,
     audit,
     metrics: new HubMetrics(registry, ca.certificatePem),
     joinRefusals: new JoinRefusals(),
+    joinThrottle: new JoinThrottle(),
+    sessions: new SessionBook(
+      sessionCheck({ store, roleBook, clock }),
+      clock,
+      logger.child("sessions"),
+      config.kubeMaxInFlightPerUser,
+    ),
   };
   const metricsServer = await startMetricsServer(config.metricsListenAddr, parts.metrics.registry);
   cleanup.push("metrics", () => metricsServer.close());
@@ -221,6 +263,7 @@ async function assemble(
     clock,
     logger,
   });
+  await pruneAudit(parts);
   const stopSweeps = startSweeps(parts);
   logger.info(
     {

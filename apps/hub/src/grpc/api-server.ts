@@ -24,6 +24,8 @@ export interface ApiServerOptions {
   identity: ServerIdentity;
   join: JoinServiceServer;
   admin: AdminServiceServer;
+  /** A TLS handshake not done in this long is dropped (Node's default is 120 s). */
+  handshakeTimeoutMs: number;
 }
 
 /** The TLS gRPC listener for joins and the admin API. Client certificates are optional here. */
@@ -37,6 +39,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     provider,
     false,
   );
+  // grpc-js passes these options to http2.createSecureServer and offers no other way to set
+  // the handshake timeout: a connection that never finishes its handshake is dropped soon.
+  const constructorOptions = credentials._getConstructorOptions();
+  credentials._getConstructorOptions = () =>
+    constructorOptions && { ...constructorOptions, handshakeTimeout: options.handshakeTimeoutMs };
   const address = formatHostPort(options.listen);
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(address, credentials, (error, bound) => {

@@ -1,24 +1,42 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 import type { HeaderLine } from "@warren/kube";
+import type { ResponseHead } from "@warren/proto";
 
 import type { AdmittedKubeRequest } from "./kube-admission.js";
+import type { KubeRefusal } from "./kube-refusal.js";
+import { endOnAbort } from "./abort-ending.js";
+import { jsonWatchEnding, type StreamEnding } from "./stream-ending.js";
 import { drainedOrClosed } from "./writable-drained.js";
 import { openProxyCall, payloadOf, rawHeaders, readResponseHead } from "./proxy-call.js";
+
+function headerOf(head: ResponseHead, name: string): string {
+  return head.headers.find((h) => h.name.toLowerCase() === name)?.value ?? "";
+}
+
+/** A JSON watch can be ended with a Status event; anything else (protobuf, gzip) is cut. */
+function endingFor(admitted: AdmittedKubeRequest, head: ResponseHead): StreamEnding | undefined {
+  const json = headerOf(head, "content-type").startsWith("application/json");
+  const plain = headerOf(head, "content-encoding") === "";
+  return admitted.longRunning && json && plain && head.statusCode === 200
+    ? jsonWatchEnding()
+    : undefined;
+}
 
 /**
  * Streams one request through the agent and its answer back, chunk by chunk: a watch or
  * logs -f flows as the API server writes it, and a slow client slows only its own stream.
- * Resolves with the status sent.
+ * When `signal` aborts (the user's access ended) the answer ends with the refusal where the
+ * stream allows it. Resolves with the status sent.
  */
 export async function relayHttp(
   admitted: AdmittedKubeRequest,
-  requestId: string,
   req: IncomingMessage,
   res: ServerResponse,
   headers: readonly HeaderLine[],
+  signal: AbortSignal,
 ): Promise<number> {
-  const call = await openProxyCall(admitted, requestId, req.method ?? "GET", headers);
+  const call = await openProxyCall(admitted, req.method ?? "GET", headers);
   res.once("close", () => {
     if (!res.writableFinished) call.cancel();
   });
@@ -30,19 +48,31 @@ export async function relayHttp(
   upload.catch(() => {
     call.cancel();
   });
-  const head = await readResponseHead(call, admitted.route.cluster);
+  const head = await readResponseHead(call, admitted.route.cluster, signal);
   res.writeHead(head.statusCode, rawHeaders(head.headers));
   // Headers now, not with the first chunk: kubectl waits for them before a watch prints.
   res.flushHeaders();
+  const ending = endingFor(admitted, head);
+  const ended = endOnAbort(signal, call, res, (refusal: KubeRefusal) => {
+    const closing = ending?.closing(refusal);
+    if (closing) res.end(closing);
+    else res.destroy();
+  });
   try {
     for await (const data of payloadOf(call)) {
-      if (!res.write(data)) await drainedOrClosed(res);
+      if (ended.done) break;
+      const flowing = res.write(data);
+      // Counted as written before any wait: an abort meanwhile must know where the stream is.
+      ending?.wrote(data);
+      if (!flowing) await drainedOrClosed(res);
       if (res.destroyed) break;
     }
-    res.end();
+    if (!ended.done) res.end();
   } catch (error) {
     // Mid-body there is no status to change: cut the connection so the client sees it.
-    res.destroy(error as Error);
+    if (!ended.done) res.destroy(error as Error);
+  } finally {
+    ended.dispose();
   }
   return head.statusCode;
 }

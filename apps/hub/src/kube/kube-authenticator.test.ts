@@ -23,7 +23,14 @@ beforeEach(async () => {
   now = START;
   dir = await mkdtemp(join(tmpdir(), "kube-authenticator-"));
   store = openSqliteStore({ path: join(dir, "hub.db") });
-  await store.users.upsert({ name: "alice", roles: ["dev"], createdAt: now, updatedAt: now });
+  await store.users.create({
+    name: "alice",
+    uid: "uid-1",
+    roles: ["dev"],
+    lock: undefined,
+    createdAt: now,
+    updatedAt: now,
+  });
 });
 
 afterEach(async () => {
@@ -41,14 +48,14 @@ function connection(pem: string) {
   return socket as typeof socket & TLSSocket;
 }
 
-async function userCertificate(name: string, validityMs: number) {
+async function userCertificate(name: string, validityMs: number, uid = "uid-1") {
   const ca = await createCertificateAuthority({ subject: { commonName: "ca" }, validityMs, now });
   const keys = await generateKeyPair();
   const pem = issueCertificate({
     ca,
     publicKeyPem: keys.publicKeyPem,
     subject: { commonName: name },
-    uris: [identityUri({ kind: "user", name })],
+    uris: [identityUri({ kind: "user", name, uid })],
     usages: ["clientAuth"],
     validityMs,
     now,
@@ -70,8 +77,8 @@ describe("KubeAuthenticator", () => {
     const { caPem, pem } = await userCertificate("alice", HOUR_MS);
     const authenticator = new KubeAuthenticator(caPem, store, clock);
     const socket = connection(pem);
-    expect((await authenticator.authenticate(socket)).name).toBe("alice");
-    expect((await authenticator.authenticate(socket)).name).toBe("alice");
+    expect((await authenticator.authenticate(socket)).user.name).toBe("alice");
+    expect((await authenticator.authenticate(socket)).caller.uid).toBe("uid-1");
     expect(socket.reads).toBe(1);
     now = new Date(now.getTime() + 2 * HOUR_MS);
     const expired = await refusal(authenticator.authenticate(socket));
@@ -88,6 +95,15 @@ describe("KubeAuthenticator", () => {
     await store.users.delete("alice");
     const gone = await refusal(authenticator.authenticate(socket));
     expect(gone.message).toContain("user alice no longer exists on this hub");
+  });
+
+  it("refuses a certificate signed for an earlier user of the same name", async () => {
+    const { caPem, pem } = await userCertificate("alice", HOUR_MS, "uid-of-the-deleted-alice");
+    const authenticator = new KubeAuthenticator(caPem, store, clock);
+    const stale = await refusal(authenticator.authenticate(connection(pem)));
+    expect(stale.httpStatus).toBe(401);
+    expect(stale.message).toContain("signed for an earlier user named alice");
+    expect(stale.message).toContain("warrenctl auth sign --user alice");
   });
 
   it("refuses a certificate from another CA on every request", async () => {

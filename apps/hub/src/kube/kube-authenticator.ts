@@ -2,7 +2,7 @@ import type { TLSSocket } from "node:tls";
 
 import { IdentityError, readIdentity } from "@warren/identity";
 import { PkiError, PkiErrorCode, verifyIssuedBy } from "@warren/pki";
-import type { HubStore, UserRecord } from "@warren/store";
+import { lockInForce, type HubStore, type UserRecord } from "@warren/store";
 
 import type { Clock } from "../clock.js";
 import { KubeRefusal } from "./kube-refusal.js";
@@ -21,9 +21,64 @@ function certificateProblem(error: PkiError): string {
   return `your client certificate is not usable (${error.message}): ${RESIGN}`;
 }
 
-interface VerifiedPeer {
+/** Who a kubectl connection's certificate says it is: the hub's CA vouches for it. */
+export interface KubeCaller {
   name: string;
+  /** The uid of the user the certificate was signed for. */
+  uid: string;
   notAfter: Date;
+}
+
+/** A caller the hub knows now: a current user, not locked, with an unexpired certificate. */
+export interface AuthenticatedCaller {
+  caller: KubeCaller;
+  user: UserRecord;
+}
+
+/**
+ * Whether the certificate still stands for a user: it has not expired, and its user exists as
+ * the same incarnation it was signed for. Run on every request, and again for open sessions
+ * when an admin changes something. Every refusal is a 401: the caller is nobody now.
+ */
+export async function checkCaller(
+  store: HubStore,
+  caller: KubeCaller,
+  now: Date,
+): Promise<UserRecord> {
+  if (now > caller.notAfter) {
+    throw new KubeRefusal(
+      401,
+      `your client certificate expired at ${caller.notAfter.toUTCString()}: ${RESIGN}`,
+    );
+  }
+  const user = await store.users.get(caller.name);
+  if (!user) {
+    throw new KubeRefusal(
+      401,
+      `user ${caller.name} no longer exists on this hub: ask an admin (warrenctl users add ` +
+        `${caller.name} --roles …)`,
+    );
+  }
+  if (user.uid !== caller.uid) {
+    throw new KubeRefusal(
+      401,
+      `your client certificate was signed for an earlier user named ${caller.name}, removed ` +
+        `since: ${RESIGN.replace("NAME", caller.name)}`,
+    );
+  }
+  return user;
+}
+
+/** A locked user is known, and refused (403) until the lock is lifted or expires. */
+export function checkLock(user: UserRecord, now: Date): void {
+  if (!lockInForce(user.lock, now)) return;
+  const until = user.lock.expiresAt ? ` until ${user.lock.expiresAt.toISOString()}` : "";
+  throw new KubeRefusal(
+    403,
+    `user ${user.name} is locked${until} by ${user.lock.lockedBy}` +
+      (user.lock.reason ? `: ${user.lock.reason}` : "") +
+      ` (an admin lifts it with warrenctl users unlock ${user.name})`,
+  );
 }
 
 /**
@@ -32,7 +87,7 @@ interface VerifiedPeer {
  * expiry and the user's existence are checked on every request.
  */
 export class KubeAuthenticator {
-  private readonly verified = new WeakMap<TLSSocket, VerifiedPeer>();
+  private readonly verified = new WeakMap<TLSSocket, KubeCaller>();
 
   constructor(
     private readonly caPem: string,
@@ -40,30 +95,16 @@ export class KubeAuthenticator {
     private readonly clock: Clock,
   ) {}
 
-  async authenticate(socket: TLSSocket): Promise<UserRecord> {
-    let peer = this.verified.get(socket);
-    if (peer === undefined) {
-      peer = this.verify(socket);
-      this.verified.set(socket, peer);
+  async authenticate(socket: TLSSocket): Promise<AuthenticatedCaller> {
+    let caller = this.verified.get(socket);
+    if (caller === undefined) {
+      caller = this.verify(socket);
+      this.verified.set(socket, caller);
     }
-    if (this.clock.now() > peer.notAfter) {
-      throw new KubeRefusal(
-        401,
-        `your client certificate expired at ${peer.notAfter.toUTCString()}: ${RESIGN}`,
-      );
-    }
-    const user = await this.store.users.get(peer.name);
-    if (!user) {
-      throw new KubeRefusal(
-        401,
-        `user ${peer.name} no longer exists on this hub: ask an admin (warrenctl users add ` +
-          `${peer.name} --roles …)`,
-      );
-    }
-    return user;
+    return { caller, user: await checkCaller(this.store, caller, this.clock.now()) };
   }
 
-  private verify(socket: TLSSocket): VerifiedPeer {
+  private verify(socket: TLSSocket): KubeCaller {
     const presented = socket.getPeerX509Certificate();
     if (presented === undefined) {
       throw new KubeRefusal(401, `no client certificate was presented: ${RESIGN}`);
@@ -78,7 +119,7 @@ export class KubeAuthenticator {
           `a ${identity.kind} certificate cannot use kubectl through the hub: ${RESIGN}`,
         );
       }
-      return { name: identity.name, notAfter: new Date(presented.validTo) };
+      return { name: identity.name, uid: identity.uid, notAfter: new Date(presented.validTo) };
     } catch (error) {
       if (error instanceof PkiError) throw new KubeRefusal(401, certificateProblem(error));
       if (error instanceof IdentityError) throw new KubeRefusal(401, `${error.message}: ${RESIGN}`);

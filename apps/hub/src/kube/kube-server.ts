@@ -1,32 +1,24 @@
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import type { TLSSocket } from "node:tls";
 
 import type { HostPort } from "@warren/config";
-import { forwardableHeaders, headerLines, kubeStatus } from "@warren/kube";
 import { errorFields, type Logger } from "@warren/log";
 
 import type { ServerIdentity } from "../ca/server-identity.js";
 import { HubError, HubErrorCode } from "../errors.js";
-import {
-  admitKubeRequest,
-  type KubeAdmissionDeps,
-  type KubeRequestContext,
-} from "./kube-admission.js";
-import { recordKubeRequest, type KubeAuditDeps } from "./kube-audit.js";
-import { KubeRefusal } from "./kube-refusal.js";
-import { relayHttp } from "./http-relay.js";
-import { refuseUpgrade, relayUpgrade } from "./upgrade-relay.js";
+import type { KubeExchange } from "./kube-exchange.js";
+import { handleKubeRequest, type KubeHandlerDeps } from "./kube-request-handler.js";
 
-export interface KubeServerOptions extends KubeAdmissionDeps, KubeAuditDeps {
+export interface KubeServerOptions extends KubeHandlerDeps {
   /** Client certificates are requested for this CA (verified per connection by Warren). */
   caPem: string;
   listen: HostPort;
   identity: ServerIdentity;
   logger: Logger;
+  /** A TLS handshake not done in this long is dropped: an idle one holds memory for nothing. */
+  handshakeTimeoutMs: number;
 }
 
 export interface KubeServer {
@@ -35,109 +27,19 @@ export interface KubeServer {
   close(graceMs: number): Promise<void>;
 }
 
-interface Outcome {
-  status: number;
-  reason: string;
-}
-
-/** A hub refusal as an answer; anything else is a bug, logged, and a bare 500. */
-function refusalOf(error: unknown, logger: Logger): { code: number; message: string } {
-  if (error instanceof KubeRefusal) return { code: error.httpStatus, message: error.message };
-  logger.error(errorFields(error), "unexpected error handling a kube request");
-  return { code: 500, message: "internal error in warren-hub; see its log" };
-}
-
-function handler(options: KubeServerOptions) {
-  const { logger } = options;
-  const audited = async (
-    req: IncomingMessage,
-    relay: (context: KubeRequestContext, requestId: string) => Promise<Outcome>,
-  ) => {
-    const startedAt = options.clock.now();
-    const started = performance.now();
-    const requestId = randomUUID();
-    const context: KubeRequestContext = {
-      user: "",
-      cluster: "",
-      path: "",
-      kubernetesUser: "",
-      kubernetesGroups: [],
-    };
-    options.metrics?.kubeStreams.inc();
-    const outcome = await relay(context, requestId).finally(() => {
-      options.metrics?.kubeStreams.dec();
+async function listen(server: Server, at: HostPort): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (cause: Error) => {
+      reject(
+        new HubError(
+          HubErrorCode.Listen,
+          `cannot listen for kubectl on ${at.host}:${at.port}: ${cause.message}`,
+          { cause },
+        ),
+      );
     });
-    recordKubeRequest(options, context, {
-      requestId,
-      method: req.method ?? "GET",
-      startedAt,
-      durationMs: performance.now() - started,
-      ...outcome,
-    });
-  };
-
-  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
-    const lines = headerLines(req.rawHeaders);
-    void audited(req, async (context, requestId) => {
-      try {
-        const admitted = await admitKubeRequest(
-          options,
-          req.socket as TLSSocket,
-          req.url ?? "/",
-          lines,
-          context,
-        );
-        return {
-          status: await relayHttp(admitted, requestId, req, res, forwardableHeaders(lines, false)),
-          reason: "",
-        };
-      } catch (error) {
-        const { code, message } = refusalOf(error, logger);
-        if (!res.headersSent) {
-          res
-            .writeHead(code, { "content-type": "application/json" })
-            .end(JSON.stringify(kubeStatus(code, message)));
-        } else {
-          res.destroy();
-        }
-        return { status: code, reason: message };
-      }
-    });
-  };
-
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const lines = headerLines(req.rawHeaders);
-    socket.on("error", () => {
-      // The client went away; the relay sees the close.
-    });
-    void audited(req, async (context, requestId) => {
-      try {
-        const admitted = await admitKubeRequest(
-          options,
-          socket as TLSSocket,
-          req.url ?? "/",
-          lines,
-          context,
-        );
-        return {
-          status: await relayUpgrade(
-            admitted,
-            requestId,
-            req,
-            socket,
-            head,
-            forwardableHeaders(lines, true),
-          ),
-          reason: "",
-        };
-      } catch (error) {
-        const { code, message } = refusalOf(error, logger);
-        refuseUpgrade(socket, code, message);
-        return { status: code, reason: message };
-      }
-    });
-  };
-  return { onRequest, onUpgrade };
+    server.listen(at.port, at.host, resolve);
+  });
 }
 
 /**
@@ -152,25 +54,26 @@ export async function startKubeServer(options: KubeServerOptions): Promise<KubeS
     ca: options.caPem,
     requestCert: true,
     rejectUnauthorized: false,
+    handshakeTimeout: options.handshakeTimeoutMs,
   });
-  const { onRequest, onUpgrade } = handler(options);
-  server.on("request", onRequest);
-  server.on("upgrade", onUpgrade);
+  const handle = (exchange: KubeExchange) => {
+    handleKubeRequest(options, exchange).catch((error: unknown) => {
+      options.logger.error(errorFields(error), "unexpected error handling a kube request");
+    });
+  };
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    handle({ kind: "http", req, res });
+  });
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on("error", () => {
+      // The client went away; the relay sees the close.
+    });
+    handle({ kind: "upgrade", req, socket, head });
+  });
   // Watches and exec sessions live long; the hub's keepalives and the client decide.
   server.requestTimeout = 0;
   server.headersTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (cause: Error) => {
-      reject(
-        new HubError(
-          HubErrorCode.Listen,
-          `cannot listen for kubectl on ${options.listen.host}:${options.listen.port}: ${cause.message}`,
-          { cause },
-        ),
-      );
-    });
-    server.listen(options.listen.port, options.listen.host, resolve);
-  });
+  await listen(server, options.listen);
   const sockets = new Set<Duplex>();
   server.on("connection", (socket: Duplex) => {
     sockets.add(socket);
@@ -190,6 +93,7 @@ export async function startKubeServer(options: KubeServerOptions): Promise<KubeS
       }, graceMs);
       await closed;
       clearTimeout(timer);
+      options.unauthenticated.close();
     },
   };
 }

@@ -12,10 +12,15 @@ import type { AdmittedKubeRequest } from "./kube-admission.js";
 
 export type ProxyCall = GrpcCall<ProxyRequest, ProxyResponse>;
 
+/** Where a request goes and as whom: all a Proxy stream needs. */
+export type ProxyTarget = Pick<
+  AdmittedKubeRequest,
+  "requestId" | "route" | "agent" | "kubernetesUser" | "kubernetesGroups"
+>;
+
 /** Opens the agent's Proxy stream and sends the request head. */
 export async function openProxyCall(
-  admitted: AdmittedKubeRequest,
-  requestId: string,
+  admitted: ProxyTarget,
   method: string,
   headers: readonly HeaderLine[],
 ): Promise<ProxyCall> {
@@ -29,7 +34,7 @@ export async function openProxyCall(
     frame: {
       $case: "head",
       value: {
-        requestId,
+        requestId: admitted.requestId,
         method,
         path: admitted.route.path,
         headers: [...headers],
@@ -40,17 +45,31 @@ export async function openProxyCall(
   return call;
 }
 
-/** The agent's response head; a call that ends first is a 502 naming why. */
-export async function readResponseHead(call: ProxyCall, cluster: string): Promise<ResponseHead> {
+/**
+ * The agent's response head; a call that ends first is a 502 naming why, or the refusal that
+ * aborted it (the user's access ended while it waited).
+ */
+export async function readResponseHead(
+  call: ProxyCall,
+  cluster: string,
+  signal?: AbortSignal,
+): Promise<ResponseHead> {
   let first: ProxyResponse | undefined;
+  const cancel = () => {
+    call.cancel();
+  };
+  signal?.addEventListener("abort", cancel, { once: true });
   try {
     const next = await call.responses.next();
     first = next.done ? undefined : next.value;
   } catch (error) {
+    if (signal?.aborted) throw signal.reason;
     throw new KubeRefusal(
       502,
       `the agent of cluster "${cluster}" failed the request: ${(error as Error).message}`,
     );
+  } finally {
+    signal?.removeEventListener("abort", cancel);
   }
   if (first?.frame?.$case !== "head") {
     throw new KubeRefusal(

@@ -1,11 +1,14 @@
 import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 
-import { kubeStatus, parseKubeStatus, type HeaderLine, requestAttributes } from "@warren/kube";
+import { parseKubeStatus, type HeaderLine, requestAttributes } from "@warren/kube";
 
+import { endOnAbort, type AbortEnding } from "./abort-ending.js";
 import type { AdmittedKubeRequest } from "./kube-admission.js";
-import { drainedOrClosed } from "./writable-drained.js";
+import type { KubeRefusal } from "./kube-refusal.js";
 import { openProxyCall, payloadOf, readResponseHead, type ProxyCall } from "./proxy-call.js";
+import { webSocketEnding, type StreamEnding } from "./stream-ending.js";
+import { drainedOrClosed } from "./writable-drained.js";
 
 /** Error bodies of refused upgrades are small Status objects; more is not read. */
 const MAX_REFUSAL_BODY_BYTES = 256 * 1024;
@@ -68,34 +71,53 @@ function pipeClientToAgent(socket: Duplex, call: ProxyCall): void {
   });
 }
 
-async function pipeAgentToClient(socket: Duplex, call: ProxyCall): Promise<void> {
+async function pipeAgentToClient(
+  socket: Duplex,
+  call: ProxyCall,
+  ending: StreamEnding | undefined,
+  ended: AbortEnding,
+): Promise<void> {
   try {
     for await (const data of payloadOf(call)) {
-      if (!socket.write(data)) await drainedOrClosed(socket);
+      if (ended.done) return;
+      const flowing = socket.write(data);
+      // Counted as written before any wait: an abort meanwhile must know where the stream is.
+      ending?.wrote(data);
+      if (!flowing) await drainedOrClosed(socket);
     }
-    socket.end();
+    if (!ended.done) socket.end();
   } catch {
-    socket.destroy();
+    if (!ended.done) socket.destroy();
+  } finally {
+    ended.dispose();
   }
+}
+
+/** The WebSocket subprotocol the API server chose; undefined for SPDY, which is only cut. */
+function webSocketProtocol(headers: readonly HeaderLine[]): string | undefined {
+  const upgrade = headers.find((h) => /^upgrade$/i.test(h.name))?.value ?? "";
+  if (!/^websocket$/i.test(upgrade)) return undefined;
+  return headers.find((h) => /^sec-websocket-protocol$/i.test(h.name))?.value ?? "";
 }
 
 /**
  * exec, attach and port-forward: passes the upgrade request to the agent; on 101 the socket
- * and the stream carry raw bytes both ways until either side closes. Resolves with the status
- * the API server answered once the connection ends.
+ * and the stream carry raw bytes both ways until either side closes, or `signal` aborts (the
+ * user's access ended): then a WebSocket gets the refusal on its error channel and a close
+ * frame, and SPDY is cut. Resolves with the status the API server answered once it ends.
  */
 export async function relayUpgrade(
   admitted: AdmittedKubeRequest,
-  requestId: string,
   req: IncomingMessage,
   socket: Duplex,
   firstBytes: Buffer,
   headers: readonly HeaderLine[],
+  signal: AbortSignal,
 ): Promise<number> {
-  const call = await openProxyCall(admitted, requestId, req.method ?? "GET", headers);
+  const call = await openProxyCall(admitted, req.method ?? "GET", headers);
   if (firstBytes.length > 0)
     await call.write({ frame: { $case: "upgraded", value: { data: firstBytes } } });
-  const head = await readResponseHead(call, admitted.route.cluster);
+  const head = await readResponseHead(call, admitted.route.cluster, signal);
   if (head.statusCode !== 101) {
     const body = explainForbiddenStream(await refusedUpgradeBody(call), req, admitted.route.path);
     const kept = head.headers.filter((h) => !/^content-length$/i.test(h.name));
@@ -103,17 +125,14 @@ export async function relayUpgrade(
     return head.statusCode;
   }
   writeRawResponse(socket, 101, head.headers);
+  const protocol = webSocketProtocol(head.headers);
+  const ending = protocol === undefined ? undefined : webSocketEnding(protocol);
+  const ended = endOnAbort(signal, call, socket, (refusal: KubeRefusal) => {
+    const closing = ending?.closing(refusal);
+    if (closing) socket.end(closing);
+    else socket.destroy();
+  });
   pipeClientToAgent(socket, call);
-  await pipeAgentToClient(socket, call);
+  await pipeAgentToClient(socket, call, ending, ended);
   return 101;
-}
-
-/** A refusal by the hub itself on an upgrade request: a Status object, then close. */
-export function refuseUpgrade(socket: Duplex, code: number, message: string): void {
-  writeRawResponse(
-    socket,
-    code,
-    [{ name: "Content-Type", value: "application/json" }],
-    Buffer.from(JSON.stringify(kubeStatus(code, message))),
-  );
 }

@@ -11,6 +11,8 @@ export class HubMetrics {
   readonly kubeRequests: Counter<"cluster" | "code">;
   readonly kubeDuration: Histogram<"cluster">;
   readonly kubeStreams: Gauge;
+  readonly kubeUnauthenticated: Counter;
+  readonly joinRefusals: Counter<"reason">;
 
   constructor(agents: AgentRegistry, caCertificatePem: string) {
     const registers = [this.registry];
@@ -62,7 +64,7 @@ export class HubMetrics {
     });
     this.kubeRequests = new Counter({
       name: "warren_hub_kube_requests_total",
-      help: "kubectl requests through the hub, by cluster and the status answered",
+      help: "kubectl requests through the hub, by cluster (_unknown: no such cluster) and status",
       labelNames: ["cluster", "code"],
       registers,
     });
@@ -76,6 +78,18 @@ export class HubMetrics {
     this.kubeStreams = new Gauge({
       name: "warren_hub_kube_streams",
       help: "kubectl requests in flight (watches, logs -f and exec sessions included)",
+      registers,
+    });
+    // No label from the request: what an unauthenticated caller sends never becomes a series.
+    this.kubeUnauthenticated = new Counter({
+      name: "warren_hub_kube_unauthenticated_total",
+      help: "kube requests refused before authentication (no, foreign, expired or stale certificate)",
+      registers,
+    });
+    this.joinRefusals = new Counter({
+      name: "warren_hub_join_refusals_total",
+      help: "joins and admin enrolments refused, by reason (throttled included)",
+      labelNames: ["reason"],
       registers,
     });
   }

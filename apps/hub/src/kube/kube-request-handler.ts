@@ -1,0 +1,146 @@
+import { randomUUID } from "node:crypto";
+import type { TLSSocket } from "node:tls";
+
+import { forwardableHeaders, headerLines, requestAttributes, type HeaderLine } from "@warren/kube";
+import { errorFields } from "@warren/log";
+
+import type { Clock } from "../clock.js";
+import { clusterNamed } from "./access-decision.js";
+import { relayHttp } from "./http-relay.js";
+import {
+  admitKubeRequest,
+  isLongRunning,
+  type AdmittedKubeRequest,
+  type KubeAdmissionDeps,
+} from "./kube-admission.js";
+import {
+  recordKubeRequest,
+  recordKubeStart,
+  type KubeAuditDeps,
+  type KubeOutcome,
+  type KubeRequestRecord,
+} from "./kube-audit.js";
+import type { AuthenticatedCaller, KubeAuthenticator } from "./kube-authenticator.js";
+import { exchangeSocket, writeRefusal, type KubeExchange } from "./kube-exchange.js";
+import { KubeRefusal } from "./kube-refusal.js";
+import { parseKubeRoute } from "./kube-route.js";
+import type { SessionBook } from "./kube-sessions.js";
+import type { UnauthenticatedLog } from "./unauthenticated-log.js";
+import { relayUpgrade } from "./upgrade-relay.js";
+
+export interface KubeHandlerDeps extends KubeAdmissionDeps, KubeAuditDeps {
+  authenticator: KubeAuthenticator;
+  sessions: SessionBook;
+  unauthenticated: UnauthenticatedLog;
+  clock: Clock;
+}
+
+/** A hub refusal as it is; anything else is a bug, logged, and a bare 500. */
+function asRefusal(deps: KubeHandlerDeps, error: unknown): KubeRefusal {
+  if (error instanceof KubeRefusal) return error;
+  deps.logger.error(errorFields(error), "unexpected error handling a kube request");
+  return new KubeRefusal(502, "internal error in warren-hub; see its log");
+}
+
+/** Relays an admitted request as long as its session holds; resolves with the status sent. */
+async function relay(
+  exchange: KubeExchange,
+  admitted: AdmittedKubeRequest,
+  headers: readonly HeaderLine[],
+  signal: AbortSignal,
+): Promise<number> {
+  const forwarded = forwardableHeaders(headers, exchange.kind === "upgrade");
+  return exchange.kind === "http"
+    ? relayHttp(admitted, exchange.req, exchange.res, forwarded, signal)
+    : relayUpgrade(admitted, exchange.req, exchange.socket, exchange.head, forwarded, signal);
+}
+
+/** Everything after authentication: route, admission, the session, the relay. */
+async function serveAuthenticated(
+  deps: KubeHandlerDeps,
+  exchange: KubeExchange,
+  record: KubeRequestRecord,
+  authenticated: AuthenticatedCaller,
+): Promise<KubeOutcome> {
+  const route = parseKubeRoute(exchange.req.url ?? "/");
+  record.cluster = route.cluster;
+  record.path = route.path;
+  const headers = headerLines(exchange.req.rawHeaders);
+  const verb = requestAttributes(record.method, route.path).verb;
+  const cluster = await clusterNamed(deps, authenticated.user, route.cluster);
+  record.clusterKnown = true;
+  const admitted = await admitKubeRequest(deps, authenticated, cluster, {
+    requestId: record.requestId,
+    route,
+    headers,
+    longRunning: isLongRunning(record.method, verb, route, exchange.kind === "upgrade"),
+  });
+  record.kubernetesUser = admitted.kubernetesUser;
+  record.kubernetesGroups = admitted.kubernetesGroups;
+  // One controller per request: aborted (with the refusal) when the user's access ends.
+  const abort = new AbortController();
+  const close = deps.sessions.open({
+    caller: authenticated.caller,
+    cluster: route.cluster,
+    requested: admitted.requested,
+    kubernetesUser: admitted.kubernetesUser,
+    kubernetesGroups: admitted.kubernetesGroups,
+    end: (refusal) => {
+      abort.abort(refusal);
+    },
+  });
+  try {
+    if (admitted.longRunning) await recordKubeStart(deps, record);
+    const status = await relay(exchange, admitted, headers, abort.signal);
+    const reason = abort.signal.aborted ? (abort.signal.reason as KubeRefusal).message : "";
+    return { status, reason };
+  } finally {
+    close();
+  }
+}
+
+/**
+ * One kubectl request: authenticated first (a caller without a usable certificate is refused
+ * and only summed up in the log: nothing of it is recorded), then routed, authorized, relayed
+ * through an agent, and audited.
+ */
+export async function handleKubeRequest(
+  deps: KubeHandlerDeps,
+  exchange: KubeExchange,
+): Promise<void> {
+  const socket = exchangeSocket(exchange) as TLSSocket;
+  let authenticated: AuthenticatedCaller;
+  try {
+    authenticated = await deps.authenticator.authenticate(socket);
+  } catch (error) {
+    const refusal = asRefusal(deps, error);
+    deps.unauthenticated.refused(socket.remoteAddress ?? "", refusal.message);
+    deps.metrics?.kubeUnauthenticated.inc();
+    writeRefusal(exchange, refusal);
+    return;
+  }
+  const record: KubeRequestRecord = {
+    requestId: randomUUID(),
+    startedAt: deps.clock.now(),
+    startedMs: performance.now(),
+    method: exchange.req.method ?? "GET",
+    source: socket.remoteAddress ?? "",
+    user: authenticated.user.name,
+    cluster: "",
+    clusterKnown: false,
+    path: "",
+    kubernetesUser: "",
+    kubernetesGroups: [],
+  };
+  deps.metrics?.kubeStreams.inc();
+  try {
+    const outcome = await serveAuthenticated(deps, exchange, record, authenticated);
+    recordKubeRequest(deps, record, outcome);
+  } catch (error) {
+    const refusal = asRefusal(deps, error);
+    writeRefusal(exchange, refusal);
+    recordKubeRequest(deps, record, { status: refusal.httpStatus, reason: refusal.message });
+  } finally {
+    deps.metrics?.kubeStreams.dec();
+  }
+}
