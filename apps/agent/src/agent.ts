@@ -77,7 +77,8 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
     readToken: tokenReader(config, logger),
   });
   const kubeConfig = clusterConfig(config);
-  const upstream = kubeConfig && new UpstreamClient(kubeTargetFrom(kubeConfig));
+  const upstream =
+    kubeConfig && new UpstreamClient(kubeTargetFrom(kubeConfig), config.upstreamMaxRequests);
   const monitor =
     upstream && new HealthMonitor(upstream, logger.child("health"), config.healthCheckIntervalMs);
   const metrics = new AgentMetrics({

@@ -4,6 +4,7 @@ import {
   boolean,
   durationMs,
   hostPort,
+  positiveInteger,
   resolveOptions,
   string,
   formatHostPort,
@@ -55,7 +56,8 @@ export function agentOptionSpecs() {
       env: "WARREN_LABELS",
       parse: (raw) => parseLabels(String(raw)),
       default: (): Labels => ({}),
-      description: "labels for this cluster, k=v,k2=v2 (a token's labels take precedence)",
+      description:
+        "labels to ask for when this join creates the cluster, k=v,… (only keys the token allows)",
     } satisfies OptionSpec<Labels>,
     caPin: {
       field: "ca_pin",
@@ -137,6 +139,13 @@ export function agentOptionSpecs() {
       parse: durationMs,
       default: () => 15_000,
       description: "a tunnel silent this long is dead, and redialled",
+    } satisfies OptionSpec<number>,
+    upstreamMaxRequests: {
+      field: "upstream_max_requests",
+      env: "WARREN_UPSTREAM_MAX_REQUESTS",
+      parse: positiveInteger(100_000),
+      default: () => 1024,
+      description: "requests open to the API server at once (watches included); more get 429",
     } satisfies OptionSpec<number>,
     shutdownGraceMs: {
       field: "shutdown_grace",

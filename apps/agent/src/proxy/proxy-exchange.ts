@@ -107,6 +107,16 @@ export class ProxyExchange {
       this.fail(403, "the hub sent no identity to act as; the agent never acts as itself");
       return;
     }
+    const release = this.client.admit();
+    if (!release) {
+      this.fail(
+        429,
+        `the agent has ${String(this.client.maxRequests)} requests open to its API server, its ` +
+          "limit (WARREN_UPSTREAM_MAX_REQUESTS): retry when some have ended",
+      );
+      return;
+    }
+    for (const event of ["finish", "cancelled", "error", "close"]) this.call.once(event, release);
     const upstream = await this.client.request(head);
     this.upstream = upstream;
     upstream.on("response", (res: IncomingMessage) => {

@@ -34,12 +34,31 @@ export async function upstreamHeaders(
   return headers;
 }
 
-/** Sends requests to one API server, reusing TLS connections. */
+/**
+ * Sends requests to one API server, reusing TLS connections, with at most `maxRequests` open
+ * at once: a request past that is refused at once rather than queued behind watches that may
+ * never end.
+ */
 export class UpstreamClient {
   private readonly agent: Agent;
+  private open = 0;
 
-  constructor(readonly target: KubeTarget) {
-    this.agent = new Agent({ keepAlive: true, maxSockets: Infinity, ...target.tls });
+  constructor(
+    readonly target: KubeTarget,
+    readonly maxRequests: number,
+  ) {
+    this.agent = new Agent({ keepAlive: true, maxSockets: maxRequests, ...target.tls });
+  }
+
+  /** A place for one more request, released by the returned function; undefined when full. */
+  admit(): (() => void) | undefined {
+    if (this.open >= this.maxRequests) return undefined;
+    this.open++;
+    let released = false;
+    return () => {
+      if (!released) this.open--;
+      released = true;
+    };
   }
 
   /** A user's request, as the identity the hub resolved (see upstreamHeaders). */
