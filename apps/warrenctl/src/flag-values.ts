@@ -44,6 +44,14 @@ export function requiredArg(args: readonly string[], what: string, usage: string
   return value;
 }
 
+/** An optional comma-separated list, e.g. --agent-label-keys a,b; empty when not given. */
+export function listFlag(flags: FlagValues, name: string): string[] {
+  return (stringFlag(flags, name) ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+}
+
 /** A required comma-separated list, e.g. --roles a,b. */
 export function requiredListFlag(flags: FlagValues, name: string, hint: string): string[] {
   const items = requiredStringFlag(flags, name, hint)

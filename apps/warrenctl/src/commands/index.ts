@@ -4,7 +4,9 @@ import { agentsRm } from "./agents/rm.js";
 import { auditLs } from "./audit/ls.js";
 import { authLogin } from "./auth/login.js";
 import { authSign } from "./auth/sign.js";
+import { clustersLabel } from "./clusters/label.js";
 import { clustersLs } from "./clusters/ls.js";
+import { clustersRm } from "./clusters/rm.js";
 import { doctor } from "./doctor/doctor.js";
 import { create } from "./roles/create.js";
 import { rolesLs } from "./roles/ls.js";
@@ -13,8 +15,10 @@ import { tokensAdd } from "./tokens/add.js";
 import { tokensLs } from "./tokens/ls.js";
 import { tokensRm } from "./tokens/rm.js";
 import { usersAdd } from "./users/add.js";
+import { usersLock } from "./users/lock.js";
 import { usersLs } from "./users/ls.js";
 import { usersRm } from "./users/rm.js";
+import { usersUnlock } from "./users/unlock.js";
 import { usersUpdate } from "./users/update.js";
 
 /** Every `warrenctl <noun> <verb>`, in the order help lists them. */
@@ -23,6 +27,8 @@ export const COMMANDS: readonly Command[] = [
   tokensLs,
   tokensRm,
   clustersLs,
+  clustersLabel,
+  clustersRm,
   agentsPing,
   agentsRm,
   authLogin,
@@ -30,6 +36,8 @@ export const COMMANDS: readonly Command[] = [
   usersUpdate,
   usersLs,
   usersRm,
+  usersLock,
+  usersUnlock,
   create,
   rolesLs,
   rolesRm,

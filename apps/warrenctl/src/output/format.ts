@@ -23,3 +23,7 @@ export function formatOf(flags: FlagValues): Format {
 export function json(value: unknown): string {
   return JSON.stringify(value, null, 2) + "\n";
 }
+
+/** A proto3 string field for JSON output: left out when empty (proto3 cannot say "unset"). */
+export const unlessEmpty = (text: string | undefined): string | undefined =>
+  text === undefined || text === "" ? undefined : text;

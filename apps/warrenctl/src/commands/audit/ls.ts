@@ -23,9 +23,12 @@ function sinceOf(text: string | undefined, now: Date): number {
 }
 
 const eventJson = (e: AuditEvent) => ({
+  kind: e.kind,
+  stage: e.stage,
   time: new Date(e.timeUnixMs).toISOString(),
   requestId: e.requestId,
   user: e.user,
+  source: e.source,
   cluster: e.cluster,
   kubernetesUser: e.kubernetesUser,
   kubernetesGroups: e.kubernetesGroups,
@@ -43,8 +46,9 @@ const eventJson = (e: AuditEvent) => ({
 export const auditLs: Command = {
   noun: "audit",
   verb: "ls",
-  summary: "list kube requests through the hub, newest first",
+  summary: "list kube requests, admin actions and joins, newest first",
   flags: {
+    kind: { type: "string" },
     user: { type: "string" },
     cluster: { type: "string" },
     since: { type: "string" },
@@ -52,7 +56,8 @@ export const auditLs: Command = {
     ...FORMAT_FLAG,
   },
   flagHelp: [
-    "--user NAME          only this user's requests",
+    "--kind KIND          only kube (kubectl requests), admin (admin API calls) or join",
+    "--user NAME          only this user's (or admin's) events",
     "--cluster NAME       only requests to this cluster",
     "--since 1h|TIME      only requests since then",
     "--limit N            at most N events (default 100)",
@@ -62,6 +67,7 @@ export const auditLs: Command = {
     const format = formatOf(flags);
     const hub = await context.hub();
     const { events } = await hub.call(hub.admin.listAuditEvents.bind(hub.admin), {
+      kind: stringFlag(flags, "kind") ?? "",
       user: stringFlag(flags, "user") ?? "",
       cluster: stringFlag(flags, "cluster") ?? "",
       sinceUnixMs: sinceOf(stringFlag(flags, "since"), context.now()),
@@ -73,9 +79,21 @@ export const auditLs: Command = {
     }
     context.stdout.write(
       table(
-        ["TIME", "USER", "CLUSTER", "AS", "VERB", "RESOURCE", "NAMESPACE", "NAME", "STATUS"],
+        [
+          "TIME",
+          "KIND",
+          "USER",
+          "CLUSTER",
+          "AS",
+          "VERB",
+          "RESOURCE",
+          "NAMESPACE",
+          "NAME",
+          "STATUS",
+        ],
         events.map((e) => [
           new Date(e.timeUnixMs).toISOString(),
+          e.stage === "ResponseStarted" ? `${e.kind} (started)` : e.kind,
           e.user,
           e.cluster,
           [e.kubernetesUser, ...e.kubernetesGroups].filter((x) => x !== "").join(","),
@@ -83,7 +101,7 @@ export const auditLs: Command = {
           e.resource || e.path,
           e.namespace,
           e.name,
-          String(e.status),
+          e.stage === "ResponseStarted" ? "-" : String(e.status),
         ]),
       ),
     );

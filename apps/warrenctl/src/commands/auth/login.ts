@@ -12,6 +12,7 @@ import {
   parseCaPin,
   PkiError,
 } from "@warren/pki";
+import { readIdentity } from "@warren/identity";
 import { JoinServiceClient } from "@warren/proto";
 
 import type { Command } from "../../command.js";
@@ -78,7 +79,7 @@ export const authLogin: Command = {
     "--hub HOST:PORT      the hub's address (tokens add --type admin prints it)",
     "--token TOKEN        an admin token from: warrenctl tokens add --type admin",
     "--ca-pin sha256:HEX  the hub's CA pin, checked before the token is sent",
-    "--name NAME          who you are, for the hub's logs",
+    "--name NAME          the name the token was minted for (optional: a check)",
     "--profile FILE       where to write the profile (default ~/.config/warren/profile.json)",
   ],
   async run(context, flags) {
@@ -89,7 +90,7 @@ export const authLogin: Command = {
       "mint one with: warrenctl tokens add --type admin",
     );
     const pin = parsePin(requiredStringFlag(flags, "ca-pin", "it proves you reach the real hub"));
-    const name = requiredStringFlag(flags, "name", "it names you in the hub's logs");
+    const name = stringFlag(flags, "name") ?? "";
     const hubAddr = `${hub.host}:${hub.port}`;
     const caPem = await pinnedHubCa(hub.host, hub.port, pin);
     const keys = await generateKeyPair();
@@ -98,7 +99,7 @@ export const authLogin: Command = {
     try {
       const enrolled = await callUnary(client.enrollAdmin.bind(client), {
         token,
-        csrPem: createCertificateRequest(keys, name),
+        csrPem: createCertificateRequest(keys, name || "admin"),
         name,
       });
       const path = stringFlag(flags, "profile") ?? userProfilePath(context.env);
@@ -109,8 +110,10 @@ export const authLogin: Command = {
         privateKeyPem: keys.privateKeyPem,
       });
       const until = timeWithRelative(new Date(enrolled.expiresAtUnixMs), context.now());
+      const admin = readIdentity(enrolled.certificatePem);
+      const as = admin.kind === "admin" ? admin.name : name;
       context.stdout.write(
-        `Logged in to ${hubAddr} as admin ${name} until ${until}.\nProfile: ${path}\n`,
+        `Logged in to ${hubAddr} as admin ${as} until ${until}.\nProfile: ${path}\n`,
       );
     } catch (error) {
       throw hubCallError(error, hubAddr);

@@ -5,33 +5,46 @@ import type { Finding } from "./finding.js";
 
 /** Refusals older than this are history, not a problem now. */
 const RECENT_MS = 3_600_000;
-const NEW_TOKEN =
-  "mint a token here (warrenctl tokens add --type kube) and give it to the agent: helm upgrade " +
-  "warren-agent charts/kube-agent -n warren --reuse-values --set authToken=NEW_TOKEN";
 
-function fix(reason: string): string {
-  if (reason === "unknown_token") {
-    return (
-      `${NEW_TOKEN}; it re-joins by itself. If it runs with --no-auto-rejoin, also reset its ` +
-      "identity: kubectl -n warren delete secret warren-agent-0-state, then restart it"
-    );
+const newToken = (cluster: string) =>
+  `mint a token for it (warrenctl tokens add --type kube --cluster ${cluster}) and give it to ` +
+  "the agent: helm upgrade warren-agent charts/kube-agent -n warren --reuse-values " +
+  "--set authToken=NEW_TOKEN";
+
+function fix(refusal: JoinRefusal): string {
+  const cluster = refusal.clusterName || "CLUSTER";
+  switch (refusal.reason) {
+    case "expired_token":
+    case "token_used_up":
+      return newToken(cluster);
+    case "token_name_mismatch":
+      return (
+        `if the agent is yours, set its cluster name to ${cluster} (helm upgrade … --set ` +
+        `kubeClusterName=${cluster}); if not, someone else holds the token: delete it with ` +
+        `warrenctl tokens rm ${refusal.tokenId}`
+      );
+    case "cluster_exists":
+      return newToken(refusal.requestedClusterName || cluster);
+    default:
+      return "read the agent's log on that cluster: kubectl -n warren logs statefulset/warren-agent";
   }
-  if (reason === "expired_token" || reason === "token_used_up") return NEW_TOKEN;
-  return "read the agent's log on that cluster: kubectl -n warren logs statefulset/warren-agent";
 }
 
 function problem(refusal: JoinRefusal, now: Date): string {
   const when = `${String(refusal.count)} time(s), last ${humanDuration(now.getTime() - refusal.lastAtUnixMs)} ago, from ${refusal.peer}`;
-  if (refusal.reason === "unknown_token") {
+  if (refusal.reason === "token_name_mismatch" && refusal.requestedClusterName) {
     return (
-      `an agent keeps joining with a token this hub never issued (${when}): as after the hub ` +
-      "was recreated or lost its data, the agent holds an identity and token from another CA"
+      `an agent with join token ${refusal.tokenId}, minted for this cluster, asked to join as ` +
+      `"${refusal.requestedClusterName}" and was refused (${when})`
     );
   }
-  return `an agent's joins are refused: ${refusal.message} (${when})`;
+  return `joins with token ${refusal.tokenId} are refused: ${refusal.message} (${when})`;
 }
 
-/** Agents failing to join lately: from the hub's side, how a hub whose CA changed looks. */
+/**
+ * Agents failing to join lately with tokens this hub minted (refusals of unknown tokens are
+ * not kept: their callers chose every word of them).
+ */
 export function joinRefusalFindings(
   refusals: readonly JoinRefusal[],
   connectedClusters: ReadonlySet<string>,
@@ -42,12 +55,13 @@ export function joinRefusalFindings(
     refusals
       .filter((r) => now.getTime() - r.lastAtUnixMs < RECENT_MS)
       .filter((r) => (only === undefined ? true : r.clusterName === only))
-      // A cluster that is connected got past it (another replica, or a later join).
-      .filter((r) => !connectedClusters.has(r.clusterName))
+      // A cluster that is connected got past it (another replica, or a later join), unless
+      // someone tried to use its token for another name.
+      .filter((r) => r.reason === "token_name_mismatch" || !connectedClusters.has(r.clusterName))
       .map((r) => ({
-        subject: `cluster "${r.clusterName}"`,
+        subject: r.clusterName ? `cluster "${r.clusterName}"` : "an admin token",
         problem: problem(r, now),
-        fix: fix(r.reason),
+        fix: fix(r),
       }))
   );
 }

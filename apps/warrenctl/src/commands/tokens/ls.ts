@@ -2,7 +2,7 @@ import { formatLabels } from "@warren/identity";
 import type { TokenInfo } from "@warren/proto";
 
 import type { Command } from "../../command.js";
-import { FORMAT_FLAG, FORMAT_HELP, formatOf, json } from "../../output/format.js";
+import { FORMAT_FLAG, FORMAT_HELP, formatOf, json, unlessEmpty } from "../../output/format.js";
 import { table } from "../../output/table.js";
 import { timeWithRelative } from "../../output/time.js";
 import { tokenTypeName } from "./token-type.js";
@@ -33,7 +33,10 @@ export const tokensLs: Command = {
             expiresAt: new Date(token.expiresAtUnixMs).toISOString(),
             usesRemaining: token.usesRemaining,
             usesTotal: token.usesTotal,
+            cluster: unlessEmpty(token.clusterName),
             labels: token.labels,
+            agentLabelKeys: token.agentLabelKeys,
+            admin: unlessEmpty(token.adminName),
             createdAt: new Date(token.createdAtUnixMs).toISOString(),
           })),
         ),
@@ -41,15 +44,18 @@ export const tokensLs: Command = {
       return;
     }
     if (tokens.length === 0) {
-      context.stdout.write("No join tokens. Mint one with: warrenctl tokens add --type kube\n");
+      context.stdout.write(
+        "No join tokens. Mint one with: warrenctl tokens add --type kube --cluster NAME\n",
+      );
       return;
     }
     context.stdout.write(
       table(
-        ["ID", "TYPE", "STATUS", "USES LEFT", "EXPIRES", "LABELS"],
+        ["ID", "TYPE", "FOR", "STATUS", "USES LEFT", "EXPIRES", "LABELS"],
         tokens.map((token) => [
           token.id,
           tokenTypeName(token.type),
+          token.adminName || token.clusterName || "(any new cluster)",
           statusOf(token, now),
           `${token.usesRemaining}/${token.usesTotal}`,
           timeWithRelative(new Date(token.expiresAtUnixMs), now),

@@ -25,11 +25,12 @@ export const usersLs: Command = {
     const now = context.now();
     context.stdout.write(
       table(
-        ["NAME", "ROLES", "CREATED"],
+        ["NAME", "ROLES", "CREATED", "LOCKED"],
         users.map((u) => [
           u.name,
           u.roles.join(","),
           timeWithRelative(new Date(u.createdAtUnixMs), now),
+          u.lock ? `by ${u.lock.lockedBy}${u.lock.reason ? `: ${u.lock.reason}` : ""}` : "",
         ]),
       ),
     );

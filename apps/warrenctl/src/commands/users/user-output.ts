@@ -5,4 +5,15 @@ export const userJson = (user: UserInfo) => ({
   roles: user.roles,
   createdAt: new Date(user.createdAtUnixMs).toISOString(),
   updatedAt: new Date(user.updatedAtUnixMs).toISOString(),
+  lock: user.lock
+    ? {
+        reason: user.lock.reason,
+        lockedBy: user.lock.lockedBy,
+        lockedAt: new Date(user.lock.lockedAtUnixMs).toISOString(),
+        expiresAt:
+          user.lock.expiresAtUnixMs === 0
+            ? null
+            : new Date(user.lock.expiresAtUnixMs).toISOString(),
+      }
+    : null,
 });
