@@ -59,6 +59,8 @@ async function startAgent(cluster: TestCluster, helm: Helm, paths: Paths, hub: R
       "add",
       "--type",
       "kube",
+      "--cluster",
+      DEMO_CLUSTER,
       "--labels",
       "env=demo",
       "--format",

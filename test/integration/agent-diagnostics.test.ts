@@ -42,7 +42,7 @@ describe("the agent's diagnostics port", () => {
       status: 503,
       body: "not joined: waiting for an identity from the hub\n",
     });
-    await writeFile(tokenFile, await warren.token(hub));
+    await writeFile(tokenFile, await warren.token(hub, "probed"));
     await agent.logs.waitForMessage("tunnel up");
     expect(await probe(addr, "/readyz")).toEqual({
       status: 200,

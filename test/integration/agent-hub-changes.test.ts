@@ -34,7 +34,7 @@ describe("an agent whose hub changes", () => {
   it("is still accepted by a hub restarted on the same data directory", async () => {
     const hub = await warren.hub();
     const where = await agentNamespace(cluster, "restart");
-    const token = await warren.token(hub);
+    const token = await warren.token(hub, "restart");
     const agent = warren.agent({
       hubAddr: hub.addr,
       clusterName: "restart",
@@ -60,7 +60,11 @@ describe("an agent whose hub changes", () => {
   it("names the changed CA and its reset once, then re-joins with a token from the new hub", async () => {
     const hub = await warren.hub();
     const where = await agentNamespace(cluster, "ca-change");
-    const tokenFile = await writeTokenFile(scratch, "ca-change-token", await warren.token(hub));
+    const tokenFile = await writeTokenFile(
+      scratch,
+      "ca-change-token",
+      await warren.token(hub, "moved"),
+    );
     const agent = warren.agent({
       hubAddr: hub.addr,
       clusterName: "moved",
@@ -87,7 +91,7 @@ describe("an agent whose hub changes", () => {
     const refused = await agent.logs.waitFor(isProblem("join_refused"), "the old token's refusal");
     expect(refused.msg).toContain("is not known to this hub");
 
-    await writeTokenFile(scratch, "ca-change-token", await warren.token(recreated));
+    await writeTokenFile(scratch, "ca-change-token", await warren.token(recreated, "moved"));
     const rejoined = await agent.logs.waitForMessage("re-joined the hub");
     expect(rejoined.agentId).not.toBe(ready.agentId);
     await agent.logs.waitForMessage("the hub recognises this agent");
@@ -100,7 +104,7 @@ describe("an agent whose hub changes", () => {
   it("with --no-auto-rejoin, names the changed CA and leaves its identity alone", async () => {
     const hub = await warren.hub();
     const where = await agentNamespace(cluster, "no-rejoin");
-    const token = await warren.token(hub);
+    const token = await warren.token(hub, "stay");
     const first = warren.agent({
       hubAddr: hub.addr,
       clusterName: "stay",
@@ -118,7 +122,7 @@ describe("an agent whose hub changes", () => {
       clusterName: "stay",
       podName: "a-0",
       where,
-      token: await warren.token(recreated),
+      token: await warren.token(recreated, "stay"),
       args: ["--no-auto-rejoin"],
     });
     const mismatch = await agent.logs.waitFor(isProblem("ca_mismatch"), "the CA mismatch error");

@@ -22,7 +22,7 @@ describe("agent identity", () => {
   it("joins, keeps its identity in <pod>-state, and restarts without a token as the same agent", async () => {
     const theHub = await hub();
     const where = await agentNamespace(cluster, "join");
-    const joinToken = await token(theHub, "--labels", "env=test");
+    const joinToken = await token(theHub, "alpha", "--labels", "env=test");
     const options = {
       hubAddr: theHub.addr,
       clusterName: "alpha",
@@ -68,7 +68,7 @@ describe("agent identity", () => {
   it("leaves one consistent identity when two agents race for the same Secret", async () => {
     const theHub = await hub();
     const where = await agentNamespace(cluster, "race");
-    const joinToken = await token(theHub, "--uses", "2");
+    const joinToken = await token(theHub, "race", "--uses", "2");
     const options = {
       hubAddr: theHub.addr,
       clusterName: "race",
@@ -99,7 +99,7 @@ describe("agent identity", () => {
       podName: "warren-agent-0",
       where,
     };
-    const first = agent({ ...options, token: await token(theHub) });
+    const first = agent({ ...options, token: await token(theHub, "renew") });
     const ready = await first.logs.waitForMessage("agent ready");
     const before = await readStateSecret(cluster, where.namespace, "warren-agent-0");
 

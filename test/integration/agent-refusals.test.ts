@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterEach(() => warren.cleanUp());
 
 async function expiredToken(hub: TestHub): Promise<string> {
-  const token = await warren.token(hub, "--ttl", "1s");
+  const token = await warren.token(hub, "refused", "--ttl", "1s");
   // Wait for the event itself: the hub listing the token as expired.
   await eventually(
     async () => {
@@ -36,10 +36,10 @@ async function expiredToken(hub: TestHub): Promise<string> {
 }
 
 async function usedUpToken(hub: TestHub, where: AgentNamespace): Promise<string> {
-  const token = await warren.token(hub, "--uses", "1");
+  const token = await warren.token(hub, "refused", "--uses", "1");
   const first = warren.agent({
     hubAddr: hub.addr,
-    clusterName: "first",
+    clusterName: "refused",
     podName: "first",
     where,
     token,
@@ -49,7 +49,7 @@ async function usedUpToken(hub: TestHub, where: AgentNamespace): Promise<string>
 }
 
 async function deletedToken(hub: TestHub): Promise<string> {
-  const token = await warren.token(hub);
+  const token = await warren.token(hub, "refused");
   const id = token.split(".")[1] ?? "";
   expect((await hub.warrenctl("tokens", "rm", id)).code).toBe(0);
   return token;
@@ -66,7 +66,7 @@ describe("join token refusals", () => {
       ["used-up", await usedUpToken(hub, where), "has been used for all 1 of its joins"],
       [
         "wrong-type",
-        await warren.token(hub, "--type", "admin"),
+        await warren.adminToken(hub, "root"),
         'is a "admin" token and cannot join a Kubernetes agent',
       ],
     ];
@@ -95,7 +95,7 @@ describe("join token refusals", () => {
   it("refuses to send the token to a hub whose CA is not the pinned one", async () => {
     const hub = await warren.hub();
     const where = await agentNamespace(cluster, "pin");
-    const token = await warren.token(hub);
+    const token = await warren.token(hub, "pinned");
     const wrongPin = `sha256:${"0".repeat(64)}`;
     const agent = warren.agent({
       hubAddr: hub.addr,

@@ -78,7 +78,7 @@ describe("charts/hub", () => {
     const ready = await hub.process.logs.waitForMessage("hub ready");
     expect(ready.publicAddrs).toEqual(["hub.example.com:3025"]);
     expect(ready.kubeUrl).toBe("https://kube.example.com:443");
-    const minted = await hub.warrenctl("tokens", "add", "--type", "kube");
+    const minted = await hub.warrenctl("tokens", "add", "--type", "kube", "--cluster", "c");
     expect(minted.stdout).toContain("--set hubAddr=hub.example.com:3025");
   });
 

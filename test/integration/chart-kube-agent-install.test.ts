@@ -42,7 +42,7 @@ beforeAll(async () => {
   values = {
     hubAddr: hub.addr,
     kubeClusterName: CLUSTER,
-    authToken: await warren.token(hub, "--labels", "env=charted"),
+    authToken: await warren.token(hub, CLUSTER, "--labels", "env=charted"),
     caPin: hub.caPin,
   };
   rendered = await helm.template(RELEASE, namespace, values);
@@ -178,6 +178,10 @@ describe("helm install charts/kube-agent", () => {
     expect(await canI("list", "secrets", "-n", namespace)).toBe("no");
     expect(await canI("delete", "secrets", "-n", namespace)).toBe("no");
     expect(await canI("get", "secrets", "-n", "default")).toBe("no");
+    // The join token's Secret, and any other in the namespace, hold nothing the agent reads.
+    expect(await canI("get", `secret/${RELEASE}-join-token`, "-n", namespace)).toBe("no");
+    expect(await canI("get", `secret/${RELEASE}-0-state`, "-n", namespace)).toBe("yes");
+    expect(await canI("update", `secret/${RELEASE}-1-state`, "-n", namespace)).toBe("no");
     expect(await canI("create", "pods", "-n", namespace)).toBe("no");
     expect(await canI("impersonate", "users")).toBe("yes");
   });

@@ -116,8 +116,20 @@ describe("the default rendering", () => {
       },
     ]);
     expect(one(manifests, "Role", "warren-agent-state").rules).toEqual([
-      { apiGroups: [""], resources: ["secrets"], verbs: ["create", "get", "update", "patch"] },
+      { apiGroups: [""], resources: ["secrets"], verbs: ["create"] },
+      {
+        apiGroups: [""],
+        resources: ["secrets"],
+        resourceNames: ["warren-agent-0-state"],
+        verbs: ["get", "update", "patch"],
+      },
     ]);
+    const three = await render({ replicaCount: 3 });
+    expect(one(three, "Role", "warren-agent-state").rules).toContainEqual(
+      expect.objectContaining({
+        resourceNames: ["warren-agent-0-state", "warren-agent-1-state", "warren-agent-2-state"],
+      }),
+    );
     expect(one(manifests, "ClusterRoleBinding").subjects).toEqual([
       { kind: "ServiceAccount", name: "warren-agent", namespace: "warren" },
     ]);

@@ -63,7 +63,7 @@ beforeAll(async () => {
     clusterName: "watched",
     podName: "warren-agent-0",
     where: behind.where,
-    token: await warren.token(hub),
+    token: await warren.token(hub, "watched"),
     env: { WARREN_HEALTH_CHECK_INTERVAL: "200ms" },
   });
   diagnostics = String((await agent.logs.waitForMessage("diagnostics listening")).addr);

@@ -38,7 +38,7 @@ async function agentFor(clusterName: string, where: { namespace: string; kubecon
     clusterName,
     podName: "warren-agent-0",
     where,
-    token: await warren.token(hub),
+    token: await warren.token(hub, clusterName),
   });
   await agent.logs.waitForMessage("cluster health changed");
   return agent;
@@ -76,7 +76,7 @@ beforeAll(async () => {
     clusterName: "autopilot",
     podName: "warren-agent-1",
     where: behind.where,
-    token: await warren.token(hub),
+    token: await warren.token(hub, "autopilot"),
   });
   await autopilot.logs.waitForMessage("cluster health changed");
   sickWhere = await agentNamespace(cluster, "doctor-sick");
@@ -182,29 +182,45 @@ describe("warrenctl doctor", () => {
     expect(result.stdout).toContain("fix: sign a new one: warrenctl auth sign");
   });
 
-  it("finds an agent joining with a token this hub never issued, as after the hub was recreated", async () => {
+  it("finds an agent refused with a token minted for another cluster, and none whose token it never minted", async () => {
     const elsewhere = await warren.hub();
-    const oldToken = await warren.token(elsewhere);
-    const stale = warren.dirAgent({
+    const foreign = warren.dirAgent({
       hubAddr: hub.addr,
       clusterName: "moved",
       stateDir: join(scratch, "moved"),
-      token: oldToken,
+      token: await warren.token(elsewhere, "moved"),
     });
-    await stale.logs.waitFor(
+    await foreign.logs.waitFor(
       (e) => String(e.msg).includes("is not known to this hub"),
-      "the refusal",
+      "the unknown token's refusal",
     );
-    const result = await hub.warrenctl("doctor", "moved");
+    const token = await warren.token(hub, "intended");
+    const tokenId = token.split(".")[1] ?? "";
+    const misnamed = warren.dirAgent({
+      hubAddr: hub.addr,
+      clusterName: "wrong-name",
+      stateDir: join(scratch, "wrong-name"),
+      token,
+    });
+    await misnamed.logs.waitFor(
+      (e) => String(e.msg).includes('was minted for cluster "intended", not "wrong-name"'),
+      "the misnamed join's refusal",
+    );
+    const result = await hub.warrenctl("doctor", "intended");
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
-      /✗ cluster "moved": an agent keeps joining with a token this hub never issued \(\d+ time\(s\), last/,
+      new RegExp(
+        `✗ cluster "intended": an agent with join token ${tokenId}, minted for this cluster, ` +
+          `asked to join as "wrong-name" and was refused \\(\\d+ time\\(s\\), last`,
+      ),
     );
-    expect(result.stdout).toContain("warrenctl tokens add --type kube");
-    expect(result.stdout).toContain("delete secret warren-agent-0-state");
-    // The hub keeps no token it refused, so doctor cannot print one.
-    expect(result.stdout).not.toContain(oldToken);
-    await stale.stop();
+    expect(result.stdout).toContain("--set kubeClusterName=intended");
+    expect(result.stdout).toContain(`warrenctl tokens rm ${tokenId}`);
+    // The caller of an unknown token chose every word of its join: doctor repeats none.
+    const everything = await hub.warrenctl("doctor", "--format", "json");
+    expect(everything.stdout).not.toContain("moved");
+    expect(result.stdout).not.toContain(token);
+    await Promise.all([foreign.stop(), misnamed.stop()]);
   });
 
   it("finds a role whose RBAC allows create but not get on pods/exec, until get is added", async () => {

@@ -74,7 +74,8 @@ describe("warren-hub start", () => {
     await writeFile(config, "public_addr: hub.warren.test:8443, 192.0.2.10\ntoken_ttl: 5m\n");
     const hub = await warren.hub({ env: { WARREN_HUB_CONFIG: config } });
     const minted = JSON.parse(
-      (await hub.warrenctl("tokens", "add", "--type", "kube", "--format", "json")).stdout,
+      (await hub.warrenctl("tokens", "add", "--type", "kube", "--cluster", "c", "--format", "json"))
+        .stdout,
     ) as {
       hubAddr: string;
       expiresAt: string;
@@ -110,7 +111,7 @@ describe("warren-hub start", () => {
 
   it("keeps its CA, tokens and agents across a restart on the same data directory", async () => {
     const hub = await warren.hub();
-    const minted = await hub.mintToken("--type", "kube");
+    const minted = await hub.mintToken("--type", "kube", "--cluster", "kept");
     await hub.process.stop();
     const again = await warren.hub({ dataDir: hub.dataDir });
     expect(again.caPin).toBe(hub.caPin);
@@ -127,7 +128,7 @@ describe("warren-hub start", () => {
       "agent",
       ["start", "--hub-addr", hub.addr, "--cluster-name", "c1", "--state-dir", stateDir],
       {
-        WARREN_JOIN_TOKEN: await warren.token(hub),
+        WARREN_JOIN_TOKEN: await warren.token(hub, "c1"),
       },
     );
     const ready = await agent.logs.waitForMessage("agent ready");
@@ -145,7 +146,16 @@ describe("warren-hub start", () => {
         privateKeyPem: state.data["private-key.pem"],
       }),
     );
-    const result = await runWarrenctl(["tokens", "add", "--type", "kube", "--profile", asAgent]);
+    const result = await runWarrenctl([
+      "tokens",
+      "add",
+      "--type",
+      "kube",
+      "--cluster",
+      "c1",
+      "--profile",
+      asAgent,
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
       `agent ${String(ready.agentId)} of cluster c1 may not use the admin API`,

@@ -37,7 +37,7 @@ beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), "kube-proxy-"));
   hub = await warren.hub();
   const where = await proxyAgentNamespace(cluster, "proxy-agent");
-  const token = await warren.token(hub, "--labels", "env=dev");
+  const token = await warren.token(hub, "one", "--labels", "env=dev");
   agent = warren.agent({
     hubAddr: hub.addr,
     clusterName: "one",
@@ -308,7 +308,7 @@ describe("kubectl through the hub", () => {
 describe("an offline cluster", () => {
   it("answers 503 naming the cluster", async () => {
     const stateDir = join(scratch, "offline-agent");
-    const token = await warren.token(hub, "--labels", "env=dev");
+    const token = await warren.token(hub, "offline", "--labels", "env=dev");
     const agent = warren.dirAgent({ hubAddr: hub.addr, clusterName: "offline", stateDir, token });
     await agent.logs.waitForMessage("agent ready");
     await agent.stop();

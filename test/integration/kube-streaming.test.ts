@@ -55,7 +55,7 @@ beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), "kube-streaming-"));
   hub = await warren.hub();
   const where = await proxyAgentNamespace(cluster, "stream-agent");
-  const token = await warren.token(hub);
+  const token = await warren.token(hub, "one");
   const agent = warren.agent({
     hubAddr: hub.addr,
     clusterName: "one",

@@ -35,7 +35,7 @@ beforeAll(async () => {
     clusterName: "scraped",
     podName: "warren-agent-0",
     where,
-    token: await warren.token(hub),
+    token: await warren.token(hub, "scraped"),
   });
   agentMetrics = `http://${String((await agent.logs.waitForMessage("diagnostics listening")).addr)}/metrics`;
   await agent.logs.waitForMessage("tunnel up");

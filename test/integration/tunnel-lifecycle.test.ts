@@ -46,7 +46,7 @@ async function connectedAgent(hub: TestHub, name: string, env: Record<string, st
     hubAddr: hub.addr,
     clusterName: name,
     stateDir: join(scratch, `${name}-${Date.now()}`),
-    token: await warren.token(hub),
+    token: await warren.token(hub, name),
     env,
   });
   const up = await agent.logs.waitForMessage("tunnel up");

@@ -38,7 +38,15 @@ async function replicas(
   cluster: string,
   count: number,
 ): Promise<{ agents: WarrenProcess[]; ids: string[] }> {
-  const { token } = await mintToken(dataDir, "--type", "kube", "--uses", String(count));
+  const { token } = await mintToken(
+    dataDir,
+    "--type",
+    "kube",
+    "--cluster",
+    cluster,
+    "--uses",
+    String(count),
+  );
   const agents = Array.from({ length: count }, (_, i) =>
     warren.dirAgent({
       hubAddr: hub.apiAddr,
@@ -169,7 +177,7 @@ describe("a hub stopping gracefully", () => {
   it("lets a download through a tunnel finish before it closes the tunnels", async () => {
     const ownDataDir = join(scratch, "draining-hub");
     const draining = await startInProcessHub(ownDataDir);
-    const { token } = await mintToken(ownDataDir, "--type", "kube");
+    const { token } = await mintToken(ownDataDir, "--type", "kube", "--cluster", "own");
     const agent = warren.dirAgent({
       hubAddr: draining.apiAddr,
       clusterName: "own",

@@ -29,6 +29,8 @@ describe("warrenctl tokens", () => {
       "add",
       "--type",
       "kube",
+      "--cluster",
+      "dev-eu",
       "--ttl",
       "10m",
       "--uses",
@@ -42,6 +44,8 @@ describe("warrenctl tokens", () => {
     expect(text.stdout).toContain(`--set hubAddr=${hub.addr}`);
     expect(text.stdout).toContain(`--set caPin=${hub.caPin}`);
     expect(text.stdout).toMatch(/Uses: {5}3 joins/);
+    expect(text.stdout).toMatch(/Cluster: {2}dev-eu/);
+    expect(text.stdout).toContain("--set kubeClusterName=dev-eu");
     expect(text.stdout).toMatch(/Expires: {2}\S+ \(in 9m\)/);
 
     const json = await hub.warrenctl(
@@ -49,16 +53,22 @@ describe("warrenctl tokens", () => {
       "add",
       "--type",
       "kube",
+      "--cluster",
+      "team-a",
       "--format",
       "json",
       "--labels",
       "team=a",
+      "--agent-label-keys",
+      "region",
     );
     const minted = JSON.parse(json.stdout) as Record<string, unknown>;
     expect(minted).toMatchObject({
       type: "kube",
       uses: 1,
+      cluster: "team-a",
       labels: { team: "a" },
+      agentLabelKeys: ["region"],
       hubAddr: hub.addr,
       caPins: [hub.caPin],
     });
@@ -69,7 +79,7 @@ describe("warrenctl tokens", () => {
 
   it("lists tokens without their secrets, and deletes them", async () => {
     const hub = await warren.hub();
-    const minted = await hub.mintToken("--type", "kube");
+    const minted = await hub.mintToken("--type", "kube", "--cluster", "listed");
     const text = await hub.warrenctl("tokens", "ls");
     const json = await hub.warrenctl("tokens", "ls", "--format", "json");
     for (const listing of [text.stdout, json.stdout]) {
@@ -78,7 +88,12 @@ describe("warrenctl tokens", () => {
       expect(listing).not.toContain(minted.token.split(".")[2]);
     }
     expect(JSON.parse(json.stdout)).toEqual([
-      expect.objectContaining({ id: minted.id, status: "active", usesRemaining: 1 }),
+      expect.objectContaining({
+        id: minted.id,
+        status: "active",
+        usesRemaining: 1,
+        cluster: "listed",
+      }),
     ]);
 
     expect((await hub.warrenctl("tokens", "rm", minted.id)).stdout).toBe(
@@ -101,11 +116,27 @@ describe("warrenctl tokens", () => {
       [["tokens", "add", "--type", "kube", "--uses", "0"], 1, "--uses: "],
       [["tokens", "add", "--type", "kube", "--labels", "env"], 1, '--labels: "env" is not a label'],
       [
-        ["tokens", "add", "--type", "kube", "--ttl", "30d"],
+        ["tokens", "add", "--type", "kube"],
+        1,
+        "a kube token names the one cluster its agents join (tokens add --cluster NAME)",
+      ],
+      [["tokens", "add", "--type", "kube", "--cluster", "Bad_Name"], 1, 'cluster name "Bad_Name"'],
+      [
+        ["tokens", "add", "--type", "kube", "--cluster", "c", "--ttl", "30d"],
         1,
         "ttl 30d is longer than this hub allows (token_max_ttl 7d)",
       ],
-      [["tokens", "add", "--type", "admin", "--labels", "a=b"], 1, "admin tokens carry no labels"],
+      [
+        ["tokens", "add", "--type", "admin", "--name", "x", "--labels", "a=b"],
+        1,
+        "admin tokens carry no cluster or labels",
+      ],
+      [["tokens", "add", "--type", "admin"], 1, "an admin token names who enrols with it"],
+      [
+        ["tokens", "add", "--type", "admin", "--name", "local-admin"],
+        1,
+        "local-admin is reserved for the hub's own admin profile",
+      ],
       [["tokens", "add", "--colour"], 2, "Unknown option '--colour'"],
       [["tokens", "fly"], 2, "warrenctl tokens takes one of: add, ls, rm"],
     ];
@@ -123,7 +154,7 @@ describe("warrenctl tokens", () => {
 describe("warrenctl auth login", () => {
   it("enrols another machine with an admin token and a key made there, once", async () => {
     const hub = await warren.hub();
-    const token = await warren.token(hub, "--type", "admin");
+    const token = await warren.adminToken(hub, "alice");
     const profile = join(scratch, "alice.json");
     const login = [
       "auth",
@@ -151,8 +182,8 @@ describe("warrenctl auth login", () => {
 
   it("checks the CA pin before sending the token, and the token's type", async () => {
     const hub = await warren.hub();
-    const admin = await warren.token(hub, "--type", "admin");
-    const kube = await warren.token(hub, "--type", "kube");
+    const admin = await warren.adminToken(hub, "bob");
+    const kube = await warren.token(hub, "some-cluster");
     const base = [
       "auth",
       "login",

@@ -52,11 +52,18 @@ export class WarrenFixtures {
     return spawned;
   }
 
-  /** Mints a token on `hub` and remembers it as a secret. */
-  async token(hub: TestHub, ...flags: string[]): Promise<string> {
-    const minted = await hub.mintToken(
-      ...(flags.includes("--type") ? flags : ["--type", "kube", ...flags]),
-    );
+  /** Mints a kube token for `cluster` on `hub` and remembers it as a secret. */
+  async token(hub: TestHub, cluster: string, ...flags: string[]): Promise<string> {
+    return this.minted(hub, "--type", "kube", "--cluster", cluster, ...flags);
+  }
+
+  /** Mints an admin token for `name` on `hub` and remembers it as a secret. */
+  async adminToken(hub: TestHub, name: string, ...flags: string[]): Promise<string> {
+    return this.minted(hub, "--type", "admin", "--name", name, ...flags);
+  }
+
+  private async minted(hub: TestHub, ...flags: string[]): Promise<string> {
+    const minted = await hub.mintToken(...flags);
     this.secrets.push(minted.token);
     return minted.token;
   }

@@ -72,7 +72,7 @@ export async function startKubeRig(): Promise<KubeRig> {
     clusterName: CLUSTER,
     podName: "warren-agent-0",
     where,
-    token: (await hub.mintToken("--type", "kube")).token,
+    token: (await hub.mintToken("--type", "kube", "--cluster", CLUSTER)).token,
     env: { WARREN_LOG_LEVEL: "info" },
   });
   await agent.logs.waitForMessage("agent ready");

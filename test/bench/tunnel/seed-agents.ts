@@ -43,25 +43,29 @@ export async function seedAgents(
       usesTotal: count,
       usesRemaining: count,
       labels: {},
+      // Unbound (as tokens minted before clusters had owners): the store's join is what runs.
+      clusterName: undefined,
+      agentLabelKeys: [],
+      adminName: undefined,
       createdAt: now,
     });
     const agentIds: string[] = [];
     for (let i = 0; i < count; i++) {
       const agentId = randomUUID();
+      const clusterName = `sim-${i % 100}`;
       const certificatePem = issueCertificate({
         ca,
         publicKeyPem: keys.publicKeyPem,
         subject: { commonName: agentId },
-        uris: [identityUri({ kind: "agent", agentId, clusterName: `sim-${i % 100}`, labels: {} })],
+        uris: [identityUri({ kind: "agent", agentId, clusterName })],
         usages: ["clientAuth"],
         validityMs: 24 * 3_600_000,
         now,
       });
       const info = readCertificate(certificatePem);
-      await store.agents.join(tokenId, now, {
+      const agent = {
         id: agentId,
-        clusterName: `sim-${i % 100}`,
-        labels: {},
+        clusterName,
         tokenId,
         agentVersion: "simulated",
         certificateSerial: info.serialNumber,
@@ -72,7 +76,9 @@ export async function seedAgents(
         joinedAt: now,
         renewedAt: undefined,
         revokedAt: undefined,
-      });
+      };
+      const cluster = { name: clusterName, labels: {}, createdAt: now, updatedAt: now };
+      await store.agents.join({ tokenId, now, agent, cluster, mayJoinExisting: true });
       agentIds.push(agentId);
     }
     const hostPublicKey = createPublicKey(hostKey.privateKeyPem)

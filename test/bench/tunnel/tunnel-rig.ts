@@ -34,7 +34,7 @@ async function joinAgent(
   dataDir: string,
   scratch: string,
 ): Promise<WarrenProcess> {
-  const { token } = await mintToken(dataDir, "--type", "kube");
+  const { token } = await mintToken(dataDir, "--type", "kube", "--cluster", "bench");
   const agent = spawnWarren(
     "agent",
     [
