@@ -13,6 +13,7 @@ import type { LogEntry } from "../support/process-logs.js";
 import {
   applyRole,
   bindGroup,
+  groupRole,
   proxyAgentNamespace,
   rawKubeRequest,
   userKubeconfig,
@@ -39,10 +40,6 @@ async function clusterRole(name: string, rules: { resources: string[]; verbs: st
     body: { metadata: { name }, rules: rules.map((rule) => ({ apiGroups: [""], ...rule })) },
   });
 }
-
-/** A Warren role granting one Kubernetes group on every cluster. */
-const groupRole = (name: string, group: string) =>
-  `kind: role\nmetadata: { name: ${name} }\nspec:\n  allow:\n    kubernetes_labels: { "*": "*" }\n    kubernetes_groups: ["${group}"]\n`;
 
 async function startEchoServer(): Promise<Server> {
   const server = createServer((socket) => socket.pipe(socket));

@@ -17,9 +17,10 @@ import { backgroundKubectl } from "../support/background-kubectl.js";
 import {
   applyRole,
   bindGroup,
+  groupRole,
   kubeconfigTls,
-  proxyAgentNamespace,
   rawKubeRequest,
+  readyProxyAgent,
   userKubeconfig,
 } from "../support/kube-through-hub.js";
 import { parsePrometheusText } from "../support/prometheus-text.js";
@@ -33,9 +34,6 @@ let appNs: string;
 let alice: string;
 const warren = new WarrenFixtures();
 
-const role = (name: string, env: string, group: string) =>
-  `kind: role\nmetadata: { name: ${name} }\nspec:\n  allow:\n    kubernetes_labels: { env: ${env} }\n    kubernetes_groups: ["${group}"]\n`;
-
 beforeAll(async () => {
   cluster = await TestCluster.load(inject("k8sDir"));
   scratch = await mkdtemp(join(tmpdir(), "trust-edges-"));
@@ -45,14 +43,9 @@ beforeAll(async () => {
       WARREN_HUB_KUBE_MAX_IN_FLIGHT_PER_USER: "2",
     },
   });
-  const where = await proxyAgentNamespace(cluster, "edges-agent");
-  const agent = warren.agent({
-    hubAddr: hub.addr,
-    clusterName: "one",
-    podName: "a-0",
-    where,
-    token: await warren.token(hub, "one", "--labels", "env=dev"),
-    env: { WARREN_UPSTREAM_MAX_REQUESTS: "3" },
+  const agent = readyProxyAgent(warren, cluster, hub, "one", {
+    env: "dev",
+    agentEnv: { WARREN_UPSTREAM_MAX_REQUESTS: "3" },
   });
   const secret = warren.dirAgent({
     hubAddr: hub.addr,
@@ -69,11 +62,8 @@ beforeAll(async () => {
     },
   });
   await bindGroup(cluster, appNs, "edge-readers", reader);
-  await applyRole(hub, scratch, "reader", role("reader", "dev", "edge-readers"));
-  await Promise.all([
-    agent.logs.waitForMessage("agent ready"),
-    secret.logs.waitForMessage("tunnel up"),
-  ]);
+  await applyRole(hub, scratch, "reader", groupRole("reader", "edge-readers", "dev"));
+  await Promise.all([agent, secret.logs.waitForMessage("tunnel up")]);
   alice = await userKubeconfig(hub, scratch, "alice", "reader");
   await cluster.kubectl(["create", "configmap", "listed", "-n", appNs]);
 }, 120_000);
@@ -240,7 +230,11 @@ describe("a TLS handshake that never comes", () => {
     const kubePort = Number(new URL(hub.kubeUrl).port);
     for (const port of [kubePort, hub.port]) {
       const socket = connect({ host: "127.0.0.1", port });
-      await new Promise<void>((resolve) => socket.once("close", () => resolve()));
+      await new Promise<void>((resolve) => {
+        socket.once("close", () => {
+          resolve();
+        });
+      });
       expect(socket.destroyed).toBe(true);
     }
   });

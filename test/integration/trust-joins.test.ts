@@ -13,7 +13,12 @@ import { JoinServiceClient } from "@warren/proto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { TestCluster } from "../k8s/index.js";
-import { applyRole, proxyAgentNamespace, userKubeconfig } from "../support/kube-through-hub.js";
+import {
+  applyRole,
+  groupRole,
+  readyProxyAgent,
+  userKubeconfig,
+} from "../support/kube-through-hub.js";
 import { runWarrenctl, type TestHub } from "../support/test-hub.js";
 import { WarrenFixtures } from "../support/warren-fixtures.js";
 
@@ -33,25 +38,14 @@ interface ListedCluster {
 const listClusters = async (on: TestHub) =>
   JSON.parse((await on.warrenctl("clusters", "ls", "--format", "json")).stdout) as ListedCluster[];
 
-const role = (name: string, env: string, group: string) =>
-  `kind: role\nmetadata: { name: ${name} }\nspec:\n  allow:\n    kubernetes_labels: { env: ${env} }\n    kubernetes_groups: ["${group}"]\n`;
-
 beforeAll(async () => {
   cluster = await TestCluster.load(inject("k8sDir"));
   scratch = await mkdtemp(join(tmpdir(), "trust-joins-"));
   hub = await warren.hub();
-  const where = await proxyAgentNamespace(cluster, "local-agent");
-  const local = warren.agent({
-    hubAddr: hub.addr,
-    clusterName: "local",
-    podName: "a-0",
-    where,
-    token: await warren.token(hub, "local", "--labels", "env=prod"),
-  });
-  await local.logs.waitForMessage("agent ready");
+  await readyProxyAgent(warren, cluster, hub, "local", { env: "prod" });
   // What an attacker with a join token wants: the cluster to look like env=dev.
-  await applyRole(hub, scratch, "dev-admin", role("dev-admin", "dev", "system:masters"));
-  await applyRole(hub, scratch, "prod-viewer", role("prod-viewer", "prod", "prod-viewers"));
+  await applyRole(hub, scratch, "dev-admin", groupRole("dev-admin", "system:masters", "dev"));
+  await applyRole(hub, scratch, "prod-viewer", groupRole("prod-viewer", "prod-viewers", "prod"));
   mallory = await userKubeconfig(hub, scratch, "mallory", "dev-admin,prod-viewer");
 }, 120_000);
 
@@ -175,7 +169,7 @@ describe("failed joins", () => {
     const client = new JoinServiceClient(channel.target, channel.credentials, channel.options);
     const keys = await generateKeyPair();
     const csrPem = createCertificateRequest(keys, "x");
-    const codes: number[] = [];
+    const codes: status[] = [];
     try {
       for (let i = 0; i < 200; i++) {
         const token = `wrn1.${randomBytes(8).toString("hex")}.${randomBytes(32).toString("base64url")}`;

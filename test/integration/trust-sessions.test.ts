@@ -12,8 +12,9 @@ import { backgroundKubectl, type BackgroundKubectl } from "../support/background
 import {
   applyRole,
   bindGroup,
-  proxyAgentNamespace,
+  groupRole,
   rawKubeRequest,
+  readyProxyAgent,
   userKubeconfig,
 } from "../support/kube-through-hub.js";
 import type { TestHub } from "../support/test-hub.js";
@@ -26,21 +27,13 @@ let scratch: string;
 let appNs: string;
 const warren = new WarrenFixtures();
 
-const role = (name: string, group: string) =>
-  `kind: role\nmetadata: { name: ${name} }\nspec:\n  allow:\n    kubernetes_labels: { env: dev }\n    kubernetes_groups: ["${group}"]\n`;
+const role = (name: string, group: string) => groupRole(name, group, "dev");
 
 beforeAll(async () => {
   cluster = await TestCluster.load(inject("k8sDir"));
   scratch = await mkdtemp(join(tmpdir(), "trust-sessions-"));
   hub = await warren.hub();
-  const where = await proxyAgentNamespace(cluster, "sessions-agent");
-  const agent = warren.agent({
-    hubAddr: hub.addr,
-    clusterName: "one",
-    podName: "a-0",
-    where,
-    token: await warren.token(hub, "one", "--labels", "env=dev"),
-  });
+  const agent = readyProxyAgent(warren, cluster, hub, "one", { env: "dev" });
   appNs = await cluster.createNamespace("sessions-app");
   const streamer = cluster.uniqueName("session-streamer");
   await cluster.rbac.createClusterRole({
@@ -56,7 +49,7 @@ beforeAll(async () => {
   await bindGroup(cluster, appNs, "session-streamers", streamer);
   await applyRole(hub, scratch, "streamer", role("streamer", "session-streamers"));
   await applyRole(hub, scratch, "other", role("other", "nobody-in-particular"));
-  await Promise.all([cluster.runPod(appNs, POD), agent.logs.waitForMessage("agent ready")]);
+  await Promise.all([cluster.runPod(appNs, POD), agent]);
   await cluster.kubectl(["create", "configmap", "seen", "-n", appNs]);
 }, 120_000);
 
@@ -209,16 +202,8 @@ describe("a user removed and added again", () => {
 describe("the audit of long requests", () => {
   it("has an exec's start on disk while it runs: a kill -9 loses only its end", async () => {
     const own = await warren.hub();
-    const where = await proxyAgentNamespace(cluster, "killed-agent");
-    const agent = warren.agent({
-      hubAddr: own.addr,
-      clusterName: "killed",
-      podName: "a-0",
-      where,
-      token: await warren.token(own, "killed", "--labels", "env=dev"),
-    });
+    await readyProxyAgent(warren, cluster, own, "killed", { env: "dev" });
     await applyRole(own, scratch, "streamer", role("streamer", "session-streamers"));
-    await agent.logs.waitForMessage("agent ready");
     const kubeconfig = await userKubeconfig(own, scratch, "hank", "streamer");
     const [watch, exec] = await openSessions(kubeconfig);
     await own.process.kill();

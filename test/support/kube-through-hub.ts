@@ -7,6 +7,8 @@ import { parse } from "yaml";
 import type { TestCluster } from "../k8s/index.js";
 import { agentNamespace, type AgentNamespace } from "./agent-in-cluster.js";
 import type { TestHub } from "./test-hub.js";
+import type { WarrenFixtures } from "./warren-fixtures.js";
+import type { WarrenProcess } from "./warren-process.js";
 
 /** What the Helm chart's ClusterRole gives the agent for proxying: impersonation only. */
 export async function grantImpersonation(
@@ -142,4 +144,31 @@ export async function rawKubeRequest(
     req.on("error", reject);
     req.end();
   });
+}
+
+/** A Warren role granting one Kubernetes group on the clusters labelled env=`env`. */
+export const groupRole = (name: string, group: string, env = "*") =>
+  `kind: role\nmetadata: { name: ${name} }\nspec:\n  allow:\n    kubernetes_labels: { ${env === "*" ? '"*": "*"' : `env: ${env}`} }\n    kubernetes_groups: ["${group}"]\n`;
+
+/**
+ * An agent of cluster `clusterName` (labelled `env=…` by its token) whose ServiceAccount may
+ * keep its state and impersonate, joined to `hub`; resolves once it is ready.
+ */
+export async function readyProxyAgent(
+  warren: WarrenFixtures,
+  cluster: TestCluster,
+  hub: TestHub,
+  clusterName: string,
+  options: { env: string; agentEnv?: Record<string, string> },
+): Promise<WarrenProcess> {
+  const agent = warren.agent({
+    hubAddr: hub.addr,
+    clusterName,
+    podName: "a-0",
+    where: await proxyAgentNamespace(cluster, `${clusterName}-agent`),
+    token: await warren.token(hub, clusterName, "--labels", `env=${options.env}`),
+    env: options.agentEnv,
+  });
+  await agent.logs.waitForMessage("agent ready");
+  return agent;
 }
