@@ -1,6 +1,7 @@
 import type { handleUnaryCall } from "@grpc/grpc-js";
 import { formatDuration } from "@warren/config";
 import {
+  formatLabels,
   generateJoinToken,
   validateClusterName,
   validateLabels,
@@ -93,10 +94,13 @@ async function kubeSubject(store: HubStore, request: CreateTokenRequest): Promis
   const labels = validIdentityInput(() => validateLabels(request.labels));
   const keys = Object.fromEntries(request.agentLabelKeys.map((key) => [key, ""]));
   validIdentityInput(() => validateLabels(keys));
-  if (Object.keys(labels).length > 0 && (await store.clusters.get(clusterName))) {
+  const existing = await store.clusters.get(clusterName);
+  const relabels = Object.entries(labels).some(([key, value]) => existing?.labels[key] !== value);
+  if (existing && relabels) {
     throw refuse.invalid(
-      `cluster ${clusterName} exists, so a token's labels would not apply to it: change them ` +
-        `with warrenctl clusters label ${clusterName} KEY=VALUE`,
+      `cluster ${clusterName} exists with labels ${formatLabels(existing.labels) || "(none)"}, ` +
+        `and a token's labels apply only to the cluster its join creates: change them with ` +
+        `warrenctl clusters label ${clusterName} KEY=VALUE`,
     );
   }
   return {
