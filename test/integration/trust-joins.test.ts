@@ -134,6 +134,16 @@ describe("a join token", () => {
 });
 
 describe("a cluster's labels", () => {
+  it("are not changed by a token for the existing cluster, which may only repeat them", async () => {
+    const mint = (labels: string) =>
+      hub.warrenctl("tokens", "add", "--type", "kube", "--cluster", "local", "--labels", labels);
+    const changing = await mint("env=dev");
+    expect(changing.code).toBe(1);
+    expect(changing.stderr).toContain("cluster local exists with labels env=prod");
+    expect(changing.stderr).toContain("warrenctl clusters label local");
+    expect((await mint("env=prod")).code).toBe(0);
+  });
+
   it("are changed by an admin only, and roles follow them at once", async () => {
     const relabelled = await hub.warrenctl("clusters", "label", "local", "env=dev", "tier-");
     expect(relabelled.code, relabelled.stderr).toBe(0);
