@@ -9,6 +9,8 @@ import { Http2GrpcClient, type Http2GrpcClientOptions } from "./http2-grpc-clien
 import { TUNNEL_ALGORITHMS } from "./ssh-algorithms.js";
 import { sshPrivateKey, verifySshSignature } from "./ssh-keys.js";
 
+/** Agent ids are UUIDs; a longer SSH user name is cut before it reaches a log line. */
+const MAX_LOGGED_USERNAME = 64;
 export type TunnelAuthResult<Peer> =
   { accepted: true; peer: Peer } | { accepted: false; reason: string };
 
@@ -173,8 +175,10 @@ export class TunnelServer<Peer> {
       return undefined;
     }
     const result = await this.options.authenticate(ctx.username, ctx.key.data);
+    // The caller chose the name: logged only as long as an agent id can be.
+    const username = ctx.username.slice(0, MAX_LOGGED_USERNAME);
     if (!result.accepted) {
-      log.warn({ username: ctx.username, reason: result.reason }, "refused an agent's tunnel");
+      log.warn({ username, reason: result.reason }, "refused an agent's tunnel");
       ctx.reject(["publickey"]);
       return undefined;
     }
@@ -187,7 +191,7 @@ export class TunnelServer<Peer> {
       ctx.blob === undefined ||
       !verifySshSignature(ctx.key.data, ctx.blob, ctx.signature, ctx.hashAlgo)
     ) {
-      log.warn({ username: ctx.username }, "refused an agent's tunnel: bad key signature");
+      log.warn({ username }, "refused an agent's tunnel: bad key signature");
       ctx.reject(["publickey"]);
       return undefined;
     }

@@ -107,8 +107,13 @@ describe("tunnelAuthenticator", () => {
     );
     expect(await authenticate("nobody", key)).toEqual({
       accepted: false,
-      reason: "no agent nobody is registered with this hub",
+      reason: 'no agent "nobody" is registered with this hub',
     });
+    // The name is the caller's: a long one is cut before it reaches the hub's log.
+    const long = await authenticate("x".repeat(10_000), key);
+    expect(long.accepted || long.reason).toBe(
+      `no agent "${"x".repeat(64)}" is registered with this hub`,
+    );
     expect(await authenticate("a1", other)).toEqual({
       accepted: false,
       reason: "agent a1 presented a key that no certificate of its certifies",

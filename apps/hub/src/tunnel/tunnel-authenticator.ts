@@ -35,8 +35,10 @@ export function tunnelAuthenticator(store: HubStore, clock: Clock) {
   const parsed = new Map<string, CertifiedKey>();
   return async (agentId: string, publicKey: Buffer): Promise<TunnelAuthResult<AgentRecord>> => {
     const record = await store.agents.get(agentId);
-    if (!record)
-      return { accepted: false, reason: `no agent ${agentId} is registered with this hub` };
+    if (!record) {
+      const named = JSON.stringify(agentId.slice(0, 64));
+      return { accepted: false, reason: `no agent ${named} is registered with this hub` };
+    }
     if (record.revokedAt) {
       return {
         accepted: false,
