@@ -61,6 +61,7 @@ async function serveAuthenticated(
   exchange: KubeExchange,
   record: KubeRequestRecord,
   authenticated: AuthenticatedCaller,
+  abort: AbortController,
 ): Promise<KubeOutcome> {
   const route = parseKubeRoute(exchange.req.url ?? "/");
   record.cluster = route.cluster;
@@ -77,8 +78,6 @@ async function serveAuthenticated(
   });
   record.kubernetesUser = admitted.kubernetesUser;
   record.kubernetesGroups = admitted.kubernetesGroups;
-  // One controller per request: aborted (with the refusal) when the user's access ends.
-  const abort = new AbortController();
   const close = deps.sessions.open({
     caller: authenticated.caller,
     cluster: route.cluster,
@@ -132,9 +131,11 @@ export async function handleKubeRequest(
     kubernetesUser: "",
     kubernetesGroups: [],
   };
+  // One controller per request: aborted, with the refusal, when the user's access ends.
+  const abort = new AbortController();
   deps.metrics?.kubeStreams.inc();
   try {
-    const outcome = await serveAuthenticated(deps, exchange, record, authenticated);
+    const outcome = await serveAuthenticated(deps, exchange, record, authenticated, abort);
     recordKubeRequest(deps, record, outcome);
   } catch (error) {
     const refusal = asRefusal(deps, error);
