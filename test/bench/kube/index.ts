@@ -1,4 +1,5 @@
 import { progress } from "../stats.js";
+import { measureAccessEnd } from "./access-end.js";
 import { measureKubeList, measureKubeWatch } from "./bulk.js";
 import { startKubeRig } from "./kube-rig.js";
 import { measureKubeLatency } from "./latency.js";
@@ -28,7 +29,9 @@ export async function kubeBench(options: KubeBenchOptions): Promise<Record<strin
     progress("large list");
     // The namespace now holds the burst's ConfigMaps and the small one.
     const largeList = await measureKubeList(rig, options.objects + 1, 10);
-    return { latency, load, fastWatch, largeList };
+    progress("open watches ended by a lock");
+    const accessEnd = await measureAccessEnd(rig);
+    return { latency, load, fastWatch, largeList, accessEnd };
   } finally {
     await rig.close();
   }

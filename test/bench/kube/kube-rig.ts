@@ -13,7 +13,7 @@ import {
   proxyAgentNamespace,
   userKubeconfig,
 } from "../../support/kube-through-hub.js";
-import { startTestHub } from "../../support/test-hub.js";
+import { startTestHub, type TestHub } from "../../support/test-hub.js";
 import { progress } from "../stats.js";
 import { kubeClient, type KubeClient } from "./https-client.js";
 
@@ -32,6 +32,9 @@ export interface KubeRig {
   namespace: string;
   /** The processes on either path, for CPU accounting. */
   pids: { hub: number; agent: number; kubeApiserver: number; etcd: number };
+  /** warrenctl users lock / unlock of the user throughHub acts as. */
+  lockUser(): Promise<void>;
+  unlockUser(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -52,6 +55,11 @@ async function grantReads(cluster: TestCluster, namespace: string): Promise<void
     },
   });
   await bindGroup(cluster, namespace, GROUP, name);
+}
+
+async function warrenctlOk(hub: TestHub, ...argv: string[]): Promise<void> {
+  const result = await hub.warrenctl(...argv);
+  if (result.code !== 0) throw new Error(`warrenctl ${argv.join(" ")}: ${result.stderr}`);
 }
 
 /**
@@ -95,6 +103,8 @@ export async function startKubeRig(): Promise<KubeRig> {
       kubeApiserver: state.processes.kubeApiserver.pid,
       etcd: state.processes.etcd.pid,
     },
+    lockUser: () => warrenctlOk(hub, "users", "lock", USER),
+    unlockUser: () => warrenctlOk(hub, "users", "unlock", USER),
     close: async () => {
       await agent.stop();
       await hub.process.stop();
