@@ -77,6 +77,10 @@ async function openSessions(kubeconfig: string): Promise<BackgroundKubectl[]> {
     "cat",
   ]);
   await watch.stdout.waitFor((e) => (e.msg ?? "").startsWith("seen "), "the watch's first list");
+  // An event the watch prints proves its stream is open, past the list before it.
+  const name = cluster.uniqueName("ping");
+  await cluster.kubectl(["create", "configmap", name, "-n", appNs]);
+  await watch.stdout.waitFor((e) => (e.msg ?? "").startsWith(`${name} `), "the watch's event");
   exec.write("still here\n");
   await exec.stdout.waitFor((e) => e.msg === "still here", "the exec's echo");
   return [watch, exec];
@@ -132,7 +136,7 @@ describe("a user's open sessions", () => {
   });
 
   it("end when the certificate expires", async () => {
-    const kubeconfig = await userKubeconfig(hub, scratch, "erin", "streamer", "--ttl", "4s");
+    const kubeconfig = await userKubeconfig(hub, scratch, "erin", "streamer", "--ttl", "10s");
     const sessions = await openSessions(kubeconfig);
     await endedWith(sessions, "your client certificate expired at");
   });

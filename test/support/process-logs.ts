@@ -111,4 +111,21 @@ export class ProcessLogs {
       after,
     );
   }
+
+  /** The first `count` entries from index `after` on that match, waiting for the rest. */
+  async waitForCount(
+    matches: (entry: LogEntry) => boolean,
+    count: number,
+    description: string,
+    after = 0,
+  ): Promise<LogEntry[]> {
+    const found: LogEntry[] = [];
+    let from = after;
+    while (found.length < count) {
+      const entry = await this.waitFor(matches, description, undefined, from);
+      found.push(entry);
+      from = this.entries.indexOf(entry, from) + 1;
+    }
+    return found;
+  }
 }
