@@ -180,6 +180,7 @@ describe("failed joins", () => {
     const keys = await generateKeyPair();
     const csrPem = createCertificateRequest(keys, "x");
     const codes: status[] = [];
+    const started = performance.now();
     try {
       for (let i = 0; i < 200; i++) {
         const token = `wrn1.${randomBytes(8).toString("hex")}.${randomBytes(32).toString("base64url")}`;
@@ -200,10 +201,12 @@ describe("failed joins", () => {
     } finally {
       client.close();
     }
-    // A burst of 20, then one more every 3 s: the loop may earn a few while it runs.
+    // A burst of 20, then one more every 3 s: the loop earns those while it runs.
+    const earned = Math.floor((performance.now() - started) / 3000);
     const throttled = codes.filter((c) => c === status.RESOURCE_EXHAUSTED).length;
     expect(codes.filter((c) => c === status.UNAUTHENTICATED).length).toBe(200 - throttled);
-    expect(throttled).toBeGreaterThanOrEqual(170);
+    expect(200 - throttled).toBeLessThanOrEqual(20 + earned);
+    expect(200 - throttled).toBeGreaterThanOrEqual(20);
     const doctor = await target.warrenctl("doctor", "--format", "json");
     expect(doctor.stdout).not.toContain("fake-");
     expect(JSON.parse(doctor.stdout)).toEqual([]);
