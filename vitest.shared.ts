@@ -2,7 +2,10 @@ import { defineConfig } from "vitest/config";
 
 // Workspace packages resolve to their TypeScript sources (the "@warren/source" export
 // condition), so tests never depend on a stale dist/.
-const conditions = ["@warren/source", "import", "node", "default"];
+// Vitest also hands these to Node as --conditions, so no "import" among them: a CommonJS
+// package's require() would pick its dependencies' ES module builds (pg's of pg-pool breaks).
+// Vite and Node add import/require/default themselves.
+const conditions = ["@warren/source", "node"];
 
 export default defineConfig({
   resolve: { conditions },

@@ -3,6 +3,7 @@ import type {
   AuditEventRecord,
   AuditKind,
   ClusterRecord,
+  HubReplicaRecord,
   RoleRecord,
   UserLock,
   UserRecord,
@@ -103,12 +104,49 @@ export interface UserRepository {
   delete(name: string): Promise<boolean>;
 }
 
+export type RoleDeletion =
+  | { outcome: "deleted" }
+  | { outcome: "missing" }
+  /** Users hold the role; nothing was deleted. */
+  | { outcome: "assigned"; holders: string[] };
+
 export interface RoleRepository {
   /** Creates or replaces the role; returns whether it was new. */
   upsert(role: RoleRecord): Promise<boolean>;
   get(name: string): Promise<RoleRecord | undefined>;
   list(): Promise<RoleRecord[]>;
-  delete(name: string): Promise<boolean>;
+  /** Deletes the role unless a user holds it, checked in the same transaction. */
+  delete(name: string): Promise<RoleDeletion>;
+}
+
+export interface HubReplicaRepository {
+  /** Records that the replica is alive at `replica.seenAt`, adding it the first time. */
+  heartbeat(replica: HubReplicaRecord): Promise<void>;
+  /** Replicas seen at or after `since`, oldest first. */
+  live(since: Date): Promise<HubReplicaRecord[]>;
+  /** A replica that stops cleanly leaves at once rather than when it expires. */
+  remove(id: string): Promise<void>;
+  /** Forgets replicas not seen since `cutoff`; returns how many. */
+  deleteSeenBefore(cutoff: Date): Promise<number>;
+}
+
+/** What one replica changed that the others act on at once (end sessions, cut tunnels). */
+export type StoreChange =
+  | { kind: "users"; names: string[] }
+  | { kind: "roles" }
+  | { kind: "cluster"; name: string }
+  | { kind: "agents"; revoked: string[] }
+  | { kind: "replicas" }
+  /** The feed was interrupted and changes may have been missed: re-check everything. */
+  | { kind: "resync" };
+
+export interface ChangeFeed {
+  /** Tells every other replica; this one has acted already. */
+  publish(change: StoreChange): Promise<void>;
+  /** Calls `listener` for each change another replica publishes; returns how to stop. */
+  subscribe(listener: (change: StoreChange) => void): () => void;
+  /** Resolves once changes published from now on will be heard (after the first subscribe). */
+  listening(): Promise<void>;
 }
 
 export interface AuditQuery {
@@ -128,7 +166,7 @@ export interface AuditRepository {
   deleteBefore(cutoff: Date): Promise<number>;
 }
 
-/** Everything the hub owns. SQLite implements it; PostgreSQL will for several replicas. */
+/** Everything the hub owns: SQLite for one replica, PostgreSQL for several. */
 export interface HubStore {
   readonly certificateAuthority: CertificateAuthorityRepository;
   readonly tokens: JoinTokenRepository;
@@ -138,6 +176,10 @@ export interface HubStore {
   readonly users: UserRepository;
   readonly roles: RoleRepository;
   readonly audit: AuditRepository;
+  readonly replicas: HubReplicaRepository;
+  readonly changes: ChangeFeed;
+  /** Whether several replicas may share this store (PostgreSQL), or only one (SQLite). */
+  readonly shared: boolean;
   /** Where the data lives, for logs. */
   readonly location: string;
   close(): Promise<void>;

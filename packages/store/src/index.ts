@@ -5,6 +5,10 @@ export type {
   AuditQuery,
   ClusterRepository,
   AuditRepository,
+  ChangeFeed,
+  HubReplicaRepository,
+  RoleDeletion,
+  StoreChange,
   RoleRepository,
   UserRepository,
   CertificateAuthorityRepository,
@@ -28,7 +32,14 @@ export {
   type UserRecord,
   type CertificateAuthorityRecord,
   type HubKeyRecord,
+  type HubReplicaRecord,
   type JoinTokenRecord,
   type TokenType,
 } from "./records.js";
 export { openSqliteStore, type OpenSqliteStoreOptions } from "./sqlite-store.js";
+export {
+  openPostgresStore,
+  redactStoreUrl,
+  type OpenPostgresStoreOptions,
+} from "./postgres-store.js";
+export { isPostgresUrl, openStore, type OpenStoreOptions } from "./open-store.js";

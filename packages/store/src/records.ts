@@ -144,3 +144,12 @@ export interface AuditEventRecord {
   /** Why the hub refused, when it did. */
   reason: string;
 }
+
+/** A running hub replica, as it last said it was alive. */
+export interface HubReplicaRecord {
+  id: string;
+  /** Where agents reach this replica's tunnel (host:port). */
+  tunnelAddr: string;
+  startedAt: Date;
+  seenAt: Date;
+}

@@ -1,70 +1,10 @@
 import type { Database } from "better-sqlite3";
 
-import type { RoleRepository, UserRepository } from "./hub-store.js";
+import type { RoleDeletion, RoleRepository, UserRepository } from "./hub-store.js";
+import { lockToJson, roleFromRow, userFromRow, type RoleRow, type UserRow } from "./access-rows.js";
 import type { RoleRecord, UserLock, UserRecord } from "./records.js";
 
 // Users and roles: what the kube endpoint reads on every request.
-
-interface UserRow {
-  name: string;
-  uid: string;
-  roles: string;
-  lock: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-interface LockJson {
-  reason: string;
-  lockedBy: string;
-  lockedAtMs: number;
-  expiresAtMs: number | null;
-}
-
-function lockFromJson(text: string | null): UserLock | undefined {
-  if (text === null) return undefined;
-  const lock = JSON.parse(text) as LockJson;
-  return {
-    reason: lock.reason,
-    lockedBy: lock.lockedBy,
-    lockedAt: new Date(lock.lockedAtMs),
-    expiresAt: lock.expiresAtMs === null ? undefined : new Date(lock.expiresAtMs),
-  };
-}
-
-function lockToJson(lock: UserLock | undefined): string | null {
-  if (lock === undefined) return null;
-  const json: LockJson = {
-    reason: lock.reason,
-    lockedBy: lock.lockedBy,
-    lockedAtMs: lock.lockedAt.getTime(),
-    expiresAtMs: lock.expiresAt?.getTime() ?? null,
-  };
-  return JSON.stringify(json);
-}
-
-interface RoleRow {
-  name: string;
-  document: string;
-  created_at: number;
-  updated_at: number;
-}
-
-const userFromRow = (row: UserRow): UserRecord => ({
-  name: row.name,
-  uid: row.uid,
-  roles: JSON.parse(row.roles) as string[],
-  lock: lockFromJson(row.lock),
-  createdAt: new Date(row.created_at),
-  updatedAt: new Date(row.updated_at),
-});
-
-const roleFromRow = (row: RoleRow): RoleRecord => ({
-  name: row.name,
-  document: row.document,
-  createdAt: new Date(row.created_at),
-  updatedAt: new Date(row.updated_at),
-});
 
 export class SqliteUsers implements UserRepository {
   constructor(private readonly db: Database) {}
@@ -152,9 +92,14 @@ export class SqliteRoles implements RoleRepository {
     return Promise.resolve(rows.map(roleFromRow));
   }
 
-  delete(name: string): Promise<boolean> {
-    return Promise.resolve(
-      this.db.prepare("DELETE FROM roles WHERE name = ?").run(name).changes > 0,
-    );
+  delete(name: string): Promise<RoleDeletion> {
+    const deletion = this.db.transaction((): RoleDeletion => {
+      const users = this.db.prepare("SELECT * FROM users ORDER BY name").all() as UserRow[];
+      const holders = users.map(userFromRow).filter((user) => user.roles.includes(name));
+      if (holders.length > 0) return { outcome: "assigned", holders: holders.map((u) => u.name) };
+      const deleted = this.db.prepare("DELETE FROM roles WHERE name = ?").run(name).changes > 0;
+      return { outcome: deleted ? "deleted" : "missing" };
+    })();
+    return Promise.resolve(deletion);
   }
 }

@@ -2,7 +2,7 @@ import type { Database } from "better-sqlite3";
 
 import type { ClusterRepository } from "./hub-store.js";
 import type { ClusterRecord } from "./records.js";
-import { clusterFromRow, type ClusterRow } from "./sqlite-rows.js";
+import { clusterFromRow, type ClusterRow } from "./store-rows.js";
 
 export class SqliteClusters implements ClusterRepository {
   constructor(private readonly db: Database) {}

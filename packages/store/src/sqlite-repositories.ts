@@ -25,7 +25,7 @@ import {
   type AgentRow,
   type ClusterRow,
   type JoinTokenRow,
-} from "./sqlite-rows.js";
+} from "./store-rows.js";
 
 // better-sqlite3 is synchronous; the repositories are async so that a networked store
 // (PostgreSQL) fits the same interfaces.

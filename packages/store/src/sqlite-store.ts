@@ -7,8 +7,10 @@ import { StoreError, StoreErrorCode } from "./errors.js";
 import type { HubStore } from "./hub-store.js";
 import { SqliteRoles, SqliteUsers } from "./sqlite-access-repositories.js";
 import { SqliteAudit } from "./sqlite-audit.js";
+import { localChangeFeed } from "./local-change-feed.js";
 import { SqliteClusters } from "./sqlite-clusters.js";
 import { migrate } from "./sqlite-migrations.js";
+import { SqliteReplicas } from "./sqlite-replicas.js";
 import {
   SqliteAgents,
   SqliteCertificateAuthority,
@@ -75,6 +77,9 @@ export function openSqliteStore(options: OpenSqliteStoreOptions): HubStore {
     users: new SqliteUsers(db),
     roles: new SqliteRoles(db),
     audit: new SqliteAudit(db),
+    replicas: new SqliteReplicas(db),
+    changes: localChangeFeed,
+    shared: false,
     location: options.path,
     close: () => {
       db.close();

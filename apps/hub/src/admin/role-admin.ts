@@ -96,16 +96,18 @@ export function roleAdmin(deps: RoleAdminDeps): RoleAdmin {
       "DeleteRole",
       async (call, admin) => {
         const { name } = call.request;
-        const holders = (await store.users.list()).filter((u) => u.roles.includes(name));
-        if (holders.length > 0) {
+        // The store checks holders and deletes in one transaction: no replica can assign
+        // the role in between.
+        const deletion = await store.roles.delete(name);
+        if (deletion.outcome === "assigned") {
           throw new Refusal(
             status.FAILED_PRECONDITION,
             RefusalReason.InvalidRequest,
-            `role ${name} is held by ${holders.map((u) => u.name).join(", ")}: change their roles ` +
+            `role ${name} is held by ${deletion.holders.join(", ")}: change their roles ` +
               "first (warrenctl users update NAME --roles …)",
           );
         }
-        if (!(await store.roles.delete(name))) {
+        if (deletion.outcome === "missing") {
           throw refuse.notFound(`there is no role ${name} (see warrenctl roles ls)`);
         }
         log.info({ role: name, admin }, "role deleted");

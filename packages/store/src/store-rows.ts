@@ -1,4 +1,4 @@
-// Row shapes as SQLite returns them, and their conversion to records.
+// Row shapes as both stores return them (times in ms, JSON as text), and their conversion.
 import type { AgentRecord, ClusterRecord, JoinTokenRecord, TokenType } from "./records.js";
 
 export interface JoinTokenRow {

@@ -1,0 +1,222 @@
+/**
+ * The one schema history, in each dialect. Version N means the first N entries have run; both
+ * dialects always hold the same tables and columns at the same version. Append, never edit: a
+ * released migration has already run somewhere. Times are Unix milliseconds; JSON is text.
+ */
+export interface Migration {
+  description: string;
+  sqlite: string;
+  postgres: string;
+}
+
+// Standard SQL both dialects run alike.
+const FIRST_AGENT_LABELS = `INSERT INTO clusters (name, labels, created_at, updated_at)
+     SELECT cluster_name, labels, joined_at, joined_at FROM agents AS a
+     WHERE revoked_at IS NULL AND NOT EXISTS (
+       SELECT 1 FROM agents AS b
+       WHERE b.cluster_name = a.cluster_name AND b.revoked_at IS NULL
+         AND (b.joined_at < a.joined_at OR (b.joined_at = a.joined_at AND b.id < a.id)));`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    description: "the CA, join tokens and agents",
+    sqlite: `CREATE TABLE certificate_authority (
+       id INTEGER PRIMARY KEY CHECK (id = 1),
+       certificate_pem TEXT NOT NULL,
+       private_key_pem TEXT NOT NULL,
+       created_at INTEGER NOT NULL
+     );
+     CREATE TABLE join_tokens (
+       id TEXT PRIMARY KEY,
+       type TEXT NOT NULL,
+       secret_hash TEXT NOT NULL,
+       expires_at INTEGER NOT NULL,
+       uses_total INTEGER NOT NULL,
+       uses_remaining INTEGER NOT NULL CHECK (uses_remaining >= 0),
+       labels TEXT NOT NULL,
+       created_at INTEGER NOT NULL
+     );
+     CREATE TABLE agents (
+       id TEXT PRIMARY KEY,
+       cluster_name TEXT NOT NULL,
+       labels TEXT NOT NULL,
+       token_id TEXT NOT NULL,
+       agent_version TEXT NOT NULL,
+       certificate_serial TEXT NOT NULL,
+       previous_certificate_serial TEXT,
+       certificate_expires_at INTEGER NOT NULL,
+       joined_at INTEGER NOT NULL,
+       renewed_at INTEGER,
+       revoked_at INTEGER
+     );
+     CREATE INDEX agents_by_cluster ON agents (cluster_name);`,
+    postgres: `CREATE TABLE certificate_authority (
+       id INTEGER PRIMARY KEY CHECK (id = 1),
+       certificate_pem TEXT NOT NULL,
+       private_key_pem TEXT NOT NULL,
+       created_at BIGINT NOT NULL
+     );
+     CREATE TABLE join_tokens (
+       id TEXT PRIMARY KEY,
+       type TEXT NOT NULL,
+       secret_hash TEXT NOT NULL,
+       expires_at BIGINT NOT NULL,
+       uses_total INTEGER NOT NULL,
+       uses_remaining INTEGER NOT NULL CHECK (uses_remaining >= 0),
+       labels TEXT NOT NULL,
+       created_at BIGINT NOT NULL
+     );
+     CREATE TABLE agents (
+       id TEXT PRIMARY KEY,
+       cluster_name TEXT NOT NULL,
+       labels TEXT NOT NULL,
+       token_id TEXT NOT NULL,
+       agent_version TEXT NOT NULL,
+       certificate_serial TEXT NOT NULL,
+       previous_certificate_serial TEXT,
+       certificate_expires_at BIGINT NOT NULL,
+       joined_at BIGINT NOT NULL,
+       renewed_at BIGINT,
+       revoked_at BIGINT
+     );
+     CREATE INDEX agents_by_cluster ON agents (cluster_name);`,
+  },
+  {
+    description: "agent certificates for the tunnel, and the hub's own keys",
+    sqlite: `ALTER TABLE agents ADD COLUMN certificate_pem TEXT NOT NULL DEFAULT '';
+     ALTER TABLE agents ADD COLUMN previous_certificate_pem TEXT;
+     CREATE TABLE hub_keys (
+       name TEXT PRIMARY KEY,
+       private_key_pem TEXT NOT NULL,
+       created_at INTEGER NOT NULL
+     );`,
+    postgres: `ALTER TABLE agents ADD COLUMN certificate_pem TEXT NOT NULL DEFAULT '';
+     ALTER TABLE agents ADD COLUMN previous_certificate_pem TEXT;
+     CREATE TABLE hub_keys (
+       name TEXT PRIMARY KEY,
+       private_key_pem TEXT NOT NULL,
+       created_at BIGINT NOT NULL
+     );`,
+  },
+  {
+    description: "users, roles and the audit log",
+    sqlite: `CREATE TABLE users (
+       name TEXT PRIMARY KEY,
+       roles TEXT NOT NULL,
+       created_at INTEGER NOT NULL,
+       updated_at INTEGER NOT NULL
+     );
+     CREATE TABLE roles (
+       name TEXT PRIMARY KEY,
+       document TEXT NOT NULL,
+       created_at INTEGER NOT NULL,
+       updated_at INTEGER NOT NULL
+     );
+     CREATE TABLE audit_events (
+       id INTEGER PRIMARY KEY AUTOINCREMENT,
+       time INTEGER NOT NULL,
+       request_id TEXT NOT NULL,
+       user TEXT NOT NULL,
+       cluster TEXT NOT NULL,
+       kubernetes_user TEXT NOT NULL,
+       kubernetes_groups TEXT NOT NULL,
+       verb TEXT NOT NULL,
+       method TEXT NOT NULL,
+       path TEXT NOT NULL,
+       resource TEXT NOT NULL,
+       namespace TEXT NOT NULL,
+       name TEXT NOT NULL,
+       status INTEGER NOT NULL,
+       duration_ms REAL NOT NULL,
+       reason TEXT NOT NULL
+     );
+     CREATE INDEX audit_events_by_time ON audit_events (time);`,
+    postgres: `CREATE TABLE users (
+       name TEXT PRIMARY KEY,
+       roles TEXT NOT NULL,
+       created_at BIGINT NOT NULL,
+       updated_at BIGINT NOT NULL
+     );
+     CREATE TABLE roles (
+       name TEXT PRIMARY KEY,
+       document TEXT NOT NULL,
+       created_at BIGINT NOT NULL,
+       updated_at BIGINT NOT NULL
+     );
+     CREATE TABLE audit_events (
+       id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+       time BIGINT NOT NULL,
+       request_id TEXT NOT NULL,
+       "user" TEXT NOT NULL,
+       cluster TEXT NOT NULL,
+       kubernetes_user TEXT NOT NULL,
+       kubernetes_groups TEXT NOT NULL,
+       verb TEXT NOT NULL,
+       method TEXT NOT NULL,
+       path TEXT NOT NULL,
+       resource TEXT NOT NULL,
+       namespace TEXT NOT NULL,
+       name TEXT NOT NULL,
+       status INTEGER NOT NULL,
+       duration_ms DOUBLE PRECISION NOT NULL,
+       reason TEXT NOT NULL
+     );
+     CREATE INDEX audit_events_by_time ON audit_events (time);`,
+  },
+  {
+    // Clusters belong to the admin: their own table, labels included, taken from the first
+    // agent that joined each (a later one may have chosen its own). Tokens name the cluster or
+    // admin they are for; users get a uid and a lock; audit events a kind and a stage.
+    description: "clusters owned by the admin, bound tokens, user locks, audit kinds",
+    sqlite: `CREATE TABLE clusters (
+       name TEXT PRIMARY KEY,
+       labels TEXT NOT NULL,
+       created_at INTEGER NOT NULL,
+       updated_at INTEGER NOT NULL
+     );
+     ${FIRST_AGENT_LABELS}
+     ALTER TABLE agents DROP COLUMN labels;
+     ALTER TABLE join_tokens ADD COLUMN cluster_name TEXT;
+     ALTER TABLE join_tokens ADD COLUMN agent_label_keys TEXT NOT NULL DEFAULT '[]';
+     ALTER TABLE join_tokens ADD COLUMN admin_name TEXT;
+     ALTER TABLE users ADD COLUMN uid TEXT NOT NULL DEFAULT '';
+     ALTER TABLE users ADD COLUMN lock TEXT;
+     ALTER TABLE audit_events ADD COLUMN kind TEXT NOT NULL DEFAULT 'kube';
+     ALTER TABLE audit_events ADD COLUMN stage TEXT NOT NULL DEFAULT 'ResponseComplete';
+     ALTER TABLE audit_events ADD COLUMN source TEXT NOT NULL DEFAULT '';`,
+    postgres: `CREATE TABLE clusters (
+       name TEXT PRIMARY KEY,
+       labels TEXT NOT NULL,
+       created_at BIGINT NOT NULL,
+       updated_at BIGINT NOT NULL
+     );
+     ${FIRST_AGENT_LABELS}
+     ALTER TABLE agents DROP COLUMN labels;
+     ALTER TABLE join_tokens ADD COLUMN cluster_name TEXT;
+     ALTER TABLE join_tokens ADD COLUMN agent_label_keys TEXT NOT NULL DEFAULT '[]';
+     ALTER TABLE join_tokens ADD COLUMN admin_name TEXT;
+     ALTER TABLE users ADD COLUMN uid TEXT NOT NULL DEFAULT '';
+     ALTER TABLE users ADD COLUMN lock TEXT;
+     ALTER TABLE audit_events ADD COLUMN kind TEXT NOT NULL DEFAULT 'kube';
+     ALTER TABLE audit_events ADD COLUMN stage TEXT NOT NULL DEFAULT 'ResponseComplete';
+     ALTER TABLE audit_events ADD COLUMN source TEXT NOT NULL DEFAULT '';`,
+  },
+  {
+    // Several hubs on one store: each live replica says where agents reach its tunnel.
+    description: "hub replicas",
+    sqlite: `CREATE TABLE hub_replicas (
+       id TEXT PRIMARY KEY,
+       tunnel_addr TEXT NOT NULL,
+       started_at INTEGER NOT NULL,
+       seen_at INTEGER NOT NULL
+     );
+     CREATE INDEX audit_events_by_time_id ON audit_events (time, id);`,
+    postgres: `CREATE TABLE hub_replicas (
+       id TEXT PRIMARY KEY,
+       tunnel_addr TEXT NOT NULL,
+       started_at BIGINT NOT NULL,
+       seen_at BIGINT NOT NULL
+     );
+     CREATE INDEX audit_events_by_time_id ON audit_events (time, id);`,
+  },
+];
