@@ -33,6 +33,8 @@ export interface TunnelClientOptions {
 }
 
 export interface TunnelConnection {
+  /** What the server said before authentication (a hub replica names itself), if anything. */
+  banner: string | undefined;
   /** Resolves with the reason once the tunnel is gone. */
   closed: Promise<string>;
   close(): void;
@@ -81,6 +83,10 @@ export async function openTunnel(options: TunnelClientOptions): Promise<TunnelCo
   client.on("error", (error: SshError) => {
     lastError = error;
   });
+  let banner: string | undefined;
+  client.on("banner", (message: string) => {
+    banner = message.trim();
+  });
   const end = () => {
     client.end();
   };
@@ -123,5 +129,5 @@ export async function openTunnel(options: TunnelClientOptions): Promise<TunnelCo
     client.end();
     throw connectionError(error as SshError, hostKeyRejected, address);
   }
-  return { closed, close: end };
+  return { banner, closed, close: end };
 }

@@ -21,6 +21,11 @@ export interface TunnelServerOptions<Peer> {
   authenticate(username: string, publicKey: Buffer): Promise<TunnelAuthResult<Peer>>;
   /** Each tunnel once the agent is authenticated and its gRPC connection is open. */
   onTunnel(tunnel: AgentTunnel<Peer>): void;
+  /**
+   * Sent to each client before it authenticates: a hub replica names itself here, so an agent
+   * knows which replica a tunnel reached even through a load balancer.
+   */
+  banner?: string;
   /** A connection that has not authenticated within this many milliseconds is dropped. Default 10000. */
   handshakeTimeoutMs?: number;
   keepalive: KeepaliveOptions;
@@ -54,7 +59,11 @@ export class TunnelServer<Peer> {
   constructor(private readonly options: TunnelServerOptions<Peer>) {
     this.logger = options.logger ?? silentLogger;
     this.ssh = new ssh2.Server(
-      { hostKeys: [sshPrivateKey(options.hostKeyPem)], algorithms: TUNNEL_ALGORITHMS },
+      {
+        hostKeys: [sshPrivateKey(options.hostKeyPem)],
+        algorithms: TUNNEL_ALGORITHMS,
+        ...(options.banner === undefined ? {} : { banner: options.banner }),
+      },
       (client, info) => {
         this.handle(client, `${info.ip}:${info.port}`);
       },

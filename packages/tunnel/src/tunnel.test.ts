@@ -58,6 +58,7 @@ const testService: AgentServiceServer = {
   },
   proxy: (call) => call.destroy(),
   checkHealth: unimplemented,
+  setHubReplicas: unimplemented,
   watchHeartbeats: (call) => call.end(),
 };
 
@@ -109,6 +110,7 @@ async function hub(): Promise<Rig> {
       waiting.shift()?.(tunnel);
     },
     keepalive: { intervalMs: 1000, timeoutMs: 5000 },
+    banner: "warren-hub replica r-1",
     logger,
   });
   const port = await server.listen("127.0.0.1", 0);
@@ -147,7 +149,9 @@ async function agent(
 async function connected(): Promise<AgentTunnel<string>> {
   const rig = await hub();
   const tunnel = rig.nextTunnel();
-  await agent(rig.port);
+  const connection = await agent(rig.port);
+  // Each tunnel knows which hub replica it reached, from the banner sent before auth.
+  expect(connection.banner).toBe("warren-hub replica r-1");
   return tunnel;
 }
 
