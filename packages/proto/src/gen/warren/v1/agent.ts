@@ -127,6 +127,23 @@ export interface Heartbeat {
   sentAtUnixMs: number;
 }
 
+export interface SetHubReplicasRequest {
+  replicas: HubReplica[];
+}
+
+export interface HubReplica {
+  /** As the replica names itself in its SSH banner. */
+  id: string;
+  /**
+   * Where agents dial this replica's tunnel (host:port); replicas behind one load balancer
+   * share it, and the agent redials until it reaches the replica it lacks.
+   */
+  tunnelAddr: string;
+}
+
+export interface SetHubReplicasResponse {
+}
+
 function createBaseProxyRequest(): ProxyRequest {
   return { frame: undefined };
 }
@@ -1616,6 +1633,218 @@ export const Heartbeat: MessageFns<Heartbeat> = {
   },
 };
 
+function createBaseSetHubReplicasRequest(): SetHubReplicasRequest {
+  return { replicas: [] };
+}
+
+export const SetHubReplicasRequest: MessageFns<SetHubReplicasRequest> = {
+  encode(message: SetHubReplicasRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.replicas) {
+      HubReplica.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetHubReplicasRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetHubReplicasRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.replicas.push(HubReplica.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetHubReplicasRequest {
+    return {
+      replicas: globalThis.Array.isArray(object?.replicas)
+        ? object.replicas.map((e: any) => HubReplica.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: SetHubReplicasRequest): unknown {
+    const obj: any = {};
+    if (message.replicas?.length) {
+      obj.replicas = message.replicas.map((e) => HubReplica.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetHubReplicasRequest>, I>>(base?: I): SetHubReplicasRequest {
+    return SetHubReplicasRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetHubReplicasRequest>, I>>(object: I): SetHubReplicasRequest {
+    const message = createBaseSetHubReplicasRequest();
+    message.replicas = object.replicas?.map((e) => HubReplica.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseHubReplica(): HubReplica {
+  return { id: "", tunnelAddr: "" };
+}
+
+export const HubReplica: MessageFns<HubReplica> = {
+  encode(message: HubReplica, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.tunnelAddr !== "") {
+      writer.uint32(18).string(message.tunnelAddr);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HubReplica {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHubReplica();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tunnelAddr = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HubReplica {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      tunnelAddr: isSet(object.tunnelAddr)
+        ? globalThis.String(object.tunnelAddr)
+        : isSet(object.tunnel_addr)
+        ? globalThis.String(object.tunnel_addr)
+        : "",
+    };
+  },
+
+  toJSON(message: HubReplica): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.tunnelAddr !== "") {
+      obj.tunnelAddr = message.tunnelAddr;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HubReplica>, I>>(base?: I): HubReplica {
+    return HubReplica.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HubReplica>, I>>(object: I): HubReplica {
+    const message = createBaseHubReplica();
+    message.id = object.id ?? "";
+    message.tunnelAddr = object.tunnelAddr ?? "";
+    return message;
+  },
+};
+
+function createBaseSetHubReplicasResponse(): SetHubReplicasResponse {
+  return {};
+}
+
+export const SetHubReplicasResponse: MessageFns<SetHubReplicasResponse> = {
+  encode(_: SetHubReplicasResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetHubReplicasResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetHubReplicasResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): SetHubReplicasResponse {
+    return {};
+  },
+
+  toJSON(_: SetHubReplicasResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetHubReplicasResponse>, I>>(base?: I): SetHubReplicasResponse {
+    return SetHubReplicasResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetHubReplicasResponse>, I>>(_: I): SetHubReplicasResponse {
+    const message = createBaseSetHubReplicasResponse();
+    return message;
+  },
+};
+
 /**
  * Served by every agent over its SSH tunnel; the hub is the client. Each kubectl request is
  * one Proxy stream, so streams get their own HTTP/2 flow control and a slow reader never stalls
@@ -1693,6 +1922,21 @@ export const AgentServiceService = {
       Buffer.from(WatchHeartbeatsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): WatchHeartbeatsResponse => WatchHeartbeatsResponse.decode(value),
   },
+  /**
+   * The hub replicas alive now, sent by the hub when a tunnel comes up and whenever the list
+   * changes: the agent keeps one tunnel to each, so any replica can serve any cluster.
+   */
+  setHubReplicas: {
+    path: "/warren.v1.AgentService/SetHubReplicas" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetHubReplicasRequest): Buffer =>
+      Buffer.from(SetHubReplicasRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetHubReplicasRequest => SetHubReplicasRequest.decode(value),
+    responseSerialize: (value: SetHubReplicasResponse): Buffer =>
+      Buffer.from(SetHubReplicasResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetHubReplicasResponse => SetHubReplicasResponse.decode(value),
+  },
 } as const;
 
 export interface AgentServiceServer extends UntypedServiceImplementation {
@@ -1716,6 +1960,11 @@ export interface AgentServiceServer extends UntypedServiceImplementation {
    * whenever its cluster's health changes.
    */
   watchHeartbeats: handleServerStreamingCall<WatchHeartbeatsRequest, WatchHeartbeatsResponse>;
+  /**
+   * The hub replicas alive now, sent by the hub when a tunnel comes up and whenever the list
+   * changes: the agent keeps one tunnel to each, so any replica can serve any cluster.
+   */
+  setHubReplicas: handleUnaryCall<SetHubReplicasRequest, SetHubReplicasResponse>;
 }
 
 export interface AgentServiceClient extends Client {
@@ -1781,6 +2030,25 @@ export interface AgentServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<WatchHeartbeatsResponse>;
+  /**
+   * The hub replicas alive now, sent by the hub when a tunnel comes up and whenever the list
+   * changes: the agent keeps one tunnel to each, so any replica can serve any cluster.
+   */
+  setHubReplicas(
+    request: SetHubReplicasRequest,
+    callback: (error: ServiceError | null, response: SetHubReplicasResponse) => void,
+  ): ClientUnaryCall;
+  setHubReplicas(
+    request: SetHubReplicasRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetHubReplicasResponse) => void,
+  ): ClientUnaryCall;
+  setHubReplicas(
+    request: SetHubReplicasRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetHubReplicasResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const AgentServiceClient = makeGenericClientConstructor(
