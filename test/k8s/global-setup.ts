@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { ensurePostgresBin } from "@warren/store/testing";
 import type { TestProject } from "vitest/node";
 
 import { ensureBinaries, type K8sBinaries } from "./binaries.js";
@@ -25,6 +26,8 @@ const log = (line: string) => {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const binaries = await ensureBinaries({ log });
+  // The HA tests run their own PostgreSQL servers; a fresh machine gets Debian's package here.
+  ensurePostgresBin(log);
   const dir = await mkdtemp(join(tmpdir(), "warren-k8s-"));
   const started = Date.now();
   try {

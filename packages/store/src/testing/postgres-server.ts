@@ -30,20 +30,47 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
-export function findPostgresBin(): string {
+function installedBin(): string | undefined {
   const configured = process.env.WARREN_POSTGRES_BIN;
   if (configured) return configured;
   const versions = existsSync(DEBIAN_ROOT)
     ? readdirSync(DEBIAN_ROOT).filter((v) => existsSync(join(DEBIAN_ROOT, v, "bin", "initdb")))
     : [];
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
-  if (newest === undefined) {
-    throw new Error(
-      "the PostgreSQL tests need a PostgreSQL server: apt-get install -y postgresql " +
-        "(or set WARREN_POSTGRES_BIN to a directory with initdb and postgres)",
-    );
+  return newest === undefined ? undefined : join(DEBIAN_ROOT, newest, "bin");
+}
+
+const APT = ["-o", "DPkg::Lock::Timeout=600", "-y", "-q"];
+
+/**
+ * The directory with initdb and postgres. On a fresh Debian machine (as root, as CI runs) it
+ * installs Debian's postgresql package first, so the README's test line needs nothing else;
+ * apt waits for a lock another test run holds.
+ */
+export function ensurePostgresBin(log: (line: string) => void = () => undefined): string {
+  const found = installedBin();
+  if (found) return found;
+  if (userInfo().uid === 0 && existsSync("/usr/bin/apt-get")) {
+    log("installing Debian's postgresql package for the PostgreSQL tests");
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    const install = () =>
+      execFileSync("apt-get", [...APT, "install", "--no-install-recommends", "postgresql"], {
+        stdio: "ignore",
+        env,
+      });
+    try {
+      install();
+    } catch {
+      execFileSync("apt-get", [...APT, "update"], { stdio: "ignore", env });
+      install();
+    }
   }
-  return join(DEBIAN_ROOT, newest, "bin");
+  const installed = installedBin();
+  if (installed) return installed;
+  throw new Error(
+    "the PostgreSQL tests need a PostgreSQL server: apt-get install -y postgresql " +
+      "(or set WARREN_POSTGRES_BIN to a directory with initdb and postgres)",
+  );
 }
 
 function runAs(): User {
@@ -122,7 +149,7 @@ function stopPostmaster(child: ChildProcess): Promise<void> {
 }
 
 export async function startPostgresServer(): Promise<PostgresServer> {
-  const bin = findPostgresBin();
+  const bin = ensurePostgresBin();
   const user = runAs();
   const dir = await mkdtemp(join(tmpdir(), "warren-pg-"));
   if (user) await chown(dir, user.uid, user.gid);
