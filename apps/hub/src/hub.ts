@@ -1,8 +1,9 @@
-import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 
 import { formatHostPort, type HostPort } from "@warren/config";
 import type { Logger } from "@warren/log";
-import { openSqliteStore, type HubStore } from "@warren/store";
+import { openStore, type HubStore } from "@warren/store";
 
 import { createAdminService } from "./admin/admin-service.js";
 import { ensureAdminProfile } from "./ca/admin-profile.js";
@@ -31,6 +32,9 @@ import { RoleBook } from "./kube/user-roles.js";
 import { HubMetrics } from "./metrics/hub-metrics.js";
 import { startMetricsServer } from "./metrics/metrics-server.js";
 import { localAddress, publicAddresses, serverNames } from "./public-addresses.js";
+import { followChanges } from "./replicas/apply-change.js";
+import { ReplicaDirectory } from "./replicas/replica-directory.js";
+import { pushReplicas } from "./replicas/replica-push.js";
 import { AgentRegistry } from "./tunnel/agent-registry.js";
 import { every, sweepConnectedAgents } from "./tunnel/agent-sweep.js";
 import { startTunnelListener, type TunnelListener } from "./tunnel/tunnel-listener.js";
@@ -76,6 +80,10 @@ interface HubParts {
   joinRefusals: JoinRefusals;
   joinThrottle: JoinThrottle;
   sessions: SessionBook;
+  /** This replica's id: its SSH banner, its row in the store's replica list. */
+  replicaId: string;
+  /** Set once the tunnel's public address is known. */
+  directory?: ReplicaDirectory;
 }
 
 /** What the hub's addresses are, once its listeners have bound. */
@@ -104,6 +112,10 @@ async function startListeners(parts: HubParts, cleanup: CleanupStack) {
     keepaliveIntervalMs: config.tunnelKeepaliveIntervalMs,
     keepaliveTimeoutMs: config.tunnelKeepaliveTimeoutMs,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
+    banner: `warren-hub replica ${parts.replicaId}`,
+    onAgent: (agent) => {
+      if (parts.directory) void pushReplicas(agent, parts.directory.live, logger);
+    },
   });
   cleanup.push("tunnel listener", () => {
     tunnel.close();
@@ -216,6 +228,51 @@ function startSweeps(parts: HubParts): () => void {
   };
 }
 
+/** Unique per process: a restarted replica is a new one to agents and to the store. */
+function replicaIdFor(): string {
+  const host = hostname()
+    .replace(/[^A-Za-z0-9.-]/g, "-")
+    .slice(0, 40);
+  return `${host}-${randomBytes(4).toString("hex")}`;
+}
+
+/** Ready means the store answers: without it nothing can be authorised or audited. */
+async function storeReadiness(store: HubStore) {
+  try {
+    await store.replicas.live(new Date());
+    return { ready: true, reason: `ready: store ${store.location} reachable, serving` };
+  } catch (error) {
+    return { ready: false, reason: `not ready: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * Joins the replica directory and follows other replicas' changes; agents learn the live
+ * replicas whenever they change. Returns how to leave again.
+ */
+async function startReplication(parts: HubParts, tunnelAddr: string, cleanup: CleanupStack) {
+  const { store, registry, logger } = parts;
+  const directory = new ReplicaDirectory({
+    store,
+    clock: parts.clock,
+    logger: logger.child("replicas"),
+    self: { id: parts.replicaId, tunnelAddr },
+    heartbeatIntervalMs: parts.config.replicaHeartbeatIntervalMs,
+    onChange: (replicas) => {
+      for (const agent of registry.all()) void pushReplicas(agent, replicas, logger);
+    },
+  });
+  parts.directory = directory;
+  const unfollow = followChanges({ ...parts, directory, logger: logger.child("changes") });
+  cleanup.push("change feed", unfollow);
+  await directory.start();
+  cleanup.push("replica directory", () => directory.stop());
+  return async () => {
+    unfollow();
+    await directory.stop();
+  };
+}
+
 async function assemble(
   config: HubConfig,
   logger: Logger,
@@ -223,7 +280,11 @@ async function assemble(
   cleanup: CleanupStack,
 ): Promise<RunningHub> {
   await ensurePrivateDataDir(config.dataDir, logger);
-  const store = openSqliteStore({ path: join(config.dataDir, "hub.db") });
+  const store = await openStore({
+    url: config.storeUrl,
+    dataDir: config.dataDir,
+    ...(config.storePasswordFile === undefined ? {} : { passwordFile: config.storePasswordFile }),
+  });
   cleanup.push("store", () => store.close());
   const audit = new AuditWriter({ store, logger: logger.child("audit") });
   // After every listener has closed (the stack unwinds in reverse), before the store closes.
@@ -251,10 +312,16 @@ async function assemble(
       logger.child("sessions"),
       config.kubeMaxInFlightPerUser,
     ),
+    replicaId: replicaIdFor(),
   };
-  const metricsServer = await startMetricsServer(config.metricsListenAddr, parts.metrics.registry);
+  const metricsServer = await startMetricsServer(
+    config.metricsListenAddr,
+    parts.metrics.registry,
+    () => storeReadiness(store),
+  );
   cleanup.push("metrics", () => metricsServer.close());
   const { tunnel, api, kube, addrs, tunnelAddr, kubeUrl } = await startListeners(parts, cleanup);
+  const stopReplication = await startReplication(parts, tunnelAddr, cleanup);
   const adminProfilePath = await ensureAdminProfile({
     dataDir: config.dataDir,
     ca,
@@ -276,11 +343,15 @@ async function assemble(
       metricsAddr: localAddress({ host: config.metricsListenAddr.host, port: metricsServer.port }),
       caPin: ca.pin,
       dataDir: config.dataDir,
+      store: store.location,
+      replicaId: parts.replicaId,
     },
     "hub ready",
   );
   const stop = async (graceMs = 10_000) => {
     stopSweeps();
+    // First, so agents stop dialing this replica and other replicas stop listing it.
+    await stopReplication();
     tunnel.close();
     await Promise.all([
       api.stop(graceMs),

@@ -9,6 +9,7 @@ import {
   type PingAgentRequest,
   type PingAgentResponse,
 } from "@warren/proto";
+import { announce } from "../replicas/apply-change.js";
 import { refuse, Refusal } from "../errors.js";
 import { adminHandler } from "../grpc/admin-handler.js";
 import { listClusterInfos, type ClusterAdminDeps } from "./cluster-infos.js";
@@ -40,6 +41,7 @@ export function clusterAdmin(deps: ClusterAdminDeps): ClusterAdmin {
           throw refuse.notFound(`there is no agent ${agentId} that is not revoked already`);
         }
         const cut = registry.disconnect(agentId, `revoked by ${admin}`);
+        await announce(store, log, { kind: "agents", revoked: [agentId] });
         log.info({ agentId, admin, tunnelCut: cut }, "agent revoked");
         return {};
       },

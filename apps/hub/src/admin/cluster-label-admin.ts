@@ -8,6 +8,7 @@ import type {
   LabelClusterResponse,
 } from "@warren/proto";
 
+import { announce } from "../replicas/apply-change.js";
 import { refuse, validIdentityInput } from "../errors.js";
 import { adminHandler } from "../grpc/admin-handler.js";
 import { listClusterInfos, type ClusterAdminDeps } from "./cluster-infos.js";
@@ -42,6 +43,7 @@ export function clusterLabelAdmin(deps: ClusterAdminDeps): ClusterLabelAdmin {
         await store.clusters.setLabels(name, labels, clock.now());
         // Roles match labels: someone may reach less of this cluster now.
         const ended = await sessions.recheck({ cluster: name });
+        await announce(store, log, { kind: "cluster", name });
         log.info({ cluster: name, labels, admin, sessionsEnded: ended }, "cluster labels changed");
         return { cluster: await info(name) };
       },
@@ -62,6 +64,8 @@ export function clusterLabelAdmin(deps: ClusterAdminDeps): ClusterLabelAdmin {
         if (!revoked) throw noCluster(name);
         for (const id of revoked) registry.disconnect(id, `cluster ${name} removed by ${admin}`);
         const ended = await sessions.recheck({ cluster: name });
+        await announce(store, log, { kind: "agents", revoked });
+        await announce(store, log, { kind: "cluster", name });
         log.info({ cluster: name, admin, revoked, sessionsEnded: ended }, "cluster removed");
         return { revokedAgentIds: revoked };
       },

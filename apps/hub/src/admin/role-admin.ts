@@ -12,6 +12,7 @@ import type {
 import { parseRoleDocument, RbacError, type Role } from "@warren/rbac";
 import type { HubStore, RoleRecord } from "@warren/store";
 
+import { announce } from "../replicas/apply-change.js";
 import { refuse, Refusal } from "../errors.js";
 import { adminHandler, type AdminHandlerDeps } from "../grpc/admin-handler.js";
 import type { AccessWatch } from "../kube/kube-sessions.js";
@@ -73,6 +74,7 @@ export function roleAdmin(deps: RoleAdminDeps): RoleAdmin {
         const created = await store.roles.upsert(record);
         // Whoever holds it may now reach less: their open sessions are checked again.
         const ended = created ? 0 : await sessions.recheck({});
+        if (!created) await announce(store, log, { kind: "roles" });
         log.info(
           { role: role.name, admin, created, sessionsEnded: ended },
           created ? "role created" : "role updated",

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { status, type handleUnaryCall } from "@grpc/grpc-js";
 import { RefusalReason } from "@warren/hub-client";
 import { validatePrincipalName } from "@warren/identity";
+import { announce } from "../replicas/apply-change.js";
 import type {
   CreateUserRequest,
   CreateUserResponse,
@@ -118,6 +119,7 @@ export function userAdmin(deps: UserAdminDeps): UserAdmin {
         const user = await store.users.setRoles(call.request.name, roles, clock.now());
         if (!user) throw noUser(call.request.name);
         const ended = await sessions.recheck({ users: [user.name] });
+        await announce(store, log, { kind: "users", names: [user.name] });
         log.info({ user: user.name, roles, admin, sessionsEnded: ended }, "user roles changed");
         return { user: userInfo(user, clock.now()) };
       },
@@ -137,6 +139,7 @@ export function userAdmin(deps: UserAdminDeps): UserAdmin {
         // Certificates signed for the user stop working at their next request, and the
         // sessions open now end.
         const ended = await sessions.recheck({ users: [name] });
+        await announce(store, log, { kind: "users", names: [name] });
         log.info({ user: name, admin, sessionsEnded: ended }, "user deleted");
         return {};
       },
@@ -154,6 +157,7 @@ export function userAdmin(deps: UserAdminDeps): UserAdmin {
         const user = await store.users.setLock(name, lock, now);
         if (!user) throw noUser(name);
         const ended = await sessions.recheck({ users: [name] });
+        await announce(store, log, { kind: "users", names: [name] });
         log.info({ user: name, admin, reason, sessionsEnded: ended }, "user locked");
         return { user: userInfo(user, clock.now()), sessionsEnded: ended };
       },

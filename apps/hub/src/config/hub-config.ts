@@ -39,6 +39,32 @@ export function hubOptionSpecs(env: NodeJS.ProcessEnv) {
       default: () => defaultDataDir(env),
       description: "where the hub keeps its database and the admin profile",
     } satisfies OptionSpec<string>,
+    storeUrl: {
+      field: "store_url",
+      flag: "store-url",
+      env: "WARREN_STORE_URL",
+      parse: (raw) => string(raw),
+      default: (): string | undefined => undefined,
+      description:
+        "postgres://user@host/db for several replicas on one database; else an SQLite file " +
+        "(default: hub.db in the data directory)",
+    } satisfies OptionSpec<string | undefined>,
+    storePasswordFile: {
+      field: "store_password_file",
+      flag: "store-password-file",
+      env: "WARREN_STORE_PASSWORD_FILE",
+      parse: (raw) => resolve(string(raw)),
+      default: (): string | undefined => undefined,
+      description: "a file holding the PostgreSQL password (keeps it out of the URL)",
+    } satisfies OptionSpec<string | undefined>,
+    replicaHeartbeatIntervalMs: {
+      field: "replica_heartbeat_interval",
+      env: "WARREN_HUB_REPLICA_HEARTBEAT_INTERVAL",
+      parse: durationMs,
+      default: () => 3000,
+      description:
+        "how often a replica says in the store that it is alive; 3 missed and it is gone",
+    } satisfies OptionSpec<number>,
     listenAddr: {
       field: "listen_addr",
       flag: "listen-addr",

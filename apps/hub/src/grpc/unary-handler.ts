@@ -1,6 +1,7 @@
 import { status, type handleUnaryCall, type ServerUnaryCall } from "@grpc/grpc-js";
 import { RefusalReason, refusalMetadata } from "@warren/hub-client";
 import { errorFields, type Logger } from "@warren/log";
+import { StoreError, StoreErrorCode } from "@warren/store";
 
 import { Refusal } from "../errors.js";
 
@@ -31,6 +32,15 @@ export function unaryHandler<Request, Response>(
               details: error.message,
               metadata: refusalMetadata(error.reason),
             });
+            return;
+          }
+          if (error instanceof StoreError && error.code === StoreErrorCode.Unavailable) {
+            // Not a bug: the database is away. Another replica may answer; this one will again.
+            logger.warn(
+              { method, ...errorFields(error) },
+              "a call failed: the store is unavailable",
+            );
+            callback({ code: status.UNAVAILABLE, details: error.message });
             return;
           }
           logger.error({ method, ...errorFields(error) }, "unexpected error handling a call");

@@ -3,6 +3,7 @@ import type { TLSSocket } from "node:tls";
 
 import { forwardableHeaders, headerLines, requestAttributes, type HeaderLine } from "@warren/kube";
 import { errorFields } from "@warren/log";
+import { StoreError, StoreErrorCode } from "@warren/store";
 
 import type { Clock } from "../clock.js";
 import { clusterNamed } from "./access-decision.js";
@@ -35,9 +36,17 @@ export interface KubeHandlerDeps extends KubeAdmissionDeps, KubeAuditDeps {
   clock: Clock;
 }
 
-/** A hub refusal as it is; anything else is a bug, logged, and a bare 500. */
+/**
+ * A hub refusal as it is; a store that cannot be reached is 503 naming it (the replica is not
+ * ready, another may serve); anything else is a bug, logged, and a bare 502.
+ */
 function asRefusal(deps: KubeHandlerDeps, error: unknown): KubeRefusal {
   if (error instanceof KubeRefusal) return error;
+  if (error instanceof StoreError && error.code === StoreErrorCode.Unavailable) {
+    deps.logger.warn(errorFields(error), "a kube request failed: the store is unavailable");
+    // No Retry-After: client-go would retry for a minute before showing anything.
+    return new KubeRefusal(503, `warren-hub cannot serve this request: ${error.message}`);
+  }
   deps.logger.error(errorFields(error), "unexpected error handling a kube request");
   return new KubeRefusal(502, "internal error in warren-hub; see its log");
 }

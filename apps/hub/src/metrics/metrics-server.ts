@@ -11,10 +11,17 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** Plain HTTP: /metrics for Prometheus and /healthz for probes; nothing secret is served. */
+/** Whether this replica should get traffic, and why not. */
+export type Readiness = () => Promise<{ ready: boolean; reason: string }>;
+
+/**
+ * Plain HTTP: /metrics for Prometheus, /healthz (the process runs) and /readyz (the store is
+ * reachable and the listeners serve) for probes; nothing secret is served.
+ */
 export async function startMetricsServer(
   listen: HostPort,
   registry: Registry,
+  readiness: Readiness,
 ): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
@@ -25,6 +32,10 @@ export async function startMetricsServer(
       );
     } else if (path === "/healthz") {
       res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
+    } else if (path === "/readyz") {
+      void readiness().then(({ ready, reason }) =>
+        res.writeHead(ready ? 200 : 503, { "content-type": "text/plain" }).end(`${reason}\n`),
+      );
     } else {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
     }

@@ -6,7 +6,7 @@ import { TunnelServer } from "@warren/tunnel";
 import type { TunnelHostIdentity } from "../ca/tunnel-host-identity.js";
 import type { Clock } from "../clock.js";
 import { HubError, HubErrorCode } from "../errors.js";
-import type { AgentRegistry } from "./agent-registry.js";
+import type { AgentRegistry, ConnectedAgent } from "./agent-registry.js";
 import { watchHeartbeats } from "./heartbeats.js";
 import { tunnelAuthenticator } from "./tunnel-authenticator.js";
 
@@ -20,6 +20,10 @@ export interface TunnelListenerOptions {
   keepaliveIntervalMs: number;
   keepaliveTimeoutMs: number;
   heartbeatIntervalMs: number;
+  /** Names this replica to agents before they authenticate. */
+  banner: string;
+  /** Each agent once its tunnel is up (the hub tells it the live replicas). */
+  onAgent(agent: ConnectedAgent): void;
 }
 
 export interface TunnelListener {
@@ -36,8 +40,10 @@ export async function startTunnelListener(options: TunnelListenerOptions): Promi
     onTunnel: (tunnel) => {
       const agent = options.registry.add(tunnel);
       watchHeartbeats(agent, options.heartbeatIntervalMs, options.clock, options.logger);
+      options.onAgent(agent);
     },
     keepalive: { intervalMs: options.keepaliveIntervalMs, timeoutMs: options.keepaliveTimeoutMs },
+    banner: options.banner,
     logger: options.logger,
   });
   const address = `${options.listen.host}:${options.listen.port}`;
