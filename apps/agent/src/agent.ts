@@ -15,7 +15,7 @@ import { createAgentGrpcServer } from "./service/agent-grpc-server.js";
 import { kubeTargetFrom } from "./proxy/kube-target.js";
 import { UpstreamClient } from "./proxy/upstream-request.js";
 import { createStateStore, loadKubeConfig } from "./state/create-state-store.js";
-import { TunnelKeeper } from "./tunnel/tunnel-keeper.js";
+import { TunnelPool } from "./tunnel/tunnel-pool.js";
 import { AGENT_VERSION } from "./version.js";
 
 export interface Agent {
@@ -93,17 +93,22 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
     upstream,
     health: monitor,
     metrics,
-  });
-  const tunnel = new TunnelKeeper({
-    identity,
-    server,
-    logger: logger.child("tunnel"),
-    keepaliveIntervalMs: config.tunnelKeepaliveIntervalMs,
-    keepaliveTimeoutMs: config.tunnelKeepaliveTimeoutMs,
-    onUp: () => {
-      metrics.tunnelConnects.inc();
+    onHubReplicas: (replicas) => {
+      tunnel.setReplicas(replicas);
     },
   });
+  const tunnel = new TunnelPool(
+    {
+      identity,
+      server,
+      keepaliveIntervalMs: config.tunnelKeepaliveIntervalMs,
+      keepaliveTimeoutMs: config.tunnelKeepaliveTimeoutMs,
+      onUp: () => {
+        metrics.tunnelConnects.inc();
+      },
+    },
+    logger.child("tunnel"),
+  );
   logger.info(
     {
       version: AGENT_VERSION,

@@ -8,6 +8,7 @@ import type {
   EchoResponse,
   WatchHeartbeatsRequest,
   WatchHeartbeatsResponse,
+  HubReplica,
 } from "@warren/proto";
 
 import { ProxyExchange } from "../proxy/proxy-exchange.js";
@@ -28,6 +29,8 @@ export interface AgentServiceDeps {
   /** The cluster's health, checked as the agent; undefined with no cluster to reach. */
   health: HealthMonitor | undefined;
   metrics?: AgentMetrics;
+  /** The hub's live replicas, as a replica reports them. */
+  onHubReplicas?: (replicas: readonly HubReplica[]) => void;
 }
 
 async function download(
@@ -111,6 +114,10 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
     },
     watchHeartbeats: (call) => {
       heartbeats(call, deps, heartbeatCalls);
+    },
+    setHubReplicas: (call, callback) => {
+      deps.onHubReplicas?.(call.request.replicas);
+      callback(null, {});
     },
     checkHealth: (_call, callback) => {
       if (!deps.health) {

@@ -28,6 +28,17 @@ export interface TunnelKeeperOptions {
   retry?: BackoffOptions;
   /** Called each time the tunnel comes up (for metrics). */
   onUp?: () => void;
+  /** Where to dial; default the tunnel address the hub gave at join. */
+  address?: () => string | undefined;
+  /** The hub replica each new tunnel reached, as its banner names it (undefined: unnamed). */
+  onReached?: (replicaId: string | undefined) => void;
+}
+
+const REPLICA_BANNER = /^warren-hub replica (\S{1,100})$/;
+
+/** The replica a hub's SSH banner names, if it names one. */
+export function replicaOfBanner(banner: string | undefined): string | undefined {
+  return REPLICA_BANNER.exec(banner ?? "")?.[1];
 }
 
 const DEFAULT_RETRY: BackoffOptions = { initialMs: 500, maxMs: 30_000 };
@@ -44,6 +55,10 @@ export class TunnelKeeper {
   private connection: TunnelConnection | undefined;
   private connectedAs: string | undefined;
   private loop: Promise<void> | undefined;
+  /** Aborted to cut a backoff short (the replica list changed). */
+  private wake = new AbortController();
+  /** The hub replica the current tunnel reached. */
+  replicaId: string | undefined;
 
   constructor(private readonly options: TunnelKeeperOptions) {
     this.problems = new ProblemLog(options.logger);
@@ -68,6 +83,16 @@ export class TunnelKeeper {
     await this.loop;
   }
 
+  /** Dials again now if waiting out a backoff. */
+  redialNow(): void {
+    this.wake.abort();
+  }
+
+  /** Closes the current tunnel; the loop dials again (perhaps elsewhere). */
+  dropConnection(): void {
+    this.connection?.close();
+  }
+
   private isStopped(): boolean {
     return this.stopping.signal.aborted;
   }
@@ -81,11 +106,14 @@ export class TunnelKeeper {
         await this.onFailure(error);
       }
       if (this.isStopped()) return;
+      const woken = AbortSignal.any([this.stopping.signal, this.wake.signal]);
       try {
-        await sleep(backoff.next(), undefined, { signal: this.stopping.signal });
+        await sleep(backoff.next(), undefined, { signal: woken });
       } catch {
-        return;
+        if (this.isStopped()) return;
+        backoff.reset();
       }
+      if (this.wake.signal.aborted) this.wake = new AbortController();
     }
   }
 
@@ -93,8 +121,9 @@ export class TunnelKeeper {
   private async connectAndServe(): Promise<boolean> {
     const state = this.options.identity.identity;
     const tunnel = this.options.identity.tunnel;
-    if (!state || !tunnel?.addr) return false;
-    const { host, port } = hostPort()(tunnel.addr);
+    const addr = this.options.address?.() ?? tunnel?.addr;
+    if (!state || !tunnel || !addr) return false;
+    const { host, port } = hostPort()(addr);
     let served = false;
     const connection = await openTunnel({
       host,
@@ -105,7 +134,7 @@ export class TunnelKeeper {
       onChannel: (channel) => {
         this.options.server.serve(channel);
         // Up means usable: the hub has opened its gRPC connection through the tunnel.
-        if (!served) this.announceUp(state.agentId, tunnel.addr);
+        if (!served) this.announceUp(state.agentId, addr);
         served = true;
       },
       keepaliveIntervalMs: this.options.keepaliveIntervalMs,
@@ -114,8 +143,10 @@ export class TunnelKeeper {
     });
     this.connection = connection;
     this.connectedAs = state.agentId;
+    this.replicaId = replicaOfBanner(connection.banner);
+    this.options.onReached?.(this.replicaId);
     const reason = await connection.closed;
-    this.connection = this.connectedAs = undefined;
+    this.connection = this.connectedAs = this.replicaId = undefined;
     if (!this.isStopped()) this.options.logger.warn({ reason }, "tunnel down; reconnecting");
     return served;
   }
