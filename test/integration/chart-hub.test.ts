@@ -62,6 +62,50 @@ describe("charts/hub", () => {
     ]);
   });
 
+  it("runs several replicas on a PostgreSQL store from a Secret, and refuses them without one", async () => {
+    const refused = await helm.run([
+      "template",
+      "h",
+      HUB_CHART,
+      ...setFlags({ ...VALUES, replicaCount: 2 }),
+    ]);
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stderr).toContain("replicaCount > 1 needs a shared store");
+    const manifests = await render({
+      replicaCount: 3,
+      "store.existingSecret": "hub-db",
+      "store.passwordKey": "password",
+    });
+    const sts = one(manifests, "StatefulSet", "warren-hub");
+    expect(sts.spec).toMatchObject({ replicas: 3, podManagementPolicy: "Parallel" });
+    expect((sts.spec as { volumeClaimTemplates?: unknown }).volumeClaimTemplates).toBeUndefined();
+    const container = containerOf(sts) as unknown as {
+      env: unknown[];
+      readinessProbe: unknown;
+      volumeMounts: unknown[];
+    };
+    expect(container.env).toEqual([
+      {
+        name: "WARREN_STORE_URL",
+        valueFrom: { secretKeyRef: { name: "hub-db", key: "url" } },
+      },
+      { name: "WARREN_STORE_PASSWORD_FILE", value: "/etc/warren/store/password" },
+    ]);
+    expect(container.readinessProbe).toMatchObject({
+      httpGet: { path: "/readyz", port: "metrics" },
+    });
+    expect(container.volumeMounts).toContainEqual(
+      expect.objectContaining({ name: "store-password", mountPath: "/etc/warren/store" }),
+    );
+    const pod = podOf(sts) as unknown as {
+      affinity: { podAntiAffinity: unknown };
+      volumes: unknown[];
+    };
+    expect(pod.volumes).toContainEqual({ name: "data", emptyDir: {} });
+    expect(JSON.stringify(pod.affinity.podAntiAffinity)).toContain("kubernetes.io/hostname");
+    expect(one(manifests, "PodDisruptionBudget").spec).toMatchObject({ minAvailable: 1 });
+  });
+
   it("renders a configuration a real warren-hub starts with, its addresses and TLS names from values", async () => {
     const manifests = await render({ "config.token_ttl": "10m" });
     const configMap = one(manifests, "ConfigMap") as unknown as { data: { "hub.yaml": string } };
