@@ -17,6 +17,16 @@ const FIRST_AGENT_LABELS = `INSERT INTO clusters (name, labels, created_at, upda
        WHERE b.cluster_name = a.cluster_name AND b.revoked_at IS NULL
          AND (b.joined_at < a.joined_at OR (b.joined_at = a.joined_at AND b.id < a.id)));`;
 
+const BIND_TOKENS_AND_LOCK_USERS = `ALTER TABLE agents DROP COLUMN labels;
+     ALTER TABLE join_tokens ADD COLUMN cluster_name TEXT;
+     ALTER TABLE join_tokens ADD COLUMN agent_label_keys TEXT NOT NULL DEFAULT '[]';
+     ALTER TABLE join_tokens ADD COLUMN admin_name TEXT;
+     ALTER TABLE users ADD COLUMN uid TEXT NOT NULL DEFAULT '';
+     ALTER TABLE users ADD COLUMN lock TEXT;
+     ALTER TABLE audit_events ADD COLUMN kind TEXT NOT NULL DEFAULT 'kube';
+     ALTER TABLE audit_events ADD COLUMN stage TEXT NOT NULL DEFAULT 'ResponseComplete';
+     ALTER TABLE audit_events ADD COLUMN source TEXT NOT NULL DEFAULT '';`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     description: "the CA, join tokens and agents",
@@ -175,15 +185,7 @@ export const MIGRATIONS: readonly Migration[] = [
        updated_at INTEGER NOT NULL
      );
      ${FIRST_AGENT_LABELS}
-     ALTER TABLE agents DROP COLUMN labels;
-     ALTER TABLE join_tokens ADD COLUMN cluster_name TEXT;
-     ALTER TABLE join_tokens ADD COLUMN agent_label_keys TEXT NOT NULL DEFAULT '[]';
-     ALTER TABLE join_tokens ADD COLUMN admin_name TEXT;
-     ALTER TABLE users ADD COLUMN uid TEXT NOT NULL DEFAULT '';
-     ALTER TABLE users ADD COLUMN lock TEXT;
-     ALTER TABLE audit_events ADD COLUMN kind TEXT NOT NULL DEFAULT 'kube';
-     ALTER TABLE audit_events ADD COLUMN stage TEXT NOT NULL DEFAULT 'ResponseComplete';
-     ALTER TABLE audit_events ADD COLUMN source TEXT NOT NULL DEFAULT '';`,
+     ${BIND_TOKENS_AND_LOCK_USERS}`,
     postgres: `CREATE TABLE clusters (
        name TEXT PRIMARY KEY,
        labels TEXT NOT NULL,
@@ -191,15 +193,7 @@ export const MIGRATIONS: readonly Migration[] = [
        updated_at BIGINT NOT NULL
      );
      ${FIRST_AGENT_LABELS}
-     ALTER TABLE agents DROP COLUMN labels;
-     ALTER TABLE join_tokens ADD COLUMN cluster_name TEXT;
-     ALTER TABLE join_tokens ADD COLUMN agent_label_keys TEXT NOT NULL DEFAULT '[]';
-     ALTER TABLE join_tokens ADD COLUMN admin_name TEXT;
-     ALTER TABLE users ADD COLUMN uid TEXT NOT NULL DEFAULT '';
-     ALTER TABLE users ADD COLUMN lock TEXT;
-     ALTER TABLE audit_events ADD COLUMN kind TEXT NOT NULL DEFAULT 'kube';
-     ALTER TABLE audit_events ADD COLUMN stage TEXT NOT NULL DEFAULT 'ResponseComplete';
-     ALTER TABLE audit_events ADD COLUMN source TEXT NOT NULL DEFAULT '';`,
+     ${BIND_TOKENS_AND_LOCK_USERS}`,
   },
   {
     // Several hubs on one store: each live replica says where agents reach its tunnel.
