@@ -1,16 +1,19 @@
 // npm run bench -- tunnel [--iterations N] [--mib N] [--agents N]
 // npm run bench -- kube [--iterations N] [--requests N] [--concurrency N] [--objects N]
+// npm run bench -- ha [--agents N] [--concurrency N] [--iterations N]
 // Prints one JSON report on stdout; progress goes to stderr. Figures compare with baselines
 // measured in the same run, because this machine is shared and noisy.
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 
+import { haBench } from "./ha/index.js";
 import { kubeBench } from "./kube/index.js";
 import { tunnelBench } from "./tunnel/index.js";
 
 const USAGE =
   "usage: npm run bench -- tunnel [--iterations N] [--mib N] [--agents N]\n" +
-  "       npm run bench -- kube [--iterations N] [--requests N] [--concurrency N] [--objects N]";
+  "       npm run bench -- kube [--iterations N] [--requests N] [--concurrency N] [--objects N]\n" +
+  "       npm run bench -- ha [--agents N] [--concurrency N] [--iterations N]";
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -40,6 +43,13 @@ async function main(argv: string[]): Promise<void> {
       requests: Number(values.requests),
       concurrency: Number(values.concurrency),
       objects: Number(values.objects),
+    });
+  } else if (suite === "ha") {
+    results = await haBench({
+      agents: Number(values.agents === "200" ? "3" : values.agents),
+      // kubectl-like load at concurrency 16 unless told otherwise.
+      concurrency: Number(values.concurrency === "32" ? "16" : values.concurrency),
+      rounds: Number(values.iterations === "2000" ? "5" : values.iterations),
     });
   } else {
     process.stderr.write(`${USAGE}\n`);

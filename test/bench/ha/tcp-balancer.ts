@@ -1,0 +1,72 @@
+import { once } from "node:events";
+import { connect, createServer, type AddressInfo, type Socket } from "node:net";
+
+interface Backend {
+  host: string;
+  port: number;
+}
+
+/**
+ * A loopback TCP load balancer: each connection goes to the next backend in turn, and to the
+ * one after when that refuses, as a cloud load balancer's health check would steer it.
+ */
+export class TcpBalancer {
+  private readonly server = createServer((client) => {
+    this.accept(client, 0);
+  });
+  private readonly sockets = new Set<Socket>();
+  private turn = 0;
+
+  private constructor(private backends: Backend[]) {}
+
+  static async start(backends: Backend[]): Promise<TcpBalancer> {
+    const balancer = new TcpBalancer(backends);
+    balancer.server.listen(0, "127.0.0.1");
+    await once(balancer.server, "listening");
+    return balancer;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  setBackends(backends: Backend[]): void {
+    this.backends = backends;
+  }
+
+  private accept(client: Socket, tried: number): void {
+    const backend = this.backends[this.turn++ % this.backends.length];
+    if (!backend || tried >= this.backends.length) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(backend);
+    upstream.once("error", () => {
+      if (!upstream.connecting) client.destroy();
+    });
+    upstream.once("connect", () => {
+      upstream.setNoDelay(true);
+      client.setNoDelay(true);
+      client.pipe(upstream).pipe(client);
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.once("close", () => {
+          this.sockets.delete(socket);
+          client.destroy();
+          upstream.destroy();
+        });
+        socket.on("error", () => undefined);
+      }
+    });
+    // Refused before connecting: the backend is down; the next one gets this client.
+    upstream.once("close", () => {
+      if (!this.sockets.has(upstream) && !client.destroyed) this.accept(client, tried + 1);
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    this.server.close();
+    await once(this.server, "close");
+  }
+}
