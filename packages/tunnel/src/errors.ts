@@ -15,6 +15,8 @@ export enum TunnelErrorCode {
   AuthRejected = "auth_rejected",
   /** The tunnel server could not be reached or the SSH handshake failed. */
   Unreachable = "unreachable",
+  /** The client declined the server by its banner (a hub replica it already has a tunnel to). */
+  Declined = "declined",
 }
 
 export class TunnelError extends Error {

@@ -30,6 +30,11 @@ export interface TunnelClientOptions {
   readyTimeoutMs?: number;
   /** Aborting it ends the connection, whether still opening or up. */
   signal?: AbortSignal;
+  /**
+   * Called with the server's banner, before this side authenticates: false ends the
+   * connection there (openTunnel rejects with Declined), so the hub never registers it.
+   */
+  acceptBanner?: (banner: string) => boolean;
 }
 
 export interface TunnelConnection {
@@ -84,8 +89,15 @@ export async function openTunnel(options: TunnelClientOptions): Promise<TunnelCo
     lastError = error;
   });
   let banner: string | undefined;
+  // An object: TypeScript's flow analysis does not see the callback setting a plain let.
+  const refusal = { declined: false };
   client.on("banner", (message: string) => {
     banner = message.trim();
+    // The hub needs our signed request, two round trips after this, before it authenticates.
+    if (options.acceptBanner && !options.acceptBanner(banner)) {
+      refusal.declined = true;
+      client.end();
+    }
   });
   const end = () => {
     client.end();
@@ -127,6 +139,9 @@ export async function openTunnel(options: TunnelClientOptions): Promise<TunnelCo
     });
   } catch (error) {
     client.end();
+    if (refusal.declined) {
+      throw new TunnelError(TunnelErrorCode.Declined, `declined ${address}: ${banner ?? ""}`);
+    }
     throw connectionError(error as SshError, hostKeyRejected, address);
   }
   return { banner, closed, close: end };
