@@ -1,5 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
-
 import { hostPort } from "@warren/config";
 import type { Logger } from "@warren/log";
 import {
@@ -32,7 +30,12 @@ export interface TunnelKeeperOptions {
   address?: () => string | undefined;
   /** The hub replica each new tunnel reached, as its banner names it (undefined: unnamed). */
   onReached?: (replicaId: string | undefined) => void;
+  /** Asked before authenticating: false declines a replica another tunnel already holds. */
+  acceptReplica?: (replicaId: string | undefined) => boolean;
 }
+
+/** After a declined replica (a load balancer's pick), dial again soon: another may come up. */
+const DECLINED_RETRY_MS = { min: 200, spread: 600 };
 
 const REPLICA_BANNER = /^warren-hub replica (\S{1,100})$/;
 
@@ -55,8 +58,8 @@ export class TunnelKeeper {
   private connection: TunnelConnection | undefined;
   private connectedAs: string | undefined;
   private loop: Promise<void> | undefined;
-  /** Aborted to cut a backoff short (the replica list changed). */
-  private wake = new AbortController();
+  /** Ends the current wait between dials early (stop, or the replica list changed). */
+  private wakeUp: (() => void) | undefined;
   /** The hub replica the current tunnel reached. */
   replicaId: string | undefined;
 
@@ -80,12 +83,28 @@ export class TunnelKeeper {
   async stop(): Promise<void> {
     this.stopping.abort();
     this.connection?.close();
+    this.wakeUp?.();
     await this.loop;
   }
 
   /** Dials again now if waiting out a backoff. */
   redialNow(): void {
-    this.wake.abort();
+    this.wakeUp?.();
+  }
+
+  /** Waits `ms`, or less if woken; true if woken rather than timed out. */
+  private wait(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wakeUp = undefined;
+        resolve(false);
+      }, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve(true);
+      };
+    });
   }
 
   /** Closes the current tunnel; the loop dials again (perhaps elsewhere). */
@@ -100,20 +119,19 @@ export class TunnelKeeper {
   private async run(): Promise<void> {
     const backoff = new Backoff(this.options.retry ?? DEFAULT_RETRY);
     while (!this.isStopped()) {
+      let declined = false;
       try {
         if (await this.connectAndServe()) backoff.reset();
       } catch (error) {
-        await this.onFailure(error);
+        declined = error instanceof TunnelError && error.code === TunnelErrorCode.Declined;
+        this.replicaId = undefined;
+        if (!declined) await this.onFailure(error);
       }
       if (this.isStopped()) return;
-      const woken = AbortSignal.any([this.stopping.signal, this.wake.signal]);
-      try {
-        await sleep(backoff.next(), undefined, { signal: woken });
-      } catch {
-        if (this.isStopped()) return;
-        backoff.reset();
-      }
-      if (this.wake.signal.aborted) this.wake = new AbortController();
+      const delayMs = declined
+        ? DECLINED_RETRY_MS.min + Math.random() * DECLINED_RETRY_MS.spread
+        : backoff.next();
+      if (await this.wait(delayMs)) backoff.reset();
     }
   }
 
@@ -140,6 +158,13 @@ export class TunnelKeeper {
       keepaliveIntervalMs: this.options.keepaliveIntervalMs,
       keepaliveTimeoutMs: this.options.keepaliveTimeoutMs,
       signal: this.stopping.signal,
+      acceptBanner: (banner) => {
+        const replicaId = replicaOfBanner(banner);
+        if (this.options.acceptReplica && !this.options.acceptReplica(replicaId)) return false;
+        // Claimed now, before the tunnel is up, so a sibling dialing at once declines it.
+        this.replicaId = replicaId;
+        return true;
+      },
     });
     this.connection = connection;
     this.connectedAs = state.agentId;

@@ -3,7 +3,7 @@ import type { HubReplica } from "@warren/proto";
 
 import { TunnelKeeper, type TunnelKeeperOptions } from "./tunnel-keeper.js";
 
-type KeeperBase = Omit<TunnelKeeperOptions, "address" | "onReached" | "logger">;
+type KeeperBase = Omit<TunnelKeeperOptions, "address" | "onReached" | "acceptReplica" | "logger">;
 
 interface Member {
   keeper: TunnelKeeper;
@@ -16,13 +16,16 @@ interface Member {
  * cluster. The list comes from the hub (SetHubReplicas); each tunnel learns which replica it
  * reached from the replica's SSH banner. A replica that advertises its own address is dialled
  * there; replicas behind one load balancer share an address, and a member redials until it
- * reaches one nobody holds (a duplicate replaces the older tunnel at the hub, whose member
- * then moves on). A hub that names no replicas gets one tunnel, as before replicas existed.
+ * reaches one nobody holds, declining the others by their banner before it authenticates (the
+ * hub would replace the older tunnel with a duplicate). A hub that names no replicas gets one
+ * tunnel, as before replicas existed.
  */
 export class TunnelPool {
   private readonly members = new Set<Member>();
   private replicas: readonly HubReplica[] = [];
   private started = false;
+  /** Once stopped, for good: a join that finishes after stop() must not start tunnels. */
+  private stopped = false;
 
   constructor(
     private readonly base: KeeperBase,
@@ -40,12 +43,14 @@ export class TunnelPool {
   }
 
   start(): void {
+    if (this.stopped) return;
     this.started = true;
     this.add(undefined);
   }
 
   async stop(): Promise<void> {
     this.started = false;
+    this.stopped = true;
     const members = [...this.members];
     this.members.clear();
     await Promise.all(members.map((member) => member.keeper.stop()));
@@ -69,6 +74,10 @@ export class TunnelPool {
       onReached: (replicaId) => {
         this.reached(member, replicaId);
       },
+      // One tunnel per replica: a second would replace the first at the hub.
+      acceptReplica: (replicaId) =>
+        replicaId === undefined ||
+        ![...this.members].some((m) => m !== member && m.keeper.replicaId === replicaId),
     });
     this.members.add(member);
     member.keeper.start();
@@ -102,8 +111,10 @@ export class TunnelPool {
       const member = free.shift();
       if (member) {
         member.target = replica.id;
-        // Its tunnel, if any, reached a replica another member holds (or a gone one).
-        if (member.keeper.connected) member.keeper.dropConnection();
+        // Its tunnel, if it has one that named another replica, is a duplicate or leads to a
+        // gone one; one whose replica is not known yet (still coming up) is left alone.
+        const elsewhere = member.keeper.replicaId;
+        if (elsewhere !== undefined && elsewhere !== replica.id) member.keeper.dropConnection();
         member.keeper.redialNow();
       } else this.add(replica.id);
     }
