@@ -1,4 +1,4 @@
-import type { Agent} from "node:https";
+import type { Agent } from "node:https";
 import { request } from "node:https";
 
 export interface Outcome {

@@ -41,10 +41,9 @@ export class TcpBalancer {
       return;
     }
     const upstream = connect(backend);
-    upstream.once("error", () => {
-      if (!upstream.connecting) client.destroy();
-    });
+    let connected = false;
     upstream.once("connect", () => {
+      connected = true;
       upstream.setNoDelay(true);
       client.setNoDelay(true);
       client.pipe(upstream).pipe(client);
@@ -55,12 +54,12 @@ export class TcpBalancer {
           client.destroy();
           upstream.destroy();
         });
-        socket.on("error", () => undefined);
       }
     });
-    // Refused before connecting: the backend is down; the next one gets this client.
-    upstream.once("close", () => {
-      if (!this.sockets.has(upstream) && !client.destroyed) this.accept(client, tried + 1);
+    client.on("error", () => undefined);
+    upstream.on("error", () => {
+      // Refused: that backend is down, the next one gets this client. Later: just close.
+      if (!connected && !client.destroyed) this.accept(client, tried + 1);
     });
   }
 
