@@ -107,11 +107,6 @@ export class TunnelKeeper {
     });
   }
 
-  /** Closes the current tunnel; the loop dials again (perhaps elsewhere). */
-  dropConnection(): void {
-    this.connection?.close();
-  }
-
   private isStopped(): boolean {
     return this.stopping.signal.aborted;
   }

@@ -89,11 +89,6 @@ export class TunnelPool {
 
   private reached(member: Member, replicaId: string | undefined): void {
     if (replicaId === undefined) return;
-    for (const other of this.members) {
-      // The hub has just replaced that member's tunnel with this one.
-      if (other !== member && other.keeper.replicaId === replicaId) other.target = undefined;
-      if (other !== member && other.target === replicaId) other.target = undefined;
-    }
     member.target = replicaId;
     this.reconcile();
   }
@@ -103,7 +98,11 @@ export class TunnelPool {
     if (!this.started) return;
     const live = new Set(this.replicas.map((replica) => replica.id));
     for (const member of this.members) {
-      if (member.target !== undefined && !live.has(member.target)) member.target = undefined;
+      // A member holds the replica its tunnel reached (claimed at the banner, before the list
+      // may have arrived); one aimed at a replica that left is free again.
+      const reached = member.keeper.replicaId;
+      if (reached !== undefined) member.target = reached;
+      else if (member.target !== undefined && !live.has(member.target)) member.target = undefined;
     }
     const held = new Set([...this.members].map((member) => member.target));
     const free = [...this.members].filter((member) => member.target === undefined);
@@ -111,10 +110,6 @@ export class TunnelPool {
       const member = free.shift();
       if (member) {
         member.target = replica.id;
-        // Its tunnel, if it has one that named another replica, is a duplicate or leads to a
-        // gone one; one whose replica is not known yet (still coming up) is left alone.
-        const elsewhere = member.keeper.replicaId;
-        if (elsewhere !== undefined && elsewhere !== replica.id) member.keeper.dropConnection();
         member.keeper.redialNow();
       } else this.add(replica.id);
     }
