@@ -47,7 +47,9 @@ export class ReplicaDirectory {
   async start(): Promise<void> {
     // A store only one hub can use (SQLite): any other row is this hub before a crash.
     if (!this.options.store.shared) {
-      await this.options.store.replicas.deleteSeenBefore(new Date(this.options.clock.now().getTime() + 60_000));
+      await this.options.store.replicas.deleteSeenBefore(
+        new Date(this.options.clock.now().getTime() + 60_000),
+      );
     }
     await this.beat();
     await this.options.store.changes.publish({ kind: "replicas" });
