@@ -28,6 +28,7 @@ interface FailoverReport {
   requests: number;
   failedInFlightAtKill: number;
   failedStartedAfterKill: number;
+  killTookMs: number;
   failures: string[];
   allAgentsThroughSurvivorMs: number;
   restartedReplicaHasAllAgentsMs: { fromSpawn: number; fromReady: number };
@@ -50,6 +51,9 @@ async function failover(rig: HaRig, options: HaBenchOptions): Promise<FailoverRe
   await sleep(2000); // load before the kill, to compare latency with
   const killAt = performance.now();
   await a.process.kill();
+  // Until the process is gone, new connections may still land on it: those are in flight on
+  // the dying replica. From here on the balancer can only reach B.
+  const deadAt = performance.now();
   progress("killed replica A");
   // Straight to B, each cluster: how soon the survivor serves every agent.
   const direct = new Agent({ ...rig.tls, keepAlive: true });
@@ -74,8 +78,9 @@ async function failover(rig: HaRig, options: HaBenchOptions): Promise<FailoverRe
   const took = (o: Outcome) => o.endedMs - o.startedMs;
   return {
     requests: outcomes.length,
-    failedInFlightAtKill: failed.filter((o) => o.startedMs < killAt).length,
-    failedStartedAfterKill: failed.filter((o) => o.startedMs >= killAt).length,
+    failedInFlightAtKill: failed.filter((o) => o.startedMs < deadAt).length,
+    failedStartedAfterKill: failed.filter((o) => o.startedMs >= deadAt).length,
+    killTookMs: Math.round(deadAt - killAt),
     failures: [...new Set(failed.map((o) => o.error ?? "status"))].slice(0, 5),
     allAgentsThroughSurvivorMs: Math.round(Math.max(...survivor)),
     restartedReplicaHasAllAgentsMs: {
