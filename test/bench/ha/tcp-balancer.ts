@@ -12,7 +12,7 @@ interface Backend {
  */
 export class TcpBalancer {
   private readonly server = createServer((client) => {
-    this.accept(client, 0);
+    this.accept(client, this.turn++, 0);
   });
   private readonly sockets = new Set<Socket>();
   private turn = 0;
@@ -34,8 +34,9 @@ export class TcpBalancer {
     this.backends = backends;
   }
 
-  private accept(client: Socket, tried: number): void {
-    const backend = this.backends[this.turn++ % this.backends.length];
+  /** Tries the backends in turn from `first`, each once, until one takes the connection. */
+  private accept(client: Socket, first: number, tried: number): void {
+    const backend = this.backends[(first + tried) % this.backends.length];
     if (!backend || tried >= this.backends.length) {
       client.destroy();
       return;
@@ -59,7 +60,7 @@ export class TcpBalancer {
     client.on("error", () => undefined);
     upstream.on("error", () => {
       // Refused: that backend is down, the next one gets this client. Later: just close.
-      if (!connected && !client.destroyed) this.accept(client, tried + 1);
+      if (!connected && !client.destroyed) this.accept(client, first, tried + 1);
     });
   }
 
