@@ -23,5 +23,8 @@ export default defineConfig({
     // takes far longer than vitest's 5 s default when turbo runs every package at once on a
     // 2-core CI machine. A timeout is a failure deadline here, never a synchronisation.
     testTimeout: 30_000,
+    // Hooks start servers (PostgreSQL's initdb and postmaster) on that same busy machine;
+    // the helpers fail sooner with their own diagnosis, so this only bounds a hang.
+    hookTimeout: 120_000,
   },
 });

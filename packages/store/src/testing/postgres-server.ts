@@ -94,14 +94,25 @@ function command(bin: string, args: string[], user: User) {
   return ["setpriv", [...privileges, "--pdeathsig", "SIGKILL", "--", bin, ...args]] as const;
 }
 
+/**
+ * Each step has a deadline well inside the test hook's, so a hang on a busy or odd machine
+ * fails with the step's name and what it printed rather than a bare hook timeout.
+ */
+const STEP_DEADLINE_MS = 90_000;
+
 function run(bin: string, args: string[], user: User, env = process.env): Promise<void> {
   const [file, argv] = command(bin, args, user);
   return new Promise((resolve, reject) => {
     const child = spawn(file, argv, { stdio: ["ignore", "ignore", "pipe"], env });
     let stderr = "";
+    const deadline = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${bin} did not finish in ${STEP_DEADLINE_MS} ms: ${stderr}`));
+    }, STEP_DEADLINE_MS);
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("error", reject);
     child.on("exit", (code) => {
+      clearTimeout(deadline);
       if (code === 0) resolve();
       else reject(new Error(`${bin} exited ${code}: ${stderr}`));
     });
@@ -123,9 +134,14 @@ function startPostmaster(
   const child = spawn(file, argv, { stdio: ["ignore", "ignore", "pipe"] });
   return new Promise((resolve, reject) => {
     let log = "";
+    const deadline = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`postgres was not ready in ${STEP_DEADLINE_MS} ms: ${log}`));
+    }, STEP_DEADLINE_MS);
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
       if (!log.includes("database system is ready to accept connections")) return;
+      clearTimeout(deadline);
       child.stderr.off("data", onData);
       child.stderr.resume(); // Keep draining so the server never blocks on a full pipe.
       resolve(child);
@@ -133,6 +149,7 @@ function startPostmaster(
     child.stderr.on("data", onData);
     child.on("error", reject);
     child.on("exit", (code) => {
+      clearTimeout(deadline);
       reject(new Error(`postgres exited ${code} while starting: ${log}`));
     });
   });
@@ -161,7 +178,16 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   try {
     await run(
       join(bin, "initdb"),
-      ["-D", dataDir, "-U", "warren", "--auth=scram-sha-256", `--pwfile=${passwordFile}`],
+      // --no-sync: a test database need not survive a crash, and fsync is initdb's slow part.
+      [
+        "-D",
+        dataDir,
+        "-U",
+        "warren",
+        "--auth=scram-sha-256",
+        `--pwfile=${passwordFile}`,
+        "--no-sync",
+      ],
       user,
     );
     postmaster = await startPostmaster(bin, dataDir, dir, user);
