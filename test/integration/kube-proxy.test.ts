@@ -120,11 +120,14 @@ describe("kubectl through the hub", () => {
     };
     expect(config.clusters).toEqual([
       {
-        name: "one",
-        cluster: expect.objectContaining({ server: `${hub.kubeUrl}/k8s/one` }) as unknown,
+        name: "warren-one",
+        cluster: expect.objectContaining({
+          server: `${hub.kubeUrl}/k8s/one`,
+          "tls-server-name": "one.kube.warren.internal",
+        }) as unknown,
       },
     ]);
-    expect(config["current-context"]).toBe("one");
+    expect(config["current-context"]).toBe("warren-one");
   });
 
   it("gets, applies and deletes through the hub", async () => {

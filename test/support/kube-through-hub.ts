@@ -165,7 +165,8 @@ export async function readyProxyAgent(
     hubAddr: hub.addr,
     clusterName,
     podName: "a-0",
-    where: await proxyAgentNamespace(cluster, `${clusterName}-agent`),
+    // Namespaces may not have dots; cluster names may.
+    where: await proxyAgentNamespace(cluster, `${clusterName.replaceAll(".", "-")}-agent`),
     token: await warren.token(hub, clusterName, "--labels", `env=${options.env}`),
     env: options.agentEnv,
   });

@@ -31,7 +31,9 @@ import { UnauthenticatedLog } from "./kube/unauthenticated-log.js";
 import { RoleBook } from "./kube/user-roles.js";
 import { HubMetrics } from "./metrics/hub-metrics.js";
 import { startMetricsServer } from "./metrics/metrics-server.js";
-import { localAddress, publicAddresses, serverNames } from "./public-addresses.js";
+import { isWildcard, localAddress, publicAddresses, serverNames } from "./public-addresses.js";
+import { resolveHubName, type KubeNames } from "./kube/kube-names.js";
+import { serverNameContexts } from "./kube/server-name-contexts.js";
 import { followChanges } from "./replicas/apply-change.js";
 import { ReplicaDirectory } from "./replicas/replica-directory.js";
 import { pushReplicas } from "./replicas/replica-push.js";
@@ -86,6 +88,17 @@ interface HubParts {
   directory?: ReplicaDirectory;
 }
 
+/** The hub's name (configured, else the host people reach it at) and its kube server name. */
+function hubKubeNames(config: HubConfig): KubeNames {
+  const publicHost =
+    (config.kubePublicAddr ?? config.publicAddrs[0])?.host ??
+    (isWildcard(config.listenAddr.host) ? hostname() : config.listenAddr.host);
+  return {
+    hubName: resolveHubName(config.hubName, publicHost),
+    kubeServerName: config.kubeServerName,
+  };
+}
+
 /** What the hub's addresses are, once its listeners have bound. */
 interface Addresses {
   api: string;
@@ -127,11 +140,14 @@ async function startListeners(parts: HubParts, cleanup: CleanupStack) {
     tunnel: { addr: "", hostCertificatePem: hostIdentity.certificatePem },
   };
   const authenticator = new PeerAuthenticator(ca.certificatePem, store, clock);
+  const kubeNames = hubKubeNames(config);
   const identity = await issueServerIdentity(
     ca,
     [
       ...serverNames(config.publicAddrs, config.listenAddr),
       ...(config.kubePublicAddr ? [config.kubePublicAddr.host] : []),
+      // One certificate for every cluster: kubeconfigs choose one by TLS server name.
+      `*.${kubeNames.kubeServerName}`,
     ],
     clock,
   );
@@ -141,6 +157,15 @@ async function startListeners(parts: HubParts, cleanup: CleanupStack) {
     identity,
     caPem: ca.certificatePem,
     handshakeTimeoutMs: config.tlsHandshakeTimeoutMs,
+    sniCallback: serverNameContexts({
+      ca,
+      identity,
+      caPem: ca.certificatePem,
+      kubeServerName: kubeNames.kubeServerName,
+      clock,
+      clusterExists: async (name) => (await store.clusters.get(name)) !== undefined,
+    }),
+    kubeNames,
     authenticator: new KubeAuthenticator(ca.certificatePem, store, clock),
     unauthenticated: new UnauthenticatedLog(kubeLogger),
     sessions,
@@ -174,6 +199,7 @@ async function startListeners(parts: HubParts, cleanup: CleanupStack) {
       userCertificateTtlMs: config.userCertificateTtlMs,
       userCertificateMaxTtlMs: config.userCertificateMaxTtlMs,
       kubeUrl: () => known.kubeUrl,
+      kubeNames,
     }),
   });
   cleanup.push("API server", () => api.stop(0));

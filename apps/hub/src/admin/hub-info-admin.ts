@@ -3,11 +3,13 @@ import type { GetHubInfoRequest, GetHubInfoResponse } from "@warren/proto";
 
 import type { HubCertificateAuthority } from "../ca/certificate-authority.js";
 import { adminHandler, type AdminHandlerDeps } from "../grpc/admin-handler.js";
+import type { KubeNames } from "../kube/kube-names.js";
 import { HUB_VERSION } from "../version.js";
 
 export interface HubInfoAdminDeps extends AdminHandlerDeps {
   ca: HubCertificateAuthority;
   kubeUrl: () => string;
+  kubeNames: KubeNames;
 }
 
 export function getHubInfoHandler(
@@ -18,6 +20,8 @@ export function getHubInfoHandler(
       version: HUB_VERSION,
       kubeUrl: deps.kubeUrl(),
       caPem: deps.ca.certificatePem,
+      hubName: deps.kubeNames.hubName,
+      kubeServerName: deps.kubeNames.kubeServerName,
     });
   });
 }

@@ -11,6 +11,7 @@ import { refuse, Refusal } from "../errors.js";
 import { adminHandler, type AdminHandlerDeps } from "../grpc/admin-handler.js";
 import { requestPublicKey } from "../join/agent-certificate.js";
 import { listClusters } from "../kube/cluster-directory.js";
+import type { KubeNames } from "../kube/kube-names.js";
 import type { RoleBook } from "../kube/user-roles.js";
 
 export interface UserCertificateAdminDeps extends AdminHandlerDeps {
@@ -21,6 +22,7 @@ export interface UserCertificateAdminDeps extends AdminHandlerDeps {
   userCertificateMaxTtlMs: number;
   /** https://host:port of the kube endpoint (known once it listens). */
   kubeUrl: () => string;
+  kubeNames: KubeNames;
 }
 
 const noClusters = (message: string) =>
@@ -93,6 +95,8 @@ export function signUserCertificateHandler(
         clusters,
         expiresAtUnixMs: expiresAt.getTime(),
         ttlCapped: requestedTtl > ttl,
+        hubName: deps.kubeNames.hubName,
+        kubeServerName: deps.kubeNames.kubeServerName,
       };
     },
     (request) => ({

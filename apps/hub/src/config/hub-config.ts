@@ -28,6 +28,19 @@ export const DEFAULT_TUNNEL_PORT = 3024;
 export const DEFAULT_KUBE_PORT = 3026;
 export const DEFAULT_METRICS_PORT = 3027;
 
+const DNS_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** A lower-case DNS name, as a TLS server name must be. */
+function dnsName(raw: unknown): string {
+  const value = string(raw).trim();
+  if (!DNS_NAME.test(value) || value.length > 200) {
+    throw new Error(
+      `${JSON.stringify(value)} is not a DNS name (lower-case letters, digits, '-' and '.')`,
+    );
+  }
+  return value;
+}
+
 /** Every option of `warren-hub start`: config file field, flag, environment variable. */
 export function hubOptionSpecs(env: NodeJS.ProcessEnv) {
   return {
@@ -113,6 +126,25 @@ export function hubOptionSpecs(env: NodeJS.ProcessEnv) {
       default: (): HostPort | undefined => undefined,
       description: "address kubeconfigs point at (default: the first public address's host)",
     } satisfies OptionSpec<HostPort | undefined>,
+    hubName: {
+      field: "hub_name",
+      flag: "hub-name",
+      env: "WARREN_HUB_NAME",
+      parse: dnsName,
+      default: (): string | undefined => undefined,
+      description:
+        "the hub's name: kubeconfig contexts are <hub name>-<cluster> " +
+        "(default: the kube or first public address's host name)",
+    } satisfies OptionSpec<string | undefined>,
+    kubeServerName: {
+      field: "kube_server_name",
+      env: "WARREN_HUB_KUBE_SERVER_NAME",
+      parse: dnsName,
+      default: () => "kube.warren.internal",
+      description:
+        "kubeconfigs reach cluster C with tls-server-name C.<this>; the kube certificate " +
+        "covers *.<this> (no DNS needed)",
+    } satisfies OptionSpec<string>,
     metricsListenAddr: {
       field: "metrics_listen_addr",
       flag: "metrics-listen-addr",

@@ -24,7 +24,8 @@ import {
 import type { AuthenticatedCaller, KubeAuthenticator } from "./kube-authenticator.js";
 import { exchangeSocket, writeRefusal, type KubeExchange } from "./kube-exchange.js";
 import { KubeRefusal } from "./kube-refusal.js";
-import { parseKubeRoute } from "./kube-route.js";
+import { clusterOfServerName, type KubeNames } from "./kube-names.js";
+import { kubeRoute } from "./kube-route.js";
 import type { SessionBook } from "./kube-sessions.js";
 import type { UnauthenticatedLog } from "./unauthenticated-log.js";
 import { relayUpgrade } from "./upgrade-relay.js";
@@ -34,6 +35,7 @@ export interface KubeHandlerDeps extends KubeAdmissionDeps, KubeAuditDeps {
   sessions: SessionBook;
   unauthenticated: UnauthenticatedLog;
   clock: Clock;
+  kubeNames: KubeNames;
 }
 
 /**
@@ -72,7 +74,11 @@ async function serveAuthenticated(
   authenticated: AuthenticatedCaller,
   abort: AbortController,
 ): Promise<KubeOutcome> {
-  const route = parseKubeRoute(exchange.req.url ?? "/");
+  const serverName = (exchangeSocket(exchange) as TLSSocket).servername;
+  const route = kubeRoute(
+    exchange.req.url ?? "/",
+    clusterOfServerName(serverName, deps.kubeNames.kubeServerName),
+  );
   record.cluster = route.cluster;
   record.path = route.path;
   const headers = headerLines(exchange.req.rawHeaders);

@@ -10,6 +10,7 @@ import type { ServerIdentity } from "../ca/server-identity.js";
 import { HubError, HubErrorCode } from "../errors.js";
 import type { KubeExchange } from "./kube-exchange.js";
 import { handleKubeRequest, type KubeHandlerDeps } from "./kube-request-handler.js";
+import type { SniCallback } from "./server-name-contexts.js";
 
 export interface KubeServerOptions extends KubeHandlerDeps {
   /** Client certificates are requested for this CA (verified per connection by Warren). */
@@ -19,6 +20,8 @@ export interface KubeServerOptions extends KubeHandlerDeps {
   logger: Logger;
   /** A TLS handshake not done in this long is dropped: an idle one holds memory for nothing. */
   handshakeTimeoutMs: number;
+  /** Certificates for server names the serving one does not cover (clusters with dots). */
+  sniCallback?: SniCallback;
 }
 
 export interface KubeServer {
@@ -55,6 +58,7 @@ export async function startKubeServer(options: KubeServerOptions): Promise<KubeS
     requestCert: true,
     rejectUnauthorized: false,
     handshakeTimeout: options.handshakeTimeoutMs,
+    ...(options.sniCallback ? { SNICallback: options.sniCallback } : {}),
   });
   const handle = (exchange: KubeExchange) => {
     handleKubeRequest(options, exchange).catch((error: unknown) => {

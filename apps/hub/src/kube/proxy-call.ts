@@ -9,14 +9,15 @@ import type { GrpcCall } from "@warren/tunnel";
 
 import { KubeRefusal } from "./kube-refusal.js";
 import type { AdmittedKubeRequest } from "./kube-admission.js";
+import type { KubeRoute } from "./kube-route.js";
 
 export type ProxyCall = GrpcCall<ProxyRequest, ProxyResponse>;
 
 /** Where a request goes and as whom: all a Proxy stream needs. */
 export type ProxyTarget = Pick<
   AdmittedKubeRequest,
-  "requestId" | "route" | "agent" | "kubernetesUser" | "kubernetesGroups"
->;
+  "requestId" | "agent" | "kubernetesUser" | "kubernetesGroups"
+> & { route: Pick<KubeRoute, "cluster" | "path"> };
 
 /** Opens the agent's Proxy stream and sends the request head. */
 export async function openProxyCall(

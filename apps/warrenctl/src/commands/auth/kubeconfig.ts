@@ -3,38 +3,57 @@ import { stringify } from "yaml";
 export interface KubeconfigParts {
   kubeUrl: string;
   caPems: readonly string[];
-  user: string;
   certificatePem: string;
   privateKeyPem: string;
   clusters: readonly string[];
+  /** Entries are named <hubName>-<cluster>, so the file merges into ~/.kube/config. */
+  hubName: string;
+  /** Cluster C is reached with tls-server-name C.<kubeServerName>; empty on older hubs. */
+  kubeServerName: string;
 }
 
 const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 
-/** A kubeconfig plain kubectl uses as is: one context per cluster, all through the hub. */
+/**
+ * Where a cluster's requests go: the hub, the cluster chosen by TLS server name, so every
+ * path works, raw ones included. The server URL keeps /k8s/<cluster> (the hub drops it) since
+ * kubectl keys its discovery cache by that URL: one shared URL would mix clusters' APIs.
+ */
+function clusterEntry(parts: KubeconfigParts, cluster: string, ca: string) {
+  const entry = {
+    server: `${parts.kubeUrl}/k8s/${encodeURIComponent(cluster)}`,
+    "certificate-authority-data": ca,
+  };
+  // A hub before server-name routing knows only the path.
+  if (parts.kubeServerName === "") return entry;
+  return { ...entry, "tls-server-name": `${cluster}.${parts.kubeServerName}` };
+}
+
+/**
+ * A kubeconfig plain kubectl uses as is: per cluster a context, cluster and user named
+ * <hub>-<cluster>, all through the hub. Every user entry holds the same certificate: it is
+ * the user's at this hub, not bound to a cluster, so a context added later for a new cluster
+ * (another tls-server-name) works with it.
+ */
 export function kubeconfigYaml(parts: KubeconfigParts): string {
-  const userName = `warren-${parts.user}`;
   const ca = base64(parts.caPems.join(""));
+  const named = parts.clusters.map((cluster) => ({
+    cluster,
+    entry: `${parts.hubName}-${cluster}`,
+  }));
+  const credentials = {
+    "client-certificate-data": base64(parts.certificatePem),
+    "client-key-data": base64(parts.privateKeyPem),
+  };
   return stringify({
     apiVersion: "v1",
     kind: "Config",
-    clusters: parts.clusters.map((name) => ({
-      name,
-      cluster: {
-        server: `${parts.kubeUrl}/k8s/${encodeURIComponent(name)}`,
-        "certificate-authority-data": ca,
-      },
+    clusters: named.map(({ cluster, entry }) => ({
+      name: entry,
+      cluster: clusterEntry(parts, cluster, ca),
     })),
-    users: [
-      {
-        name: userName,
-        user: {
-          "client-certificate-data": base64(parts.certificatePem),
-          "client-key-data": base64(parts.privateKeyPem),
-        },
-      },
-    ],
-    contexts: parts.clusters.map((name) => ({ name, context: { cluster: name, user: userName } })),
-    "current-context": parts.clusters[0] ?? "",
+    users: named.map(({ entry }) => ({ name: entry, user: credentials })),
+    contexts: named.map(({ entry }) => ({ name: entry, context: { cluster: entry, user: entry } })),
+    "current-context": named[0]?.entry ?? "",
   });
 }

@@ -50,22 +50,29 @@ export const authSign: Command = {
     const yaml = kubeconfigYaml({
       kubeUrl: signed.kubeUrl,
       caPems: signed.caCertificatePems,
-      user,
+      hubName: signed.hubName || "warren",
+      kubeServerName: signed.kubeServerName,
       certificatePem: signed.certificatePem,
       privateKeyPem: keys.privateKeyPem,
       clusters: signed.clusters,
     });
     await writeFile(out, yaml, { mode: 0o600 });
     const expires = new Date(signed.expiresAtUnixMs);
+    const hubName = signed.hubName || "warren";
+    const contexts = signed.clusters.map((c) => `${hubName}-${c}`);
     const lines = [
-      `Wrote ${out} for user ${user}: contexts ${signed.clusters.join(", ")}, via ${signed.kubeUrl}.`,
+      `Wrote ${out} for user ${user}: contexts ${contexts.join(", ")}, via ${signed.kubeUrl}.`,
       `The certificate expires ${timeWithRelative(expires, context.now())}.`,
     ];
     if (signed.ttlCapped) {
       const ttl = formatDuration(signed.expiresAtUnixMs - context.now().getTime());
       lines.push(`(The requested --ttl is longer than the hub allows; capped to about ${ttl}.)`);
     }
-    lines.push("", `Try: kubectl --kubeconfig ${out} get ns`);
+    lines.push(
+      "",
+      `Try: kubectl --kubeconfig ${out} get ns`,
+      `To merge it into your own: KUBECONFIG=~/.kube/config:${out} kubectl config view --flatten`,
+    );
     context.stdout.write(`${lines.join("\n")}\n`);
   },
 };

@@ -7,7 +7,11 @@ import type { Finding } from "./finding.js";
 interface Kubeconfig {
   clusters?: {
     name: string;
-    cluster?: { server?: string; "certificate-authority-data"?: string };
+    cluster?: {
+      server?: string;
+      "certificate-authority-data"?: string;
+      "tls-server-name"?: string;
+    };
   }[];
   users?: { name: string; user?: { "client-certificate-data"?: string } }[];
 }
@@ -16,6 +20,8 @@ export interface HubFacts {
   kubeUrl: string;
   caPem: string;
   clusterNames: readonly string[];
+  /** Empty from a hub before server-name routing. */
+  kubeServerName: string;
 }
 
 const RESIGN = "warrenctl auth sign --user NAME --format kubernetes --out FILE";
@@ -27,6 +33,20 @@ function sameCertificate(a: string, b: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The cluster an entry reaches through this hub: its path /k8s/<cluster> on the hub's origin,
+ * and a tls-server-name, when it has one, for that same cluster; undefined otherwise.
+ */
+function routedCluster(server: string, serverName: string | undefined, hub: HubFacts) {
+  if (!URL.canParse(server)) return undefined;
+  const url = new URL(server);
+  if (url.origin !== new URL(hub.kubeUrl).origin) return undefined;
+  const match = /^\/k8s\/([^/]+)\/?$/.exec(url.pathname);
+  const cluster = match ? decodeURIComponent(match[1] ?? "") : undefined;
+  if (serverName === undefined || cluster === undefined) return cluster;
+  return serverName === `${cluster}.${hub.kubeServerName}` ? cluster : undefined;
 }
 
 function clusterEntryFindings(
@@ -44,18 +64,19 @@ function clusterEntryFindings(
     });
   }
   const server = entry.cluster?.server ?? "";
-  const expected = new URL(hub.kubeUrl).origin;
-  const match = /^\/k8s\/([^/]+)\/?$/.exec(URL.canParse(server) ? new URL(server).pathname : "");
-  if (!URL.canParse(server) || new URL(server).origin !== expected || !match) {
+  const routed = routedCluster(server, entry.cluster?.["tls-server-name"], hub);
+  if (routed === undefined) {
     findings.push({
       subject,
-      problem: `its server ${server || "(none)"} is not this hub's kube endpoint (${expected}/k8s/<cluster>)`,
+      problem:
+        `its server ${server || "(none)"} is not this hub's kube endpoint ` +
+        `(${new URL(hub.kubeUrl).origin}/k8s/<cluster>, tls-server-name <cluster>.${hub.kubeServerName || "<kube server name>"})`,
       fix: `get a new kubeconfig: ${RESIGN}`,
     });
-  } else if (!hub.clusterNames.includes(match[1] ?? "")) {
+  } else if (!hub.clusterNames.includes(routed)) {
     findings.push({
       subject,
-      problem: `it points at cluster "${match[1] ?? ""}", which this hub does not know (${hub.clusterNames.join(", ") || "no clusters"})`,
+      problem: `it points at cluster "${routed}", which this hub does not know (${hub.clusterNames.join(", ") || "no clusters"})`,
       fix: `use one of the hub's clusters (warrenctl clusters ls), or get a new kubeconfig: ${RESIGN}`,
     });
   }

@@ -329,13 +329,20 @@ export interface SignUserCertificateRequest {
 export interface SignUserCertificateResponse {
   certificatePem: string;
   caCertificatePems: string[];
-  /** https://host:port of the hub's kube endpoint; clusters are under /k8s/<name>. */
+  /**
+   * https://host:port of the hub's kube endpoint; a cluster is chosen by the TLS server name
+   * <cluster>.<kube_server_name> (or, for older kubeconfigs, the path /k8s/<name>).
+   */
   kubeUrl: string;
   /** Clusters the user's roles reach now (a later role change may add or remove some). */
   clusters: string[];
   expiresAtUnixMs: number;
   /** True when the requested TTL was longer than the hub allows. */
   ttlCapped: boolean;
+  /** The hub's name: kubeconfig contexts and users are <hub_name>-<cluster>. */
+  hubName: string;
+  /** The hub's kube certificate covers *.<kube_server_name>. */
+  kubeServerName: string;
 }
 
 export interface AuditEvent {
@@ -381,10 +388,13 @@ export interface GetHubInfoRequest {
 
 export interface GetHubInfoResponse {
   version: string;
-  /** https://host:port of the kube endpoint; clusters are under /k8s/<name>. */
+  /** https://host:port of the kube endpoint; clusters are chosen by TLS server name. */
   kubeUrl: string;
   /** The hub's CA certificate, which every kubeconfig it signs must trust. */
   caPem: string;
+  hubName: string;
+  /** Kubeconfigs reach cluster C with tls-server-name C.<kube_server_name>. */
+  kubeServerName: string;
 }
 
 export interface ListJoinRefusalsRequest {
@@ -4539,7 +4549,16 @@ export const SignUserCertificateRequest: MessageFns<SignUserCertificateRequest> 
 };
 
 function createBaseSignUserCertificateResponse(): SignUserCertificateResponse {
-  return { certificatePem: "", caCertificatePems: [], kubeUrl: "", clusters: [], expiresAtUnixMs: 0, ttlCapped: false };
+  return {
+    certificatePem: "",
+    caCertificatePems: [],
+    kubeUrl: "",
+    clusters: [],
+    expiresAtUnixMs: 0,
+    ttlCapped: false,
+    hubName: "",
+    kubeServerName: "",
+  };
 }
 
 export const SignUserCertificateResponse: MessageFns<SignUserCertificateResponse> = {
@@ -4561,6 +4580,12 @@ export const SignUserCertificateResponse: MessageFns<SignUserCertificateResponse
     }
     if (message.ttlCapped !== false) {
       writer.uint32(48).bool(message.ttlCapped);
+    }
+    if (message.hubName !== "") {
+      writer.uint32(58).string(message.hubName);
+    }
+    if (message.kubeServerName !== "") {
+      writer.uint32(66).string(message.kubeServerName);
     }
     return writer;
   },
@@ -4626,6 +4651,22 @@ export const SignUserCertificateResponse: MessageFns<SignUserCertificateResponse
             message.ttlCapped = reader.bool();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.hubName = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.kubeServerName = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4666,6 +4707,16 @@ export const SignUserCertificateResponse: MessageFns<SignUserCertificateResponse
         : isSet(object.ttl_capped)
         ? globalThis.Boolean(object.ttl_capped)
         : false,
+      hubName: isSet(object.hubName)
+        ? globalThis.String(object.hubName)
+        : isSet(object.hub_name)
+        ? globalThis.String(object.hub_name)
+        : "",
+      kubeServerName: isSet(object.kubeServerName)
+        ? globalThis.String(object.kubeServerName)
+        : isSet(object.kube_server_name)
+        ? globalThis.String(object.kube_server_name)
+        : "",
     };
   },
 
@@ -4689,6 +4740,12 @@ export const SignUserCertificateResponse: MessageFns<SignUserCertificateResponse
     if (message.ttlCapped !== false) {
       obj.ttlCapped = message.ttlCapped;
     }
+    if (message.hubName !== "") {
+      obj.hubName = message.hubName;
+    }
+    if (message.kubeServerName !== "") {
+      obj.kubeServerName = message.kubeServerName;
+    }
     return obj;
   },
 
@@ -4703,6 +4760,8 @@ export const SignUserCertificateResponse: MessageFns<SignUserCertificateResponse
     message.clusters = object.clusters?.map((e) => e) || [];
     message.expiresAtUnixMs = object.expiresAtUnixMs ?? 0;
     message.ttlCapped = object.ttlCapped ?? false;
+    message.hubName = object.hubName ?? "";
+    message.kubeServerName = object.kubeServerName ?? "";
     return message;
   },
 };
@@ -5346,7 +5405,7 @@ export const GetHubInfoRequest: MessageFns<GetHubInfoRequest> = {
 };
 
 function createBaseGetHubInfoResponse(): GetHubInfoResponse {
-  return { version: "", kubeUrl: "", caPem: "" };
+  return { version: "", kubeUrl: "", caPem: "", hubName: "", kubeServerName: "" };
 }
 
 export const GetHubInfoResponse: MessageFns<GetHubInfoResponse> = {
@@ -5359,6 +5418,12 @@ export const GetHubInfoResponse: MessageFns<GetHubInfoResponse> = {
     }
     if (message.caPem !== "") {
       writer.uint32(26).string(message.caPem);
+    }
+    if (message.hubName !== "") {
+      writer.uint32(34).string(message.hubName);
+    }
+    if (message.kubeServerName !== "") {
+      writer.uint32(42).string(message.kubeServerName);
     }
     return writer;
   },
@@ -5400,6 +5465,22 @@ export const GetHubInfoResponse: MessageFns<GetHubInfoResponse> = {
             message.caPem = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.hubName = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.kubeServerName = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5425,6 +5506,16 @@ export const GetHubInfoResponse: MessageFns<GetHubInfoResponse> = {
         : isSet(object.ca_pem)
         ? globalThis.String(object.ca_pem)
         : "",
+      hubName: isSet(object.hubName)
+        ? globalThis.String(object.hubName)
+        : isSet(object.hub_name)
+        ? globalThis.String(object.hub_name)
+        : "",
+      kubeServerName: isSet(object.kubeServerName)
+        ? globalThis.String(object.kubeServerName)
+        : isSet(object.kube_server_name)
+        ? globalThis.String(object.kube_server_name)
+        : "",
     };
   },
 
@@ -5439,6 +5530,12 @@ export const GetHubInfoResponse: MessageFns<GetHubInfoResponse> = {
     if (message.caPem !== "") {
       obj.caPem = message.caPem;
     }
+    if (message.hubName !== "") {
+      obj.hubName = message.hubName;
+    }
+    if (message.kubeServerName !== "") {
+      obj.kubeServerName = message.kubeServerName;
+    }
     return obj;
   },
 
@@ -5450,6 +5547,8 @@ export const GetHubInfoResponse: MessageFns<GetHubInfoResponse> = {
     message.version = object.version ?? "";
     message.kubeUrl = object.kubeUrl ?? "";
     message.caPem = object.caPem ?? "";
+    message.hubName = object.hubName ?? "";
+    message.kubeServerName = object.kubeServerName ?? "";
     return message;
   },
 };
