@@ -9,3 +9,9 @@ export {
 export { parseLabelExpression, type LabelExpression } from "./label-expression.js";
 export { compileLabelSelector, compileValuePattern, type LabelSelector } from "./label-matcher.js";
 export { parseRoleDocument, type Role, type RoleConditions } from "./role-document.js";
+export { decideResource, type ObjectFilter, type ResourceDecision } from "./resource-access.js";
+export {
+  RESOURCE_VERBS,
+  type KubeResourceRequest,
+  type KubeResourceRule,
+} from "./resource-rules.js";

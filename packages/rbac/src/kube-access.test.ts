@@ -3,7 +3,12 @@ import { describe, expect, it } from "vitest";
 import { resolveKubeAccess, type KubeAccessRequest } from "./kube-access.js";
 import type { Role, RoleConditions } from "./role-document.js";
 
-const none: RoleConditions = { kubernetesLabels: {}, kubernetesGroups: [], kubernetesUsers: [] };
+const none: RoleConditions = {
+  kubernetesLabels: {},
+  kubernetesGroups: [],
+  kubernetesUsers: [],
+  kubernetesResources: [],
+};
 const role = (
   name: string,
   allow: Partial<RoleConditions>,

@@ -1,5 +1,7 @@
 import { parseLabelExpression } from "./label-expression.js";
 import { compileLabelSelector } from "./label-matcher.js";
+import { decideResource, type ObjectFilter } from "./resource-access.js";
+import type { KubeResourceRequest } from "./resource-rules.js";
 import type { Role, RoleConditions } from "./role-document.js";
 
 export interface KubeCluster {
@@ -15,6 +17,8 @@ export interface KubeAccessRequest {
   /** What the client asked to narrow to (kubectl --as / --as-group). */
   requestedUser?: string;
   requestedGroups?: readonly string[];
+  /** The resource a request acts on; absent for non-resource paths (/api, /readyz). */
+  resource?: KubeResourceRequest;
 }
 
 export type KubeAccessDenial =
@@ -24,10 +28,18 @@ export type KubeAccessDenial =
   | "nothing_granted"
   | "user_not_allowed"
   | "group_not_allowed"
-  | "ambiguous_user";
+  | "ambiguous_user"
+  | "resource_not_allowed";
 
 export type KubeAccess =
-  | { allowed: true; kubernetesUser: string; kubernetesGroups: string[]; roles: string[] }
+  | {
+      allowed: true;
+      kubernetesUser: string;
+      kubernetesGroups: string[];
+      roles: string[];
+      /** Set when only some objects of a list or watch may be seen. */
+      filter?: ObjectFilter;
+    }
   | { allowed: false; denial: KubeAccessDenial; reason: string };
 
 type ClusterMatcher = (labels: KubeCluster["labels"]) => boolean;
@@ -65,6 +77,21 @@ interface Grants {
   users: string[];
   groups: string[];
   roles: string[];
+  filter?: ObjectFilter;
+}
+
+const scopesByLabels = (c: RoleConditions) =>
+  Object.keys(c.kubernetesLabels).length > 0 || c.kubernetesLabelsExpression !== undefined;
+
+/**
+ * A deny with kubernetes_resources denies those resources (on the clusters its labels match,
+ * or on every cluster when it names none); a deny without them denies the whole cluster.
+ */
+function resourceDenials(roles: readonly Role[], cluster: KubeCluster) {
+  return roles
+    .filter((r) => r.deny.kubernetesResources.length > 0)
+    .filter((r) => !scopesByLabels(r.deny) || conditionsMatch(r.deny, cluster.labels))
+    .flatMap((r) => r.deny.kubernetesResources);
 }
 
 function grants(request: KubeAccessRequest): Grants | KubeAccess {
@@ -72,14 +99,17 @@ function grants(request: KubeAccessRequest): Grants | KubeAccess {
   if (roles.length === 0) {
     return deny("no_roles", `user "${user}" has no roles: give it one with warrenctl users add`);
   }
-  const denying = roles.find((role) => conditionsMatch(role.deny, cluster.labels));
+  const denying = roles.find(
+    (role) =>
+      role.deny.kubernetesResources.length === 0 && conditionsMatch(role.deny, cluster.labels),
+  );
   if (denying) {
     return deny(
       "denied_by_role",
       `role "${denying.name}" denies cluster "${cluster.name}" (its deny rules match the cluster's labels)`,
     );
   }
-  const matching = roles.filter((role) => conditionsMatch(role.allow, cluster.labels));
+  let matching = roles.filter((role) => conditionsMatch(role.allow, cluster.labels));
   if (matching.length === 0) {
     return deny(
       "no_matching_role",
@@ -87,6 +117,14 @@ function grants(request: KubeAccessRequest): Grants | KubeAccess {
         // Not the labels themselves: a user learns nothing of a cluster they cannot reach.
         `"${cluster.name}": none matches its labels (an admin sees them with warrenctl clusters ls)`,
     );
+  }
+  let filter: ObjectFilter | undefined;
+  if (request.resource) {
+    // Only the roles whose rules admit this request lend it their Kubernetes identity.
+    const decision = decideResource(request.resource, matching, resourceDenials(roles, cluster));
+    if (!decision.allowed) return deny("resource_not_allowed", decision.reason);
+    matching = decision.roles;
+    filter = decision.filter;
   }
   const deniedUsers = new Set(roles.flatMap((r) => r.deny.kubernetesUsers));
   const deniedGroups = new Set(roles.flatMap((r) => r.deny.kubernetesGroups));
@@ -104,7 +142,7 @@ function grants(request: KubeAccessRequest): Grants | KubeAccess {
         "or kubernetes_users: add the Kubernetes groups or users to act as to one of them",
     );
   }
-  return { users, groups, roles: names };
+  return { users, groups, roles: names, ...(filter ? { filter } : {}) };
 }
 
 function chooseUser(request: KubeAccessRequest, allowed: Grants): string | KubeAccess {
@@ -150,5 +188,6 @@ export function resolveKubeAccess(request: KubeAccessRequest): KubeAccess {
     kubernetesUser,
     kubernetesGroups: requested.length > 0 ? [...new Set(requested)] : allowed.groups,
     roles: allowed.roles,
+    ...(allowed.filter ? { filter: allowed.filter } : {}),
   };
 }

@@ -34,8 +34,14 @@ describe("parseRoleDocument", () => {
         kubernetesLabelsExpression: 'labels["tier"] != "autopilot"',
         kubernetesGroups: ["developers"],
         kubernetesUsers: [],
+        kubernetesResources: [],
       },
-      deny: { kubernetesLabels: {}, kubernetesGroups: ["system:masters"], kubernetesUsers: [] },
+      deny: {
+        kubernetesLabels: {},
+        kubernetesGroups: ["system:masters"],
+        kubernetesUsers: [],
+        kubernetesResources: [],
+      },
     });
   });
 

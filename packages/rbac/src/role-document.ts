@@ -3,6 +3,7 @@ import { ConfigError, parseYaml, type YamlFile, type YamlPath } from "@warren/co
 import { RbacError, RbacErrorCode } from "./errors.js";
 import { parseLabelExpression } from "./label-expression.js";
 import { compileValuePattern, type LabelSelector } from "./label-matcher.js";
+import { RESOURCE_VERBS, type KubeResourceRule } from "./resource-rules.js";
 
 /** One side of a role (allow or deny), as stored: plain data, compiled when used. */
 export interface RoleConditions {
@@ -10,6 +11,8 @@ export interface RoleConditions {
   kubernetesLabelsExpression?: string;
   kubernetesGroups: string[];
   kubernetesUsers: string[];
+  /** Empty: every resource (the cluster's RBAC decides); else only what a rule names. */
+  kubernetesResources: KubeResourceRule[];
 }
 
 export interface Role {
@@ -28,7 +31,9 @@ const CONDITION_FIELDS = [
   "kubernetes_labels_expression",
   "kubernetes_groups",
   "kubernetes_users",
+  "kubernetes_resources",
 ];
+const RESOURCE_FIELDS = ["kind", "api_group", "namespace", "name", "verbs"];
 
 type Problems = string[];
 
@@ -37,7 +42,11 @@ class RoleReader {
   constructor(private readonly file: YamlFile) {}
 
   problem(path: YamlPath, reason: string): void {
-    const line = this.file.lineOf(path);
+    // A missing field has no line of its own: the nearest enclosing one says where.
+    let line: number | undefined;
+    for (let n = path.length; n >= 0 && line === undefined; n--) {
+      line = this.file.lineOf(path.slice(0, n));
+    }
     const where = line === undefined ? "" : `line ${line}: `;
     this.problems.push(`${where}${path.join(".") || "(document)"}: ${reason}`);
   }
@@ -82,6 +91,56 @@ class RoleReader {
     return selector;
   }
 
+  pattern(path: YamlPath, value: unknown, fallback?: string): string {
+    if (value === undefined && fallback !== undefined) return fallback;
+    if (typeof value !== "string") {
+      this.problem(path, fallback === undefined ? "required: a string" : "expected a string");
+      return "";
+    }
+    try {
+      compileValuePattern(value);
+    } catch (error) {
+      this.problem(path, (error as Error).message);
+    }
+    return value;
+  }
+
+  resourceRule(path: YamlPath, value: unknown): KubeResourceRule {
+    const record = this.map(path, value, RESOURCE_FIELDS);
+    const verbs = this.strings([...path, "verbs"], record.verbs);
+    if (verbs.length === 0)
+      this.problem([...path, "verbs"], `required: some of ${RESOURCE_VERBS.join(", ")}`);
+    for (const verb of verbs) {
+      if (!(RESOURCE_VERBS as readonly string[]).includes(verb))
+        this.problem(
+          [...path, "verbs"],
+          `unknown verb "${verb}" (known: ${RESOURCE_VERBS.join(", ")})`,
+        );
+    }
+    if (record.api_group === undefined) {
+      this.problem(
+        [...path, "api_group"],
+        'required: "" for core resources such as pods, "apps" for deployments, "*" for any',
+      );
+    }
+    return {
+      kind: this.pattern([...path, "kind"], record.kind),
+      apiGroup: this.pattern([...path, "api_group"], record.api_group ?? ""),
+      namespace: this.pattern([...path, "namespace"], record.namespace, "*"),
+      name: this.pattern([...path, "name"], record.name, "*"),
+      verbs,
+    };
+  }
+
+  resourceRules(path: YamlPath, value: unknown): KubeResourceRule[] {
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) {
+      this.problem(path, "expected a list of { kind, api_group, namespace, name, verbs }");
+      return [];
+    }
+    return (value as unknown[]).map((item, i) => this.resourceRule([...path, i], item));
+  }
+
   conditions(path: YamlPath, value: unknown): RoleConditions {
     const record = this.map(path, value, CONDITION_FIELDS);
     const expression = record.kubernetes_labels_expression;
@@ -89,6 +148,10 @@ class RoleReader {
       kubernetesLabels: this.labels([...path, "kubernetes_labels"], record.kubernetes_labels),
       kubernetesGroups: this.strings([...path, "kubernetes_groups"], record.kubernetes_groups),
       kubernetesUsers: this.strings([...path, "kubernetes_users"], record.kubernetes_users),
+      kubernetesResources: this.resourceRules(
+        [...path, "kubernetes_resources"],
+        record.kubernetes_resources,
+      ),
     };
     if (expression === undefined || expression === null) return conditions;
     const expressionPath = [...path, "kubernetes_labels_expression"];
