@@ -7,3 +7,9 @@ export {
   type HeaderLine,
 } from "./proxy-headers.js";
 export { requestAttributes, type RequestAttributes } from "./request-attributes.js";
+export {
+  JsonListFilter,
+  JsonWatchFilter,
+  objectShown,
+  type ObjectPredicate,
+} from "./json-object-filter.js";

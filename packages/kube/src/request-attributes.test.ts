@@ -32,15 +32,27 @@ describe("requestAttributes", () => {
     [
       "DELETE",
       "/apis/apps/v1/namespaces/ns/deployments",
-      { verb: "deletecollection", resource: "deployments", namespace: "ns", name: "" },
+      {
+        verb: "deletecollection",
+        resource: "deployments",
+        namespace: "ns",
+        name: "",
+        apiGroup: "apps",
+      },
     ],
     [
       "PATCH",
       "/apis/rbac.authorization.k8s.io/v1/clusterroles/x",
-      { verb: "patch", resource: "clusterroles", namespace: "", name: "x" },
+      {
+        verb: "patch",
+        resource: "clusterroles",
+        namespace: "",
+        name: "x",
+        apiGroup: "rbac.authorization.k8s.io",
+      },
     ],
     ["GET", "/apis", { verb: "get", resource: "", namespace: "", name: "" }],
   ])("%s %s", (method, path, expected) => {
-    expect(requestAttributes(method, path)).toEqual(expected);
+    expect(requestAttributes(method, path)).toEqual({ apiGroup: "", ...expected });
   });
 });

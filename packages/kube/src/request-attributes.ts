@@ -5,6 +5,8 @@ export interface RequestAttributes {
   resource: string;
   namespace: string;
   name: string;
+  /** "" for the core group (/api), else the group of /apis/GROUP/VERSION. */
+  apiGroup: string;
 }
 
 const METHOD_VERBS: Readonly<Record<string, string>> = {
@@ -39,6 +41,7 @@ export function requestAttributes(method: string, pathAndQuery: string): Request
       resource: "",
       namespace: "",
       name: "",
+      apiGroup: "",
     };
   }
   let rest = parts.slice(prefixLength);
@@ -52,5 +55,6 @@ export function requestAttributes(method: string, pathAndQuery: string): Request
   const [resource = "", name = "", subresource] = rest;
   const verb = verbOf(method, name !== "", url.searchParams);
   const full = subresource === undefined ? resource : `${resource}/${subresource}`;
-  return { verb, resource: full, namespace, name };
+  const apiGroup = parts[0] === "apis" ? (parts[1] ?? "") : "";
+  return { verb, resource: full, namespace, name, apiGroup };
 }
