@@ -1,4 +1,9 @@
-import { resolveKubeAccess, type KubeCluster } from "@warren/rbac";
+import {
+  resolveKubeAccess,
+  type KubeCluster,
+  type KubeResourceRequest,
+  type ObjectFilter,
+} from "@warren/rbac";
 import type { HubStore, UserRecord } from "@warren/store";
 
 import type { Clock } from "../clock.js";
@@ -19,6 +24,8 @@ export interface KubeGrant {
   cluster: KubeCluster;
   kubernetesUser: string;
   kubernetesGroups: string[];
+  /** Set when the user may see only some objects of this list or watch. */
+  filter?: ObjectFilter;
 }
 
 /**
@@ -49,6 +56,7 @@ export async function decideKubeAccess(
   user: UserRecord,
   cluster: KubeCluster,
   requested: RequestedIdentity,
+  resource: KubeResourceRequest | undefined,
 ): Promise<KubeGrant> {
   checkLock(user, deps.clock.now());
   const access = resolveKubeAccess({
@@ -57,6 +65,7 @@ export async function decideKubeAccess(
     cluster,
     requestedUser: requested.user,
     requestedGroups: requested.groups,
+    ...(resource ? { resource } : {}),
   });
   if (!access.allowed) throw new KubeRefusal(403, `Warren denied the request: ${access.reason}`);
   return { cluster, ...access };
@@ -70,7 +79,7 @@ export function sessionCheck(deps: AccessDecisionDeps) {
   return async (grant: SessionGrant): Promise<void> => {
     const user = await checkCaller(deps.store, grant.caller, deps.clock.now());
     const cluster = await clusterNamed(deps, user, grant.cluster);
-    const now = await decideKubeAccess(deps, user, cluster, grant.requested);
+    const now = await decideKubeAccess(deps, user, cluster, grant.requested, grant.resource);
     const lost = [
       ...(now.kubernetesUser === grant.kubernetesUser
         ? []
@@ -79,6 +88,7 @@ export function sessionCheck(deps: AccessDecisionDeps) {
         .filter((g) => !now.kubernetesGroups.includes(g))
         .map((g) => `group ${g}`),
     ];
+    if (now.filter && !grant.filter) lost.push("objects kubernetes_resources now hide");
     if (lost.length > 0) {
       throw new KubeRefusal(
         403,
@@ -86,5 +96,7 @@ export function sessionCheck(deps: AccessDecisionDeps) {
           `longer grant what it was admitted as (${lost.join(", ")})`,
       );
     }
+    // A filtered watch follows the roles as they are now.
+    if (grant.filter) grant.filter.current = now.filter ?? (() => true);
   };
 }

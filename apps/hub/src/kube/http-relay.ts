@@ -9,6 +9,12 @@ import { endOnAbort } from "./abort-ending.js";
 import { jsonWatchEnding, type StreamEnding } from "./stream-ending.js";
 import { drainedOrClosed } from "./writable-drained.js";
 import { openProxyCall, payloadOf, rawHeaders, readResponseHead } from "./proxy-call.js";
+import {
+  filteredRequestHeaders,
+  filteredResponseHeaders,
+  responseFilter,
+  type BodyFilter,
+} from "./object-filtering.js";
 
 function headerOf(head: ResponseHead, name: string): string {
   return head.headers.find((h) => h.name.toLowerCase() === name)?.value ?? "";
@@ -36,7 +42,11 @@ export async function relayHttp(
   headers: readonly HeaderLine[],
   signal: AbortSignal,
 ): Promise<number> {
-  const call = await openProxyCall(admitted, req.method ?? "GET", headers);
+  const call = await openProxyCall(
+    admitted,
+    req.method ?? "GET",
+    filteredRequestHeaders(admitted, headers),
+  );
   res.once("close", () => {
     if (!res.writableFinished) call.cancel();
   });
@@ -49,7 +59,14 @@ export async function relayHttp(
     call.cancel();
   });
   const head = await readResponseHead(call, admitted.route.cluster, signal);
-  res.writeHead(head.statusCode, rawHeaders(head.headers));
+  let filter: BodyFilter | undefined;
+  try {
+    filter = responseFilter(admitted, head);
+  } catch (refusal) {
+    call.cancel();
+    throw refusal;
+  }
+  res.writeHead(head.statusCode, rawHeaders(filteredResponseHeaders(head, filter !== undefined)));
   // Headers now, not with the first chunk: kubectl waits for them before a watch prints.
   res.flushHeaders();
   const ending = endingFor(admitted, head);
@@ -59,12 +76,16 @@ export async function relayHttp(
     else res.destroy();
   });
   try {
-    for await (const data of payloadOf(call)) {
+    for await (const payload of payloadOf(call)) {
       if (ended.done) break;
-      const flowing = res.write(data);
-      // Counted as written before any wait: an abort meanwhile must know where the stream is.
-      ending?.wrote(data);
-      if (!flowing) await drainedOrClosed(res);
+      for (const data of filter
+        ? filter.push(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength))
+        : [payload]) {
+        const flowing = res.write(data);
+        // Counted as written before any wait: an abort meanwhile must know where the stream is.
+        ending?.wrote(data);
+        if (!flowing) await drainedOrClosed(res);
+      }
       if (res.destroyed) break;
     }
     if (!ended.done) res.end();

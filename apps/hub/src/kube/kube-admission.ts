@@ -1,5 +1,5 @@
 import type { HeaderLine } from "@warren/kube";
-import type { KubeCluster } from "@warren/rbac";
+import type { KubeCluster, KubeResourceRequest } from "@warren/rbac";
 
 import type { AgentRegistry, ConnectedAgent } from "../tunnel/agent-registry.js";
 import { decideKubeAccess, type AccessDecisionDeps } from "./access-decision.js";
@@ -7,6 +7,7 @@ import { requestedIdentity, type RequestedIdentity } from "./impersonation-reque
 import type { AuthenticatedCaller } from "./kube-authenticator.js";
 import { KubeRefusal } from "./kube-refusal.js";
 import type { KubeRoute } from "./kube-route.js";
+import { resourceRequestOf, type FilterHolder } from "./resource-request.js";
 
 export interface KubeAdmissionDeps extends AccessDecisionDeps {
   registry: AgentRegistry;
@@ -21,6 +22,9 @@ export interface AdmittedKubeRequest {
   kubernetesGroups: string[];
   /** A watch, logs -f, or an upgrade: audited when it starts and when it ends. */
   longRunning: boolean;
+  resource?: KubeResourceRequest;
+  /** Set when kubernetes_resources let the user see only some objects of the answer. */
+  filter?: FilterHolder;
 }
 
 /** Watches, followed logs and upgraded connections run as long as the client wants. */
@@ -44,13 +48,15 @@ export async function admitKubeRequest(
   cluster: KubeCluster,
   request: {
     requestId: string;
+    method: string;
     route: KubeRoute;
     headers: readonly HeaderLine[];
     longRunning: boolean;
   },
 ): Promise<AdmittedKubeRequest> {
   const requested = requestedIdentity(request.headers);
-  const grant = await decideKubeAccess(deps, authenticated.user, cluster, requested);
+  const resource = resourceRequestOf(request.method, request.route.path);
+  const grant = await decideKubeAccess(deps, authenticated.user, cluster, requested, resource);
   const agent = deps.registry.pick(grant.cluster.name);
   if (!agent) {
     throw new KubeRefusal(
@@ -69,5 +75,7 @@ export async function admitKubeRequest(
     kubernetesUser: grant.kubernetesUser,
     kubernetesGroups: grant.kubernetesGroups,
     longRunning: request.longRunning,
+    ...(resource ? { resource } : {}),
+    ...(grant.filter ? { filter: { current: grant.filter } } : {}),
   };
 }

@@ -87,6 +87,7 @@ async function serveAuthenticated(
   record.clusterKnown = true;
   const admitted = await admitKubeRequest(deps, authenticated, cluster, {
     requestId: record.requestId,
+    method: record.method,
     route,
     headers,
     longRunning: isLongRunning(record.method, verb, route, exchange.kind === "upgrade"),
@@ -99,6 +100,8 @@ async function serveAuthenticated(
     requested: admitted.requested,
     kubernetesUser: admitted.kubernetesUser,
     kubernetesGroups: admitted.kubernetesGroups,
+    ...(admitted.resource ? { resource: admitted.resource } : {}),
+    ...(admitted.filter ? { filter: admitted.filter } : {}),
     end: (refusal) => {
       abort.abort(refusal);
     },

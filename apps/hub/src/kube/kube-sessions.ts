@@ -1,7 +1,10 @@
 import { errorFields, type Logger } from "@warren/log";
 
 import type { Clock } from "../clock.js";
+import type { KubeResourceRequest } from "@warren/rbac";
+
 import type { RequestedIdentity } from "./impersonation-request.js";
+import type { FilterHolder } from "./resource-request.js";
 import type { KubeCaller } from "./kube-authenticator.js";
 import { KubeRefusal } from "./kube-refusal.js";
 
@@ -24,6 +27,9 @@ export interface SessionGrant {
   requested: RequestedIdentity;
   kubernetesUser: string;
   kubernetesGroups: readonly string[];
+  resource?: KubeResourceRequest;
+  /** A filtered list or watch: what it may show, updated when the session is checked. */
+  filter?: FilterHolder;
 }
 
 export interface KubeSession extends SessionGrant {
