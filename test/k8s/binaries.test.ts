@@ -29,6 +29,7 @@ describe("ensureBinaries", () => {
     const etcd = await fakeExecutable("etcd");
     const helm = await fakeExecutable("helm");
     const testKubelet = await fakeExecutable("warren-test-kubelet");
+    const clientGoProbe = await fakeExecutable("warren-client-go-probe");
     const env = {
       [BIN_DIR_ENV]: dir,
       // An empty cache and no Go on PATH: any attempt to build would fail this test.
@@ -40,6 +41,7 @@ describe("ensureBinaries", () => {
       etcd,
       helm,
       testKubelet,
+      clientGoProbe,
     });
   });
 
@@ -48,6 +50,7 @@ describe("ensureBinaries", () => {
     await fakeExecutable("etcd");
     await fakeExecutable("helm");
     await fakeExecutable("warren-test-kubelet");
+    await fakeExecutable("warren-client-go-probe");
     const mine = await fakeExecutable("my-helm");
     const env = { [BIN_DIR_ENV]: dir, [BINARY_ENV.helm]: mine, [CACHE_DIR_ENV]: join(dir, "c") };
     expect((await ensureBinaries({ env })).helm).toBe(mine);

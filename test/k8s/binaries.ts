@@ -14,6 +14,8 @@ export interface K8sBinaries {
   helm: string;
   /** Our node stand-in (test/k8s/test-kubelet), built against the same Kubernetes. */
   testKubelet: string;
+  /** A client-go program that lists, watches and execs (test/k8s/client-go-probe). */
+  clientGoProbe: string;
 }
 
 type BinaryKey = keyof K8sBinaries;
@@ -24,8 +26,9 @@ export const BINARY_ENV: Readonly<Record<BinaryKey, string>> = {
   etcd: "WARREN_ETCD_BIN",
   helm: "WARREN_HELM_BIN",
   testKubelet: "WARREN_TEST_KUBELET_BIN",
+  clientGoProbe: "WARREN_CLIENT_GO_PROBE_BIN",
 };
-/** A directory holding any of kube-apiserver, etcd, helm and warren-test-kubelet. */
+/** A directory holding any of kube-apiserver, etcd, helm, warren-test-kubelet and warren-client-go-probe. */
 export const BIN_DIR_ENV = "WARREN_K8S_BIN_DIR";
 /** Where built binaries are cached; defaults to $XDG_CACHE_HOME/warren or ~/.cache/warren. */
 export const CACHE_DIR_ENV = "WARREN_CACHE_DIR";
@@ -35,10 +38,12 @@ const FILE_NAMES: Readonly<Record<BinaryKey, string>> = {
   etcd: "etcd",
   helm: "helm",
   testKubelet: "warren-test-kubelet",
+  clientGoProbe: "warren-client-go-probe",
 };
 
-const TEST_KUBELET_DIR = fileURLToPath(new URL("./test-kubelet/", import.meta.url));
-const TEST_KUBELET_PACKAGE = "test-kubelet";
+/** Our own Go programs: one package each, built in one module against client-go. */
+const GO_PACKAGES = { testKubelet: "test-kubelet", clientGoProbe: "client-go-probe" } as const;
+const goPackageDir = (name: string) => fileURLToPath(new URL(`./${name}/`, import.meta.url));
 
 export function cacheRoot(env = process.env): string {
   const configured = env[CACHE_DIR_ENV];
@@ -112,20 +117,18 @@ function helmSpec(): GoModuleSpec {
   };
 }
 
-/** The test kubelet's Go files, keyed by their path in the build module. */
-async function testKubeletSources(): Promise<Record<string, string>> {
-  const names = (await readdir(TEST_KUBELET_DIR)).filter((name) => name.endsWith(".go")).sort();
+/** Our Go programs' files, keyed by their path in the build module. */
+async function ownGoSources(): Promise<Record<string, string>> {
   const sources: Record<string, string> = {};
-  for (const name of names) {
-    sources[`${TEST_KUBELET_PACKAGE}/${name}`] = await readFile(
-      join(TEST_KUBELET_DIR, name),
-      "utf8",
-    );
+  for (const name of Object.values(GO_PACKAGES)) {
+    const dir = goPackageDir(name);
+    const files = (await readdir(dir)).filter((file) => file.endsWith(".go")).sort();
+    for (const file of files) sources[`${name}/${file}`] = await readFile(join(dir, file), "utf8");
   }
   return sources;
 }
 
-function testKubeletSpec(sources: Record<string, string>): GoModuleSpec {
+function ownGoSpec(sources: Record<string, string>): GoModuleSpec {
   // The published kubelet module pins the matching apimachinery and client-go.
   const staging = KUBERNETES_VERSION.replace(/^v1\./, "v0.");
   return {
@@ -136,12 +139,10 @@ function testKubeletSpec(sources: Record<string, string>): GoModuleSpec {
       "k8s.io/apimachinery": staging,
     },
     sources,
-    binaries: [
-      {
-        name: FILE_NAMES.testKubelet,
-        importPath: `warren.local/test-binaries/${TEST_KUBELET_PACKAGE}`,
-      },
-    ],
+    binaries: Object.entries(GO_PACKAGES).map(([key, name]) => ({
+      name: FILE_NAMES[key as keyof typeof GO_PACKAGES],
+      importPath: `warren.local/test-binaries/${name}`,
+    })),
   };
 }
 
@@ -153,10 +154,10 @@ interface BuildGroup {
 }
 
 async function buildGroups(root: string): Promise<BuildGroup[]> {
-  const kubeletSources = await testKubeletSources();
-  // Keyed by its source too, so an edit rebuilds it once.
-  const kubeletHash = createHash("sha256")
-    .update(JSON.stringify(kubeletSources))
+  const ownSources = await ownGoSources();
+  // Keyed by their sources too, so an edit rebuilds them once.
+  const ownHash = createHash("sha256")
+    .update(JSON.stringify(ownSources))
     .digest("hex")
     .slice(0, 12);
   return [
@@ -173,10 +174,10 @@ async function buildGroups(root: string): Promise<BuildGroup[]> {
       label: `helm ${HELM_VERSION}`,
     },
     {
-      dir: join(root, "k8s", `test-kubelet-${KUBERNETES_VERSION}-${kubeletHash}`),
-      keys: ["testKubelet"],
-      spec: () => testKubeletSpec(kubeletSources),
-      label: `warren-test-kubelet (Kubernetes ${KUBERNETES_VERSION})`,
+      dir: join(root, "k8s", `test-programs-${KUBERNETES_VERSION}-${ownHash}`),
+      keys: ["testKubelet", "clientGoProbe"],
+      spec: () => ownGoSpec(ownSources),
+      label: `warren-test-kubelet and warren-client-go-probe (Kubernetes ${KUBERNETES_VERSION})`,
     },
   ];
 }
