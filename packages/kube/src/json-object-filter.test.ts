@@ -13,8 +13,7 @@ const pod = (namespace: string, name: string) => ({
 function run(filter: JsonListFilter | JsonWatchFilter, text: string, size: number): string {
   const bytes = Buffer.from(text);
   const out: Buffer[] = [];
-  for (let i = 0; i < bytes.length; i += size)
-    out.push(...filter.push(bytes.subarray(i, i + size)));
+  for (let i = 0; i < bytes.length; i += size) out.push(filter.push(bytes.subarray(i, i + size)));
   return Buffer.concat(out).toString();
 }
 

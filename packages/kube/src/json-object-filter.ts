@@ -35,141 +35,155 @@ export function objectShown(value: unknown, keep: ObjectPredicate): boolean {
   return id !== undefined && keep(id.namespace, id.name);
 }
 
-const enum StringByte {
-  Structural,
-  Open,
-  Inside,
-  Close,
-}
-
 /**
- * Bytes of JSON scanned as they arrive: strings, depth, and the spans of values the subclass
- * wants whole. Only structural characters matter, all ASCII, so UTF-8 is scanned as bytes.
+ * Bytes of JSON scanned as they arrive: strings skipped whole (native indexOf finds their
+ * end), depth tracked, and the spans of values the subclass wants held. Only structural
+ * characters matter, all ASCII, so UTF-8 is scanned as bytes.
  */
 abstract class JsonScanner {
   protected depth = 0;
-  private inString = false;
+  /** A string runs on past the end of the last chunk. */
+  protected inString = false;
+  /** …and that chunk ended in an odd run of backslashes: the next byte is escaped. */
   private escaped = false;
   private captured: Buffer[] = [];
-  private capturing = false;
 
-  /** Starts keeping bytes from chunk index `from` (inclusive) until takeCapture. */
   protected startCapture(): void {
-    this.capturing = true;
     this.captured = [];
   }
 
   protected takeCapture(chunk: Buffer, from: number, to: number): Buffer {
     this.captured.push(chunk.subarray(from, to));
-    this.capturing = false;
-    const whole = Buffer.concat(this.captured);
+    const whole = this.captured.length === 1 ? this.captured[0] : Buffer.concat(this.captured);
     this.captured = [];
-    return whole;
+    return whole ?? Buffer.alloc(0);
   }
 
-  /** Keeps the tail of a chunk that ends inside a captured value. */
+  /** Keeps the tail of a chunk that ends inside a held value. */
   protected carry(chunk: Buffer, from: number): void {
-    if (this.capturing) this.captured.push(chunk.subarray(from));
+    this.captured.push(chunk.subarray(from));
   }
 
-  /** What a byte is to the string state: structural, or opening, inside or closing a string. */
-  protected stringByte(byte: number): StringByte {
-    if (this.inString) {
-      if (this.escaped) this.escaped = false;
-      else if (byte === BACKSLASH) this.escaped = true;
-      else if (byte === QUOTE) {
-        this.inString = false;
-        return StringByte.Close;
+  /**
+   * From index `from` inside a string: the index of its closing quote, or -1 when the chunk
+   * ends first (the string then goes on in the next chunk).
+   */
+  protected skipString(chunk: Buffer, from: number): number {
+    let search = from;
+    if (this.escaped) {
+      this.escaped = false;
+      search++; // Whatever it is, the first byte was escaped by the last chunk's backslash.
+    }
+    for (;;) {
+      const quote = chunk.indexOf(QUOTE, search);
+      if (quote < 0) {
+        this.inString = true;
+        this.escaped = backslashesBefore(chunk, chunk.length, search) % 2 === 1;
+        return -1;
       }
-      return StringByte.Inside;
+      if (backslashesBefore(chunk, quote, search) % 2 === 0) {
+        this.inString = false;
+        return quote;
+      }
+      search = quote + 1;
     }
-    if (byte === QUOTE) {
-      this.inString = true;
-      return StringByte.Open;
-    }
-    return StringByte.Structural;
   }
+}
+
+/** How many backslashes come right before index `at`, looking no further back than `floor`. */
+function backslashesBefore(chunk: Buffer, at: number, floor: number): number {
+  let count = 0;
+  for (let i = at - 1; i >= floor && chunk[i] === BACKSLASH; i--) count++;
+  return count;
 }
 
 /**
  * Filters a JSON list (items) or Table (rows) as it streams: everything outside the array
  * passes through as it came; each element is held only until it is whole, then written or
- * dropped. Memory is one element, never the list.
+ * dropped. Memory is one element, never the list; each chunk in gives one buffer out.
  */
 export class JsonListFilter extends JsonScanner {
   private key = "";
-  private stringStart = -1;
-  private keyBytes: Buffer[] = [];
+  /** Bytes of a top-level string that began in an earlier chunk. */
+  private keyHead: Buffer[] | undefined;
   private afterColon = false;
   private arrayDepth = -1;
-  private elementStart = -1;
+  private holding = false;
   private wroteElement = false;
 
   constructor(private readonly keep: ObjectPredicate) {
     super();
   }
 
-  push(chunk: Buffer): Buffer[] {
+  push(chunk: Buffer): Buffer {
     const out: Buffer[] = [];
-    let passFrom = this.arrayDepth < 0 || this.depth < this.arrayDepth ? 0 : -1;
-    this.elementStart = this.elementStart >= 0 ? 0 : -1;
-    for (let i = 0; i < chunk.length; i++) {
-      const byte = chunk[i] ?? 0;
-      const kind = this.stringByte(byte);
-      if (kind !== StringByte.Structural) {
-        if (this.depth === 1 && this.arrayDepth < 0) this.trackKey(chunk, i, kind);
-        continue;
-      }
-      if (this.arrayDepth >= 0 && this.depth >= this.arrayDepth) {
-        passFrom = this.scanArray(chunk, i, byte, out, passFrom);
-        continue;
-      }
-      if (byte === COLON && this.depth === 1) this.afterColon = true;
-      else if (byte === COMMA && this.depth === 1) this.afterColon = false;
-      else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+    let passFrom = this.arrayDepth < 0 ? 0 : -1;
+    let elementStart = this.holding ? 0 : -1;
+    let i = 0;
+    if (this.inString) i = this.endString(chunk, 0, -1) + 1;
+    for (; i < chunk.length; i++) {
+      const byte = chunk[i];
+      if (byte === QUOTE) {
+        i = this.endString(chunk, i + 1, i);
+      } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
         this.depth++;
-        if (
-          byte === OPEN_BRACKET &&
-          this.depth === 2 &&
-          this.afterColon &&
-          ARRAY_KEYS.has(this.key)
-        ) {
+        if (this.arrayDepth >= 0 && this.depth === this.arrayDepth + 1) {
+          elementStart = i;
+          this.holding = true;
+          this.startCapture();
+        } else if (this.startsArray(byte)) {
           out.push(chunk.subarray(passFrom, i + 1));
           passFrom = -1;
-          this.arrayDepth = 2;
-          this.wroteElement = false;
         }
-      } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) this.depth--;
+      } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+        this.depth--;
+        if (this.holding && this.depth === this.arrayDepth) {
+          this.judge(this.takeCapture(chunk, elementStart, i + 1), out);
+          this.holding = false;
+          elementStart = -1;
+        } else if (this.arrayDepth >= 0 && this.depth < this.arrayDepth) {
+          this.arrayDepth = -1; // The array's own ']' passes through with what follows.
+          this.key = "";
+          passFrom = i;
+        }
+      } else if (this.depth === 1 && this.arrayDepth < 0) {
+        if (byte === COLON) this.afterColon = true;
+        else if (byte === COMMA) this.afterColon = false;
+      }
     }
     if (passFrom >= 0) out.push(chunk.subarray(passFrom));
-    if (this.elementStart >= 0) this.carry(chunk, this.elementStart);
-    if (this.stringStart >= 0) {
-      this.keyBytes.push(chunk.subarray(this.stringStart));
-      this.stringStart = 0;
-    }
-    return out;
+    if (this.holding && elementStart >= 0) this.carry(chunk, elementStart);
+    return out.length === 1 ? (out[0] ?? EMPTY) : Buffer.concat(out);
   }
 
-  /** Inside the array: elements are captured and judged; separators are dropped. */
-  private scanArray(chunk: Buffer, i: number, byte: number, out: Buffer[], passFrom: number) {
-    if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
-      if (this.depth === this.arrayDepth) {
-        this.elementStart = i;
-        this.startCapture();
-      }
-      this.depth++;
-    } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
-      this.depth--;
-      if (this.depth === this.arrayDepth && this.elementStart >= 0) {
-        this.judge(this.takeCapture(chunk, this.elementStart, i + 1), out);
-        this.elementStart = -1;
-      } else if (this.depth < this.arrayDepth) {
-        this.arrayDepth = -1; // The array's own ']' passes through with what follows.
-        this.key = "";
-        return i;
-      }
+  /** Whether this '[' opens the top-level items or rows array. */
+  private startsArray(byte: number): boolean {
+    if (byte !== OPEN_BRACKET || this.depth !== 2 || !this.afterColon || !ARRAY_KEYS.has(this.key))
+      return false;
+    this.arrayDepth = 2;
+    this.wroteElement = false;
+    return true;
+  }
+
+  /**
+   * Skips a string from `from` (opened at `open`, or -1 when it began in an earlier chunk);
+   * remembers it when it is a top-level key. Returns the index of its closing quote.
+   */
+  private endString(chunk: Buffer, from: number, open: number): number {
+    const close = this.skipString(chunk, from);
+    const topLevel = this.depth === 1 && this.arrayDepth < 0;
+    if (close < 0) {
+      if (topLevel) (this.keyHead ??= []).push(chunk.subarray(from));
+      return chunk.length;
     }
-    return passFrom;
+    if (topLevel) {
+      const tail = chunk.subarray(open < 0 ? 0 : from, close);
+      const head = this.keyHead;
+      this.key = (head ? Buffer.concat([...head, tail]) : tail).toString("utf8");
+      this.afterColon = false;
+    }
+    this.keyHead = undefined;
+    return close;
   }
 
   private judge(element: Buffer, out: Buffer[]): void {
@@ -180,24 +194,14 @@ export class JsonListFilter extends JsonScanner {
       return; // What cannot be read is not shown.
     }
     if (!objectShown(value, this.keep)) return;
-    if (this.wroteElement) out.push(Buffer.from(","));
+    if (this.wroteElement) out.push(COMMA_BYTES);
     out.push(element);
     this.wroteElement = true;
   }
-
-  /** Remembers the last string at the top level: the key a following ':' belongs to. */
-  private trackKey(chunk: Buffer, i: number, kind: StringByte): void {
-    if (kind === StringByte.Open) {
-      this.stringStart = i + 1;
-      this.keyBytes = [];
-    } else if (kind === StringByte.Close && this.stringStart >= 0) {
-      this.keyBytes.push(chunk.subarray(this.stringStart, i));
-      this.key = Buffer.concat(this.keyBytes).toString("utf8");
-      this.stringStart = -1;
-      this.afterColon = false;
-    }
-  }
 }
+
+const EMPTY = Buffer.alloc(0);
+const COMMA_BYTES = Buffer.from(",");
 
 interface WatchEvent {
   type?: unknown;
@@ -213,34 +217,44 @@ const NEWLINE = Buffer.from("\n");
  * --watch) keeps only the rows the user may see.
  */
 export class JsonWatchFilter extends JsonScanner {
-  private eventStart = -1;
+  private holding = false;
 
   constructor(private readonly keep: ObjectPredicate) {
     super();
   }
 
-  push(chunk: Buffer): Buffer[] {
+  push(chunk: Buffer): Buffer {
     const out: Buffer[] = [];
-    this.eventStart = this.eventStart >= 0 ? 0 : -1;
-    for (let i = 0; i < chunk.length; i++) {
-      const byte = chunk[i] ?? 0;
-      if (this.stringByte(byte) !== StringByte.Structural) continue;
-      if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+    let eventStart = this.holding ? 0 : -1;
+    let i = 0;
+    if (this.inString) i = this.stringEnd(chunk, 0) + 1;
+    for (; i < chunk.length; i++) {
+      const byte = chunk[i];
+      if (byte === QUOTE) {
+        i = this.stringEnd(chunk, i + 1);
+      } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
         if (this.depth === 0) {
-          this.eventStart = i;
+          eventStart = i;
+          this.holding = true;
           this.startCapture();
         }
         this.depth++;
       } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
         this.depth--;
-        if (this.depth === 0 && this.eventStart >= 0) {
-          this.judge(this.takeCapture(chunk, this.eventStart, i + 1), out);
-          this.eventStart = -1;
+        if (this.depth === 0 && this.holding) {
+          this.judge(this.takeCapture(chunk, eventStart, i + 1), out);
+          this.holding = false;
+          eventStart = -1;
         }
       }
     }
-    if (this.eventStart >= 0) this.carry(chunk, this.eventStart);
-    return out;
+    if (this.holding && eventStart >= 0) this.carry(chunk, eventStart);
+    return out.length === 1 ? (out[0] ?? EMPTY) : Buffer.concat(out);
+  }
+
+  private stringEnd(chunk: Buffer, from: number): number {
+    const close = this.skipString(chunk, from);
+    return close < 0 ? chunk.length : close;
   }
 
   private judge(bytes: Buffer, out: Buffer[]): void {

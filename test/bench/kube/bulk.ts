@@ -24,6 +24,15 @@ export interface KubeListReport {
   medianThroughHub: number;
   ratio: number;
   targetRatio: number;
+  /** The same list as a user whose kubernetes_resources rules make the hub filter it. */
+  filtered: {
+    bytes: number;
+    throughHub: number[];
+    medianThroughHub: number;
+    /** Filtered MiB/s over unfiltered MiB/s through the hub: at least 1 is the target. */
+    ratioToUnfiltered: number;
+    ratioToDirect: number;
+  };
 }
 
 const PAYLOAD = "x".repeat(1024);
@@ -105,15 +114,21 @@ export async function measureKubeList(
   const path = `/api/v1/namespaces/${rig.namespace}/configmaps`;
   const direct: number[] = [];
   const throughHub: number[] = [];
+  const filtered: number[] = [];
   let bytes = 0;
+  let filteredBytes = 0;
   await listMiBps(rig.direct, path);
   await listMiBps(rig.throughHub, path);
+  await listMiBps(rig.filteredThroughHub, path);
   for (let i = 0; i < rounds; i++) {
     const d = await listMiBps(rig.direct, path);
     const h = await listMiBps(rig.throughHub, path);
+    const f = await listMiBps(rig.filteredThroughHub, path);
     direct.push(d.mibps);
     throughHub.push(h.mibps);
+    filtered.push(f.mibps);
     bytes = d.bytes;
+    filteredBytes = f.bytes;
   }
   return {
     description: "GET of the namespace's ConfigMaps as JSON, MiB/s",
@@ -125,5 +140,12 @@ export async function measureKubeList(
     medianThroughHub: median(throughHub),
     ratio: ratio(median(throughHub), median(direct)),
     targetRatio: 0.9,
+    filtered: {
+      bytes: filteredBytes,
+      throughHub: filtered,
+      medianThroughHub: median(filtered),
+      ratioToUnfiltered: ratio(median(filtered), median(throughHub)),
+      ratioToDirect: ratio(median(filtered), median(direct)),
+    },
   };
 }

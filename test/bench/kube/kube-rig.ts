@@ -27,6 +27,8 @@ export interface KubeRig {
   direct: KubeClient;
   /** Through the hub and the agent, with the certificate warrenctl auth sign issued. */
   throughHub: KubeClient;
+  /** Through the hub as a user whose kubernetes_resources make the hub filter lists. */
+  filteredThroughHub: KubeClient;
   /** As the cluster's admin, to create what is measured. */
   admin: KubeClient;
   namespace: string;
@@ -44,6 +46,17 @@ spec:
   allow:
     kubernetes_labels: { "*": "*" }
     kubernetes_groups: ["${GROUP}"]
+`;
+
+/** Names every bulk-N ConfigMap: lists of the namespace pass through the object filter. */
+const filteredRole = (namespace: string) => `kind: role
+metadata: { name: bench-filtered }
+spec:
+  allow:
+    kubernetes_labels: { "*": "*" }
+    kubernetes_groups: ["${GROUP}"]
+    kubernetes_resources:
+      - { kind: configmaps, api_group: "", namespace: ${namespace}, name: "bulk-*", verbs: [get, list, watch] }
 `;
 
 async function grantReads(cluster: TestCluster, namespace: string): Promise<void> {
@@ -86,11 +99,16 @@ export async function startKubeRig(): Promise<KubeRig> {
   await agent.logs.waitForMessage("agent ready");
   await applyRole(hub, scratch, "bench", ROLE);
   const hubTls = await kubeconfigTls(await userKubeconfig(hub, scratch, USER, "bench"));
+  await applyRole(hub, scratch, "bench-filtered", filteredRole(namespace));
+  const filteredTls = await kubeconfigTls(
+    await userKubeconfig(hub, scratch, `${USER}-filtered`, "bench-filtered"),
+  );
   const own = await cluster.clientCertificate(USER, [GROUP]);
   const admin = cluster.admin.getCurrentUser();
   return {
     direct: kubeClient(state.server, { ca: cluster.caPem, cert: own.certPem, key: own.keyPem }),
     throughHub: kubeClient(`${hub.kubeUrl}/k8s/${CLUSTER}`, hubTls),
+    filteredThroughHub: kubeClient(`${hub.kubeUrl}/k8s/${CLUSTER}`, filteredTls),
     admin: kubeClient(state.server, {
       ca: cluster.caPem,
       cert: Buffer.from(admin?.certData ?? "", "base64").toString(),

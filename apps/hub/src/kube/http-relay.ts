@@ -78,14 +78,14 @@ export async function relayHttp(
   try {
     for await (const payload of payloadOf(call)) {
       if (ended.done) break;
-      for (const data of filter
+      const data = filter
         ? filter.push(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength))
-        : [payload]) {
-        const flowing = res.write(data);
-        // Counted as written before any wait: an abort meanwhile must know where the stream is.
-        ending?.wrote(data);
-        if (!flowing) await drainedOrClosed(res);
-      }
+        : payload;
+      if (data.length === 0) continue;
+      const flowing = res.write(data);
+      // Counted as written before any wait: an abort meanwhile must know where the stream is.
+      ending?.wrote(data);
+      if (!flowing) await drainedOrClosed(res);
       if (res.destroyed) break;
     }
     if (!ended.done) res.end();

@@ -5,7 +5,8 @@ import type { AdmittedKubeRequest } from "./kube-admission.js";
 import { KubeRefusal } from "./kube-refusal.js";
 
 export interface BodyFilter {
-  push(chunk: Buffer): Buffer[];
+  /** What to send for a chunk received: possibly empty, never more than one buffer. */
+  push(chunk: Buffer): Buffer;
 }
 
 const headerOf = (lines: readonly HeaderLine[], name: string) =>
