@@ -1,3 +1,5 @@
+import { identityOf } from "./json-identity.js";
+
 /** Whether the object namespace/name may be shown. */
 export type ObjectPredicate = (namespace: string, name: string) => boolean;
 
@@ -187,13 +189,9 @@ export class JsonListFilter extends JsonScanner {
   }
 
   private judge(element: Buffer, out: Buffer[]): void {
-    let value: unknown;
-    try {
-      value = JSON.parse(element.toString("utf8"));
-    } catch {
-      return; // What cannot be read is not shown.
-    }
-    if (!objectShown(value, this.keep)) return;
+    // Read from the bytes, not parsed whole: what cannot be read is not shown.
+    const id = identityOf(element);
+    if (id === undefined || !this.keep(id.namespace, id.name)) return;
     if (this.wroteElement) out.push(COMMA_BYTES);
     out.push(element);
     this.wroteElement = true;
