@@ -7,7 +7,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { runCommand, TestCluster } from "../k8s/index.js";
-import { applyRole, readyProxyAgent, userKubeconfig } from "../support/kube-through-hub.js";
+import {
+  applyRole,
+  bindClusterAdmin,
+  readyProxyAgent,
+  userKubeconfig,
+} from "../support/kube-through-hub.js";
 import { WarrenFixtures } from "../support/warren-fixtures.js";
 
 let cluster: TestCluster;
@@ -20,19 +25,7 @@ beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), "client-go-"));
   const hub = await warren.hub();
   await readyProxyAgent(warren, cluster, hub, "one", { env: "dev" });
-  await cluster.rbac.createClusterRoleBinding({
-    body: {
-      metadata: { name: cluster.uniqueName("client-go-admins") },
-      roleRef: {
-        apiGroup: "rbac.authorization.k8s.io",
-        kind: "ClusterRole",
-        name: "cluster-admin",
-      },
-      subjects: [
-        { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "client-go-admins" },
-      ],
-    },
-  });
+  await bindClusterAdmin(cluster, "client-go-admins");
   await applyRole(
     hub,
     scratch,

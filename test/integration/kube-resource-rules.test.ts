@@ -10,7 +10,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { TestCluster } from "../k8s/index.js";
 import { eventually } from "../support/eventually.js";
-import { applyRole, readyProxyAgent, userKubeconfig } from "../support/kube-through-hub.js";
+import {
+  applyRole,
+  bindClusterAdmin,
+  readyProxyAgent,
+  userKubeconfig,
+} from "../support/kube-through-hub.js";
 import type { TestHub } from "../support/test-hub.js";
 import { WarrenFixtures } from "../support/warren-fixtures.js";
 
@@ -56,17 +61,7 @@ beforeAll(async () => {
     await cluster.kubectl(["create", "configmap", name, "-n", namespace]);
   }
   // The cluster lets rr-people do anything, so Warren's rules are what limits them.
-  await cluster.rbac.createClusterRoleBinding({
-    body: {
-      metadata: { name: cluster.uniqueName("rr-people-admin") },
-      roleRef: {
-        apiGroup: "rbac.authorization.k8s.io",
-        kind: "ClusterRole",
-        name: "cluster-admin",
-      },
-      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "rr-people" }],
-    },
-  });
+  await bindClusterAdmin(cluster, "rr-people");
   await applyRole(hub, scratch, "people", rules("rr-people"));
   await applyRole(hub, scratch, "nobody", rules("rr-nobody"));
   alice = await userKubeconfig(hub, scratch, "alice", "rr-rr-people");

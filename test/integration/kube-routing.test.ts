@@ -1,7 +1,6 @@
 // Routing by TLS server name: every kubectl path reaches the cluster, raw ones included, and
 // kubeconfigs from several hubs merge without clashing.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -11,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runCommand, TestCluster } from "../k8s/index.js";
 import {
   applyRole,
+  bindClusterAdmin,
   groupRole,
-  kubeconfigTls,
+  rawKubeRequest,
   readyProxyAgent,
   userKubeconfig,
 } from "../support/kube-through-hub.js";
@@ -33,17 +33,7 @@ beforeAll(async () => {
   await readyProxyAgent(warren, cluster, hub, "one", { env: "dev" });
   await applyRole(hub, scratch, "devs", groupRole("devs", "routing-devs", "dev"));
   // /readyz and the issuer's keys need no grant; listing namespaces does.
-  await cluster.rbac.createClusterRoleBinding({
-    body: {
-      metadata: { name: cluster.uniqueName("routing-devs-view") },
-      roleRef: {
-        apiGroup: "rbac.authorization.k8s.io",
-        kind: "ClusterRole",
-        name: "cluster-admin",
-      },
-      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "routing-devs" }],
-    },
-  });
+  await bindClusterAdmin(cluster, "routing-devs");
   alice = await userKubeconfig(hub, scratch, "alice", "devs");
 }, 120_000);
 
@@ -89,14 +79,15 @@ describe("routing kubectl by TLS server name", () => {
   });
 
   it("keeps the /k8s/<cluster> path for kubeconfigs without a server name", async () => {
-    const tls = await kubeconfigTls(alice);
-    const old = await get(`${hub.kubeUrl}/k8s/one/api`, tls);
+    const old = await rawKubeRequest(`${hub.kubeUrl}/k8s/one/api`, alice, {});
     expect(old.status).toBe(200);
     expect(old.body).toContain('"kind":"APIVersions"');
-    const mismatch = await get(`${hub.kubeUrl}/k8s/two/api`, {
-      ...tls,
-      servername: `one.${KUBE_NAME}`,
-    });
+    const mismatch = await rawKubeRequest(
+      `${hub.kubeUrl}/k8s/two/api`,
+      alice,
+      {},
+      `one.${KUBE_NAME}`,
+    );
     expect(mismatch.status).toBe(400);
     expect(mismatch.body).toContain('names cluster \\"one\\" but the path names \\"two\\"');
   });
@@ -149,20 +140,3 @@ describe("routing kubectl by TLS server name", () => {
     }
   });
 });
-
-function get(
-  url: string,
-  tls: { ca: string; cert: string; key: string; servername?: string },
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, tls, (res) => {
-      let body = "";
-      res.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      res.on("end", () => {
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}

@@ -8,7 +8,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { TestCluster, type CommandResult } from "../k8s/index.js";
-import { applyRole, readyProxyAgent, userKubeconfig } from "../support/kube-through-hub.js";
+import {
+  applyRole,
+  bindClusterAdmin,
+  readyProxyAgent,
+  userKubeconfig,
+} from "../support/kube-through-hub.js";
 import type { TestHub } from "../support/test-hub.js";
 import { WarrenFixtures } from "../support/warren-fixtures.js";
 import { compatCases, type CompatSide } from "./kubectl-compat-cases.js";
@@ -25,17 +30,7 @@ beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), "kubectl-compat-"));
   hub = await warren.hub();
   await readyProxyAgent(warren, cluster, hub, "one", { env: "dev" });
-  await cluster.rbac.createClusterRoleBinding({
-    body: {
-      metadata: { name: cluster.uniqueName("compat-admins") },
-      roleRef: {
-        apiGroup: "rbac.authorization.k8s.io",
-        kind: "ClusterRole",
-        name: "cluster-admin",
-      },
-      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: GROUP }],
-    },
-  });
+  await bindClusterAdmin(cluster, GROUP);
   await applyRole(
     hub,
     scratch,

@@ -130,10 +130,12 @@ export async function rawKubeRequest(
   url: string,
   kubeconfigPath: string,
   headers: Record<string, string>,
+  /** The TLS server name to send (none for an IP address unless given). */
+  servername?: string,
 ): Promise<{ status: number; body: string }> {
   const tls = await kubeconfigTls(kubeconfigPath);
   return new Promise((resolve, reject) => {
-    const req = request(url, { headers, ...tls });
+    const req = request(url, { headers, ...tls, ...(servername ? { servername } : {}) });
     req.on("response", (res) => {
       let body = "";
       res.on("data", (chunk: Buffer) => (body += chunk.toString()));
@@ -143,6 +145,21 @@ export async function rawKubeRequest(
     });
     req.on("error", reject);
     req.end();
+  });
+}
+
+/** Lets a Kubernetes group do anything, so that only Warren's rules limit its members. */
+export async function bindClusterAdmin(cluster: TestCluster, group: string): Promise<void> {
+  await cluster.rbac.createClusterRoleBinding({
+    body: {
+      metadata: { name: cluster.uniqueName(`${group}-admin`) },
+      roleRef: {
+        apiGroup: "rbac.authorization.k8s.io",
+        kind: "ClusterRole",
+        name: "cluster-admin",
+      },
+      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: group }],
+    },
   });
 }
 
