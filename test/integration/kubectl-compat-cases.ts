@@ -1,5 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { get } from "node:http";
+import { createConnection } from "node:net";
 import { join } from "node:path";
 
 import { runCommand, type CommandResult, type TestCluster } from "../k8s/index.js";
@@ -15,6 +16,8 @@ export interface CompatSide {
   kubectl(args: readonly string[], input?: string): Promise<CommandResult>;
   cluster: TestCluster;
   helmBinary: string;
+  /** A TCP echo server the test node's pods reach on 127.0.0.1 (port-forward's far end). */
+  echoPort: number;
 }
 
 export interface CompatCase {
@@ -84,6 +87,59 @@ async function throughKubectlProxy(side: CompatSide, path: string): Promise<Comm
     return { exitCode: 0, stdout: body, stderr: "" };
   } finally {
     await proxy.stop();
+  }
+}
+
+/** Sends `text` to 127.0.0.1:port and resolves with what comes back once the peer ends. */
+function roundTrip(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: "127.0.0.1", port }, () => socket.end(text));
+    let received = "";
+    socket.on("data", (chunk: Buffer) => (received += chunk.toString("utf8")));
+    socket.on("end", () => {
+      resolve(received);
+    });
+    socket.on("error", reject);
+  });
+}
+
+/** kubectl port-forward to the pod's port, one round trip through it, then stopped. */
+async function throughPortForward(side: CompatSide): Promise<CommandResult> {
+  const args = [
+    ...side.impersonation,
+    "port-forward",
+    "-n",
+    side.ns,
+    "pod/shell",
+    `:${String(side.echoPort)}`,
+  ];
+  const forward = backgroundKubectl(side.cluster, side.kubeconfig, args);
+  try {
+    const line = await forward.stdout.waitFor(
+      (e) => /Forwarding from 127\.0\.0\.1:\d+/.test(e.msg ?? ""),
+      "the local port",
+    );
+    const local = Number(/127\.0\.0\.1:(\d+)/.exec(line.msg ?? "")?.[1]);
+    const echoed = await roundTrip(local, "through port-forward\n");
+    const shown = (line.msg ?? "").replace(/:\d+ ->/, ":LOCAL ->");
+    return { exitCode: 0, stdout: `${shown}\n${echoed}`, stderr: "" };
+  } finally {
+    await forward.stop();
+  }
+}
+
+/** kubectl logs -f: a line written after it started arrives. */
+async function followedLog(side: CompatSide): Promise<CommandResult> {
+  const args = [...side.impersonation, "logs", "-f", "-n", side.ns, "shell"];
+  await side.cluster.appendContainerLog(side.ns, "shell", "before follow\n");
+  const follow = backgroundKubectl(side.cluster, side.kubeconfig, args);
+  try {
+    await follow.stdout.waitFor((e) => e.msg === "before follow", "the existing line");
+    await side.cluster.appendContainerLog(side.ns, "shell", "while following\n");
+    const later = await follow.stdout.waitFor((e) => e.msg === "while following", "the new line");
+    return { exitCode: 0, stdout: `before follow\n${later.msg ?? ""}\n`, stderr: "" };
+  } finally {
+    await follow.stop();
   }
 }
 
@@ -194,6 +250,8 @@ export const compatCases: CompatCase[] = [
   k("get pods -o wide", (ns) => ["get", "pods", "-n", ns, "-o", "wide"]),
   k("logs", (ns) => ["logs", "shell", "-n", ns]),
   k("logs --since", (ns) => ["logs", "shell", "-n", ns, "--since=1h", "--timestamps"]),
+  { name: "kubectl logs -f", run: followedLog },
+  { name: "kubectl port-forward", run: throughPortForward },
   k("logs --previous", (ns) => ["logs", "shell", "-n", ns, "--previous"], { fail: true }),
   k("exec", (ns) => ["exec", "shell", "-n", ns, "--", "sh", "-c", "echo out; echo err >&2"]),
   k("exec -i", (ns) => ["exec", "-i", "shell", "-n", ns, "--", "cat"], {

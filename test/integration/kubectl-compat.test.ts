@@ -2,6 +2,7 @@
 // Kubernetes identity: their output must match, but for what differs by nature (namespace
 // names, times, resourceVersions, uids, temporary paths).
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -21,6 +22,7 @@ import { compatCases, type CompatSide } from "./kubectl-compat-cases.js";
 let cluster: TestCluster;
 let hub: TestHub;
 let scratch: string;
+let echo: Server;
 const sides: Record<"direct" | "hub", CompatSide> = {} as Record<"direct" | "hub", CompatSide>;
 const warren = new WarrenFixtures();
 const GROUP = "compat-admins";
@@ -28,6 +30,8 @@ const GROUP = "compat-admins";
 beforeAll(async () => {
   cluster = await TestCluster.load(inject("k8sDir"));
   scratch = await mkdtemp(join(tmpdir(), "kubectl-compat-"));
+  echo = createServer((socket) => socket.pipe(socket));
+  await new Promise<void>((resolve) => echo.listen(0, "127.0.0.1", resolve));
   hub = await warren.hub();
   await readyProxyAgent(warren, cluster, hub, "one", { env: "dev" });
   await bindClusterAdmin(cluster, GROUP);
@@ -56,11 +60,13 @@ beforeAll(async () => {
         cluster.kubectl([...extra, ...args], kubeconfig, input === undefined ? {} : { input }),
       cluster,
       helmBinary: inject("k8sBinaries").helm,
+      echoPort: (echo.address() as AddressInfo).port,
     };
   }
 }, 180_000);
 
 afterAll(async () => {
+  echo.close();
   await warren.cleanUp();
   await rm(scratch, { recursive: true, force: true });
 });
