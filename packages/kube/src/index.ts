@@ -13,3 +13,5 @@ export {
   objectShown,
   type ObjectPredicate,
 } from "./json-object-filter.js";
+export { identityOf, type ObjectIdentity } from "./json-identity.js";
+export { protobufObjectName } from "./protobuf-name.js";

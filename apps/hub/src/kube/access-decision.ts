@@ -67,7 +67,14 @@ export async function decideKubeAccess(
     requestedGroups: requested.groups,
     ...(resource ? { resource } : {}),
   });
-  if (!access.allowed) throw new KubeRefusal(403, `Warren denied the request: ${access.reason}`);
+  if (!access.allowed) {
+    throw new KubeRefusal(
+      403,
+      `Warren denied the request: ${access.reason}`,
+      undefined,
+      access.denial,
+    );
+  }
   return { cluster, ...access };
 }
 

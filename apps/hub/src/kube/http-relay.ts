@@ -51,8 +51,12 @@ export async function relayHttp(
     if (!res.writableFinished) call.cancel();
   });
   const upload = (async () => {
-    for await (const chunk of req as AsyncIterable<Buffer>)
-      await call.write({ frame: { $case: "body", value: { data: chunk } } });
+    if (admitted.body) {
+      await call.write({ frame: { $case: "body", value: { data: admitted.body } } });
+    } else {
+      for await (const chunk of req as AsyncIterable<Buffer>)
+        await call.write({ frame: { $case: "body", value: { data: chunk } } });
+    }
     call.end();
   })();
   upload.catch(() => {

@@ -7,6 +7,7 @@ import { requestedIdentity, type RequestedIdentity } from "./impersonation-reque
 import type { AuthenticatedCaller } from "./kube-authenticator.js";
 import { KubeRefusal } from "./kube-refusal.js";
 import type { KubeRoute } from "./kube-route.js";
+import { createdName } from "./create-name.js";
 import { resourceRequestOf, type FilterHolder } from "./resource-request.js";
 
 export interface KubeAdmissionDeps extends AccessDecisionDeps {
@@ -25,6 +26,8 @@ export interface AdmittedKubeRequest {
   resource?: KubeResourceRequest;
   /** Set when kubernetes_resources let the user see only some objects of the answer. */
   filter?: FilterHolder;
+  /** A create's body, read to learn the object's name; relayed instead of the request's. */
+  body?: Buffer;
 }
 
 /** Watches, followed logs and upgraded connections run as long as the client wants. */
@@ -52,11 +55,25 @@ export async function admitKubeRequest(
     route: KubeRoute;
     headers: readonly HeaderLine[];
     longRunning: boolean;
+    /** Reads the whole body of a create, when its object's name decides. */
+    readBody?: () => Promise<Buffer>;
   },
 ): Promise<AdmittedKubeRequest> {
   const requested = requestedIdentity(request.headers);
-  const resource = resourceRequestOf(request.method, request.route.path);
-  const grant = await decideKubeAccess(deps, authenticated.user, cluster, requested, resource);
+  let resource = resourceRequestOf(request.method, request.route.path);
+  let body: Buffer | undefined;
+  const decide = () => decideKubeAccess(deps, authenticated.user, cluster, requested, resource);
+  const grant = await decide().catch(async (error: unknown) => {
+    // Rules that name objects refused a create without a name: judge it by the one it carries.
+    const nameless = resource?.verb === "create" && resource.name === "";
+    const byRules = error instanceof KubeRefusal && error.denial === "resource_not_allowed";
+    if (!nameless || !byRules || !request.readBody || !resource) throw error;
+    body = await request.readBody();
+    const name = createdName(body, request.headers);
+    if (name === undefined) throw error;
+    resource = { ...resource, name };
+    return decide();
+  });
   const agent = deps.registry.pick(grant.cluster.name);
   if (!agent) {
     throw new KubeRefusal(
@@ -77,5 +94,6 @@ export async function admitKubeRequest(
     longRunning: request.longRunning,
     ...(resource ? { resource } : {}),
     ...(grant.filter ? { filter: { current: grant.filter } } : {}),
+    ...(body ? { body } : {}),
   };
 }

@@ -24,6 +24,7 @@ import {
 import type { AuthenticatedCaller, KubeAuthenticator } from "./kube-authenticator.js";
 import { exchangeSocket, writeRefusal, type KubeExchange } from "./kube-exchange.js";
 import { KubeRefusal } from "./kube-refusal.js";
+import { readCreateBody } from "./create-name.js";
 import { clusterOfServerName, type KubeNames } from "./kube-names.js";
 import { kubeRoute } from "./kube-route.js";
 import type { SessionBook } from "./kube-sessions.js";
@@ -91,6 +92,9 @@ async function serveAuthenticated(
     route,
     headers,
     longRunning: isLongRunning(record.method, verb, route, exchange.kind === "upgrade"),
+    ...(exchange.kind === "http"
+      ? { readBody: () => readCreateBody(exchange.req, abort.signal) }
+      : {}),
   });
   record.kubernetesUser = admitted.kubernetesUser;
   record.kubernetesGroups = admitted.kubernetesGroups;
