@@ -98,14 +98,22 @@ describe("kubernetes_resources", () => {
     expect(regex.stderr).toContain("Warren denied the request");
   });
 
-  it("lets a deny rule win over an allow, and over a create whose name it cannot see", async () => {
+  it("lets a deny rule win over an allow, judging a create by the name in its body", async () => {
     const denied = await asAlice("get", "configmap", "secret-x", "-n", ns.dev);
     expect(denied.stderr).toContain(
       `Warren denied the request: a deny rule (configmaps named secret-* in rr-dev-* [*]) covers get configmaps "secret-x"`,
     );
-    // The name of a create is in its body: a deny that may cover it is taken to.
-    const create = await asAlice("create", "configmap", "fine", "-n", ns.dev);
-    expect(create.stderr).toContain("a deny rule (configmaps named secret-* in rr-dev-* [*])");
+    // A create's name is in its body: the hub reads it there and judges by it.
+    const fine = await asAlice("create", "configmap", "fine", "-n", ns.dev);
+    expect(fine.stderr).toBe("");
+    const secret = await asAlice("create", "configmap", "secret-y", "-n", ns.dev);
+    expect(secret.stderr).toContain(
+      'a deny rule (configmaps named secret-* in rr-dev-* [*]) covers create configmaps "secret-y"',
+    );
+    const generated = await cluster.kubectl(["create", "-f", "-", "-o", "name"], alice, {
+      input: `apiVersion: v1\nkind: ConfigMap\nmetadata: { generateName: gen-, namespace: ${ns.dev} }\n`,
+    });
+    expect(generated.stderr).toContain("a deny rule (configmaps named secret-* in rr-dev-* [*])");
   });
 
   it("lists across namespaces only what the rules allow, as JSON and as kubectl's table", async () => {
@@ -117,7 +125,7 @@ describe("kubernetes_resources", () => {
     const ours = items
       .map((i) => `${i.metadata.namespace}/${i.metadata.name}`)
       .filter((n) => Object.values(ns).some((namespace) => n.startsWith(`${namespace}/`)));
-    expect(ours.sort()).toEqual([`${ns.dev}/cm-1`, `${ns.teamA}/made`].sort());
+    expect(ours.sort()).toEqual([`${ns.dev}/cm-1`, `${ns.dev}/fine`, `${ns.teamA}/made`].sort());
     expect(items.every((i) => /^rr-dev-|^rr-team-[ab]-/.test(i.metadata.namespace))).toBe(true);
     const table = await asAlice("get", "configmaps", "-A");
     expect(table.stdout).toMatch(/^NAMESPACE\s+NAME\s+DATA\s+AGE$/m);
