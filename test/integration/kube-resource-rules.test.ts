@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { TestCluster } from "../k8s/index.js";
+import { backgroundKubectl } from "../support/background-kubectl.js";
 import { eventually } from "../support/eventually.js";
 import {
   applyRole,
@@ -167,6 +168,45 @@ describe("kubernetes_resources", () => {
     expect(exec).toMatchObject({ exitCode: 0, stdout: "hi\n" });
     const forward = await asAlice("port-forward", "-n", ns.dev, "pod/shell", ":80");
     expect(forward.stderr).toContain('allows portforward pods "shell"');
+  });
+
+  it("makes a running filtered watch follow a role change, and ends one a change would filter", async () => {
+    const wide = (name: string, rules: string) =>
+      `kind: role\nmetadata: { name: ${name} }\nspec:\n  allow:\n    kubernetes_labels: { env: dev }\n    kubernetes_groups: [rr-people]\n${rules}`;
+    const both = `    kubernetes_resources:
+      - { kind: configmaps, api_group: "", namespace: "rr-dev-*", verbs: [list, watch] }
+      - { kind: configmaps, api_group: "", namespace: "rr-team-*", verbs: [list, watch] }\n`;
+    await applyRole(hub, scratch, "carol", wide("rr-carol", both));
+    await applyRole(hub, scratch, "dave", wide("rr-dave", ""));
+    const carol = await userKubeconfig(hub, scratch, "carol", "rr-carol");
+    const dave = await userKubeconfig(hub, scratch, "dave", "rr-dave");
+    const watchOf = (kubeconfig: string, ...output: string[]) =>
+      backgroundKubectl(cluster, kubeconfig, ["get", "configmaps", "-A", "--watch", ...output]);
+    const filtered = watchOf(carol, "-o", "name");
+    // The table shows the ERROR event's Status as a row, as kubectl does for any ended watch.
+    const unfiltered = watchOf(dave);
+    try {
+      await filtered.stdout.waitFor((e) => e.msg === "configmap/cm-1", "carol's list");
+      await unfiltered.stdout.waitFor((e) => (e.msg ?? "").includes(" cm-1 "), "dave's list");
+      // A role replace returns once open sessions were checked against the new rules.
+      const devOnly = both.split("\n").slice(0, 2).join("\n") + "\n";
+      await applyRole(hub, scratch, "carol", wide("rr-carol", devOnly));
+      await applyRole(hub, scratch, "dave", wide("rr-dave", both));
+      await cluster.kubectl(["create", "configmap", "after-change-team", "-n", ns.teamA]);
+      await cluster.kubectl(["create", "configmap", "after-change-dev", "-n", ns.dev]);
+      await filtered.stdout.waitFor(
+        (e) => e.msg === "configmap/after-change-dev",
+        "the allowed event",
+      );
+      expect(filtered.stdout.text()).not.toContain("after-change-team");
+      await unfiltered.exited;
+      expect(unfiltered.stdout.text()).toMatch(
+        /Failure +Forbidden +.*objects kubernetes_resources now hide/,
+      );
+    } finally {
+      await filtered.stop();
+      await unfiltered.stop();
+    }
   });
 
   it("leaves the last word to the cluster's RBAC", async () => {
