@@ -1,16 +1,17 @@
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+} from "./json-bytes.js";
 import { identityOf } from "./json-identity.js";
 
 /** Whether the object namespace/name may be shown. */
 export type ObjectPredicate = (namespace: string, name: string) => boolean;
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COLON = 0x3a;
-const COMMA = 0x2c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
 
 /** The arrays of a list (items) and of a server-side printed Table (rows). */
 const ARRAY_KEYS = new Set(["items", "rows"]);
