@@ -1,12 +1,13 @@
 // exec, attach, port-forward and logs -f through the hub: real kubectl, the real API server
 // and a real (test) kubelet behind it, over WebSocket (kubectl's default) and SPDY.
 import { mkdtemp, rm } from "node:fs/promises";
-import { createConnection, createServer, type AddressInfo, type Server } from "node:net";
+import type { AddressInfo, Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
+import { roundTrip, startEchoServer } from "../support/tcp-echo.js";
 import { TestCluster } from "../k8s/index.js";
 import { backgroundKubectl } from "../support/background-kubectl.js";
 import type { LogEntry } from "../support/process-logs.js";
@@ -39,12 +40,6 @@ async function clusterRole(name: string, rules: { resources: string[]; verbs: st
   await cluster.rbac.createClusterRole({
     body: { metadata: { name }, rules: rules.map((rule) => ({ apiGroups: [""], ...rule })) },
   });
-}
-
-async function startEchoServer(): Promise<Server> {
-  const server = createServer((socket) => socket.pipe(socket));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return server;
 }
 
 beforeAll(async () => {
@@ -160,19 +155,6 @@ describe.each([
     expect(await auditedVerb("alice", "pods/portforward", mark)).toBe(`${verb} 101`);
   });
 });
-
-/** Sends `text` to 127.0.0.1:port and resolves with what comes back once the peer ends. */
-function roundTrip(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ host: "127.0.0.1", port }, () => socket.end(text));
-    let received = "";
-    socket.on("data", (chunk: Buffer) => (received += chunk.toString("utf8")));
-    socket.on("end", () => {
-      resolve(received);
-    });
-    socket.on("error", reject);
-  });
-}
 
 describe("kubectl logs through the hub", () => {
   it("follows a container's log: a line written after it started arrives", async () => {

@@ -1,10 +1,10 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { get } from "node:http";
-import { createConnection } from "node:net";
 import { join } from "node:path";
 
 import { runCommand, type CommandResult, type TestCluster } from "../k8s/index.js";
 import { backgroundKubectl } from "../support/background-kubectl.js";
+import { roundTrip } from "../support/tcp-echo.js";
 
 /** One side of the comparison: straight to the API server, or through the hub. */
 export interface CompatSide {
@@ -88,19 +88,6 @@ async function throughKubectlProxy(side: CompatSide, path: string): Promise<Comm
   } finally {
     await proxy.stop();
   }
-}
-
-/** Sends `text` to 127.0.0.1:port and resolves with what comes back once the peer ends. */
-function roundTrip(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ host: "127.0.0.1", port }, () => socket.end(text));
-    let received = "";
-    socket.on("data", (chunk: Buffer) => (received += chunk.toString("utf8")));
-    socket.on("end", () => {
-      resolve(received);
-    });
-    socket.on("error", reject);
-  });
 }
 
 /** kubectl port-forward to the pod's port, one round trip through it, then stopped. */

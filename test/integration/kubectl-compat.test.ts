@@ -2,7 +2,7 @@
 // Kubernetes identity: their output must match, but for what differs by nature (namespace
 // names, times, resourceVersions, uids, temporary paths).
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type AddressInfo, type Server } from "node:net";
+import type { AddressInfo, Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -16,6 +16,7 @@ import {
   userKubeconfig,
 } from "../support/kube-through-hub.js";
 import type { TestHub } from "../support/test-hub.js";
+import { startEchoServer } from "../support/tcp-echo.js";
 import { WarrenFixtures } from "../support/warren-fixtures.js";
 import { compatCases, type CompatSide } from "./kubectl-compat-cases.js";
 
@@ -30,8 +31,7 @@ const GROUP = "compat-admins";
 beforeAll(async () => {
   cluster = await TestCluster.load(inject("k8sDir"));
   scratch = await mkdtemp(join(tmpdir(), "kubectl-compat-"));
-  echo = createServer((socket) => socket.pipe(socket));
-  await new Promise<void>((resolve) => echo.listen(0, "127.0.0.1", resolve));
+  echo = await startEchoServer();
   hub = await warren.hub();
   await readyProxyAgent(warren, cluster, hub, "one", { env: "dev" });
   await bindClusterAdmin(cluster, GROUP);
