@@ -62,6 +62,16 @@ const sorted = (c: CompatCase): CompatCase => ({
   },
 });
 
+/**
+ * An object's JSON without metadata.managedFields: the API server orders those entries by
+ * their times, to the second, so two updates within one second may list either way round.
+ */
+function withoutManagedFields(text: string): string {
+  const object = JSON.parse(text) as { metadata?: { managedFields?: unknown } };
+  delete object.metadata?.managedFields;
+  return JSON.stringify(object);
+}
+
 /** kubectl proxy on a free port, one GET through it, then stopped. */
 async function throughKubectlProxy(side: CompatSide, path: string): Promise<CommandResult> {
   const proxy = backgroundKubectl(side.cluster, side.kubeconfig, [
@@ -80,7 +90,7 @@ async function throughKubectlProxy(side: CompatSide, path: string): Promise<Comm
         let text = "";
         res.on("data", (chunk: Buffer) => (text += chunk.toString()));
         res.on("end", () => {
-          resolve(`${String(res.statusCode)} ${text}`);
+          resolve(`${String(res.statusCode)} ${withoutManagedFields(text)}`);
         });
       }).on("error", reject);
     });

@@ -84,7 +84,13 @@ function normalised(result: CommandResult, side: CompatSide): CommandResult {
       .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "UID")
       .replace(/\b\d+(\.\d+)?(ms|s|m\d*s?|h\d*m?|d\d*h?)\b/g, "AGE")
       .replace(/\/tmp\/(LIVE|MERGED)-\d+/g, "/tmp/$1")
-      .replace(/Age:\s+\S+/g, "Age: AGE");
+      .replace(/Age:\s+\S+/g, "Age: AGE")
+      // client-go's WebSocket executor logs this at random when a stream's last frames race
+      // its close (seen straight to the API server too): kubectl's noise, not behaviour.
+      .replace(
+        /^E\d{4} [\d:.]+ +\d+ websocket\.go:\d+\] Unknown stream id \d+, discarding message\n/gm,
+        "",
+      );
   return { exitCode: result.exitCode, stdout: clean(result.stdout), stderr: clean(result.stderr) };
 }
 
