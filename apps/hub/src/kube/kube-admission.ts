@@ -1,4 +1,4 @@
-import type { HeaderLine } from "@warren/kube";
+import type { HeaderLine, RequestAttributes } from "@warren/kube";
 import type { KubeCluster, KubeResourceRequest } from "@warren/rbac";
 
 import type { AgentRegistry, ConnectedAgent } from "../tunnel/agent-registry.js";
@@ -51,7 +51,8 @@ export async function admitKubeRequest(
   cluster: KubeCluster,
   request: {
     requestId: string;
-    method: string;
+    /** Read once per request from its method and path. */
+    attributes: RequestAttributes;
     route: KubeRoute;
     headers: readonly HeaderLine[];
     longRunning: boolean;
@@ -60,7 +61,7 @@ export async function admitKubeRequest(
   },
 ): Promise<AdmittedKubeRequest> {
   const requested = requestedIdentity(request.headers);
-  let resource = resourceRequestOf(request.method, request.route.path);
+  let resource = resourceRequestOf(request.attributes);
   let body: Buffer | undefined;
   const decide = () => decideKubeAccess(deps, authenticated.user, cluster, requested, resource);
   const grant = await decide().catch(async (error: unknown) => {

@@ -83,15 +83,15 @@ async function serveAuthenticated(
   record.cluster = route.cluster;
   record.path = route.path;
   const headers = headerLines(exchange.req.rawHeaders);
-  const verb = requestAttributes(record.method, route.path).verb;
+  const attributes = requestAttributes(record.method, route.path);
   const cluster = await clusterNamed(deps, authenticated.user, route.cluster);
   record.clusterKnown = true;
   const admitted = await admitKubeRequest(deps, authenticated, cluster, {
     requestId: record.requestId,
-    method: record.method,
+    attributes,
     route,
     headers,
-    longRunning: isLongRunning(record.method, verb, route, exchange.kind === "upgrade"),
+    longRunning: isLongRunning(record.method, attributes.verb, route, exchange.kind === "upgrade"),
     ...(exchange.kind === "http"
       ? { readBody: () => readCreateBody(exchange.req, abort.signal) }
       : {}),

@@ -1,4 +1,4 @@
-import { requestAttributes } from "@warren/kube";
+import type { RequestAttributes } from "@warren/kube";
 import type { KubeResourceRequest, ObjectFilter } from "@warren/rbac";
 
 /** The live filter of a list or watch: a role change while it runs replaces `current`. */
@@ -17,8 +17,7 @@ const SUBRESOURCE_VERBS: Readonly<Record<string, string>> = {
  * (/api, /apis, /version, /readyz), which resource rules do not limit. A subresource counts
  * as its parent; exec, attach and port-forward as verbs of it.
  */
-export function resourceRequestOf(method: string, path: string): KubeResourceRequest | undefined {
-  const attributes = requestAttributes(method, path);
+export function resourceRequestOf(attributes: RequestAttributes): KubeResourceRequest | undefined {
   if (attributes.resource === "") return undefined;
   const [kind = "", subresource = ""] = attributes.resource.split("/");
   return {
