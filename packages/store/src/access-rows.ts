@@ -7,6 +7,8 @@ export interface UserRow {
   uid: string;
   roles: string;
   lock: string | null;
+  origin: string;
+  traits: string;
   created_at: number;
   updated_at: number;
 }
@@ -52,6 +54,8 @@ export const userFromRow = (row: UserRow): UserRecord => ({
   uid: row.uid,
   roles: JSON.parse(row.roles) as string[],
   lock: lockFromJson(row.lock),
+  origin: row.origin,
+  traits: JSON.parse(row.traits) as Record<string, string[]>,
   createdAt: new Date(row.created_at),
   updatedAt: new Date(row.updated_at),
 });
@@ -62,3 +66,15 @@ export const roleFromRow = (row: RoleRow): RoleRecord => ({
   createdAt: new Date(row.created_at),
   updatedAt: new Date(row.updated_at),
 });
+
+/** Users as inserted: the column order both stores' INSERT statements use. */
+export const userValues = (user: UserRecord): (string | number | null)[] => [
+  user.name,
+  user.uid,
+  JSON.stringify(user.roles),
+  lockToJson(user.lock),
+  user.origin,
+  JSON.stringify(user.traits),
+  user.createdAt.getTime(),
+  user.updatedAt.getTime(),
+];

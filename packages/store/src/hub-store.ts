@@ -8,6 +8,8 @@ import type {
   UserLock,
   UserRecord,
   CertificateAuthorityRecord,
+  DocumentRecord,
+  NewDocument,
   HubKeyRecord,
   JoinTokenRecord,
 } from "./records.js";
@@ -95,6 +97,12 @@ export interface HubKeyRepository {
 export interface UserRepository {
   /** Creates the user; false when one of that name exists. */
   create(user: UserRecord): Promise<boolean>;
+  /**
+   * At an SSO login: creates the user, or replaces the roles and traits of the one the same
+   * connector made (uid, lock and creation time stay). Undefined, and nothing written, when a
+   * user of that name came from elsewhere (an admin, another connector).
+   */
+  upsertExternal(user: UserRecord): Promise<UserRecord | undefined>;
   /** Replaces the user's roles; undefined when there is no such user. */
   setRoles(name: string, roles: readonly string[], at: Date): Promise<UserRecord | undefined>;
   /** Locks the user, or lifts the lock with undefined; undefined when there is no such user. */
@@ -102,6 +110,22 @@ export interface UserRepository {
   get(name: string): Promise<UserRecord | undefined>;
   list(): Promise<UserRecord[]>;
   delete(name: string): Promise<boolean>;
+}
+
+export interface DocumentRepository {
+  /** The document, unless missing or expired at `now`. */
+  get(kind: string, name: string, now: Date): Promise<DocumentRecord | undefined>;
+  /** Unexpired documents of a kind whose names start with `prefix`, by name. */
+  list(kind: string, now: Date, prefix?: string): Promise<DocumentRecord[]>;
+  /** Writes the document as version 1 unless one of that kind and name exists (even expired). */
+  create(document: NewDocument): Promise<DocumentRecord | undefined>;
+  /** Creates or replaces; the version grows by one. */
+  put(document: NewDocument): Promise<DocumentRecord>;
+  /** Replaces only the version read (compare and swap); undefined if it changed since. */
+  replace(document: NewDocument, version: number): Promise<DocumentRecord | undefined>;
+  delete(kind: string, name: string): Promise<boolean>;
+  /** Removes documents that expired before `cutoff`; returns how many. */
+  deleteExpiredBefore(cutoff: Date): Promise<number>;
 }
 
 export type RoleDeletion =
@@ -175,6 +199,7 @@ export interface HubStore {
   readonly keys: HubKeyRepository;
   readonly users: UserRepository;
   readonly roles: RoleRepository;
+  readonly documents: DocumentRepository;
   readonly audit: AuditRepository;
   readonly replicas: HubReplicaRepository;
   readonly changes: ChangeFeed;

@@ -213,4 +213,34 @@ export const MIGRATIONS: readonly Migration[] = [
      );
      CREATE INDEX audit_events_by_time_id ON audit_events (time, id);`,
   },
+  {
+    // People log in: users get where they came from (an SSO connector, or none: an admin made
+    // them) and the traits their identity provider gave; connectors, login requests, login
+    // sessions and local passwords are small documents with a version and an expiry.
+    description: "user origins and traits, documents",
+    sqlite: `ALTER TABLE users ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+     ALTER TABLE users ADD COLUMN traits TEXT NOT NULL DEFAULT '{}';
+     CREATE TABLE documents (
+       kind TEXT NOT NULL,
+       name TEXT NOT NULL,
+       body TEXT NOT NULL,
+       version INTEGER NOT NULL,
+       expires_at INTEGER,
+       updated_at INTEGER NOT NULL,
+       PRIMARY KEY (kind, name)
+     );
+     CREATE INDEX documents_by_expiry ON documents (expires_at);`,
+    postgres: `ALTER TABLE users ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+     ALTER TABLE users ADD COLUMN traits TEXT NOT NULL DEFAULT '{}';
+     CREATE TABLE documents (
+       kind TEXT NOT NULL,
+       name TEXT NOT NULL,
+       body TEXT NOT NULL,
+       version BIGINT NOT NULL,
+       expires_at BIGINT,
+       updated_at BIGINT NOT NULL,
+       PRIMARY KEY (kind, name)
+     );
+     CREATE INDEX documents_by_expiry ON documents (expires_at);`,
+  },
 ];

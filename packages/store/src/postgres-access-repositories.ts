@@ -1,4 +1,11 @@
-import { lockToJson, roleFromRow, userFromRow, type RoleRow, type UserRow } from "./access-rows.js";
+import {
+  lockToJson,
+  roleFromRow,
+  userFromRow,
+  userValues,
+  type RoleRow,
+  type UserRow,
+} from "./access-rows.js";
 import type { RoleDeletion, RoleRepository, UserRepository } from "./hub-store.js";
 import type { PostgresDatabase, Queryable } from "./postgres-database.js";
 import { ADVISORY_LOCK, lockFor } from "./postgres-locks.js";
@@ -14,18 +21,27 @@ export class PostgresUsers implements UserRepository {
     return this.db.transaction(async (client) => {
       await lockAssignments(client);
       const inserted = await client.query(
-        `INSERT INTO users (name, uid, roles, lock, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING`,
-        [
-          user.name,
-          user.uid,
-          JSON.stringify(user.roles),
-          lockToJson(user.lock),
-          user.createdAt.getTime(),
-          user.updatedAt.getTime(),
-        ],
+        `INSERT INTO users (name, uid, roles, lock, origin, traits, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (name) DO NOTHING`,
+        userValues(user),
       );
       return (inserted.rowCount ?? 0) > 0;
+    });
+  }
+
+  upsertExternal(user: UserRecord): Promise<UserRecord | undefined> {
+    return this.db.transaction(async (client) => {
+      await lockAssignments(client);
+      const { rows } = await client.query<UserRow>(
+        `INSERT INTO users (name, uid, roles, lock, origin, traits, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (name) DO UPDATE SET roles = excluded.roles, traits = excluded.traits,
+           updated_at = excluded.updated_at
+         WHERE users.origin = excluded.origin
+         RETURNING *`,
+        userValues(user),
+      );
+      return rows[0] && userFromRow(rows[0]);
     });
   }
 

@@ -7,6 +7,7 @@ import { PostgresAudit } from "./postgres-audit.js";
 import { PostgresChangeFeed } from "./postgres-change-feed.js";
 import { PostgresClusters } from "./postgres-clusters.js";
 import { PostgresDatabase } from "./postgres-database.js";
+import { PostgresDocuments } from "./postgres-documents.js";
 import { migratePostgres } from "./postgres-migrations.js";
 import { PostgresReplicas } from "./postgres-replicas.js";
 import {
@@ -73,6 +74,7 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
     keys: new PostgresHubKeys(db),
     users: new PostgresUsers(db),
     roles: new PostgresRoles(db),
+    documents: new PostgresDocuments(db),
     audit: new PostgresAudit(db),
     replicas: new PostgresReplicas(db),
     changes,

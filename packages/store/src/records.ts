@@ -92,6 +92,14 @@ export interface UserRecord {
   uid: string;
   roles: string[];
   lock: UserLock | undefined;
+  /**
+   * Where the user came from: "" for one an admin made (a local user), else the connector
+   * that created it at its first SSO login ("oidc/corp", "github/acme"), which alone may
+   * update it at later logins.
+   */
+  origin: string;
+  /** What the identity provider said at the last login; roles use them as {{external.NAME}}. */
+  traits: Record<string, string[]>;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -153,3 +161,19 @@ export interface HubReplicaRecord {
   startedAt: Date;
   seenAt: Date;
 }
+
+/**
+ * A small JSON document the hub keeps: connectors, login requests and sessions, passwords.
+ * `version` grows with every write, so a compare-and-swap update loses no race.
+ */
+export interface DocumentRecord {
+  kind: string;
+  name: string;
+  body: string;
+  version: number;
+  /** Gone for every reader after this; swept later. */
+  expiresAt: Date | undefined;
+  updatedAt: Date;
+}
+
+export type NewDocument = Omit<DocumentRecord, "version">;

@@ -1,7 +1,14 @@
 import type { Database } from "better-sqlite3";
 
 import type { RoleDeletion, RoleRepository, UserRepository } from "./hub-store.js";
-import { lockToJson, roleFromRow, userFromRow, type RoleRow, type UserRow } from "./access-rows.js";
+import {
+  lockToJson,
+  roleFromRow,
+  userFromRow,
+  userValues,
+  type RoleRow,
+  type UserRow,
+} from "./access-rows.js";
 import type { RoleRecord, UserLock, UserRecord } from "./records.js";
 
 // Users and roles: what the kube endpoint reads on every request.
@@ -12,18 +19,25 @@ export class SqliteUsers implements UserRepository {
   create(user: UserRecord): Promise<boolean> {
     const inserted = this.db
       .prepare(
-        `INSERT INTO users (name, uid, roles, lock, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`,
+        `INSERT INTO users (name, uid, roles, lock, origin, traits, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`,
       )
-      .run(
-        user.name,
-        user.uid,
-        JSON.stringify(user.roles),
-        lockToJson(user.lock),
-        user.createdAt.getTime(),
-        user.updatedAt.getTime(),
-      );
+      .run(...userValues(user));
     return Promise.resolve(inserted.changes > 0);
+  }
+
+  upsertExternal(user: UserRecord): Promise<UserRecord | undefined> {
+    const row = this.db
+      .prepare(
+        `INSERT INTO users (name, uid, roles, lock, origin, traits, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET roles = excluded.roles, traits = excluded.traits,
+           updated_at = excluded.updated_at
+         WHERE users.origin = excluded.origin
+         RETURNING *`,
+      )
+      .get(...userValues(user)) as UserRow | undefined;
+    return Promise.resolve(row && userFromRow(row));
   }
 
   async setRoles(

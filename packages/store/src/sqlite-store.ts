@@ -9,6 +9,7 @@ import { SqliteRoles, SqliteUsers } from "./sqlite-access-repositories.js";
 import { SqliteAudit } from "./sqlite-audit.js";
 import { localChangeFeed } from "./local-change-feed.js";
 import { SqliteClusters } from "./sqlite-clusters.js";
+import { SqliteDocuments } from "./sqlite-documents.js";
 import { migrate } from "./sqlite-migrations.js";
 import { SqliteReplicas } from "./sqlite-replicas.js";
 import {
@@ -76,6 +77,7 @@ export function openSqliteStore(options: OpenSqliteStoreOptions): HubStore {
     keys: new SqliteHubKeys(db),
     users: new SqliteUsers(db),
     roles: new SqliteRoles(db),
+    documents: new SqliteDocuments(db),
     audit: new SqliteAudit(db),
     replicas: new SqliteReplicas(db),
     changes: localChangeFeed,

@@ -45,6 +45,9 @@ const agent = (id: string, clusterName = "dev"): AgentRecord => ({
   revokedAt: undefined,
 });
 
+/** A user an admin made: no connector, no traits. */
+const local = { origin: "", traits: {} };
+
 const cluster = (name: string, labels: Record<string, string> = { env: "dev" }) => ({
   name,
   labels,
@@ -283,7 +286,7 @@ describe.each([sqliteBackend(), postgresBackend()])("the $name hub store", (back
   });
 
   it("creates a user once, then replaces its roles and keeps its uid and creation time", async () => {
-    const alice = { name: "alice", uid: "u1", roles: ["dev"], lock: undefined };
+    const alice = { name: "alice", uid: "u1", roles: ["dev"], lock: undefined, ...local };
     expect(await store.users.create({ ...alice, createdAt: now, updatedAt: now })).toBe(true);
     expect(
       await store.users.create({ ...alice, uid: "u2", createdAt: later(1), updatedAt: later(1) }),
@@ -305,6 +308,7 @@ describe.each([sqliteBackend(), postgresBackend()])("the $name hub store", (back
       uid: "u1",
       roles: ["dev"],
       lock: undefined,
+      ...local,
       createdAt: now,
       updatedAt: now,
     });
@@ -314,6 +318,56 @@ describe.each([sqliteBackend(), postgresBackend()])("the $name hub store", (back
     expect((await store.users.get("bob"))?.lock).toEqual(lock);
     expect((await store.users.setLock("bob", forever, later(2)))?.lock).toEqual(forever);
     expect((await store.users.setLock("bob", undefined, later(3)))?.lock).toBeUndefined();
+  });
+
+  it("lets only the connector that made a user update it at a login", async () => {
+    const sso = {
+      name: "dana",
+      uid: "u1",
+      roles: ["dev"],
+      lock: undefined,
+      origin: "oidc/corp",
+      traits: { groups: ["a", "b"] },
+      createdAt: now,
+      updatedAt: now,
+    };
+    expect(await store.users.upsertExternal(sso)).toEqual(sso);
+    const again = { ...sso, uid: "u2", roles: ["ops"], traits: {}, updatedAt: later(5) };
+    expect(await store.users.upsertExternal(again)).toEqual({
+      ...again,
+      uid: "u1",
+      createdAt: now,
+    });
+    expect(await store.users.upsertExternal({ ...sso, origin: "github/acme" })).toBeUndefined();
+    await store.users.create({ ...sso, name: "erin", ...local });
+    expect(await store.users.upsertExternal({ ...sso, name: "erin" })).toBeUndefined();
+    expect((await store.users.get("erin"))?.roles).toEqual(["dev"]);
+  });
+
+  it("keeps documents with versions, compare-and-swap and expiry", async () => {
+    const doc = {
+      kind: "session",
+      name: "alice/1",
+      body: "{}",
+      expiresAt: later(10),
+      updatedAt: now,
+    };
+    expect(await store.documents.create(doc)).toEqual({ ...doc, version: 1 });
+    expect(await store.documents.create({ ...doc, body: "x" })).toBeUndefined();
+    await store.documents.put({ ...doc, name: "alice_2", expiresAt: undefined });
+    await store.documents.put({ ...doc, name: "bob/1" });
+    expect((await store.documents.list("session", now, "alice/")).map((d) => d.name)).toEqual([
+      "alice/1",
+    ]);
+    const replaced = await store.documents.replace({ ...doc, body: "y" }, 1);
+    expect(replaced?.version).toBe(2);
+    expect(await store.documents.replace({ ...doc, body: "z" }, 1)).toBeUndefined();
+    expect((await store.documents.get("session", "alice/1", now))?.body).toBe("y");
+    expect(await store.documents.get("session", "alice/1", later(10))).toBeUndefined();
+    expect(await store.documents.deleteExpiredBefore(later(11))).toBe(2);
+    expect((await store.documents.list("session", now)).map((d) => d.name)).toEqual(["alice_2"]);
+    expect(await store.documents.delete("session", "alice_2")).toBe(true);
+    expect(await store.documents.delete("session", "alice_2")).toBe(false);
   });
 
   it("keeps a role's document as applied", async () => {
@@ -371,7 +425,7 @@ describe.each([sqliteBackend(), postgresBackend()])("the $name hub store", (back
     const role = { name: "dev", document: "kind: role\n", createdAt: now, updatedAt: now };
     await store.roles.upsert(role);
     await store.roles.upsert({ ...role, name: "ops" });
-    const user = { name: "carol", uid: "u1", roles: ["dev"], lock: undefined };
+    const user = { name: "carol", uid: "u1", roles: ["dev"], lock: undefined, ...local };
     await store.users.create({ ...user, createdAt: now, updatedAt: now });
     expect(await store.roles.delete("dev")).toEqual({ outcome: "assigned", holders: ["carol"] });
     expect(await store.roles.delete("ops")).toEqual({ outcome: "deleted" });

@@ -95,6 +95,8 @@ export function userAdmin(deps: UserAdminDeps): UserAdmin {
           uid: randomUUID(),
           roles,
           lock: undefined,
+          origin: "",
+          traits: {},
           createdAt: now,
           updatedAt: now,
         };

@@ -28,6 +28,8 @@ beforeEach(async () => {
     uid: "uid-1",
     roles: ["dev"],
     lock: undefined,
+    origin: "",
+    traits: {},
     createdAt: now,
     updatedAt: now,
   });
