@@ -48,7 +48,9 @@ export class PostgresDocuments implements DocumentRepository {
        RETURNING *`,
       documentValues(document),
     );
-    return documentFromRow(rows[0] as DocumentRow);
+    const [row] = rows;
+    if (row === undefined) throw new Error("INSERT … RETURNING returned no row");
+    return documentFromRow(row);
   }
 
   async replace(document: NewDocument, version: number): Promise<DocumentRecord | undefined> {
