@@ -15,3 +15,5 @@ export {
   type KubeResourceRequest,
   type KubeResourceRule,
 } from "./resource-rules.js";
+export { applyTraits } from "./role-traits.js";
+export { expandValues, parseTemplate, type Traits } from "./trait-template.js";

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { RbacError } from "./errors.js";
 import { parseRoleDocument } from "./role-document.js";
+import { applyTraits } from "./role-traits.js";
 
 const DEV_ROLE = `kind: role
 metadata: { name: dev }
@@ -66,5 +67,41 @@ describe("parseRoleDocument", () => {
     expect(problemOf("kind: user\nmetadata: {name: x}\n")).toMatch(/line 1: kind: must be "role"/);
     expect(problemOf("kind: role\nspec: {}\n")).toMatch(/metadata\.name: required/);
     expect(problemOf("kind: role\n  bad: [\n")).toMatch(/not valid YAML/);
+  });
+});
+
+describe("role templates and options", () => {
+  it("reads max_session_ttl and notes templated groups and users", () => {
+    const role = parseRoleDocument(
+      [
+        "kind: role",
+        "metadata: { name: sso }",
+        "spec:",
+        "  options: { max_session_ttl: 2h }",
+        "  allow:",
+        '    kubernetes_groups: ["{{external.groups}}"]',
+        '    kubernetes_users: ["{{email.local(external.email)}}"]',
+      ].join("\n"),
+    );
+    expect(role.maxSessionTtlMs).toBe(7_200_000);
+    expect(role.templated).toBe(true);
+    expect(applyTraits(role, { groups: ["a"], email: ["al@x.org"] }).allow.kubernetesUsers).toEqual(
+      ["al"],
+    );
+  });
+
+  it("says which template or duration is wrong, by line", () => {
+    expect(() =>
+      parseRoleDocument(
+        [
+          "kind: role",
+          "metadata: { name: bad }",
+          "spec:",
+          "  options: { max_session_ttl: soon }",
+          "  allow:",
+          '    kubernetes_groups: ["{{internal.logins}}"]',
+        ].join("\n"),
+      ),
+    ).toThrow(/line 4: spec.options.max_session_ttl: .*\n.*line 6: spec.allow.kubernetes_groups/);
   });
 });

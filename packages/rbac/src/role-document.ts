@@ -1,9 +1,16 @@
-import { ConfigError, parseYaml, type YamlFile, type YamlPath } from "@warren/config";
+import {
+  ConfigError,
+  parseDuration,
+  parseYaml,
+  type YamlFile,
+  type YamlPath,
+} from "@warren/config";
 
 import { RbacError, RbacErrorCode } from "./errors.js";
 import { parseLabelExpression } from "./label-expression.js";
 import { compileValuePattern, type LabelSelector } from "./label-matcher.js";
 import { RESOURCE_VERBS, type KubeResourceRule } from "./resource-rules.js";
+import { parseTemplate } from "./trait-template.js";
 
 /** One side of a role (allow or deny), as stored: plain data, compiled when used. */
 export interface RoleConditions {
@@ -20,12 +27,17 @@ export interface Role {
   description?: string;
   allow: RoleConditions;
   deny: RoleConditions;
+  /** spec.options.max_session_ttl: the longest a login session with this role may last. */
+  maxSessionTtlMs?: number;
+  /** Whether groups or users use {{external.…}} traits (expanded per user). */
+  templated?: boolean;
 }
 
 const NAME = /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/;
 const TOP_FIELDS = ["kind", "version", "metadata", "spec"];
 const METADATA_FIELDS = ["name", "description"];
-const SPEC_FIELDS = ["allow", "deny"];
+const SPEC_FIELDS = ["allow", "deny", "options"];
+const OPTION_FIELDS = ["max_session_ttl"];
 const CONDITION_FIELDS = [
   "kubernetes_labels",
   "kubernetes_labels_expression",
@@ -39,6 +51,7 @@ type Problems = string[];
 
 class RoleReader {
   readonly problems: Problems = [];
+  templated = false;
   constructor(private readonly file: YamlFile) {}
 
   problem(path: YamlPath, reason: string): void {
@@ -72,6 +85,35 @@ class RoleReader {
     if (list.every((item) => typeof item === "string")) return list;
     this.problem(path, "expected a string or a list of strings");
     return [];
+  }
+
+  /** Strings that may carry a {{external.NAME}} template. */
+  templates(path: YamlPath, value: unknown): string[] {
+    const values = this.strings(path, value);
+    for (const item of values) {
+      try {
+        if (parseTemplate(item)) this.templated = true;
+      } catch (error) {
+        this.problem(path, (error as Error).message);
+      }
+    }
+    return values;
+  }
+
+  duration(path: YamlPath, value: unknown): number | undefined {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== "string") {
+      this.problem(path, "expected a duration like 30m or 8h");
+      return undefined;
+    }
+    try {
+      const ms = parseDuration(value);
+      if (ms > 0) return ms;
+      this.problem(path, "must be longer than 0");
+    } catch (error) {
+      this.problem(path, (error as Error).message);
+    }
+    return undefined;
   }
 
   labels(path: YamlPath, value: unknown): LabelSelector {
@@ -146,8 +188,8 @@ class RoleReader {
     const expression = record.kubernetes_labels_expression;
     const conditions: RoleConditions = {
       kubernetesLabels: this.labels([...path, "kubernetes_labels"], record.kubernetes_labels),
-      kubernetesGroups: this.strings([...path, "kubernetes_groups"], record.kubernetes_groups),
-      kubernetesUsers: this.strings([...path, "kubernetes_users"], record.kubernetes_users),
+      kubernetesGroups: this.templates([...path, "kubernetes_groups"], record.kubernetes_groups),
+      kubernetesUsers: this.templates([...path, "kubernetes_users"], record.kubernetes_users),
       kubernetesResources: this.resourceRules(
         [...path, "kubernetes_resources"],
         record.kubernetes_resources,
@@ -177,12 +219,19 @@ function readRole(reader: RoleReader, values: unknown): Role {
     reader.problem(["metadata", "name"], "required: lower-case letters, digits, '.', '_', '-'");
   }
   const spec = reader.map(["spec"], top.spec, SPEC_FIELDS);
+  const options = reader.map(["spec", "options"], spec.options, OPTION_FIELDS);
+  const maxSessionTtlMs = reader.duration(
+    ["spec", "options", "max_session_ttl"],
+    options.max_session_ttl,
+  );
   const role: Role = {
     name,
     allow: reader.conditions(["spec", "allow"], spec.allow),
     deny: reader.conditions(["spec", "deny"], spec.deny),
   };
   if (typeof metadata.description === "string") role.description = metadata.description;
+  if (maxSessionTtlMs !== undefined) role.maxSessionTtlMs = maxSessionTtlMs;
+  if (reader.templated) role.templated = true;
   return role;
 }
 
