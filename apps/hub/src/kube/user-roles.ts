@@ -1,4 +1,4 @@
-import { parseRoleDocument, type Role } from "@warren/rbac";
+import { applyTraits, parseRoleDocument, type Role } from "@warren/rbac";
 import type { HubStore, RoleRecord, UserRecord } from "@warren/store";
 
 /**
@@ -8,6 +8,8 @@ import type { HubStore, RoleRecord, UserRecord } from "@warren/store";
  */
 export class RoleBook {
   private readonly parsed = new Map<string, { updatedAt: number; role: Role }>();
+  /** A templated role as it applies to a user, per that user's version (traits change with it). */
+  private readonly expanded = new WeakMap<Role, Map<string, Role>>();
 
   constructor(private readonly store: HubStore) {}
 
@@ -25,9 +27,27 @@ export class RoleBook {
     const roles: Role[] = [];
     for (const name of user.roles) {
       const record = await this.store.roles.get(name);
-      if (record) roles.push(this.parse(record));
+      if (record) roles.push(this.forUser(this.parse(record), user));
       else this.parsed.delete(name);
     }
     return roles;
+  }
+
+  private forUser(role: Role, user: UserRecord): Role {
+    if (!role.templated) return role;
+    let byUser = this.expanded.get(role);
+    if (byUser === undefined) {
+      byUser = new Map();
+      this.expanded.set(role, byUser);
+    }
+    const key = `${user.name}\0${user.uid}\0${String(user.updatedAt.getTime())}`;
+    let applied = byUser.get(key);
+    if (applied === undefined) {
+      // Bounded: a busy hub sees many users; expanding again is cheap.
+      if (byUser.size >= 1000) byUser.clear();
+      applied = applyTraits(role, user.traits);
+      byUser.set(key, applied);
+    }
+    return applied;
   }
 }
