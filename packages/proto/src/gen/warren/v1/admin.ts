@@ -19,6 +19,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { ClusterHealth } from "./common.js";
+import { LoginSessionInfo } from "./login.js";
 
 export const protobufPackage = "warren.v1";
 
@@ -225,7 +226,13 @@ export interface UserInfo {
   createdAtUnixMs: number;
   updatedAtUnixMs: number;
   /** Set while a lock is in force. */
-  lock: UserLockInfo | undefined;
+  lock:
+    | UserLockInfo
+    | undefined;
+  /** "" for a local user, else the connector that created it ("oidc/corp"). */
+  origin: string;
+  /** A local user has set a password (else they still hold an invite, or log in by SSO). */
+  hasPassword: boolean;
 }
 
 export interface CreateUserRequest {
@@ -234,7 +241,94 @@ export interface CreateUserRequest {
 }
 
 export interface CreateUserResponse {
-  user: UserInfo | undefined;
+  user:
+    | UserInfo
+    | undefined;
+  /** Shown once: the user sets a password with it (warren login --invite). Never logged. */
+  invite: string;
+  inviteExpiresAtUnixMs: number;
+}
+
+export interface InviteUserRequest {
+  name: string;
+}
+
+export interface InviteUserResponse {
+  invite: string;
+  inviteExpiresAtUnixMs: number;
+}
+
+export interface ListLoginSessionsRequest {
+  /** Empty: every user's. */
+  user: string;
+}
+
+export interface ListLoginSessionsResponse {
+  sessions: LoginSessionInfo[];
+}
+
+export interface EndLoginSessionsRequest {
+  user: string;
+  /** Empty: every session of the user. */
+  sessionId: string;
+}
+
+export interface EndLoginSessionsResponse {
+  ended: number;
+}
+
+export interface AdminIdentityInfo {
+  name: string;
+  firstSeenUnixMs: number;
+  lastIssuedUnixMs: number;
+  /** Set once revoked: certificates issued before it are refused. */
+  revokedAtUnixMs: number;
+}
+
+export interface ListAdminsRequest {
+}
+
+export interface ListAdminsResponse {
+  admins: AdminIdentityInfo[];
+}
+
+export interface RevokeAdminRequest {
+  name: string;
+}
+
+export interface RevokeAdminResponse {
+  admin: AdminIdentityInfo | undefined;
+}
+
+export interface ConnectorInfo {
+  name: string;
+  kind: string;
+  /** The document as applied (the client secret is in a file the hub reads, never here). */
+  document: string;
+  updatedAtUnixMs: number;
+}
+
+export interface ApplyConnectorRequest {
+  document: string;
+}
+
+export interface ApplyConnectorResponse {
+  connector: ConnectorInfo | undefined;
+  created: boolean;
+}
+
+export interface ListConnectorsRequest {
+}
+
+export interface ListConnectorsResponse {
+  connectors: ConnectorInfo[];
+}
+
+export interface DeleteConnectorRequest {
+  name: string;
+}
+
+export interface DeleteConnectorResponse {
 }
 
 export interface UpdateUserRequest {
@@ -2880,7 +2974,15 @@ export const UserLockInfo: MessageFns<UserLockInfo> = {
 };
 
 function createBaseUserInfo(): UserInfo {
-  return { name: "", roles: [], createdAtUnixMs: 0, updatedAtUnixMs: 0, lock: undefined };
+  return {
+    name: "",
+    roles: [],
+    createdAtUnixMs: 0,
+    updatedAtUnixMs: 0,
+    lock: undefined,
+    origin: "",
+    hasPassword: false,
+  };
 }
 
 export const UserInfo: MessageFns<UserInfo> = {
@@ -2899,6 +3001,12 @@ export const UserInfo: MessageFns<UserInfo> = {
     }
     if (message.lock !== undefined) {
       UserLockInfo.encode(message.lock, writer.uint32(42).fork()).join();
+    }
+    if (message.origin !== "") {
+      writer.uint32(50).string(message.origin);
+    }
+    if (message.hasPassword !== false) {
+      writer.uint32(56).bool(message.hasPassword);
     }
     return writer;
   },
@@ -2956,6 +3064,22 @@ export const UserInfo: MessageFns<UserInfo> = {
             message.lock = UserLockInfo.decode(reader, reader.uint32());
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.origin = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.hasPassword = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2983,6 +3107,12 @@ export const UserInfo: MessageFns<UserInfo> = {
         ? globalThis.Number(object.updated_at_unix_ms)
         : 0,
       lock: isSet(object.lock) ? UserLockInfo.fromJSON(object.lock) : undefined,
+      origin: isSet(object.origin) ? globalThis.String(object.origin) : "",
+      hasPassword: isSet(object.hasPassword)
+        ? globalThis.Boolean(object.hasPassword)
+        : isSet(object.has_password)
+        ? globalThis.Boolean(object.has_password)
+        : false,
     };
   },
 
@@ -3003,6 +3133,12 @@ export const UserInfo: MessageFns<UserInfo> = {
     if (message.lock !== undefined) {
       obj.lock = UserLockInfo.toJSON(message.lock);
     }
+    if (message.origin !== "") {
+      obj.origin = message.origin;
+    }
+    if (message.hasPassword !== false) {
+      obj.hasPassword = message.hasPassword;
+    }
     return obj;
   },
 
@@ -3018,6 +3154,8 @@ export const UserInfo: MessageFns<UserInfo> = {
     message.lock = (object.lock !== undefined && object.lock !== null)
       ? UserLockInfo.fromPartial(object.lock)
       : undefined;
+    message.origin = object.origin ?? "";
+    message.hasPassword = object.hasPassword ?? false;
     return message;
   },
 };
@@ -3108,13 +3246,19 @@ export const CreateUserRequest: MessageFns<CreateUserRequest> = {
 };
 
 function createBaseCreateUserResponse(): CreateUserResponse {
-  return { user: undefined };
+  return { user: undefined, invite: "", inviteExpiresAtUnixMs: 0 };
 }
 
 export const CreateUserResponse: MessageFns<CreateUserResponse> = {
   encode(message: CreateUserResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.user !== undefined) {
       UserInfo.encode(message.user, writer.uint32(10).fork()).join();
+    }
+    if (message.invite !== "") {
+      writer.uint32(18).string(message.invite);
+    }
+    if (message.inviteExpiresAtUnixMs !== 0) {
+      writer.uint32(24).int64(message.inviteExpiresAtUnixMs);
     }
     return writer;
   },
@@ -3140,6 +3284,22 @@ export const CreateUserResponse: MessageFns<CreateUserResponse> = {
             message.user = UserInfo.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.invite = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.inviteExpiresAtUnixMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3153,13 +3313,27 @@ export const CreateUserResponse: MessageFns<CreateUserResponse> = {
   },
 
   fromJSON(object: any): CreateUserResponse {
-    return { user: isSet(object.user) ? UserInfo.fromJSON(object.user) : undefined };
+    return {
+      user: isSet(object.user) ? UserInfo.fromJSON(object.user) : undefined,
+      invite: isSet(object.invite) ? globalThis.String(object.invite) : "",
+      inviteExpiresAtUnixMs: isSet(object.inviteExpiresAtUnixMs)
+        ? globalThis.Number(object.inviteExpiresAtUnixMs)
+        : isSet(object.invite_expires_at_unix_ms)
+        ? globalThis.Number(object.invite_expires_at_unix_ms)
+        : 0,
+    };
   },
 
   toJSON(message: CreateUserResponse): unknown {
     const obj: any = {};
     if (message.user !== undefined) {
       obj.user = UserInfo.toJSON(message.user);
+    }
+    if (message.invite !== "") {
+      obj.invite = message.invite;
+    }
+    if (message.inviteExpiresAtUnixMs !== 0) {
+      obj.inviteExpiresAtUnixMs = Math.round(message.inviteExpiresAtUnixMs);
     }
     return obj;
   },
@@ -3170,6 +3344,1363 @@ export const CreateUserResponse: MessageFns<CreateUserResponse> = {
   fromPartial<I extends Exact<DeepPartial<CreateUserResponse>, I>>(object: I): CreateUserResponse {
     const message = createBaseCreateUserResponse();
     message.user = (object.user !== undefined && object.user !== null) ? UserInfo.fromPartial(object.user) : undefined;
+    message.invite = object.invite ?? "";
+    message.inviteExpiresAtUnixMs = object.inviteExpiresAtUnixMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseInviteUserRequest(): InviteUserRequest {
+  return { name: "" };
+}
+
+export const InviteUserRequest: MessageFns<InviteUserRequest> = {
+  encode(message: InviteUserRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): InviteUserRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseInviteUserRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): InviteUserRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: InviteUserRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<InviteUserRequest>, I>>(base?: I): InviteUserRequest {
+    return InviteUserRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<InviteUserRequest>, I>>(object: I): InviteUserRequest {
+    const message = createBaseInviteUserRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseInviteUserResponse(): InviteUserResponse {
+  return { invite: "", inviteExpiresAtUnixMs: 0 };
+}
+
+export const InviteUserResponse: MessageFns<InviteUserResponse> = {
+  encode(message: InviteUserResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.invite !== "") {
+      writer.uint32(10).string(message.invite);
+    }
+    if (message.inviteExpiresAtUnixMs !== 0) {
+      writer.uint32(16).int64(message.inviteExpiresAtUnixMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): InviteUserResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseInviteUserResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.invite = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.inviteExpiresAtUnixMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): InviteUserResponse {
+    return {
+      invite: isSet(object.invite) ? globalThis.String(object.invite) : "",
+      inviteExpiresAtUnixMs: isSet(object.inviteExpiresAtUnixMs)
+        ? globalThis.Number(object.inviteExpiresAtUnixMs)
+        : isSet(object.invite_expires_at_unix_ms)
+        ? globalThis.Number(object.invite_expires_at_unix_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: InviteUserResponse): unknown {
+    const obj: any = {};
+    if (message.invite !== "") {
+      obj.invite = message.invite;
+    }
+    if (message.inviteExpiresAtUnixMs !== 0) {
+      obj.inviteExpiresAtUnixMs = Math.round(message.inviteExpiresAtUnixMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<InviteUserResponse>, I>>(base?: I): InviteUserResponse {
+    return InviteUserResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<InviteUserResponse>, I>>(object: I): InviteUserResponse {
+    const message = createBaseInviteUserResponse();
+    message.invite = object.invite ?? "";
+    message.inviteExpiresAtUnixMs = object.inviteExpiresAtUnixMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseListLoginSessionsRequest(): ListLoginSessionsRequest {
+  return { user: "" };
+}
+
+export const ListLoginSessionsRequest: MessageFns<ListLoginSessionsRequest> = {
+  encode(message: ListLoginSessionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== "") {
+      writer.uint32(10).string(message.user);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListLoginSessionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListLoginSessionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListLoginSessionsRequest {
+    return { user: isSet(object.user) ? globalThis.String(object.user) : "" };
+  },
+
+  toJSON(message: ListLoginSessionsRequest): unknown {
+    const obj: any = {};
+    if (message.user !== "") {
+      obj.user = message.user;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListLoginSessionsRequest>, I>>(base?: I): ListLoginSessionsRequest {
+    return ListLoginSessionsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListLoginSessionsRequest>, I>>(object: I): ListLoginSessionsRequest {
+    const message = createBaseListLoginSessionsRequest();
+    message.user = object.user ?? "";
+    return message;
+  },
+};
+
+function createBaseListLoginSessionsResponse(): ListLoginSessionsResponse {
+  return { sessions: [] };
+}
+
+export const ListLoginSessionsResponse: MessageFns<ListLoginSessionsResponse> = {
+  encode(message: ListLoginSessionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.sessions) {
+      LoginSessionInfo.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListLoginSessionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListLoginSessionsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sessions.push(LoginSessionInfo.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListLoginSessionsResponse {
+    return {
+      sessions: globalThis.Array.isArray(object?.sessions)
+        ? object.sessions.map((e: any) => LoginSessionInfo.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListLoginSessionsResponse): unknown {
+    const obj: any = {};
+    if (message.sessions?.length) {
+      obj.sessions = message.sessions.map((e) => LoginSessionInfo.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListLoginSessionsResponse>, I>>(base?: I): ListLoginSessionsResponse {
+    return ListLoginSessionsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListLoginSessionsResponse>, I>>(object: I): ListLoginSessionsResponse {
+    const message = createBaseListLoginSessionsResponse();
+    message.sessions = object.sessions?.map((e) => LoginSessionInfo.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseEndLoginSessionsRequest(): EndLoginSessionsRequest {
+  return { user: "", sessionId: "" };
+}
+
+export const EndLoginSessionsRequest: MessageFns<EndLoginSessionsRequest> = {
+  encode(message: EndLoginSessionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== "") {
+      writer.uint32(10).string(message.user);
+    }
+    if (message.sessionId !== "") {
+      writer.uint32(18).string(message.sessionId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EndLoginSessionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEndLoginSessionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.sessionId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EndLoginSessionsRequest {
+    return {
+      user: isSet(object.user) ? globalThis.String(object.user) : "",
+      sessionId: isSet(object.sessionId)
+        ? globalThis.String(object.sessionId)
+        : isSet(object.session_id)
+        ? globalThis.String(object.session_id)
+        : "",
+    };
+  },
+
+  toJSON(message: EndLoginSessionsRequest): unknown {
+    const obj: any = {};
+    if (message.user !== "") {
+      obj.user = message.user;
+    }
+    if (message.sessionId !== "") {
+      obj.sessionId = message.sessionId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EndLoginSessionsRequest>, I>>(base?: I): EndLoginSessionsRequest {
+    return EndLoginSessionsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EndLoginSessionsRequest>, I>>(object: I): EndLoginSessionsRequest {
+    const message = createBaseEndLoginSessionsRequest();
+    message.user = object.user ?? "";
+    message.sessionId = object.sessionId ?? "";
+    return message;
+  },
+};
+
+function createBaseEndLoginSessionsResponse(): EndLoginSessionsResponse {
+  return { ended: 0 };
+}
+
+export const EndLoginSessionsResponse: MessageFns<EndLoginSessionsResponse> = {
+  encode(message: EndLoginSessionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ended !== 0) {
+      writer.uint32(8).uint32(message.ended);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EndLoginSessionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEndLoginSessionsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.ended = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EndLoginSessionsResponse {
+    return { ended: isSet(object.ended) ? globalThis.Number(object.ended) : 0 };
+  },
+
+  toJSON(message: EndLoginSessionsResponse): unknown {
+    const obj: any = {};
+    if (message.ended !== 0) {
+      obj.ended = Math.round(message.ended);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EndLoginSessionsResponse>, I>>(base?: I): EndLoginSessionsResponse {
+    return EndLoginSessionsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EndLoginSessionsResponse>, I>>(object: I): EndLoginSessionsResponse {
+    const message = createBaseEndLoginSessionsResponse();
+    message.ended = object.ended ?? 0;
+    return message;
+  },
+};
+
+function createBaseAdminIdentityInfo(): AdminIdentityInfo {
+  return { name: "", firstSeenUnixMs: 0, lastIssuedUnixMs: 0, revokedAtUnixMs: 0 };
+}
+
+export const AdminIdentityInfo: MessageFns<AdminIdentityInfo> = {
+  encode(message: AdminIdentityInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.firstSeenUnixMs !== 0) {
+      writer.uint32(16).int64(message.firstSeenUnixMs);
+    }
+    if (message.lastIssuedUnixMs !== 0) {
+      writer.uint32(24).int64(message.lastIssuedUnixMs);
+    }
+    if (message.revokedAtUnixMs !== 0) {
+      writer.uint32(32).int64(message.revokedAtUnixMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AdminIdentityInfo {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAdminIdentityInfo();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.firstSeenUnixMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.lastIssuedUnixMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.revokedAtUnixMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AdminIdentityInfo {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      firstSeenUnixMs: isSet(object.firstSeenUnixMs)
+        ? globalThis.Number(object.firstSeenUnixMs)
+        : isSet(object.first_seen_unix_ms)
+        ? globalThis.Number(object.first_seen_unix_ms)
+        : 0,
+      lastIssuedUnixMs: isSet(object.lastIssuedUnixMs)
+        ? globalThis.Number(object.lastIssuedUnixMs)
+        : isSet(object.last_issued_unix_ms)
+        ? globalThis.Number(object.last_issued_unix_ms)
+        : 0,
+      revokedAtUnixMs: isSet(object.revokedAtUnixMs)
+        ? globalThis.Number(object.revokedAtUnixMs)
+        : isSet(object.revoked_at_unix_ms)
+        ? globalThis.Number(object.revoked_at_unix_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: AdminIdentityInfo): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.firstSeenUnixMs !== 0) {
+      obj.firstSeenUnixMs = Math.round(message.firstSeenUnixMs);
+    }
+    if (message.lastIssuedUnixMs !== 0) {
+      obj.lastIssuedUnixMs = Math.round(message.lastIssuedUnixMs);
+    }
+    if (message.revokedAtUnixMs !== 0) {
+      obj.revokedAtUnixMs = Math.round(message.revokedAtUnixMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AdminIdentityInfo>, I>>(base?: I): AdminIdentityInfo {
+    return AdminIdentityInfo.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AdminIdentityInfo>, I>>(object: I): AdminIdentityInfo {
+    const message = createBaseAdminIdentityInfo();
+    message.name = object.name ?? "";
+    message.firstSeenUnixMs = object.firstSeenUnixMs ?? 0;
+    message.lastIssuedUnixMs = object.lastIssuedUnixMs ?? 0;
+    message.revokedAtUnixMs = object.revokedAtUnixMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseListAdminsRequest(): ListAdminsRequest {
+  return {};
+}
+
+export const ListAdminsRequest: MessageFns<ListAdminsRequest> = {
+  encode(_: ListAdminsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAdminsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAdminsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListAdminsRequest {
+    return {};
+  },
+
+  toJSON(_: ListAdminsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAdminsRequest>, I>>(base?: I): ListAdminsRequest {
+    return ListAdminsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAdminsRequest>, I>>(_: I): ListAdminsRequest {
+    const message = createBaseListAdminsRequest();
+    return message;
+  },
+};
+
+function createBaseListAdminsResponse(): ListAdminsResponse {
+  return { admins: [] };
+}
+
+export const ListAdminsResponse: MessageFns<ListAdminsResponse> = {
+  encode(message: ListAdminsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.admins) {
+      AdminIdentityInfo.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAdminsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAdminsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.admins.push(AdminIdentityInfo.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAdminsResponse {
+    return {
+      admins: globalThis.Array.isArray(object?.admins)
+        ? object.admins.map((e: any) => AdminIdentityInfo.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListAdminsResponse): unknown {
+    const obj: any = {};
+    if (message.admins?.length) {
+      obj.admins = message.admins.map((e) => AdminIdentityInfo.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAdminsResponse>, I>>(base?: I): ListAdminsResponse {
+    return ListAdminsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAdminsResponse>, I>>(object: I): ListAdminsResponse {
+    const message = createBaseListAdminsResponse();
+    message.admins = object.admins?.map((e) => AdminIdentityInfo.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRevokeAdminRequest(): RevokeAdminRequest {
+  return { name: "" };
+}
+
+export const RevokeAdminRequest: MessageFns<RevokeAdminRequest> = {
+  encode(message: RevokeAdminRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeAdminRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeAdminRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevokeAdminRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: RevokeAdminRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RevokeAdminRequest>, I>>(base?: I): RevokeAdminRequest {
+    return RevokeAdminRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RevokeAdminRequest>, I>>(object: I): RevokeAdminRequest {
+    const message = createBaseRevokeAdminRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseRevokeAdminResponse(): RevokeAdminResponse {
+  return { admin: undefined };
+}
+
+export const RevokeAdminResponse: MessageFns<RevokeAdminResponse> = {
+  encode(message: RevokeAdminResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.admin !== undefined) {
+      AdminIdentityInfo.encode(message.admin, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeAdminResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeAdminResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.admin = AdminIdentityInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevokeAdminResponse {
+    return { admin: isSet(object.admin) ? AdminIdentityInfo.fromJSON(object.admin) : undefined };
+  },
+
+  toJSON(message: RevokeAdminResponse): unknown {
+    const obj: any = {};
+    if (message.admin !== undefined) {
+      obj.admin = AdminIdentityInfo.toJSON(message.admin);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RevokeAdminResponse>, I>>(base?: I): RevokeAdminResponse {
+    return RevokeAdminResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RevokeAdminResponse>, I>>(object: I): RevokeAdminResponse {
+    const message = createBaseRevokeAdminResponse();
+    message.admin = (object.admin !== undefined && object.admin !== null)
+      ? AdminIdentityInfo.fromPartial(object.admin)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseConnectorInfo(): ConnectorInfo {
+  return { name: "", kind: "", document: "", updatedAtUnixMs: 0 };
+}
+
+export const ConnectorInfo: MessageFns<ConnectorInfo> = {
+  encode(message: ConnectorInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.kind !== "") {
+      writer.uint32(18).string(message.kind);
+    }
+    if (message.document !== "") {
+      writer.uint32(26).string(message.document);
+    }
+    if (message.updatedAtUnixMs !== 0) {
+      writer.uint32(32).int64(message.updatedAtUnixMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConnectorInfo {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConnectorInfo();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.document = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.updatedAtUnixMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ConnectorInfo {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      document: isSet(object.document) ? globalThis.String(object.document) : "",
+      updatedAtUnixMs: isSet(object.updatedAtUnixMs)
+        ? globalThis.Number(object.updatedAtUnixMs)
+        : isSet(object.updated_at_unix_ms)
+        ? globalThis.Number(object.updated_at_unix_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: ConnectorInfo): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.document !== "") {
+      obj.document = message.document;
+    }
+    if (message.updatedAtUnixMs !== 0) {
+      obj.updatedAtUnixMs = Math.round(message.updatedAtUnixMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ConnectorInfo>, I>>(base?: I): ConnectorInfo {
+    return ConnectorInfo.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConnectorInfo>, I>>(object: I): ConnectorInfo {
+    const message = createBaseConnectorInfo();
+    message.name = object.name ?? "";
+    message.kind = object.kind ?? "";
+    message.document = object.document ?? "";
+    message.updatedAtUnixMs = object.updatedAtUnixMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseApplyConnectorRequest(): ApplyConnectorRequest {
+  return { document: "" };
+}
+
+export const ApplyConnectorRequest: MessageFns<ApplyConnectorRequest> = {
+  encode(message: ApplyConnectorRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.document !== "") {
+      writer.uint32(10).string(message.document);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApplyConnectorRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApplyConnectorRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.document = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApplyConnectorRequest {
+    return { document: isSet(object.document) ? globalThis.String(object.document) : "" };
+  },
+
+  toJSON(message: ApplyConnectorRequest): unknown {
+    const obj: any = {};
+    if (message.document !== "") {
+      obj.document = message.document;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ApplyConnectorRequest>, I>>(base?: I): ApplyConnectorRequest {
+    return ApplyConnectorRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ApplyConnectorRequest>, I>>(object: I): ApplyConnectorRequest {
+    const message = createBaseApplyConnectorRequest();
+    message.document = object.document ?? "";
+    return message;
+  },
+};
+
+function createBaseApplyConnectorResponse(): ApplyConnectorResponse {
+  return { connector: undefined, created: false };
+}
+
+export const ApplyConnectorResponse: MessageFns<ApplyConnectorResponse> = {
+  encode(message: ApplyConnectorResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.connector !== undefined) {
+      ConnectorInfo.encode(message.connector, writer.uint32(10).fork()).join();
+    }
+    if (message.created !== false) {
+      writer.uint32(16).bool(message.created);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApplyConnectorResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApplyConnectorResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.connector = ConnectorInfo.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.created = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApplyConnectorResponse {
+    return {
+      connector: isSet(object.connector) ? ConnectorInfo.fromJSON(object.connector) : undefined,
+      created: isSet(object.created) ? globalThis.Boolean(object.created) : false,
+    };
+  },
+
+  toJSON(message: ApplyConnectorResponse): unknown {
+    const obj: any = {};
+    if (message.connector !== undefined) {
+      obj.connector = ConnectorInfo.toJSON(message.connector);
+    }
+    if (message.created !== false) {
+      obj.created = message.created;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ApplyConnectorResponse>, I>>(base?: I): ApplyConnectorResponse {
+    return ApplyConnectorResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ApplyConnectorResponse>, I>>(object: I): ApplyConnectorResponse {
+    const message = createBaseApplyConnectorResponse();
+    message.connector = (object.connector !== undefined && object.connector !== null)
+      ? ConnectorInfo.fromPartial(object.connector)
+      : undefined;
+    message.created = object.created ?? false;
+    return message;
+  },
+};
+
+function createBaseListConnectorsRequest(): ListConnectorsRequest {
+  return {};
+}
+
+export const ListConnectorsRequest: MessageFns<ListConnectorsRequest> = {
+  encode(_: ListConnectorsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListConnectorsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListConnectorsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListConnectorsRequest {
+    return {};
+  },
+
+  toJSON(_: ListConnectorsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListConnectorsRequest>, I>>(base?: I): ListConnectorsRequest {
+    return ListConnectorsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListConnectorsRequest>, I>>(_: I): ListConnectorsRequest {
+    const message = createBaseListConnectorsRequest();
+    return message;
+  },
+};
+
+function createBaseListConnectorsResponse(): ListConnectorsResponse {
+  return { connectors: [] };
+}
+
+export const ListConnectorsResponse: MessageFns<ListConnectorsResponse> = {
+  encode(message: ListConnectorsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.connectors) {
+      ConnectorInfo.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListConnectorsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListConnectorsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.connectors.push(ConnectorInfo.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListConnectorsResponse {
+    return {
+      connectors: globalThis.Array.isArray(object?.connectors)
+        ? object.connectors.map((e: any) => ConnectorInfo.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListConnectorsResponse): unknown {
+    const obj: any = {};
+    if (message.connectors?.length) {
+      obj.connectors = message.connectors.map((e) => ConnectorInfo.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListConnectorsResponse>, I>>(base?: I): ListConnectorsResponse {
+    return ListConnectorsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListConnectorsResponse>, I>>(object: I): ListConnectorsResponse {
+    const message = createBaseListConnectorsResponse();
+    message.connectors = object.connectors?.map((e) => ConnectorInfo.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseDeleteConnectorRequest(): DeleteConnectorRequest {
+  return { name: "" };
+}
+
+export const DeleteConnectorRequest: MessageFns<DeleteConnectorRequest> = {
+  encode(message: DeleteConnectorRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteConnectorRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteConnectorRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteConnectorRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: DeleteConnectorRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteConnectorRequest>, I>>(base?: I): DeleteConnectorRequest {
+    return DeleteConnectorRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteConnectorRequest>, I>>(object: I): DeleteConnectorRequest {
+    const message = createBaseDeleteConnectorRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteConnectorResponse(): DeleteConnectorResponse {
+  return {};
+}
+
+export const DeleteConnectorResponse: MessageFns<DeleteConnectorResponse> = {
+  encode(_: DeleteConnectorResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteConnectorResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteConnectorResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteConnectorResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteConnectorResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteConnectorResponse>, I>>(base?: I): DeleteConnectorResponse {
+    return DeleteConnectorResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteConnectorResponse>, I>>(_: I): DeleteConnectorResponse {
+    const message = createBaseDeleteConnectorResponse();
     return message;
   },
 };
@@ -6532,7 +8063,95 @@ export const AdminServiceService = {
     responseSerialize: (value: UnlockUserResponse): Buffer => Buffer.from(UnlockUserResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): UnlockUserResponse => UnlockUserResponse.decode(value),
   },
-  /** Creates or replaces a role from its YAML document. */
+  /**
+   * Creates or replaces a role from its YAML document.
+   * A new one-time invite for a local user to set a password (replaces any old password).
+   */
+  inviteUser: {
+    path: "/warren.v1.AdminService/InviteUser" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: InviteUserRequest): Buffer => Buffer.from(InviteUserRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): InviteUserRequest => InviteUserRequest.decode(value),
+    responseSerialize: (value: InviteUserResponse): Buffer => Buffer.from(InviteUserResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): InviteUserResponse => InviteUserResponse.decode(value),
+  },
+  listLoginSessions: {
+    path: "/warren.v1.AdminService/ListLoginSessions" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListLoginSessionsRequest): Buffer =>
+      Buffer.from(ListLoginSessionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListLoginSessionsRequest => ListLoginSessionsRequest.decode(value),
+    responseSerialize: (value: ListLoginSessionsResponse): Buffer =>
+      Buffer.from(ListLoginSessionsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListLoginSessionsResponse => ListLoginSessionsResponse.decode(value),
+  },
+  /** Ends login sessions: their certificates stop working at once and renew no more. */
+  endLoginSessions: {
+    path: "/warren.v1.AdminService/EndLoginSessions" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: EndLoginSessionsRequest): Buffer =>
+      Buffer.from(EndLoginSessionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): EndLoginSessionsRequest => EndLoginSessionsRequest.decode(value),
+    responseSerialize: (value: EndLoginSessionsResponse): Buffer =>
+      Buffer.from(EndLoginSessionsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): EndLoginSessionsResponse => EndLoginSessionsResponse.decode(value),
+  },
+  listAdmins: {
+    path: "/warren.v1.AdminService/ListAdmins" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListAdminsRequest): Buffer => Buffer.from(ListAdminsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListAdminsRequest => ListAdminsRequest.decode(value),
+    responseSerialize: (value: ListAdminsResponse): Buffer => Buffer.from(ListAdminsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListAdminsResponse => ListAdminsResponse.decode(value),
+  },
+  /** Revokes an admin: every certificate issued to that name so far stops working. */
+  revokeAdmin: {
+    path: "/warren.v1.AdminService/RevokeAdmin" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RevokeAdminRequest): Buffer => Buffer.from(RevokeAdminRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RevokeAdminRequest => RevokeAdminRequest.decode(value),
+    responseSerialize: (value: RevokeAdminResponse): Buffer => Buffer.from(RevokeAdminResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RevokeAdminResponse => RevokeAdminResponse.decode(value),
+  },
+  /** Creates or replaces an SSO connector (kind: oidc or github). */
+  applyConnector: {
+    path: "/warren.v1.AdminService/ApplyConnector" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ApplyConnectorRequest): Buffer =>
+      Buffer.from(ApplyConnectorRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ApplyConnectorRequest => ApplyConnectorRequest.decode(value),
+    responseSerialize: (value: ApplyConnectorResponse): Buffer =>
+      Buffer.from(ApplyConnectorResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ApplyConnectorResponse => ApplyConnectorResponse.decode(value),
+  },
+  listConnectors: {
+    path: "/warren.v1.AdminService/ListConnectors" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListConnectorsRequest): Buffer =>
+      Buffer.from(ListConnectorsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListConnectorsRequest => ListConnectorsRequest.decode(value),
+    responseSerialize: (value: ListConnectorsResponse): Buffer =>
+      Buffer.from(ListConnectorsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListConnectorsResponse => ListConnectorsResponse.decode(value),
+  },
+  deleteConnector: {
+    path: "/warren.v1.AdminService/DeleteConnector" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteConnectorRequest): Buffer =>
+      Buffer.from(DeleteConnectorRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteConnectorRequest => DeleteConnectorRequest.decode(value),
+    responseSerialize: (value: DeleteConnectorResponse): Buffer =>
+      Buffer.from(DeleteConnectorResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteConnectorResponse => DeleteConnectorResponse.decode(value),
+  },
   applyRole: {
     path: "/warren.v1.AdminService/ApplyRole" as const,
     requestStream: false as const,
@@ -6644,7 +8263,21 @@ export interface AdminServiceServer extends UntypedServiceImplementation {
   /** Refuses every request of a user, and ends their open sessions, until unlocked or expired. */
   lockUser: handleUnaryCall<LockUserRequest, LockUserResponse>;
   unlockUser: handleUnaryCall<UnlockUserRequest, UnlockUserResponse>;
-  /** Creates or replaces a role from its YAML document. */
+  /**
+   * Creates or replaces a role from its YAML document.
+   * A new one-time invite for a local user to set a password (replaces any old password).
+   */
+  inviteUser: handleUnaryCall<InviteUserRequest, InviteUserResponse>;
+  listLoginSessions: handleUnaryCall<ListLoginSessionsRequest, ListLoginSessionsResponse>;
+  /** Ends login sessions: their certificates stop working at once and renew no more. */
+  endLoginSessions: handleUnaryCall<EndLoginSessionsRequest, EndLoginSessionsResponse>;
+  listAdmins: handleUnaryCall<ListAdminsRequest, ListAdminsResponse>;
+  /** Revokes an admin: every certificate issued to that name so far stops working. */
+  revokeAdmin: handleUnaryCall<RevokeAdminRequest, RevokeAdminResponse>;
+  /** Creates or replaces an SSO connector (kind: oidc or github). */
+  applyConnector: handleUnaryCall<ApplyConnectorRequest, ApplyConnectorResponse>;
+  listConnectors: handleUnaryCall<ListConnectorsRequest, ListConnectorsResponse>;
+  deleteConnector: handleUnaryCall<DeleteConnectorRequest, DeleteConnectorResponse>;
   applyRole: handleUnaryCall<ApplyRoleRequest, ApplyRoleResponse>;
   listRoles: handleUnaryCall<ListRolesRequest, ListRolesResponse>;
   deleteRole: handleUnaryCall<DeleteRoleRequest, DeleteRoleResponse>;
@@ -6895,7 +8528,133 @@ export interface AdminServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: UnlockUserResponse) => void,
   ): ClientUnaryCall;
-  /** Creates or replaces a role from its YAML document. */
+  /**
+   * Creates or replaces a role from its YAML document.
+   * A new one-time invite for a local user to set a password (replaces any old password).
+   */
+  inviteUser(
+    request: InviteUserRequest,
+    callback: (error: ServiceError | null, response: InviteUserResponse) => void,
+  ): ClientUnaryCall;
+  inviteUser(
+    request: InviteUserRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: InviteUserResponse) => void,
+  ): ClientUnaryCall;
+  inviteUser(
+    request: InviteUserRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: InviteUserResponse) => void,
+  ): ClientUnaryCall;
+  listLoginSessions(
+    request: ListLoginSessionsRequest,
+    callback: (error: ServiceError | null, response: ListLoginSessionsResponse) => void,
+  ): ClientUnaryCall;
+  listLoginSessions(
+    request: ListLoginSessionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListLoginSessionsResponse) => void,
+  ): ClientUnaryCall;
+  listLoginSessions(
+    request: ListLoginSessionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListLoginSessionsResponse) => void,
+  ): ClientUnaryCall;
+  /** Ends login sessions: their certificates stop working at once and renew no more. */
+  endLoginSessions(
+    request: EndLoginSessionsRequest,
+    callback: (error: ServiceError | null, response: EndLoginSessionsResponse) => void,
+  ): ClientUnaryCall;
+  endLoginSessions(
+    request: EndLoginSessionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: EndLoginSessionsResponse) => void,
+  ): ClientUnaryCall;
+  endLoginSessions(
+    request: EndLoginSessionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: EndLoginSessionsResponse) => void,
+  ): ClientUnaryCall;
+  listAdmins(
+    request: ListAdminsRequest,
+    callback: (error: ServiceError | null, response: ListAdminsResponse) => void,
+  ): ClientUnaryCall;
+  listAdmins(
+    request: ListAdminsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListAdminsResponse) => void,
+  ): ClientUnaryCall;
+  listAdmins(
+    request: ListAdminsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListAdminsResponse) => void,
+  ): ClientUnaryCall;
+  /** Revokes an admin: every certificate issued to that name so far stops working. */
+  revokeAdmin(
+    request: RevokeAdminRequest,
+    callback: (error: ServiceError | null, response: RevokeAdminResponse) => void,
+  ): ClientUnaryCall;
+  revokeAdmin(
+    request: RevokeAdminRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RevokeAdminResponse) => void,
+  ): ClientUnaryCall;
+  revokeAdmin(
+    request: RevokeAdminRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RevokeAdminResponse) => void,
+  ): ClientUnaryCall;
+  /** Creates or replaces an SSO connector (kind: oidc or github). */
+  applyConnector(
+    request: ApplyConnectorRequest,
+    callback: (error: ServiceError | null, response: ApplyConnectorResponse) => void,
+  ): ClientUnaryCall;
+  applyConnector(
+    request: ApplyConnectorRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ApplyConnectorResponse) => void,
+  ): ClientUnaryCall;
+  applyConnector(
+    request: ApplyConnectorRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ApplyConnectorResponse) => void,
+  ): ClientUnaryCall;
+  listConnectors(
+    request: ListConnectorsRequest,
+    callback: (error: ServiceError | null, response: ListConnectorsResponse) => void,
+  ): ClientUnaryCall;
+  listConnectors(
+    request: ListConnectorsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListConnectorsResponse) => void,
+  ): ClientUnaryCall;
+  listConnectors(
+    request: ListConnectorsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListConnectorsResponse) => void,
+  ): ClientUnaryCall;
+  deleteConnector(
+    request: DeleteConnectorRequest,
+    callback: (error: ServiceError | null, response: DeleteConnectorResponse) => void,
+  ): ClientUnaryCall;
+  deleteConnector(
+    request: DeleteConnectorRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteConnectorResponse) => void,
+  ): ClientUnaryCall;
+  deleteConnector(
+    request: DeleteConnectorRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteConnectorResponse) => void,
+  ): ClientUnaryCall;
   applyRole(
     request: ApplyRoleRequest,
     callback: (error: ServiceError | null, response: ApplyRoleResponse) => void,
