@@ -27,6 +27,7 @@ describe("Warren identities", () => {
     { kind: "admin", name: "root" },
     { kind: "user", name: "alice@x", uid: "7f1c2b" },
     { kind: "user", name: "old-bob", uid: "" },
+    { kind: "user", name: "carol", uid: "u9", session: "s-1" },
   ])("round-trip through their URI: %o", (identity) => {
     expect(parseIdentityUri(identityUri(identity))).toEqual(identity);
   });

@@ -10,7 +10,8 @@ import { IdentityError, IdentityErrorCode } from "./errors.js";
 export type WarrenIdentity =
   | { kind: "agent"; agentId: string; clusterName: string }
   | { kind: "admin"; name: string }
-  | { kind: "user"; name: string; uid: string };
+  /** session: the login session it was issued in (none for certificates an admin signed). */
+  | { kind: "user"; name: string; uid: string; session?: string };
 
 export type IdentityKind = WarrenIdentity["kind"];
 
@@ -26,10 +27,13 @@ export function identityUri(identity: WarrenIdentity): string {
   switch (identity.kind) {
     case "agent":
       return `${path(identity.agentId)}?${new URLSearchParams({ cluster: identity.clusterName }).toString()}`;
-    case "user":
-      return identity.uid === ""
-        ? path(identity.name)
-        : `${path(identity.name)}?${new URLSearchParams({ uid: identity.uid }).toString()}`;
+    case "user": {
+      const query = new URLSearchParams();
+      if (identity.uid !== "") query.set("uid", identity.uid);
+      if (identity.session !== undefined) query.set("session", identity.session);
+      const text = query.toString();
+      return text === "" ? path(identity.name) : `${path(identity.name)}?${text}`;
+    }
     case "admin":
       return path(identity.name);
   }
@@ -53,7 +57,11 @@ export function parseIdentityUri(uri: string): WarrenIdentity {
   const name = decodeURIComponent(url.pathname.replace(/^\//, ""));
   if (url.protocol !== "warren:" || kind === undefined || name === "") throw malformed(uri);
   // Certificates signed before uids existed carry none: they match users from that time only.
-  if (kind === "user") return { kind, name, uid: url.searchParams.get("uid") ?? "" };
+  if (kind === "user") {
+    const session = url.searchParams.get("session");
+    const uid = url.searchParams.get("uid") ?? "";
+    return session === null ? { kind, name, uid } : { kind, name, uid, session };
+  }
   if (kind === "admin") return { kind, name };
   // Older agent certificates also carry label.* parameters; labels are the hub's now.
   const clusterName = url.searchParams.get("cluster");
