@@ -36,6 +36,8 @@ async function failedStart(args: string[], env: Record<string, string> = {}) {
       "127.0.0.1:0",
       "--metrics-listen-addr",
       "127.0.0.1:0",
+      "--web-listen-addr",
+      "127.0.0.1:0",
       ...args,
     ],
     env,

@@ -13,6 +13,7 @@ export async function startInProcessHub(dataDir: string): Promise<RunningHub> {
       "tunnel-listen-addr": "127.0.0.1:0",
       "kube-listen-addr": "127.0.0.1:0",
       "metrics-listen-addr": "127.0.0.1:0",
+      "web-listen-addr": "127.0.0.1:0",
     },
     env: {},
   });

@@ -92,6 +92,8 @@ export function loopbackListenArgs(ports: { api?: number; tunnel?: number } = {}
     "127.0.0.1:0",
     "--metrics-listen-addr",
     "127.0.0.1:0",
+    "--web-listen-addr",
+    "127.0.0.1:0",
   ];
 }
 

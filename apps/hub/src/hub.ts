@@ -34,6 +34,10 @@ import { startMetricsServer } from "./metrics/metrics-server.js";
 import { isWildcard, localAddress, publicAddresses, serverNames } from "./public-addresses.js";
 import { resolveHubName, type KubeNames } from "./kube/kube-names.js";
 import { serverNameContexts } from "./kube/server-name-contexts.js";
+import { createLoginParts } from "./login/login-parts.js";
+import { createLoginService } from "./login/login-service.js";
+import { createUserService } from "./login/user-service.js";
+import { LOGIN_CALLBACK_PATH, startWebServer } from "./web/web-server.js";
 import { followChanges } from "./replicas/apply-change.js";
 import { ReplicaDirectory } from "./replicas/replica-directory.js";
 import { pushReplicas } from "./replicas/replica-push.js";
@@ -62,6 +66,8 @@ export interface RunningHub {
   tunnelAddr: string;
   /** https://host:port of the kube endpoint; clusters are under /k8s/<name>. */
   kubeUrl: string;
+  /** https://host:port of the web address (SSO callbacks). */
+  webUrl: string;
   caPin: string;
   adminProfilePath: string;
   registry: AgentRegistry;
@@ -137,6 +143,7 @@ async function startListeners(parts: HubParts, cleanup: CleanupStack) {
   const known = {
     join: "",
     kubeUrl: "",
+    loginCallbackUrl: "",
     tunnel: { addr: "", hostCertificatePem: hostIdentity.certificatePem },
   };
   const authenticator = new PeerAuthenticator(ca.certificatePem, store, clock);
@@ -178,6 +185,20 @@ async function startListeners(parts: HubParts, cleanup: CleanupStack) {
     logger: kubeLogger,
   });
   cleanup.push("kube endpoint", () => kube.close(0));
+  const login = createLoginParts({
+    ...parts,
+    kubeNames,
+    kubeUrl: () => known.kubeUrl,
+    loginCallbackUrl: () => known.loginCallbackUrl,
+  });
+  const web = await startWebServer({
+    listen: config.webListenAddr,
+    identity,
+    ssoLogins: login.ssoLogins,
+    logger: logger.child("web"),
+    handshakeTimeoutMs: config.tlsHandshakeTimeoutMs,
+  });
+  cleanup.push("web address", () => web.close());
   const api: ApiServer = await startApiServer({
     listen: config.listenAddr,
     caPem: ca.certificatePem,
@@ -190,8 +211,11 @@ async function startListeners(parts: HubParts, cleanup: CleanupStack) {
       adminLoginTtlMs: config.adminLoginTtlMs,
       tunnel: () => known.tunnel,
     }),
+    login: createLoginService({ ...parts, ...login, kubeNames, logger: logger.child("login") }),
+    user: createUserService({ ...parts, ...login, authenticator, logger: logger.child("user") }),
     admin: createAdminService({
       ...parts,
+      ...login,
       authenticator,
       tokenTtlMs: config.tokenTtlMs,
       tokenMaxTtlMs: config.tokenMaxTtlMs,
@@ -212,7 +236,19 @@ async function startListeners(parts: HubParts, cleanup: CleanupStack) {
   known.kubeUrl = `https://${formatHostPort(
     config.kubePublicAddr ?? { host: tunnelHost, port: kube.port },
   )}`;
-  return { tunnel, api, kube, addrs, tunnelAddr: known.tunnel.addr, kubeUrl: known.kubeUrl };
+  const webUrl = `https://${formatHostPort(config.webPublicAddr ?? { host: tunnelHost, port: web.port })}`;
+  known.loginCallbackUrl = `${webUrl}${LOGIN_CALLBACK_PATH}`;
+  return {
+    tunnel,
+    api,
+    kube,
+    web,
+    webUrl,
+    addrs,
+    tunnelAddr: known.tunnel.addr,
+    kubeUrl: known.kubeUrl,
+    admins: authenticator.admins,
+  };
 }
 
 /** Removes audit events older than audit_retention; logs how many when there were any. */
@@ -241,6 +277,12 @@ function startSweeps(parts: HubParts): () => void {
         ),
       logger,
       "delete expired join tokens",
+    ),
+    every(
+      TOKEN_SWEEP_INTERVAL_MS,
+      () => store.documents.deleteExpiredBefore(clock.now()),
+      logger,
+      "delete expired login sessions, requests and invites",
     ),
     every(
       AGENT_SWEEP_INTERVAL_MS,
@@ -346,7 +388,8 @@ async function assemble(
     () => storeReadiness(store),
   );
   cleanup.push("metrics", () => metricsServer.close());
-  const { tunnel, api, kube, addrs, tunnelAddr, kubeUrl } = await startListeners(parts, cleanup);
+  const { tunnel, api, kube, web, webUrl, addrs, tunnelAddr, kubeUrl, admins } =
+    await startListeners(parts, cleanup);
   const stopReplication = await startReplication(parts, tunnelAddr, cleanup);
   const adminProfilePath = await ensureAdminProfile({
     dataDir: config.dataDir,
@@ -355,6 +398,7 @@ async function assemble(
     certificateTtlMs: config.adminCertificateTtlMs,
     clock,
     logger,
+    admins,
   });
   await pruneAudit(parts);
   const stopSweeps = startSweeps(parts);
@@ -365,6 +409,7 @@ async function assemble(
       publicAddrs: addrs.publicAddrs.map(formatHostPort),
       tunnelAddr,
       kubeUrl,
+      webUrl,
       tunnelListenAddr: localAddress({ host: config.tunnelListenAddr.host, port: tunnel.port }),
       metricsAddr: localAddress({ host: config.metricsListenAddr.host, port: metricsServer.port }),
       caPin: ca.pin,
@@ -384,6 +429,7 @@ async function assemble(
       kube.close(graceMs),
       registry.drain(graceMs, "the hub is shutting down"),
     ]);
+    await web.close();
     await metricsServer.close();
     // What the last requests audited is still in the writer's batch.
     await audit.flush();
@@ -395,6 +441,7 @@ async function assemble(
     joinAddr: addrs.join,
     tunnelAddr,
     kubeUrl,
+    webUrl,
     caPin: ca.pin,
     adminProfilePath,
     registry,

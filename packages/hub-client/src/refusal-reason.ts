@@ -28,6 +28,20 @@ export enum RefusalReason {
   /** The caller's identity may not make this call. */
   NotAllowed = "not_allowed",
   NotFound = "not_found",
+  /** Wrong user name or password (which of the two is not said). */
+  BadCredentials = "bad_credentials",
+  /** Too many wrong passwords lately: logins wait until the time in the message. */
+  LockedOut = "locked_out",
+  /** An admin locked the user. */
+  UserLocked = "user_locked",
+  /** The invite is unknown, used or expired. */
+  InvalidInvite = "invalid_invite",
+  /** The login session ended (logout, an admin) or expired: log in again. */
+  SessionEnded = "session_ended",
+  /** The identity provider or its answer was refused; the message says which check failed. */
+  SsoFailed = "sso_failed",
+  /** The identity provider's claims map to no Warren role. */
+  NoRolesMapped = "no_roles_mapped",
 }
 
 export function refusalMetadata(reason: RefusalReason): Metadata {

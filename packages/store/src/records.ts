@@ -116,8 +116,8 @@ export interface RoleRecord {
   updatedAt: Date;
 }
 
-/** kube: a request through the kube endpoint; admin: an admin API call; join: a join. */
-export const AUDIT_KINDS = ["kube", "admin", "join"] as const;
+/** kube: a request through the kube endpoint; admin: an admin API call; join: a join; login: a person logging in (or failing to). */
+export const AUDIT_KINDS = ["kube", "admin", "join", "login"] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 /**

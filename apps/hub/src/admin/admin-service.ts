@@ -7,6 +7,8 @@ import { getHubInfoHandler } from "./hub-info-admin.js";
 import { listJoinRefusalsHandler, type JoinRefusalsAdminDeps } from "./join-refusals-admin.js";
 import { clusterAdmin } from "./cluster-admin.js";
 import type { ClusterAdminDeps } from "./cluster-infos.js";
+import { connectorAdmin, type ConnectorAdminDeps } from "./connector-admin.js";
+import { loginAdmin, type LoginAdminDeps } from "./login-admin.js";
 import { roleAdmin, type RoleAdminDeps } from "./role-admin.js";
 import { tokenAdmin, type TokenAdminDeps } from "./token-admin.js";
 import { userAdmin } from "./user-admin.js";
@@ -16,6 +18,8 @@ import {
 } from "./user-certificate-admin.js";
 
 export type AdminServiceDeps = TokenAdminDeps &
+  ConnectorAdminDeps &
+  LoginAdminDeps &
   ClusterAdminDeps &
   RoleAdminDeps &
   UserCertificateAdminDeps &
@@ -31,6 +35,8 @@ export function createAdminService(deps: AdminServiceDeps): AdminServiceServer {
     ...clusterAdmin(scoped),
     ...userAdmin(scoped),
     ...roleAdmin(scoped),
+    ...connectorAdmin(scoped),
+    ...loginAdmin(scoped),
     signUserCertificate: signUserCertificateHandler(scoped),
     listAuditEvents: listAuditEventsHandler(scoped),
     getHubInfo: getHubInfoHandler(scoped),

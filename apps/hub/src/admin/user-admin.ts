@@ -24,14 +24,18 @@ import { lockInForce, type HubStore, type UserRecord } from "@warren/store";
 import { refuse, Refusal, validIdentityInput } from "../errors.js";
 import { adminHandler, type AdminHandlerDeps } from "../grpc/admin-handler.js";
 import type { AccessWatch } from "../kube/kube-sessions.js";
+import type { LocalCredentials } from "../login/local-credentials.js";
+import type { LoginSessions } from "../login/login-sessions.js";
 
 export interface UserAdminDeps extends AdminHandlerDeps {
   store: HubStore;
+  credentials: LocalCredentials;
+  loginSessions: LoginSessions;
   /** Ends the open sessions a change takes away. */
   sessions: AccessWatch;
 }
 
-export function userInfo(user: UserRecord, now: Date): UserInfo {
+export function userInfo(user: UserRecord, now: Date, hasPassword = false): UserInfo {
   const lock = lockInForce(user.lock, now) ? user.lock : undefined;
   return {
     name: user.name,
@@ -44,6 +48,8 @@ export function userInfo(user: UserRecord, now: Date): UserInfo {
       lockedAtUnixMs: lock.lockedAt.getTime(),
       expiresAtUnixMs: lock.expiresAt?.getTime() ?? 0,
     },
+    origin: user.origin,
+    hasPassword,
   };
 }
 
@@ -107,8 +113,13 @@ export function userAdmin(deps: UserAdminDeps): UserAdmin {
             `user ${name} exists already: change its roles with warrenctl users update ${name} --roles …`,
           );
         }
+        const invite = await deps.credentials.invite(name);
         log.info({ user: name, roles, admin }, "user created");
-        return { user: userInfo(user, now) };
+        return {
+          user: userInfo(user, now),
+          invite: invite.secret,
+          inviteExpiresAtUnixMs: invite.expiresAt.getTime(),
+        };
       },
       onUser("create"),
     ),
@@ -128,9 +139,14 @@ export function userAdmin(deps: UserAdminDeps): UserAdmin {
       onUser("update"),
     ),
 
-    listUsers: adminHandler(deps, "ListUsers", async () => ({
-      users: (await store.users.list()).map((user) => userInfo(user, clock.now())),
-    })),
+    listUsers: adminHandler(deps, "ListUsers", async () => {
+      const users = await store.users.list();
+      const infos = [];
+      for (const user of users) {
+        infos.push(userInfo(user, clock.now(), await deps.credentials.hasPassword(user.name)));
+      }
+      return { users: infos };
+    }),
 
     deleteUser: adminHandler(
       deps,
@@ -138,6 +154,8 @@ export function userAdmin(deps: UserAdminDeps): UserAdmin {
       async (call, admin) => {
         const { name } = call.request;
         if (!(await store.users.delete(name))) throw noUser(name);
+        await deps.credentials.forget(name);
+        await deps.loginSessions.end(name);
         // Certificates signed for the user stop working at their next request, and the
         // sessions open now end.
         const ended = await sessions.recheck({ users: [name] });

@@ -16,6 +16,7 @@ import {
 } from "@warren/pki";
 
 import type { Clock } from "../clock.js";
+import { issuedAt, type AdminIdentities } from "../grpc/admin-identities.js";
 
 export const LOCAL_ADMIN_NAME = "local-admin";
 
@@ -27,6 +28,7 @@ export interface EnsureAdminProfileOptions {
   certificateTtlMs: number;
   clock: Clock;
   logger: Logger;
+  admins: AdminIdentities;
 }
 
 async function usableCertificate(
@@ -37,7 +39,10 @@ async function usableCertificate(
     const profile = await readAdminProfile(path);
     const now = options.clock.now();
     verifyIssuedBy(profile.certificatePem, options.ca.certificatePem, now);
-    const remainingMs = readCertificate(profile.certificatePem).notAfter.getTime() - now.getTime();
+    const certificate = readCertificate(profile.certificatePem);
+    const revokedAt = (await options.admins.get(LOCAL_ADMIN_NAME))?.revokedAt;
+    if (revokedAt && issuedAt(certificate.notBefore) <= revokedAt) return undefined;
+    const remainingMs = certificate.notAfter.getTime() - now.getTime();
     const { certificatePem, privateKeyPem } = profile;
     return remainingMs > options.certificateTtlMs / 3
       ? { certificatePem, privateKeyPem }
@@ -67,6 +72,7 @@ export async function ensureAdminProfile(options: EnsureAdminProfileOptions): Pr
       now: options.clock.now(),
     });
     credentials = { certificatePem, privateKeyPem: keys.privateKeyPem };
+    await options.admins.issued(LOCAL_ADMIN_NAME, options.clock.now());
     options.logger.info({ path }, "issued the local admin certificate");
   }
   await writeAdminProfile(path, {

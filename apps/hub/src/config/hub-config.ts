@@ -15,6 +15,8 @@ import {
 } from "@warren/config";
 import { LOG_LEVEL_OPTION } from "@warren/cli";
 
+import { loginOptionSpecs } from "./login-options.js";
+
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
@@ -239,6 +241,7 @@ export function hubOptionSpecs(env: NodeJS.ProcessEnv) {
       default: () => 7 * DAY_MS,
       description: "the longest --ttl a join token may ask for",
     } satisfies OptionSpec<number>,
+    ...loginOptionSpecs(),
     logLevel: LOG_LEVEL_OPTION,
   };
 }

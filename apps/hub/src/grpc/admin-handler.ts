@@ -50,7 +50,7 @@ export function adminHandler<Request, Response>(
   action?: (request: NoInfer<Request>, response: NoInfer<Response> | undefined) => AdminAction,
 ): handleUnaryCall<Request, Response> {
   return unaryHandler(deps.logger, method, async (call) => {
-    const admin = deps.authenticator.admin(call);
+    const admin = await deps.authenticator.admin(call);
     if (!action) return handle(call, admin);
     const record = (outcome: { status: number; reason: string }, response?: Response) => {
       const { cluster, ...done } = action(call.request, response);

@@ -3,8 +3,12 @@ import { formatHostPort, type HostPort } from "@warren/config";
 import {
   AdminServiceService,
   JoinServiceService,
+  LoginServiceService,
+  UserServiceService,
   type AdminServiceServer,
   type JoinServiceServer,
+  type LoginServiceServer,
+  type UserServiceServer,
 } from "@warren/proto";
 
 import type { ServerIdentity } from "../ca/server-identity.js";
@@ -24,15 +28,19 @@ export interface ApiServerOptions {
   identity: ServerIdentity;
   join: JoinServiceServer;
   admin: AdminServiceServer;
+  login: LoginServiceServer;
+  user: UserServiceServer;
   /** A TLS handshake not done in this long is dropped (Node's default is 120 s). */
   handshakeTimeoutMs: number;
 }
 
-/** The TLS gRPC listener for joins and the admin API. Client certificates are optional here. */
+/** The TLS gRPC listener for joins, logins, the user and admin APIs. Client certificates are optional here. */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const server = new Server();
   server.addService(JoinServiceService, options.join);
   server.addService(AdminServiceService, options.admin);
+  server.addService(LoginServiceService, options.login);
+  server.addService(UserServiceService, options.user);
   const provider = new StaticCertificateProvider(options.caPem, options.identity);
   const credentials = experimental.createCertificateProviderServerCredentials(
     provider,

@@ -9,13 +9,21 @@ import {
   type WarrenIdentity,
 } from "@warren/identity";
 import { PkiError, readCertificate, verifyIssuedBy, type CertificateInfo } from "@warren/pki";
-import type { AgentRecord, HubStore } from "@warren/store";
+import type { AgentRecord, HubStore, UserRecord } from "@warren/store";
 
 import type { Clock } from "../clock.js";
 import { refuse, Refusal } from "../errors.js";
+import { refuseLocked } from "../login/login-completion.js";
+import { openSession } from "../login/login-session-record.js";
+import { AdminIdentities, issuedAt } from "./admin-identities.js";
 
 /** Any server call: only its TLS peer matters here. */
 export type ServerSurfaceCall = Pick<ServerUnaryCall<unknown, unknown>, "getAuthContext">;
+
+export interface AuthenticatedUser {
+  user: UserRecord;
+  session?: string;
+}
 
 export interface AuthenticatedAgent {
   record: AgentRecord;
@@ -24,11 +32,15 @@ export interface AuthenticatedAgent {
 
 /** Who is calling, from the client certificate grpc-js verified against the hub's CA. */
 export class PeerAuthenticator {
+  readonly admins: AdminIdentities;
+
   constructor(
     private readonly caPem: string,
     private readonly store: HubStore,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.admins = new AdminIdentities(store, clock);
+  }
 
   private identify(call: ServerSurfaceCall): { identity: WarrenIdentity; pem: string } {
     // grpc-js reports a certificate only when it verified against the hub's CA.
@@ -52,12 +64,50 @@ export class PeerAuthenticator {
     }
   }
 
-  admin(call: ServerSurfaceCall): string {
-    const { identity } = this.identify(call);
+  async admin(call: ServerSurfaceCall): Promise<string> {
+    const { identity, pem } = this.identify(call);
     if (identity.kind !== "admin") {
-      throw refuse.notAllowed(`${describeIdentity(identity)} may not use the admin API`);
+      throw refuse.notAllowed(
+        `${describeIdentity(identity)} may not use the admin API` +
+          (identity.kind === "user"
+            ? " (a user's certificate reaches only the user API: warren kube ls)"
+            : ""),
+      );
     }
+    await this.admins.check(identity.name, issuedAt(readCertificate(pem).notBefore));
     return identity.name;
+  }
+
+  /**
+   * A user's certificate: its user exists as the incarnation it names, its login session (if
+   * it came from one) is open, and no lock holds.
+   */
+  async user(call: ServerSurfaceCall): Promise<AuthenticatedUser> {
+    const { identity } = this.identify(call);
+    if (identity.kind !== "user") {
+      throw refuse.notAllowed(`${describeIdentity(identity)} is not a user: this is the user API`);
+    }
+    const now = this.clock.now();
+    const user = await this.store.users.get(identity.name);
+    if (user?.uid !== identity.uid) {
+      throw new Refusal(
+        status.UNAUTHENTICATED,
+        RefusalReason.IdentityRevoked,
+        `user ${identity.name} no longer exists on this hub as the one this certificate was issued to: run warren login`,
+      );
+    }
+    if (
+      identity.session !== undefined &&
+      !(await openSession(this.store, identity.session, user.name, now))
+    ) {
+      throw new Refusal(
+        status.UNAUTHENTICATED,
+        RefusalReason.SessionEnded,
+        "your login session ended (logged out, ended by an admin, or expired): run warren login",
+      );
+    }
+    refuseLocked(user, now);
+    return identity.session === undefined ? { user } : { user, session: identity.session };
   }
 
   async agent(call: ServerSurfaceCall): Promise<AuthenticatedAgent> {

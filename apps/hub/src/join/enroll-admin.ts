@@ -10,6 +10,7 @@ import type { handleUnaryCall } from "@grpc/grpc-js";
 import { auditEvent } from "../audit/audit-event.js";
 import type { AuditWriter } from "../audit/audit-writer.js";
 import type { HubCertificateAuthority } from "../ca/certificate-authority.js";
+import type { AdminIdentities } from "../grpc/admin-identities.js";
 import type { Clock } from "../clock.js";
 import { Refusal } from "../errors.js";
 import { unaryHandler } from "../grpc/unary-handler.js";
@@ -24,8 +25,9 @@ export interface EnrollAdminDeps extends TokenGuardDeps {
   clock: Clock;
   logger: Logger;
   audit: AuditWriter;
-  /** Lifetime of an enrolled admin's certificate; short, as there is no revocation list. */
+  /** Lifetime of an enrolled admin's certificate. */
   adminLoginTtlMs: number;
+  admins: AdminIdentities;
 }
 
 /** The name the token was minted for; the enrolling side may only repeat it. */
@@ -73,6 +75,7 @@ async function enroll(
     now,
   });
   const expiresAt = readCertificate(certificatePem).notAfter;
+  await deps.admins.issued(name, now);
   deps.logger.info(
     { admin: name, tokenId: token.id, expiresAt: expiresAt.toISOString() },
     "admin enrolled",

@@ -61,7 +61,7 @@ export function createJoinService(deps: JoinServiceDeps): JoinServiceServer {
       return { identity: agentIdentityMessage(subject, labels, certificate, ca.certificatePem) };
     }),
 
-    enrollAdmin: enrollAdminHandler({ ...deps, logger: log }),
+    enrollAdmin: enrollAdminHandler({ ...deps, logger: log, admins: deps.authenticator.admins }),
 
     checkIdentity: unaryHandler(log, "CheckIdentity", async (call) => {
       const { record, certificate } = await deps.authenticator.agent(call);

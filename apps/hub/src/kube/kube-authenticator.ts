@@ -5,20 +5,32 @@ import { PkiError, PkiErrorCode, verifyIssuedBy } from "@warren/pki";
 import { lockInForce, type HubStore, type UserRecord } from "@warren/store";
 
 import type { Clock } from "../clock.js";
+import { openSession } from "../login/login-session-record.js";
 import { KubeRefusal } from "./kube-refusal.js";
 
 const RESIGN = "get a new kubeconfig with warrenctl auth sign --user NAME --format kubernetes";
+const LOGIN_AGAIN = "run warren login";
 
-function certificateProblem(error: PkiError): string {
+/** How to get a working certificate: log in again if it came from a login, else ask an admin. */
+function fixFor(pem: string): string {
+  try {
+    const identity = readIdentity(pem);
+    return identity.kind === "user" && identity.session !== undefined ? LOGIN_AGAIN : RESIGN;
+  } catch {
+    return RESIGN;
+  }
+}
+
+function certificateProblem(error: PkiError, fix: string): string {
   if (error.code === PkiErrorCode.Expired)
-    return `your client certificate ${error.message.replace(/^certificate /, "")}: ${RESIGN}`;
+    return `your client certificate ${error.message.replace(/^certificate /, "")}: ${fix}`;
   if (error.code === PkiErrorCode.UntrustedCertificate) {
     return (
       "your client certificate was not issued by this hub's CA (another hub, or this one was " +
-      `recreated): ${RESIGN}`
+      `recreated): ${fix}`
     );
   }
-  return `your client certificate is not usable (${error.message}): ${RESIGN}`;
+  return `your client certificate is not usable (${error.message}): ${fix}`;
 }
 
 /** Who a kubectl connection's certificate says it is: the hub's CA vouches for it. */
@@ -27,6 +39,8 @@ export interface KubeCaller {
   /** The uid of the user the certificate was signed for. */
   uid: string;
   notAfter: Date;
+  /** The login session the certificate was issued in; none for one an admin signed. */
+  session?: string;
 }
 
 /** A caller the hub knows now: a current user, not locked, with an unexpired certificate. */
@@ -45,10 +59,11 @@ export async function checkCaller(
   caller: KubeCaller,
   now: Date,
 ): Promise<UserRecord> {
+  const fix = caller.session === undefined ? RESIGN : LOGIN_AGAIN;
   if (now > caller.notAfter) {
     throw new KubeRefusal(
       401,
-      `your client certificate expired at ${caller.notAfter.toUTCString()}: ${RESIGN}`,
+      `your client certificate expired at ${caller.notAfter.toUTCString()}: ${fix}`,
     );
   }
   const user = await store.users.get(caller.name);
@@ -63,7 +78,16 @@ export async function checkCaller(
     throw new KubeRefusal(
       401,
       `your client certificate was signed for an earlier user named ${caller.name}, removed ` +
-        `since: ${RESIGN.replace("NAME", caller.name)}`,
+        `since: ${fix.replace("NAME", caller.name)}`,
+    );
+  }
+  if (
+    caller.session !== undefined &&
+    !(await openSession(store, caller.session, caller.name, now))
+  ) {
+    throw new KubeRefusal(
+      401,
+      `your login session ended (logged out, ended by an admin, or expired): ${LOGIN_AGAIN}`,
     );
   }
   return user;
@@ -119,9 +143,16 @@ export class KubeAuthenticator {
           `a ${identity.kind} certificate cannot use kubectl through the hub: ${RESIGN}`,
         );
       }
-      return { name: identity.name, uid: identity.uid, notAfter: new Date(presented.validTo) };
+      const caller: KubeCaller = {
+        name: identity.name,
+        uid: identity.uid,
+        notAfter: new Date(presented.validTo),
+      };
+      if (identity.session !== undefined) caller.session = identity.session;
+      return caller;
     } catch (error) {
-      if (error instanceof PkiError) throw new KubeRefusal(401, certificateProblem(error));
+      if (error instanceof PkiError)
+        throw new KubeRefusal(401, certificateProblem(error, fixFor(pem)));
       if (error instanceof IdentityError) throw new KubeRefusal(401, `${error.message}: ${RESIGN}`);
       throw error;
     }

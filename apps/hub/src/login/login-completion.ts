@@ -1,0 +1,57 @@
+import { status } from "@grpc/grpc-js";
+import { RefusalReason } from "@warren/hub-client";
+import type { LoginResult } from "@warren/proto";
+import { lockInForce, type UserRecord } from "@warren/store";
+
+import { auditEvent } from "../audit/audit-event.js";
+import type { AuditWriter } from "../audit/audit-writer.js";
+import type { Clock } from "../clock.js";
+import { Refusal } from "../errors.js";
+import type { RoleBook } from "../kube/user-roles.js";
+import type { LoginSessions } from "./login-sessions.js";
+
+export interface LoginCompletionDeps {
+  roleBook: RoleBook;
+  loginSessions: LoginSessions;
+  audit: AuditWriter;
+  clock: Clock;
+}
+
+/** A locked user logs in no more than they reach clusters. */
+export function refuseLocked(user: UserRecord, now: Date): void {
+  if (!lockInForce(user.lock, now)) return;
+  const until = user.lock.expiresAt ? ` until ${user.lock.expiresAt.toISOString()}` : "";
+  throw new Refusal(
+    status.PERMISSION_DENIED,
+    RefusalReason.UserLocked,
+    `user ${user.name} is locked${until} by ${user.lock.lockedBy}` +
+      (user.lock.reason ? `: ${user.lock.reason}` : "") +
+      ` (an admin lifts it with warrenctl users unlock ${user.name})`,
+  );
+}
+
+/** Every way of logging in ends here: lock checked, session opened, certificate issued, audited. */
+export async function completeLogin(
+  deps: LoginCompletionDeps,
+  user: UserRecord,
+  method: string,
+  publicKeyPem: string,
+  source: string,
+): Promise<LoginResult> {
+  refuseLocked(user, deps.clock.now());
+  const roles = await deps.roleBook.rolesOf(user);
+  const session = await deps.loginSessions.open(user, roles, method, publicKeyPem, source);
+  deps.audit.add(
+    auditEvent({
+      kind: "login",
+      time: deps.clock.now(),
+      user: user.name,
+      source,
+      verb: "login",
+      method,
+      resource: "sessions",
+      name: session.id,
+    }),
+  );
+  return deps.loginSessions.issue(session, user);
+}

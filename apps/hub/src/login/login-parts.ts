@@ -1,0 +1,74 @@
+import type { Logger } from "@warren/log";
+import type { HubStore } from "@warren/store";
+
+import type { AuditWriter } from "../audit/audit-writer.js";
+import type { HubCertificateAuthority } from "../ca/certificate-authority.js";
+import type { Clock } from "../clock.js";
+import type { HubConfig } from "../config/hub-config.js";
+import type { KubeNames } from "../kube/kube-names.js";
+import type { AccessWatch } from "../kube/kube-sessions.js";
+import type { RoleBook } from "../kube/user-roles.js";
+import { ConnectorBook } from "./connector-book.js";
+import { LocalCredentials } from "./local-credentials.js";
+import { LoginSessions } from "./login-sessions.js";
+import { completeSsoLogin } from "./sso-completion.js";
+import { SsoLogins } from "./sso-logins.js";
+
+export interface LoginPartsDeps {
+  config: HubConfig;
+  store: HubStore;
+  ca: HubCertificateAuthority;
+  clock: Clock;
+  logger: Logger;
+  roleBook: RoleBook;
+  audit: AuditWriter;
+  sessions: AccessWatch;
+  kubeNames: KubeNames;
+  /** Known once the listeners have bound. */
+  kubeUrl: () => string;
+  loginCallbackUrl: () => string;
+}
+
+/** What people's logins are made of, wired once for the services and the web address. */
+export interface LoginParts {
+  connectors: ConnectorBook;
+  credentials: LocalCredentials;
+  loginSessions: LoginSessions;
+  ssoLogins: SsoLogins;
+}
+
+export function createLoginParts(deps: LoginPartsDeps): LoginParts {
+  const { config, store, clock } = deps;
+  const logger = deps.logger.child("login");
+  const connectors = new ConnectorBook(store, clock);
+  const loginSessions = new LoginSessions({
+    store,
+    ca: deps.ca,
+    clock,
+    logger,
+    sessions: deps.sessions,
+    kubeNames: deps.kubeNames,
+    kubeUrl: deps.kubeUrl,
+    sessionMaxTtlMs: config.loginSessionMaxTtlMs,
+    certificateTtlMs: config.loginCertificateTtlMs,
+  });
+  const credentials = new LocalCredentials({
+    store,
+    clock,
+    logger,
+    maxFailures: config.loginMaxFailures,
+    lockoutMs: config.loginLockoutMs,
+    inviteTtlMs: config.inviteTtlMs,
+  });
+  const completion = { ...deps, logger, loginSessions };
+  const ssoLogins = new SsoLogins({
+    store,
+    clock,
+    logger,
+    connectors,
+    callbackUrl: deps.loginCallbackUrl,
+    complete: (spec, identity, publicKeyPem, source) =>
+      completeSsoLogin(completion, spec, identity, publicKeyPem, source),
+  });
+  return { connectors, credentials, loginSessions, ssoLogins };
+}
