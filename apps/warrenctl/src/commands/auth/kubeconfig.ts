@@ -1,3 +1,4 @@
+import { kubeClusterEntry, kubeEntryName } from "@warren/kubeconfig";
 import { stringify } from "yaml";
 
 export interface KubeconfigParts {
@@ -15,31 +16,15 @@ export interface KubeconfigParts {
 const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 
 /**
- * Where a cluster's requests go: the hub, the cluster chosen by TLS server name, so every
- * path works, raw ones included. The server URL keeps /k8s/<cluster> (the hub drops it) since
- * kubectl keys its discovery cache by that URL: one shared URL would mix clusters' APIs.
- */
-function clusterEntry(parts: KubeconfigParts, cluster: string, ca: string) {
-  const entry = {
-    server: `${parts.kubeUrl}/k8s/${encodeURIComponent(cluster)}`,
-    "certificate-authority-data": ca,
-  };
-  // A hub before server-name routing knows only the path.
-  if (parts.kubeServerName === "") return entry;
-  return { ...entry, "tls-server-name": `${cluster}.${parts.kubeServerName}` };
-}
-
-/**
  * A kubeconfig plain kubectl uses as is: per cluster a context, cluster and user named
  * <hub>-<cluster>, all through the hub. Every user entry holds the same certificate: it is
  * the user's at this hub, not bound to a cluster, so a context added later for a new cluster
  * (another tls-server-name) works with it.
  */
 export function kubeconfigYaml(parts: KubeconfigParts): string {
-  const ca = base64(parts.caPems.join(""));
   const named = parts.clusters.map((cluster) => ({
     cluster,
-    entry: `${parts.hubName}-${cluster}`,
+    entry: kubeEntryName(parts.hubName, cluster),
   }));
   const credentials = {
     "client-certificate-data": base64(parts.certificatePem),
@@ -50,7 +35,7 @@ export function kubeconfigYaml(parts: KubeconfigParts): string {
     kind: "Config",
     clusters: named.map(({ cluster, entry }) => ({
       name: entry,
-      cluster: clusterEntry(parts, cluster, ca),
+      cluster: kubeClusterEntry(parts, cluster),
     })),
     users: named.map(({ entry }) => ({ name: entry, user: credentials })),
     contexts: named.map(({ entry }) => ({ name: entry, context: { cluster: entry, user: entry } })),
