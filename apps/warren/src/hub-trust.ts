@@ -1,0 +1,69 @@
+import { hostPort } from "@warren/config";
+import { fetchPresentedCertificates } from "@warren/hub-client";
+import { caPin, parseCaPin, PkiError } from "@warren/pki";
+
+import { invalidFlag, WarrenError, WarrenErrorCode } from "./errors.js";
+
+export const DEFAULT_HUB_PORT = 3025;
+
+/** host:port, the port defaulting to the hub's API port. */
+export function parseHubAddr(text: string): string {
+  try {
+    const { host, port } = hostPort({ defaultPort: DEFAULT_HUB_PORT })(text);
+    return `${host.includes(":") ? `[${host}]` : host}:${String(port)}`;
+  } catch (error) {
+    throw invalidFlag(`--hub: ${(error as Error).message}`);
+  }
+}
+
+function parsePin(text: string): string {
+  try {
+    return parseCaPin(text);
+  } catch (error) {
+    if (error instanceof PkiError) throw invalidFlag(`--ca-pin: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * The CA to trust for a hub: the one a previous login stored, else the one the hub presents if
+ * it matches --ca-pin. A first login without a pin is refused, naming the pin the hub shows,
+ * to be checked with an admin: trusting it blindly would send a password anywhere.
+ */
+export async function hubCa(
+  hubAddr: string,
+  known: string | undefined,
+  pinFlag: string | undefined,
+): Promise<string> {
+  if (known !== undefined && pinFlag === undefined) return known;
+  const { host, port } = hostPort({ defaultPort: DEFAULT_HUB_PORT })(hubAddr);
+  let rootPem: string;
+  try {
+    ({ rootPem } = await fetchPresentedCertificates({ host, port }));
+  } catch (error) {
+    throw new WarrenError(
+      WarrenErrorCode.HubUnreachable,
+      `cannot reach the hub at ${hubAddr}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const presented = caPin(rootPem);
+  if (pinFlag === undefined) {
+    throw new WarrenError(
+      WarrenErrorCode.HubUntrusted,
+      `first login to ${hubAddr}: it presents CA ${presented}. Check that pin with your admin ` +
+        `(warrenctl status shows it), then run again with --ca-pin ${presented}`,
+    );
+  }
+  const pin = parsePin(pinFlag);
+  if (presented !== pin) {
+    throw new WarrenError(
+      WarrenErrorCode.HubUntrusted,
+      `the server at ${hubAddr} presents CA ${presented}, not the pinned ${pin}: it is not your hub ` +
+        "(or the hub was recreated); check --hub and --ca-pin",
+    );
+  }
+  return rootPem;
+}
