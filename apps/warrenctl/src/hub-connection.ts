@@ -1,9 +1,7 @@
-import { status } from "@grpc/grpc-js";
 import {
   callUnary,
+  classifyCallFailure,
   hubChannel,
-  isServiceError,
-  isUnreachable,
   readAdminProfile,
   type AdminProfile,
 } from "@warren/hub-client";
@@ -25,30 +23,30 @@ export interface HubConnection {
 }
 
 /** The hub's own message for a refusal; a plain account of an unreachable hub. */
-const UNTRUSTED_CERTIFICATE = /certificate|self[- ]signed|unable to verify|unsuitable/i;
-
 export function hubCallError(error: unknown, hubAddr: string): unknown {
-  if (!isServiceError(error)) return error;
-  if (error.code === status.UNAVAILABLE && UNTRUSTED_CERTIFICATE.test(error.details)) {
-    return new WarrenctlError(
-      WarrenctlErrorCode.HubUntrusted,
-      `the server at ${hubAddr} presents a certificate this profile's CA does not vouch for ` +
-        `(${error.details}): it is another server, or the hub was recreated with a new CA; get a ` +
-        "new profile (warrenctl auth login, or the hub's data directory)",
-      { cause: error },
-    );
+  const failure = classifyCallFailure(error);
+  if (failure === undefined) return error;
+  switch (failure.kind) {
+    case "untrusted":
+      return new WarrenctlError(
+        WarrenctlErrorCode.HubUntrusted,
+        `the server at ${hubAddr} presents a certificate this profile's CA does not vouch for ` +
+          `(${failure.details}): it is another server, or the hub was recreated with a new CA; get a ` +
+          "new profile (warrenctl auth login, or the hub's data directory)",
+        { cause: error },
+      );
+    case "unreachable":
+      return new WarrenctlError(
+        WarrenctlErrorCode.HubUnreachable,
+        `cannot reach the hub at ${hubAddr} (${failure.details}): is warren-hub running there, ` +
+          "and does the profile name the right address?",
+        { cause: error },
+      );
+    case "refused":
+      return new WarrenctlError(WarrenctlErrorCode.Refused, `the hub refused: ${failure.details}`, {
+        cause: error,
+      });
   }
-  if (isUnreachable(error)) {
-    return new WarrenctlError(
-      WarrenctlErrorCode.HubUnreachable,
-      `cannot reach the hub at ${hubAddr} (${error.details}): is warren-hub running there, ` +
-        "and does the profile name the right address?",
-      { cause: error },
-    );
-  }
-  return new WarrenctlError(WarrenctlErrorCode.Refused, `the hub refused: ${error.details}`, {
-    cause: error,
-  });
 }
 
 export async function connectAsAdmin(profilePath: string): Promise<HubConnection> {

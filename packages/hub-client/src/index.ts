@@ -24,4 +24,9 @@ export {
   refusalReasonOf,
 } from "./refusal-reason.js";
 export { callUnary, DEFAULT_CALL_TIMEOUT_MS } from "./unary-call.js";
-export { isServiceError, isUnreachable } from "./service-error.js";
+export {
+  classifyCallFailure,
+  isServiceError,
+  isUnreachable,
+  type CallFailure,
+} from "./service-error.js";

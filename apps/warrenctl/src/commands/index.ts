@@ -14,7 +14,14 @@ import { rolesRm } from "./roles/rm.js";
 import { tokensAdd } from "./tokens/add.js";
 import { tokensLs } from "./tokens/ls.js";
 import { tokensRm } from "./tokens/rm.js";
+import { adminsLs } from "./admins/ls.js";
+import { adminsRm } from "./admins/rm.js";
+import { connectorsLs } from "./connectors/ls.js";
+import { connectorsRm } from "./connectors/rm.js";
 import { usersAdd } from "./users/add.js";
+import { usersInvite } from "./users/invite.js";
+import { usersLogout } from "./users/logout.js";
+import { usersSessions } from "./users/sessions.js";
 import { usersLock } from "./users/lock.js";
 import { usersLs } from "./users/ls.js";
 import { usersRm } from "./users/rm.js";
@@ -38,9 +45,16 @@ export const COMMANDS: readonly Command[] = [
   usersRm,
   usersLock,
   usersUnlock,
+  usersInvite,
+  usersSessions,
+  usersLogout,
   create,
   rolesLs,
   rolesRm,
+  connectorsLs,
+  connectorsRm,
+  adminsLs,
+  adminsRm,
   authSign,
   auditLs,
   doctor,

@@ -1,3 +1,5 @@
+import { parse } from "yaml";
+
 import type { Command } from "../../command.js";
 import { WarrenctlError, WarrenctlErrorCode } from "../../errors.js";
 import { readInputFile } from "../../input-file.js";
@@ -13,23 +15,46 @@ async function readDocument(path: string | undefined): Promise<string> {
   return readInputFile(path);
 }
 
-/** `warrenctl create -f FILE`: a role today; the resource's kind says what it is. */
+/** The document's kind: role, oidc or github. */
+function kindOf(document: string): string {
+  try {
+    const parsed: unknown = parse(document);
+    const kind = (parsed as { kind?: unknown } | null)?.kind;
+    if (typeof kind === "string") return kind;
+  } catch {
+    // The hub says what is wrong with it, with line numbers.
+  }
+  return "role";
+}
+
+/** `warrenctl create -f FILE`: a role or a connector; the document's kind says which. */
 export const create: Command = {
   noun: "create",
   verb: "",
-  summary: "create or replace a role from a YAML file (kind: role)",
+  summary: "create or replace a role (kind: role) or SSO connector (kind: oidc, github) from YAML",
   flags: { file: { type: "string", short: "f" }, ...FORMAT_FLAG },
   flagHelp: ["-f, --file FILE      the YAML document (required)", FORMAT_HELP],
   async run(context, flags) {
     const format = formatOf(flags);
     const document = await readDocument(typeof flags.file === "string" ? flags.file : undefined);
     const hub = await context.hub();
-    const { role, created } = await hub.call(hub.admin.applyRole.bind(hub.admin), { document });
-    const name = role?.name ?? "";
+    const kind = kindOf(document);
+    let name: string;
+    let created: boolean;
+    if (kind === "oidc" || kind === "github") {
+      const applied = await hub.call(hub.admin.applyConnector.bind(hub.admin), { document });
+      ({ created } = applied);
+      name = applied.connector?.name ?? "";
+    } else {
+      const applied = await hub.call(hub.admin.applyRole.bind(hub.admin), { document });
+      ({ created } = applied);
+      name = applied.role?.name ?? "";
+    }
+    const noun = kind === "oidc" || kind === "github" ? `${kind} connector` : "role";
     if (format === "json") {
-      context.stdout.write(json({ kind: "role", name, created }));
+      context.stdout.write(json({ kind, name, created }));
       return;
     }
-    context.stdout.write(`role "${name}" has been ${created ? "created" : "updated"}\n`);
+    context.stdout.write(`${noun} "${name}" has been ${created ? "created" : "updated"}\n`);
   },
 };

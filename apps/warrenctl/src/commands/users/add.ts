@@ -1,6 +1,7 @@
 import type { Command } from "../../command.js";
 import { FORMAT_FLAG, FORMAT_HELP, formatOf, json } from "../../output/format.js";
 import { requiredArg, requiredListFlag } from "../../flag-values.js";
+import { inviteText } from "./invite-text.js";
 import { userJson } from "./user-output.js";
 
 const USAGE = "warrenctl users add NAME --roles ROLE[,ROLE…]";
@@ -22,15 +23,27 @@ export const usersAdd: Command = {
       roles: requiredListFlag(flags, "roles", USAGE),
     };
     const hub = await context.hub();
-    const { user } = await hub.call(hub.admin.createUser.bind(hub.admin), request);
+    const created = await hub.call(hub.admin.createUser.bind(hub.admin), request);
+    const { user } = created;
     if (!user) return;
+    const expiresAt = new Date(created.inviteExpiresAtUnixMs).toISOString();
     if (format === "json") {
-      context.stdout.write(json(userJson(user)));
+      // A minted secret, shown once (as tokens add shows its token); listings never show it.
+      context.stdout.write(
+        json({ ...userJson(user), invite: created.invite, inviteExpiresAt: expiresAt }),
+      );
       return;
     }
     context.stdout.write(
-      `User ${user.name} created with roles ${user.roles.join(", ")}.\n` +
-        `Give them a kubeconfig with:\n\n  warrenctl auth sign --user ${user.name} --format kubernetes --out ${user.name}.kubeconfig\n`,
+      `User ${user.name} created with roles ${user.roles.join(", ")}.\n\n` +
+        inviteText(
+          user.name,
+          created.invite,
+          created.inviteExpiresAtUnixMs,
+          hub.profile.hubAddr,
+          hub.profile.caPem,
+        ) +
+        `\n(Or sign them a kubeconfig: warrenctl auth sign --user ${user.name} --format kubernetes --out ${user.name}.kubeconfig)\n`,
     );
   },
 };

@@ -7,9 +7,9 @@ export const usersLock: Command = {
   verb: "lock",
   summary: "refuse every request of a user and end their open sessions, until unlocked",
   args: "NAME",
-  flags: { reason: { type: "string" }, ttl: { type: "string" } },
+  flags: { reason: { type: "string" }, message: { type: "string" }, ttl: { type: "string" } },
   flagHelp: [
-    "--reason TEXT        shown to the user with every refusal",
+    "--message TEXT       shown to the user with every refusal (--reason is the same)",
     "--ttl DURATION       lift the lock by itself after this long (default: until unlocked)",
   ],
   async run(context, flags, args) {
@@ -17,7 +17,7 @@ export const usersLock: Command = {
     const hub = await context.hub();
     const locked = await hub.call(hub.admin.lockUser.bind(hub.admin), {
       name,
-      reason: stringFlag(flags, "reason") ?? "",
+      reason: stringFlag(flags, "message") ?? stringFlag(flags, "reason") ?? "",
       ttlMs: durationFlag(flags, "ttl") ?? 0,
     });
     const expires = locked.user?.lock?.expiresAtUnixMs ?? 0;

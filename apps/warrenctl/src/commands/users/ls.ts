@@ -25,10 +25,11 @@ export const usersLs: Command = {
     const now = context.now();
     context.stdout.write(
       table(
-        ["NAME", "ROLES", "CREATED", "LOCKED"],
+        ["NAME", "ROLES", "ORIGIN", "CREATED", "LOCKED"],
         users.map((u) => [
           u.name,
           u.roles.join(","),
+          u.origin || (u.hasPassword ? "local" : "local (invited)"),
           timeWithRelative(new Date(u.createdAtUnixMs), now),
           u.lock ? `by ${u.lock.lockedBy}${u.lock.reason ? `: ${u.lock.reason}` : ""}` : "",
         ]),

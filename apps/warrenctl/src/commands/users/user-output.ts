@@ -3,6 +3,8 @@ import type { UserInfo } from "@warren/proto";
 export const userJson = (user: UserInfo) => ({
   name: user.name,
   roles: user.roles,
+  origin: user.origin || "local",
+  hasPassword: user.hasPassword,
   createdAt: new Date(user.createdAtUnixMs).toISOString(),
   updatedAt: new Date(user.updatedAtUnixMs).toISOString(),
   lock: user.lock
