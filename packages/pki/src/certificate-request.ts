@@ -1,5 +1,6 @@
 import forge from "node-forge";
 
+import { UTF8_STRING } from "./certificate-template.js";
 import { PkiError, PkiErrorCode } from "./errors.js";
 import { parsePrivateKey, parsePublicKey, toLf } from "./forge-pem.js";
 import type { KeyPair } from "./key-pair.js";
@@ -11,7 +12,7 @@ import type { KeyPair } from "./key-pair.js";
 export function createCertificateRequest(keyPair: KeyPair, commonName: string): string {
   const csr = forge.pki.createCertificationRequest();
   csr.publicKey = parsePublicKey(keyPair.publicKeyPem);
-  csr.setSubject([{ name: "commonName", value: commonName }]);
+  csr.setSubject([{ name: "commonName", value: commonName, valueTagClass: UTF8_STRING }]);
   csr.sign(parsePrivateKey(keyPair.privateKeyPem), forge.md.sha256.create());
   return toLf(forge.pki.certificationRequestToPem(csr));
 }

@@ -16,13 +16,26 @@ export interface Subject {
   organizations?: readonly string[];
 }
 
+/**
+ * forge reads valueTagClass as the value's ASN.1 type; its typings call it a class, hence
+ * the cast.
+ */
+export const UTF8_STRING = forge.asn1.Type.UTF8 as unknown as forge.asn1.Class;
+
 export function subjectAttributes(subject: Subject): forge.pki.CertificateField[] {
   if (subject.commonName.length === 0) {
     throw new PkiError(PkiErrorCode.InvalidRequest, "a certificate needs a non-empty common name");
   }
+  // UTF8String: forge's default PrintableString cannot hold "@" or "_" (user names do), and
+  // Go's x509 (kubectl, client-go) refuses such a certificate outright.
+  const utf8 = UTF8_STRING;
   return [
-    { name: "commonName", value: subject.commonName },
-    ...(subject.organizations ?? []).map((value) => ({ name: "organizationName", value })),
+    { name: "commonName", value: subject.commonName, valueTagClass: utf8 },
+    ...(subject.organizations ?? []).map((value) => ({
+      name: "organizationName",
+      value,
+      valueTagClass: utf8,
+    })),
   ];
 }
 
