@@ -55,7 +55,7 @@ export async function bindGroup(
   role: string,
   kind: "ClusterRole" | "Role" = "ClusterRole",
 ): Promise<void> {
-  const name = cluster.uniqueName(`${group}-${role}`);
+  const name = cluster.uniqueName(`${group}-${role}`.toLowerCase().replace(/[^a-z0-9.-]/g, "-"));
   await cluster.rbac.createNamespacedRoleBinding({
     namespace,
     body: {

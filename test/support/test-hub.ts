@@ -27,6 +27,8 @@ export interface TestHub {
   kubeUrl: string;
   /** http://127.0.0.1:PORT serving /metrics. */
   metricsUrl: string;
+  /** https://127.0.0.1:PORT of the web address (SSO callbacks). */
+  webUrl: string;
   /** warrenctl in-process, as this hub's local admin. */
   warrenctl(...argv: string[]): Promise<WarrenctlResult>;
   /** `warrenctl tokens add --format json` with these flags; fails the test if refused. */
@@ -125,6 +127,7 @@ export async function startTestHub(options: StartTestHubOptions = {}): Promise<T
     caPin: String(ready.caPin),
     kubeUrl: String(ready.kubeUrl),
     metricsUrl: `http://${String(ready.metricsAddr)}`,
+    webUrl: String(ready.webUrl),
     warrenctl: (...argv) => runWarrenctl([...argv, "--data-dir", dataDir]),
     mintToken: (...flags) => mintToken(dataDir, ...flags),
   };

@@ -2,6 +2,7 @@ import { ConfigError, parseYaml, type YamlFile, type YamlPath } from "@warren/co
 import { compileValuePattern } from "@warren/rbac";
 
 import { refuse } from "../errors.js";
+import { isLoopbackHttp } from "./provider-identity.js";
 
 /** claims_to_roles: a claim whose value (or one of its values) matches gets these roles. */
 export interface ClaimMapping {
@@ -94,11 +95,16 @@ class Reader {
   url(path: YamlPath, value: unknown, fallback?: string): string {
     const text = this.text(path, value, fallback);
     if (text === "") return text;
+    let url: URL;
     try {
-      const url = new URL(text);
-      if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("not http(s)");
+      url = new URL(text);
     } catch {
-      this.problem(path, `${JSON.stringify(text)} is not an http(s) URL`);
+      this.problem(path, `${JSON.stringify(text)} is not a URL`);
+      return text;
+    }
+    // Plain http only to this machine (a provider beside the hub, tests): never over a network.
+    if (url.protocol !== "https:" && !isLoopbackHttp(url)) {
+      this.problem(path, `${JSON.stringify(text)} must be https:// (http only to 127.0.0.1 or localhost)`);
     }
     return text;
   }

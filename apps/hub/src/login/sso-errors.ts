@@ -20,7 +20,20 @@ interface CodedError {
   code?: unknown;
   message?: unknown;
   claim?: unknown;
-  cause?: { claim?: unknown; claims?: Record<string, unknown> };
+  claims?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+/** The claim a check names and the claims it saw, wherever in the cause chain they are. */
+function checkedClaim(error: CodedError): { claim: unknown; claims: Record<string, unknown> } {
+  let claim: unknown;
+  let claims: Record<string, unknown> = {};
+  for (let e: CodedError | undefined = error, depth = 0; e && depth < 4; depth++) {
+    claim ??= e.claim;
+    if (e.claims) claims = e.claims;
+    e = typeof e.cause === "object" && e.cause !== null ? (e.cause) : undefined;
+  }
+  return { claim, claims };
 }
 
 /**
@@ -33,8 +46,7 @@ export function idTokenProblem(
   clientId: string,
 ): string | undefined {
   const e = error as CodedError;
-  const claim = e.claim ?? e.cause?.claim;
-  const claims = e.cause?.claims ?? {};
+  const { claim, claims } = checkedClaim(e);
   const aud = JSON.stringify(claims.aud ?? "?");
   switch (e.code) {
     case "ERR_JWT_EXPIRED":

@@ -164,7 +164,11 @@ export class SsoLogins {
     let outcome: Pick<SsoRequest, "state" | "login" | "failure">;
     try {
       const { spec, provider } = await this.options.connectors.provider(request.connector);
-      const identity = await provider.finish(url, request.checks);
+      // The provider sent the browser to redirectUrl: that, with its answer, is the current URL
+      // (the code exchange repeats it), whatever host this request arrived under.
+      const current = new URL(request.checks.redirectUrl);
+      current.search = url.search;
+      const identity = await provider.finish(current, request.checks);
       const login = await this.options.complete(
         spec,
         identity,
