@@ -34,7 +34,9 @@ export function mergeKubeconfig(existing: string, entry: KubeconfigEntry): strin
   }
   const config = parsed as Kubeconfig;
   for (const key of ["clusters", "users", "contexts"] as const) {
-    if (config[key] !== undefined && config[key] !== null && !Array.isArray(config[key])) {
+    // What YAML holds, not what the type hopes for.
+    const value: unknown = config[key];
+    if (value !== undefined && value !== null && !Array.isArray(value)) {
       throw new Error(`it is not a kubeconfig (${key} is not a list)`);
     }
   }

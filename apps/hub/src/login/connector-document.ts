@@ -104,7 +104,10 @@ class Reader {
     }
     // Plain http only to this machine (a provider beside the hub, tests): never over a network.
     if (url.protocol !== "https:" && !isLoopbackHttp(url)) {
-      this.problem(path, `${JSON.stringify(text)} must be https:// (http only to 127.0.0.1 or localhost)`);
+      this.problem(
+        path,
+        `${JSON.stringify(text)} must be https:// (http only to 127.0.0.1 or localhost)`,
+      );
     }
     return text;
   }

@@ -31,7 +31,7 @@ function checkedClaim(error: CodedError): { claim: unknown; claims: Record<strin
   for (let e: CodedError | undefined = error, depth = 0; e && depth < 4; depth++) {
     claim ??= e.claim;
     if (e.claims) claims = e.claims;
-    e = typeof e.cause === "object" && e.cause !== null ? (e.cause) : undefined;
+    e = typeof e.cause === "object" && e.cause !== null ? e.cause : undefined;
   }
   return { claim, claims };
 }
