@@ -122,6 +122,8 @@ describe("local users", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`it presents CA ${hub.caPin}`);
     expect(result.stderr).toContain(`--ca-pin ${hub.caPin}`);
+    const status = await hub.warrenctl("status");
+    expect(status.stdout).toContain(`warren login --hub ${hub.addr} --ca-pin ${hub.caPin}`);
   });
 
   it("wrong passwords lock logins out, saying until when; the right one waits too", async () => {

@@ -11,6 +11,7 @@ import { doctor } from "./doctor/doctor.js";
 import { create } from "./roles/create.js";
 import { rolesLs } from "./roles/ls.js";
 import { rolesRm } from "./roles/rm.js";
+import { status } from "./status/status.js";
 import { tokensAdd } from "./tokens/add.js";
 import { tokensLs } from "./tokens/ls.js";
 import { tokensRm } from "./tokens/rm.js";
@@ -30,6 +31,7 @@ import { usersUpdate } from "./users/update.js";
 
 /** Every `warrenctl <noun> <verb>`, in the order help lists them. */
 export const COMMANDS: readonly Command[] = [
+  status,
   tokensAdd,
   tokensLs,
   tokensRm,
