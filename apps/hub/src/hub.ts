@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 
-import { formatHostPort, type HostPort } from "@warren/config";
+import { formatHostPort } from "@warren/config";
 import type { Logger } from "@warren/log";
 import { openStore, type HubStore } from "@warren/store";
 
@@ -31,31 +31,20 @@ import { UnauthenticatedLog } from "./kube/unauthenticated-log.js";
 import { RoleBook } from "./kube/user-roles.js";
 import { HubMetrics } from "./metrics/hub-metrics.js";
 import { startMetricsServer } from "./metrics/metrics-server.js";
-import { isWildcard, localAddress, publicAddresses, serverNames } from "./public-addresses.js";
-import { resolveHubName, type KubeNames } from "./kube/kube-names.js";
+import { localAddress, serverNames } from "./public-addresses.js";
 import { serverNameContexts } from "./kube/server-name-contexts.js";
 import { createLoginParts } from "./login/login-parts.js";
 import { createLoginService } from "./login/login-service.js";
 import { createUserService } from "./login/user-service.js";
 import { LOGIN_CALLBACK_PATH, startWebServer } from "./web/web-server.js";
+import { addresses, hubKubeNames } from "./hub-addresses.js";
+import { pruneAudit, startSweeps } from "./hub-sweeps.js";
 import { followChanges } from "./replicas/apply-change.js";
 import { ReplicaDirectory } from "./replicas/replica-directory.js";
 import { pushReplicas } from "./replicas/replica-push.js";
 import { AgentRegistry } from "./tunnel/agent-registry.js";
-import { every, sweepConnectedAgents } from "./tunnel/agent-sweep.js";
 import { startTunnelListener, type TunnelListener } from "./tunnel/tunnel-listener.js";
 import { HUB_VERSION } from "./version.js";
-
-/** Expired tokens stay this long so a late join hears "expired" rather than "unknown". */
-const EXPIRED_TOKEN_RETENTION_MS = 24 * 3_600_000;
-const TOKEN_SWEEP_INTERVAL_MS = 3_600_000;
-const AGENT_SWEEP_INTERVAL_MS = 60_000;
-const AUDIT_PRUNE_INTERVAL_MS = 3_600_000;
-/**
- * Every change an admin makes through this hub re-checks open sessions at once; this catches
- * what changes by itself (a lock that was set elsewhere) or was missed.
- */
-const SESSION_RECHECK_INTERVAL_MS = 30_000;
 
 export interface RunningHub {
   /** Where clients on this machine reach the API (host:port). */
@@ -92,30 +81,6 @@ interface HubParts {
   replicaId: string;
   /** Set once the tunnel's public address is known. */
   directory?: ReplicaDirectory;
-}
-
-/** The hub's name (configured, else the host people reach it at) and its kube server name. */
-function hubKubeNames(config: HubConfig): KubeNames {
-  const publicHost =
-    (config.kubePublicAddr ?? config.publicAddrs[0])?.host ??
-    (isWildcard(config.listenAddr.host) ? hostname() : config.listenAddr.host);
-  return {
-    hubName: resolveHubName(config.hubName, publicHost),
-    kubeServerName: config.kubeServerName,
-  };
-}
-
-/** What the hub's addresses are, once its listeners have bound. */
-interface Addresses {
-  api: string;
-  join: string;
-  publicAddrs: HostPort[];
-}
-
-function addresses(config: HubConfig, apiPort: number): Addresses {
-  const bound = { host: config.listenAddr.host, port: apiPort };
-  const publicAddrs = publicAddresses(config.publicAddrs, bound);
-  return { api: localAddress(bound), join: formatHostPort(publicAddrs[0] ?? bound), publicAddrs };
 }
 
 async function startListeners(parts: HubParts, cleanup: CleanupStack) {
@@ -248,51 +213,6 @@ async function startListeners(parts: HubParts, cleanup: CleanupStack) {
     tunnelAddr: known.tunnel.addr,
     kubeUrl: known.kubeUrl,
     admins: authenticator.admins,
-  };
-}
-
-/** Removes audit events older than audit_retention; logs how many when there were any. */
-async function pruneAudit(parts: HubParts): Promise<void> {
-  const { store, clock, config, logger } = parts;
-  const cutoff = new Date(clock.now().getTime() - config.auditRetentionMs);
-  const pruned = await store.audit.deleteBefore(cutoff);
-  if (pruned > 0) logger.info({ pruned, before: cutoff.toISOString() }, "pruned audit events");
-}
-
-function startSweeps(parts: HubParts): () => void {
-  const { store, registry, clock, logger, sessions } = parts;
-  const stops = [
-    every(
-      AUDIT_PRUNE_INTERVAL_MS,
-      () => pruneAudit(parts),
-      logger,
-      "prune audit events past audit_retention",
-    ),
-    every(SESSION_RECHECK_INTERVAL_MS, () => sessions.recheck({}), logger, "check open sessions"),
-    every(
-      TOKEN_SWEEP_INTERVAL_MS,
-      () =>
-        store.tokens.deleteExpiredBefore(
-          new Date(clock.now().getTime() - EXPIRED_TOKEN_RETENTION_MS),
-        ),
-      logger,
-      "delete expired join tokens",
-    ),
-    every(
-      TOKEN_SWEEP_INTERVAL_MS,
-      () => store.documents.deleteExpiredBefore(clock.now()),
-      logger,
-      "delete expired login sessions, requests and invites",
-    ),
-    every(
-      AGENT_SWEEP_INTERVAL_MS,
-      () => sweepConnectedAgents(registry, store, clock),
-      logger,
-      "check connected agents",
-    ),
-  ];
-  return () => {
-    for (const stop of stops) stop();
   };
 }
 

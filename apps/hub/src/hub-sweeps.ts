@@ -1,0 +1,74 @@
+import type { Logger } from "@warren/log";
+import type { HubStore } from "@warren/store";
+
+import type { Clock } from "./clock.js";
+import type { HubConfig } from "./config/hub-config.js";
+import type { SessionBook } from "./kube/kube-sessions.js";
+import type { AgentRegistry } from "./tunnel/agent-registry.js";
+import { every, sweepConnectedAgents } from "./tunnel/agent-sweep.js";
+
+/** Expired tokens stay this long so a late join hears "expired" rather than "unknown". */
+const EXPIRED_TOKEN_RETENTION_MS = 24 * 3_600_000;
+const TOKEN_SWEEP_INTERVAL_MS = 3_600_000;
+const AGENT_SWEEP_INTERVAL_MS = 60_000;
+const AUDIT_PRUNE_INTERVAL_MS = 3_600_000;
+/**
+ * Every change an admin makes through this hub re-checks open sessions at once; this catches
+ * what changes by itself (a lock that was set elsewhere) or was missed.
+ */
+const SESSION_RECHECK_INTERVAL_MS = 30_000;
+
+/** What the periodic sweeps touch. */
+export interface SweepParts {
+  config: HubConfig;
+  logger: Logger;
+  clock: Clock;
+  store: HubStore;
+  registry: AgentRegistry;
+  sessions: SessionBook;
+}
+
+/** Removes audit events older than audit_retention; logs how many when there were any. */
+export async function pruneAudit(parts: SweepParts): Promise<void> {
+  const { store, clock, config, logger } = parts;
+  const cutoff = new Date(clock.now().getTime() - config.auditRetentionMs);
+  const pruned = await store.audit.deleteBefore(cutoff);
+  if (pruned > 0) logger.info({ pruned, before: cutoff.toISOString() }, "pruned audit events");
+}
+
+export function startSweeps(parts: SweepParts): () => void {
+  const { store, registry, clock, logger, sessions } = parts;
+  const stops = [
+    every(
+      AUDIT_PRUNE_INTERVAL_MS,
+      () => pruneAudit(parts),
+      logger,
+      "prune audit events past audit_retention",
+    ),
+    every(SESSION_RECHECK_INTERVAL_MS, () => sessions.recheck({}), logger, "check open sessions"),
+    every(
+      TOKEN_SWEEP_INTERVAL_MS,
+      () =>
+        store.tokens.deleteExpiredBefore(
+          new Date(clock.now().getTime() - EXPIRED_TOKEN_RETENTION_MS),
+        ),
+      logger,
+      "delete expired join tokens",
+    ),
+    every(
+      TOKEN_SWEEP_INTERVAL_MS,
+      () => store.documents.deleteExpiredBefore(clock.now()),
+      logger,
+      "delete expired login sessions, requests and invites",
+    ),
+    every(
+      AGENT_SWEEP_INTERVAL_MS,
+      () => sweepConnectedAgents(registry, store, clock),
+      logger,
+      "check connected agents",
+    ),
+  ];
+  return () => {
+    for (const stop of stops) stop();
+  };
+}
