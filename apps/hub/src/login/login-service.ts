@@ -7,13 +7,18 @@ import type { HubStore } from "@warren/store";
 import { Refusal } from "../errors.js";
 import { unaryHandler } from "../grpc/unary-handler.js";
 import { requestPublicKey } from "../join/agent-certificate.js";
-import { peerAddress } from "../join/join-throttle.js";
+import { JoinThrottle, peerAddress } from "../join/join-throttle.js";
 import type { KubeNames } from "../kube/kube-names.js";
 import type { ConnectorBook } from "./connector-book.js";
 import type { LocalCredentials } from "./local-credentials.js";
 import { completeLogin, refuseLocked, type LoginCompletionDeps } from "./login-completion.js";
 import type { LoginSessions } from "./login-sessions.js";
 import type { SsoLogins } from "./sso-logins.js";
+
+/** Wrong passwords and invites per address: each costs the hub a slow hash. */
+const FAILED_LOGIN_THROTTLE = { burst: 20, refillIntervalMs: 3_000, maxAddresses: 10_000 };
+/** Browser logins begun per address: each is kept in the store until it expires. */
+const SSO_BEGIN_THROTTLE = { burst: 60, refillIntervalMs: 1_000, maxAddresses: 10_000 };
 
 export interface LoginServiceDeps extends LoginCompletionDeps {
   store: HubStore;
@@ -32,13 +37,29 @@ const sessionEnded = () =>
     "your login session ended (logged out, ended by an admin, or expired): run warren login",
   );
 
+const badCredentials = () =>
+  new Refusal(status.UNAUTHENTICATED, RefusalReason.BadCredentials, "wrong user name or password");
+
 /** The same key in two encodings compares equal: PEM text differs only in line endings. */
 const sameKey = (a: string, b: string) => a.replace(/\s+/g, "") === b.replace(/\s+/g, "");
 
 /** LoginService: what needs no certificate (logins) and what needs only the session key. */
 export function createLoginService(deps: LoginServiceDeps): LoginServiceServer {
   const log = deps.logger;
-  const { store, credentials } = deps;
+  const { store, credentials, clock } = deps;
+  const failures = new JoinThrottle(FAILED_LOGIN_THROTTLE);
+  const begins = new JoinThrottle(SSO_BEGIN_THROTTLE);
+
+  /** Runs a password check; a refusal spends one of the address's failures. */
+  const counted = async <T>(address: string, attempt: () => Promise<T>): Promise<T> => {
+    failures.admit(address, clock.now());
+    try {
+      return await attempt();
+    } catch (error) {
+      if (error instanceof Refusal) failures.failed(address, clock.now());
+      throw error;
+    }
+  };
 
   /** A local user (one an admin made); anyone else gets the same answer as a wrong password. */
   const localUser = async (name: string) => {
@@ -59,13 +80,11 @@ export function createLoginService(deps: LoginServiceDeps): LoginServiceServer {
 
     beginSsoLogin: unaryHandler(log, "BeginSsoLogin", async (call) => {
       const { connector, csrPem, redirectUrl } = call.request;
+      const address = peerAddress(call.getPeer());
+      begins.admit(address, clock.now());
+      begins.failed(address, clock.now());
       const publicKeyPem = requestPublicKey(csrPem);
-      return deps.ssoLogins.begin(
-        connector,
-        publicKeyPem,
-        redirectUrl,
-        peerAddress(call.getPeer()),
-      );
+      return deps.ssoLogins.begin(connector, publicKeyPem, redirectUrl, address);
     }),
 
     finishSsoLogin: unaryHandler(log, "FinishSsoLogin", (call) => {
@@ -79,40 +98,25 @@ export function createLoginService(deps: LoginServiceDeps): LoginServiceServer {
     passwordLogin: unaryHandler(log, "PasswordLogin", async (call) => {
       const { user: name, password, csrPem } = call.request;
       const publicKeyPem = requestPublicKey(csrPem);
-      await credentials.check(name, password);
-      const user = await localUser(name);
-      if (!user)
-        throw new Refusal(
-          status.UNAUTHENTICATED,
-          RefusalReason.BadCredentials,
-          "wrong user name or password",
-        );
-      return {
-        login: await completeLogin(
-          deps,
-          user,
-          "password",
-          publicKeyPem,
-          peerAddress(call.getPeer()),
-        ),
-      };
+      const address = peerAddress(call.getPeer());
+      const user = await counted(address, async () => {
+        await credentials.check(name, password);
+        const found = await localUser(name);
+        if (!found) throw badCredentials();
+        return found;
+      });
+      return { login: await completeLogin(deps, user, "password", publicKeyPem, address) };
     }),
 
     acceptInvite: unaryHandler(log, "AcceptInvite", async (call) => {
       const { user: name, invite, newPassword, csrPem } = call.request;
       const publicKeyPem = requestPublicKey(csrPem);
+      const address = peerAddress(call.getPeer());
       const user = await localUser(name);
-      if (user) refuseLocked(user, deps.clock.now());
-      await credentials.acceptInvite(name, invite, newPassword);
-      if (!user)
-        throw new Refusal(
-          status.PERMISSION_DENIED,
-          RefusalReason.InvalidInvite,
-          `there is no local user ${name}`,
-        );
-      return {
-        login: await completeLogin(deps, user, "invite", publicKeyPem, peerAddress(call.getPeer())),
-      };
+      if (user) refuseLocked(user, clock.now());
+      await counted(address, () => credentials.acceptInvite(name, invite, newPassword));
+      if (!user) throw badCredentials();
+      return { login: await completeLogin(deps, user, "invite", publicKeyPem, address) };
     }),
 
     renewLogin: unaryHandler(log, "RenewLogin", async (call) => {
