@@ -59,6 +59,8 @@ describe("charts/hub", () => {
       { name: "api", port: 3025, targetPort: "api" },
       { name: "tunnel", port: 3024, targetPort: "tunnel" },
       { name: "kube", port: 3026, targetPort: "kube" },
+      // Identity providers send browsers back here after an SSO login.
+      { name: "web", port: 3080, targetPort: "web" },
     ]);
   });
 
