@@ -3,18 +3,7 @@ import { fetchPresentedCertificates } from "@warren/hub-client";
 import { caPin, parseCaPin, PkiError } from "@warren/pki";
 
 import { invalidFlag, WarrenError, WarrenErrorCode } from "./errors.js";
-
-export const DEFAULT_HUB_PORT = 3025;
-
-/** host:port, the port defaulting to the hub's API port. */
-export function parseHubAddr(text: string): string {
-  try {
-    const { host, port } = hostPort({ defaultPort: DEFAULT_HUB_PORT })(text);
-    return `${host.includes(":") ? `[${host}]` : host}:${String(port)}`;
-  } catch (error) {
-    throw invalidFlag(`--hub: ${(error as Error).message}`);
-  }
-}
+import { DEFAULT_HUB_PORT } from "./hub-addr.js";
 
 function parsePin(text: string): string {
   try {

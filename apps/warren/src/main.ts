@@ -3,10 +3,9 @@ import { parseArgs } from "node:util";
 
 import { runMain, UsageError, type Output } from "@warren/cli";
 import { ConfigError } from "@warren/config";
-import { HubClientError } from "@warren/hub-client";
 
 import type { Command, CommandContext, SelfCommand } from "./command.js";
-import { COMMANDS } from "./commands/index.js";
+import { COMMANDS, loadAll } from "./commands/index.js";
 import { WarrenError } from "./errors.js";
 import { commandHelp, usage } from "./help.js";
 import { WARREN_VERSION } from "./version.js";
@@ -44,26 +43,28 @@ const thisProgram = (): SelfCommand => ({
   args: [...process.execArgv, process.argv[1] ?? "warren"],
 });
 
-function findCommand(argv: readonly string[]): { command: Command; rest: string[] } {
-  for (const command of COMMANDS) {
-    if (command.words.every((word, i) => argv[i] === word)) {
-      return { command, rest: argv.slice(command.words.length) };
+async function findCommand(argv: readonly string[]): Promise<{ command: Command; rest: string[] }> {
+  for (const entry of COMMANDS) {
+    if (entry.words.every((word, i) => argv[i] === word)) {
+      return { command: await entry.load(), rest: argv.slice(entry.words.length) };
     }
   }
-  throw new UsageError(`unknown command "${argv.slice(0, 2).join(" ")}"\n${usage(COMMANDS)}`);
+  throw new UsageError(
+    `unknown command "${argv.slice(0, 2).join(" ")}"\n${usage(await loadAll())}`,
+  );
 }
 
 async function dispatch(argv: readonly string[], io: WarrenIo): Promise<number> {
   const [first] = argv;
   if (first === undefined || first === "help" || first === "--help" || first === "-h") {
-    io.stdout.write(usage(COMMANDS));
+    io.stdout.write(usage(await loadAll()));
     return 0;
   }
   if (first === "version" || first === "--version") {
     io.stdout.write(`warren ${WARREN_VERSION}\n`);
     return 0;
   }
-  const { command, rest } = findCommand(argv);
+  const { command, rest } = await findCommand(argv);
   let parsed;
   try {
     parsed = parseArgs({
@@ -95,8 +96,11 @@ async function dispatch(argv: readonly string[], io: WarrenIo): Promise<number> 
   return 0;
 }
 
+// By name: importing hub-client here would load gRPC for every command, the plugin included.
 const isUserError = (error: unknown) =>
-  error instanceof WarrenError || error instanceof HubClientError || error instanceof ConfigError;
+  error instanceof WarrenError ||
+  error instanceof ConfigError ||
+  (error instanceof Error && error.name === "HubClientError");
 
 /** Runs warren in-process: the binary and the tests both come through here. */
 export function warren(argv: readonly string[], io: WarrenIo): Promise<number> {

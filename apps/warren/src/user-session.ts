@@ -4,7 +4,7 @@ import type { CommandContext, FlagValues } from "./command.js";
 import { freshCertificate } from "./fresh-certificate.js";
 import { stringFlag } from "./flag-values.js";
 import { userClient } from "./hub-calls.js";
-import { parseHubAddr } from "./hub-trust.js";
+import { parseHubAddr } from "./hub-addr.js";
 import { requireProfile, type UserProfile } from "./profile/user-profile.js";
 
 /** The selected hub's login with a usable certificate, and its user API; close when done. */

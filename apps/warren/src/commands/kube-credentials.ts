@@ -2,7 +2,7 @@ import type { Command } from "../command.js";
 import { invalidFlag } from "../errors.js";
 import { freshCertificate } from "../fresh-certificate.js";
 import { requiredStringFlag } from "../flag-values.js";
-import { parseHubAddr } from "../hub-trust.js";
+import { parseHubAddr } from "../hub-addr.js";
 import { requireProfile } from "../profile/user-profile.js";
 
 /**

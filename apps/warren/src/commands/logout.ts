@@ -3,7 +3,7 @@ import { WarrenError, WarrenErrorCode } from "../errors.js";
 import { freshCertificate } from "../fresh-certificate.js";
 import { stringFlag } from "../flag-values.js";
 import { callHub, userClient } from "../hub-calls.js";
-import { parseHubAddr } from "../hub-trust.js";
+import { parseHubAddr } from "../hub-addr.js";
 import { forgetLogin, requireProfile } from "../profile/user-profile.js";
 import { HUB_FLAG, HUB_HELP } from "../user-session.js";
 
