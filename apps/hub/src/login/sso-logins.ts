@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 
-import type { status } from "@grpc/grpc-js";
+import { status } from "@grpc/grpc-js";
 import { RefusalReason } from "@warren/hub-client";
-import type { Logger } from "@warren/log";
+import { errorFields, type Logger } from "@warren/log";
 import {
   LoginResult,
   type BeginSsoLoginResponse,
@@ -66,6 +66,23 @@ export interface CallbackOutcome {
   userCode: string;
   /** Send the browser here (the CLI's loopback page), if the CLI gave one. */
   redirect?: URL;
+}
+
+/**
+ * Why a callback failed, for the CLI waiting on it. A bug is logged in full and still ends the
+ * wait: the person is told to look at the hub's log rather than left waiting until expiry.
+ */
+function failureOf(error: unknown, connector: string, logger: Logger): Failure {
+  if (error instanceof Refusal) {
+    logger.warn({ connector, reason: error.reason }, `SSO login refused: ${error.message}`);
+    return { code: error.grpcCode, reason: error.reason, message: error.message };
+  }
+  logger.error({ connector, ...errorFields(error) }, "unexpected error finishing an SSO login");
+  return {
+    code: status.INTERNAL,
+    reason: RefusalReason.SsoFailed,
+    message: "internal error in warren-hub finishing the login; see its log",
+  };
 }
 
 /** http://127.0.0.1:PORT/… or http://localhost:PORT/…: the browser goes back to this machine only. */
@@ -177,15 +194,7 @@ export class SsoLogins {
       );
       outcome = { state: "done", login: LoginResult.toJSON(login) };
     } catch (error) {
-      if (!(error instanceof Refusal)) throw error;
-      logger.warn(
-        { connector: request.connector, reason: error.reason },
-        `SSO login refused: ${error.message}`,
-      );
-      outcome = {
-        state: "failed",
-        failure: { code: error.grpcCode, reason: error.reason, message: error.message },
-      };
+      outcome = { state: "failed", failure: failureOf(error, request.connector, logger) };
     }
     await store.documents.put({
       ...stored,
