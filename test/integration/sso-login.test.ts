@@ -2,6 +2,7 @@
 // GitHub stand-in, get short-lived certificates on their own machine, and reach clusters with
 // plain kubectl through warren's credential plugin.
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { TestCluster } from "../k8s/index.js";
 import { browseLogin, type BrowserPage } from "../support/browser-flow.js";
+import { eventually } from "../support/eventually.js";
 import { startGithubStandin, type GithubStandin } from "../support/github-standin.js";
 import { applyRole, bindGroup, readyProxyAgent } from "../support/kube-through-hub.js";
 import { startOidcProvider, type TestOidcProvider } from "../support/oidc-provider.js";
@@ -138,22 +140,42 @@ async function ssoLogin(cli: ReturnType<typeof warrenCli>, login: string, ...fla
   return { result, page: await page };
 }
 
+interface Profile {
+  caPem: string;
+  certificatePem: string;
+  privateKeyPem: string;
+  certificateExpiresAtMs: number;
+  sessionExpiresAtMs: number;
+  sessionId: string;
+}
+
 const profileOf = async (home: string) =>
   JSON.parse(
     await readFile(
       join(home, "profiles", `${hub.addr.replace(/[^A-Za-z0-9.-]/g, "_")}.json`),
       "utf8",
     ),
-  ) as {
-    certificatePem: string;
-    certificateExpiresAtMs: number;
-    sessionExpiresAtMs: number;
-    sessionId: string;
-  };
+  ) as Profile;
 
-/** Resolves at `atMs`: the test waits for a certificate's or session's own end, not a guess. */
-const until = (atMs: number) =>
-  new Promise((resolve) => setTimeout(resolve, Math.max(0, atMs - Date.now())));
+/** A request to the kube endpoint with a certificate from a profile, as a tool would send it. */
+function withCertificate(profile: Profile): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${hub.kubeUrl}/k8s/one/version`, {
+      ca: profile.caPem,
+      cert: profile.certificatePem,
+      key: profile.privateKeyPem,
+    });
+    req.on("response", (res) => {
+      let body = "";
+      res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      res.on("end", () => {
+        resolve({ status: res.statusCode ?? 0, body });
+      });
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
 
 describe("SSO login", () => {
   it("maps a group claim to a role and the role's traits to the groups the cluster sees", async () => {
@@ -200,7 +222,14 @@ describe("SSO login", () => {
     expect((await ssoLogin(me.cli, "alice")).result.code).toBe(0);
     expect((await me.cli(["kube", "login", "one"])).code).toBe(0);
     const first = await profileOf(me.home);
-    await until(first.certificateExpiresAtMs + 500);
+    // The event: the hub itself refuses the first certificate as expired.
+    await eventually(
+      async () => {
+        const old = await withCertificate(first);
+        return old.status === 401 && old.body.includes("expired");
+      },
+      { description: "the hub refusing the first certificate as expired" },
+    );
     const pods = await cluster.kubectl(["get", "pods", "-n", appNs], me.kubeconfig);
     expect(pods.stderr).toContain("No resources found");
     const renewed = await profileOf(me.home);
@@ -274,10 +303,14 @@ describe("SSO login", () => {
     // teams_to_roles let in only acme/platform; the role passes every team as a group.
     expect(whoami.stdout).toContain("acme/platform");
     expect(whoami.stdout).toContain("acme/other");
-    const { sessionExpiresAtMs } = await profileOf(me.home);
-    await until(sessionExpiresAtMs + 500);
-    const over = await cluster.kubectl(["get", "pods", "-n", appNs], me.kubeconfig);
-    expect(over.exitCode).not.toBe(0);
+    // The event: the session's end, seen where the person sees it (kubectl through the plugin).
+    const over = await eventually(
+      async () => {
+        const pods = await cluster.kubectl(["get", "pods", "-n", appNs], me.kubeconfig);
+        return pods.exitCode !== 0 && pods;
+      },
+      { description: "the login session's end", timeoutMs: 30_000 },
+    );
     expect(over.stderr).toContain("run warren login");
   });
 

@@ -140,12 +140,11 @@ export function userAdmin(deps: UserAdminDeps): UserAdmin {
     ),
 
     listUsers: adminHandler(deps, "ListUsers", async () => {
-      const users = await store.users.list();
-      const infos = [];
-      for (const user of users) {
-        infos.push(userInfo(user, clock.now(), await deps.credentials.hasPassword(user.name)));
-      }
-      return { users: infos };
+      const [users, withPassword] = await Promise.all([
+        store.users.list(),
+        deps.credentials.usersWithPassword(),
+      ]);
+      return { users: users.map((u) => userInfo(u, clock.now(), withPassword.has(u.name))) };
     }),
 
     deleteUser: adminHandler(

@@ -84,11 +84,13 @@ export class LocalCredentials {
     this.options.logger.info({ user }, "password set with an invite");
   }
 
-  async hasPassword(user: string): Promise<boolean> {
-    return (
-      (await this.options.store.documents.get(PASSWORD_KIND, user, this.options.clock.now())) !==
-      undefined
+  /** Who has set a password: one read for a whole listing. */
+  async usersWithPassword(): Promise<Set<string>> {
+    const documents = await this.options.store.documents.list(
+      PASSWORD_KIND,
+      this.options.clock.now(),
     );
+    return new Set(documents.map((d) => d.name));
   }
 
   async forget(user: string): Promise<void> {
