@@ -148,6 +148,7 @@ describe("two hub replicas on one PostgreSQL", () => {
         clusterName: "race",
         labels: {},
         agentVersion: "x",
+        provisionToken: "",
       };
       return callUnary(client.join.bind(client), request)
         .then(

@@ -190,6 +190,7 @@ describe("failed joins", () => {
           clusterName: `fake-${String(i)}`,
           labels: {},
           agentVersion: "x",
+          provisionToken: "",
         };
         codes.push(
           await callUnary(client.join.bind(client), request).then(

@@ -86,6 +86,18 @@ export class TestCluster {
     return { certPem, keyPem: keys.privateKeyPem };
   }
 
+  /** The key the API server signs ServiceAccount tokens with: to forge expired ones. */
+  serviceAccountSigningKeyPem(): Promise<string> {
+    return readFile(join(this.pkiDir, "sa.key"), "utf8");
+  }
+
+  /** `kubectl create token`, as an admin would run it; the token, or the failure. */
+  async createToken(namespace: string, name: string, ...flags: string[]): Promise<string> {
+    const made = await this.kubectl(["create", "token", name, "-n", namespace, ...flags]);
+    if (made.exitCode !== 0) throw new Error(`kubectl create token failed: ${made.stderr}`);
+    return made.stdout.trim();
+  }
+
   /** A name no other test uses, e.g. "rbac-3f9a1c". */
   uniqueName(prefix: string): string {
     return `${prefix}-${randomBytes(3).toString("hex")}`;

@@ -66,6 +66,7 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
       hubAddr: config.hubAddr,
       caPin: config.caPin,
       agentVersion: AGENT_VERSION,
+      provisionToken: config.provisionToken,
     }),
     logger: logger.child("identity"),
     hubAddr: config.hubAddr,

@@ -45,6 +45,11 @@ import { pushReplicas } from "./replicas/replica-push.js";
 import { AgentRegistry } from "./tunnel/agent-registry.js";
 import { startTunnelListener, type TunnelListener } from "./tunnel/tunnel-listener.js";
 import { HUB_VERSION } from "./version.js";
+import { provisionGrantCheck } from "./admin/provision-token-admin.js";
+import { ProvisionTokens } from "./provision/provision-tokens.js";
+import { clusterTokenReviewer } from "./provision/token-review.js";
+import { ensureOperatorToken } from "./provision/operator-token.js";
+import type { ServiceAccountJoin } from "./join/token-guard.js";
 
 export interface RunningHub {
   /** Where clients on this machine reach the API (host:port). */
@@ -77,6 +82,9 @@ interface HubParts {
   joinRefusals: JoinRefusals;
   joinThrottle: JoinThrottle;
   sessions: SessionBook;
+  provisionTokens: ProvisionTokens;
+  /** What ServiceAccount tokens for the Kubernetes join method must carry and who checks. */
+  serviceAccounts: ServiceAccountJoin;
   /** This replica's id: its SSH banner, its row in the store's replica list. */
   replicaId: string;
   /** Set once the tunnel's public address is known. */
@@ -300,8 +308,13 @@ async function assemble(
       logger.child("sessions"),
       config.kubeMaxInFlightPerUser,
     ),
+    provisionTokens: new ProvisionTokens(store, clock, provisionGrantCheck(store)),
+    serviceAccounts: { audience: hubKubeNames(config).hubName, review: clusterTokenReviewer() },
     replicaId: replicaIdFor(),
   };
+  if (config.operatorServiceAccount !== undefined) {
+    await ensureOperatorToken(parts.provisionTokens, config.operatorServiceAccount, logger);
+  }
   const metricsServer = await startMetricsServer(
     config.metricsListenAddr,
     parts.metrics.registry,

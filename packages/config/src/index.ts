@@ -20,3 +20,4 @@ export {
   type ValueParser,
 } from "./value-parsers.js";
 export { parseYaml, readYamlFile, yamlSource, type YamlFile, type YamlPath } from "./yaml-file.js";
+export { ORIGIN_KUBERNETES, ORIGIN_LABEL, readMetadataLabels } from "./metadata-labels.js";

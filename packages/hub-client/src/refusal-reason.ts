@@ -42,6 +42,10 @@ export enum RefusalReason {
   SsoFailed = "sso_failed",
   /** The identity provider's claims map to no Warren role. */
   NoRolesMapped = "no_roles_mapped",
+  /** A ServiceAccount token failed a check (signature, audience, expiry, lifetime). */
+  ServiceAccountTokenRejected = "service_account_token_rejected",
+  /** A valid ServiceAccount token of an account the provision token does not allow. */
+  ServiceAccountNotAllowed = "service_account_not_allowed",
 }
 
 export function refusalMetadata(reason: RefusalReason): Metadata {

@@ -2,6 +2,7 @@ import {
   ConfigError,
   parseDuration,
   parseYaml,
+  readMetadataLabels,
   type YamlFile,
   type YamlPath,
 } from "@warren/config";
@@ -31,11 +32,13 @@ export interface Role {
   maxSessionTtlMs?: number;
   /** Whether groups or users use {{external.…}} traits (expanded per user). */
   templated?: boolean;
+  /** metadata.labels; warren.dev/origin says who manages the role. */
+  labels?: Record<string, string>;
 }
 
 const NAME = /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/;
 const TOP_FIELDS = ["kind", "version", "metadata", "spec"];
-const METADATA_FIELDS = ["name", "description"];
+const METADATA_FIELDS = ["name", "description", "labels"];
 const SPEC_FIELDS = ["allow", "deny", "options"];
 const OPTION_FIELDS = ["max_session_ttl"];
 const CONDITION_FIELDS = [
@@ -230,6 +233,9 @@ function readRole(reader: RoleReader, values: unknown): Role {
     deny: reader.conditions(["spec", "deny"], spec.deny),
   };
   if (typeof metadata.description === "string") role.description = metadata.description;
+  const labels = readMetadataLabels(metadata.labels);
+  if ("problem" in labels) reader.problem(["metadata", "labels"], labels.problem);
+  else if (Object.keys(labels.labels).length > 0) role.labels = labels.labels;
   if (maxSessionTtlMs !== undefined) role.maxSessionTtlMs = maxSessionTtlMs;
   if (reader.templated) role.templated = true;
   return role;

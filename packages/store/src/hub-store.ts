@@ -46,6 +46,11 @@ export interface AgentJoin {
   cluster: ClusterRecord;
   /** Whether the agent may join a cluster of that name that exists already. */
   mayJoinExisting: boolean;
+  /**
+   * False for a provision token (a rule, proven by a ServiceAccount token): it has no row in
+   * the tokens table and no uses to spend.
+   */
+  consumesToken?: boolean;
 }
 
 export type JoinOutcome =

@@ -147,8 +147,10 @@ async function tryJoin(client: Queryable, join: AgentJoin): Promise<JoinOutcome>
   );
   const existing = found.rows[0];
   if (existing && !join.mayJoinExisting) return { outcome: "cluster_exists" };
-  const used = await client.query(USE_TOKEN_SQL, [join.tokenId, join.now.getTime()]);
-  if ((used.rowCount ?? 0) === 0) return { outcome: "token_unavailable" };
+  if (join.consumesToken !== false) {
+    const used = await client.query(USE_TOKEN_SQL, [join.tokenId, join.now.getTime()]);
+    if ((used.rowCount ?? 0) === 0) return { outcome: "token_unavailable" };
+  }
   if (!existing) {
     const cluster = clusterToRow(join.cluster);
     const created = await client.query(

@@ -126,7 +126,8 @@ export class SqliteAgents implements AgentRepository {
     const outcome = this.db.transaction((): JoinOutcome => {
       const existing = findCluster.get(join.cluster.name) as ClusterRow | undefined;
       if (existing && !join.mayJoinExisting) return { outcome: "cluster_exists" };
-      if (useToken.run(join.tokenId, join.now.getTime()).changes === 0)
+      const spends = join.consumesToken !== false;
+      if (spends && useToken.run(join.tokenId, join.now.getTime()).changes === 0)
         return { outcome: "token_unavailable" };
       if (!existing) createCluster.run(clusterToRow(join.cluster));
       insert.run(agentToRow(join.agent));

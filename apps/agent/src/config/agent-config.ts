@@ -43,6 +43,16 @@ export function agentOptionSpecs() {
       description: "file holding the join token (read at every join attempt)",
       default: none,
     } satisfies OptionSpec<string | undefined>,
+    provisionToken: {
+      field: "provision_token",
+      flag: "provision-token",
+      env: "WARREN_PROVISION_TOKEN",
+      parse: string,
+      description:
+        "join by a provision token of this name (join_method: kubernetes): the token file then " +
+        "holds a projected ServiceAccount token for the hub's audience",
+      default: none,
+    } satisfies OptionSpec<string | undefined>,
     clusterName: {
       field: "cluster_name",
       flag: "cluster-name",

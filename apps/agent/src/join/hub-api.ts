@@ -49,6 +49,8 @@ export interface GrpcHubApiOptions {
   /** sha256:… the hub's CA must match before the first join, when set. */
   caPin: string | undefined;
   agentVersion: string;
+  /** Join by this provision token: the token read is then a ServiceAccount token. */
+  provisionToken?: string | undefined;
 }
 
 export class GrpcHubApi implements HubApi {
@@ -138,6 +140,7 @@ export class GrpcHubApi implements HubApi {
           clusterName: request.clusterName,
           labels: request.labels,
           agentVersion: this.options.agentVersion,
+          provisionToken: this.options.provisionToken ?? "",
         }),
       { code: AgentErrorCode.JoinRefused, what: "the join" },
     );

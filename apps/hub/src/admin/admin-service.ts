@@ -9,6 +9,7 @@ import { clusterAdmin } from "./cluster-admin.js";
 import type { ClusterAdminDeps } from "./cluster-infos.js";
 import { connectorAdmin, type ConnectorAdminDeps } from "./connector-admin.js";
 import { loginAdmin, type LoginAdminDeps } from "./login-admin.js";
+import { provisionTokenAdmin, type ProvisionTokenAdminDeps } from "./provision-token-admin.js";
 import { roleAdmin, type RoleAdminDeps } from "./role-admin.js";
 import { tokenAdmin, type TokenAdminDeps } from "./token-admin.js";
 import { userAdmin } from "./user-admin.js";
@@ -19,6 +20,7 @@ import {
 
 export type AdminServiceDeps = TokenAdminDeps &
   ConnectorAdminDeps &
+  ProvisionTokenAdminDeps &
   LoginAdminDeps &
   ClusterAdminDeps &
   RoleAdminDeps &
@@ -36,6 +38,7 @@ export function createAdminService(deps: AdminServiceDeps): AdminServiceServer {
     ...userAdmin(scoped),
     ...roleAdmin(scoped),
     ...connectorAdmin(scoped),
+    ...provisionTokenAdmin(scoped),
     ...loginAdmin(scoped),
     signUserCertificate: signUserCertificateHandler(scoped),
     listAuditEvents: listAuditEventsHandler(scoped),

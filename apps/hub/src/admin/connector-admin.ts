@@ -24,6 +24,7 @@ const connectorInfo = (connector: StoredConnector): ConnectorInfo => ({
   kind: connector.spec.kind,
   document: connector.document,
   updatedAtUnixMs: connector.updatedAt.getTime(),
+  labels: connector.spec.labels ?? {},
 });
 
 export interface ConnectorAdmin {

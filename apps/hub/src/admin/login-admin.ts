@@ -20,6 +20,7 @@ import type { AdminIdentity } from "../grpc/admin-identities.js";
 import type { LocalCredentials } from "../login/local-credentials.js";
 import type { LoginSessions } from "../login/login-sessions.js";
 import { sessionInfo } from "../login/user-service.js";
+import { logsInWithPassword } from "./user-origin.js";
 
 export interface LoginAdminDeps extends AdminHandlerDeps {
   store: HubStore;
@@ -53,7 +54,7 @@ export function loginAdmin(deps: LoginAdminDeps): LoginAdmin {
         const user = await store.users.get(call.request.name);
         if (!user)
           throw refuse.notFound(`there is no user ${call.request.name} (see warrenctl users ls)`);
-        if (user.origin !== "") {
+        if (!logsInWithPassword(user.origin)) {
           throw refuse.invalid(
             `user ${user.name} logs in through ${user.origin}: it has no password to set`,
           );

@@ -35,6 +35,7 @@ function roleInfo(record: RoleRecord, role: Role): RoleInfo {
     document: record.document,
     createdAtUnixMs: record.createdAt.getTime(),
     updatedAtUnixMs: record.updatedAt.getTime(),
+    labels: role.labels ?? {},
   };
 }
 

@@ -83,7 +83,10 @@ type TokenSubject = Pick<
 >;
 
 /** A kube token names its cluster; labels set the cluster's only when a join creates it. */
-async function kubeSubject(store: HubStore, request: CreateTokenRequest): Promise<TokenSubject> {
+export async function kubeSubject(
+  store: HubStore,
+  request: CreateTokenRequest,
+): Promise<TokenSubject> {
   if (request.adminName !== "") throw refuse.invalid("admin_name: kube tokens name a cluster");
   if (request.clusterName === "") {
     throw refuse.invalid(
@@ -112,7 +115,7 @@ async function kubeSubject(store: HubStore, request: CreateTokenRequest): Promis
 }
 
 /** An admin token names the admin it enrols; the enrolling side cannot choose another. */
-function adminSubject(request: CreateTokenRequest): TokenSubject {
+export function adminSubject(request: CreateTokenRequest): TokenSubject {
   if (
     Object.keys(request.labels).length > 0 ||
     request.clusterName !== "" ||

@@ -26,6 +26,7 @@ import { adminHandler, type AdminHandlerDeps } from "../grpc/admin-handler.js";
 import type { AccessWatch } from "../kube/kube-sessions.js";
 import type { LocalCredentials } from "../login/local-credentials.js";
 import type { LoginSessions } from "../login/login-sessions.js";
+import { originFromLabels, userLabels } from "./user-origin.js";
 
 export interface UserAdminDeps extends AdminHandlerDeps {
   store: HubStore;
@@ -50,6 +51,7 @@ export function userInfo(user: UserRecord, now: Date, hasPassword = false): User
     },
     origin: user.origin,
     hasPassword,
+    labels: userLabels(user.origin),
   };
 }
 
@@ -93,6 +95,7 @@ export function userAdmin(deps: UserAdminDeps): UserAdmin {
       "CreateUser",
       async (call, admin) => {
         const name = validIdentityInput(() => validatePrincipalName(call.request.name));
+        const origin = originFromLabels(call.request.labels);
         const roles = await existingRoles(store, call.request.roles);
         const now = clock.now();
         // A fresh uid: certificates of an earlier user of this name never work for this one.
@@ -101,7 +104,7 @@ export function userAdmin(deps: UserAdminDeps): UserAdmin {
           uid: randomUUID(),
           roles,
           lock: undefined,
-          origin: "",
+          origin,
           traits: {},
           createdAt: now,
           updatedAt: now,
@@ -113,8 +116,10 @@ export function userAdmin(deps: UserAdminDeps): UserAdmin {
             `user ${name} exists already: change its roles with warrenctl users update ${name} --roles …`,
           );
         }
+        log.info({ user: name, roles, origin, admin }, "user created");
+        if (call.request.withoutInvite)
+          return { user: userInfo(user, now), invite: "", inviteExpiresAtUnixMs: 0 };
         const invite = await deps.credentials.invite(name);
-        log.info({ user: name, roles, admin }, "user created");
         return {
           user: userInfo(user, now),
           invite: invite.secret,

@@ -138,6 +138,20 @@ export function hubOptionSpecs(env: NodeJS.ProcessEnv) {
         "the hub's name: kubeconfig contexts are <hub name>-<cluster> " +
         "(default: the kube or first public address's host name)",
     } satisfies OptionSpec<string | undefined>,
+    operatorServiceAccount: {
+      field: "operator_service_account",
+      env: "WARREN_HUB_OPERATOR_SERVICE_ACCOUNT",
+      parse: (raw) => {
+        const text = String(raw);
+        if (!/^[a-z0-9-]+:[a-z0-9.-]+$/.test(text)) throw new Error('expected "namespace:name"');
+        return text;
+      },
+      default: (): string | undefined => undefined,
+      description:
+        "namespace:name of warren-operator's ServiceAccount in the hub's own cluster: the hub " +
+        "keeps a provision token warren-operator (in_cluster) that lets it join (the hub chart " +
+        "sets it with operator.enabled)",
+    } satisfies OptionSpec<string | undefined>,
     kubeServerName: {
       field: "kube_server_name",
       env: "WARREN_HUB_KUBE_SERVER_NAME",

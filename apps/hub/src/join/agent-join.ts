@@ -15,7 +15,7 @@ import { claimCluster, clusterExistsRefusal } from "./cluster-claim.js";
 import { boundedVersion } from "../tunnel/heartbeats.js";
 import { joinAuditEvent } from "./join-audit.js";
 import { checkTokenUsable, mintHint } from "./join-token-check.js";
-import { withJoinToken, type TokenGuardDeps } from "./token-guard.js";
+import { withJoinToken, type JoinProof, type TokenGuardDeps } from "./token-guard.js";
 
 export interface AgentJoinDeps extends TokenGuardDeps {
   store: HubStore;
@@ -31,6 +31,7 @@ async function joinWith(
   deps: AgentJoinDeps,
   token: JoinTokenRecord,
   request: JoinRequest,
+  proof: JoinProof,
 ): Promise<JoinResponse> {
   const { store, ca, clock } = deps;
   const now = clock.now();
@@ -49,6 +50,7 @@ async function joinWith(
     now,
     cluster: { name: claim.clusterName, labels: claim.labels, createdAt: now, updatedAt: now },
     mayJoinExisting: claim.mayJoinExisting,
+    consumesToken: proof.spendsToken,
     agent: {
       id: subject.agentId,
       clusterName: claim.clusterName,
@@ -81,6 +83,7 @@ async function joinWith(
       agentId: subject.agentId,
       cluster: claim.clusterName,
       tokenId: token.id,
+      serviceAccount: proof.serviceAccount,
       createdCluster: joined.created,
       labels: joined.cluster.labels,
     },
@@ -97,8 +100,8 @@ export function agentJoin(
   deps: AgentJoinDeps,
 ): (call: ServerUnaryCall<JoinRequest, JoinResponse>) => Promise<JoinResponse> {
   return (call) =>
-    withJoinToken(deps, call, "kube", async (token, peer) => {
-      const response = await joinWith(deps, token, call.request);
+    withJoinToken(deps, call, "kube", async (token, peer, proof) => {
+      const response = await joinWith(deps, token, call.request, proof);
       deps.audit.add(joinAuditEvent(deps.clock.now(), token, response.identity, peer));
       return response;
     });

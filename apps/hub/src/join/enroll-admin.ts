@@ -17,7 +17,7 @@ import { unaryHandler } from "../grpc/unary-handler.js";
 import { requestPublicKey } from "./agent-certificate.js";
 import { quotedName } from "./cluster-claim.js";
 import { checkTokenUsable, mintHint } from "./join-token-check.js";
-import { withJoinToken, type TokenGuardDeps } from "./token-guard.js";
+import { withJoinToken, type JoinProof, type TokenGuardDeps } from "./token-guard.js";
 
 export interface EnrollAdminDeps extends TokenGuardDeps {
   store: HubStore;
@@ -54,13 +54,14 @@ async function enroll(
   deps: EnrollAdminDeps,
   token: JoinTokenRecord,
   request: EnrollAdminRequest,
+  proof: JoinProof,
 ): Promise<EnrollAdminResponse> {
   const { store, ca, clock } = deps;
   const now = clock.now();
   checkTokenUsable(token, "admin", now);
   const name = adminName(token, request.name);
   const publicKeyPem = requestPublicKey(request.csrPem);
-  if (!(await store.tokens.consume(token.id, now))) {
+  if (proof.spendsToken && !(await store.tokens.consume(token.id, now))) {
     const current = await store.tokens.get(token.id);
     if (current) checkTokenUsable(current, "admin", clock.now());
     throw new Refusal(status.UNAUTHENTICATED, RefusalReason.TokenUsedUp, "admin token used up");
@@ -77,7 +78,12 @@ async function enroll(
   const expiresAt = readCertificate(certificatePem).notAfter;
   await deps.admins.issued(name, now);
   deps.logger.info(
-    { admin: name, tokenId: token.id, expiresAt: expiresAt.toISOString() },
+    {
+      admin: name,
+      tokenId: token.id,
+      serviceAccount: proof.serviceAccount,
+      expiresAt: expiresAt.toISOString(),
+    },
     "admin enrolled",
   );
   return {
@@ -92,8 +98,8 @@ export function enrollAdminHandler(
   deps: EnrollAdminDeps,
 ): handleUnaryCall<EnrollAdminRequest, EnrollAdminResponse> {
   return unaryHandler(deps.logger, "EnrollAdmin", (call) =>
-    withJoinToken(deps, call, "admin", async (token, peer) => {
-      const enrolled = await enroll(deps, token, call.request);
+    withJoinToken(deps, call, "admin", async (token, peer, proof) => {
+      const enrolled = await enroll(deps, token, call.request, proof);
       const name = token.adminName ?? "";
       deps.audit.add(
         auditEvent({

@@ -4,41 +4,78 @@ import type { HubStore, JoinTokenRecord, TokenType } from "@warren/store";
 import type { Clock } from "../clock.js";
 import type { HubMetrics } from "../metrics/hub-metrics.js";
 import { Refusal } from "../errors.js";
+import { provisionJoinRecord, type ProvisionTokens } from "../provision/provision-tokens.js";
+import {
+  verifyServiceAccountToken,
+  type TokenReviewer,
+} from "../provision/service-account-token.js";
 import type { JoinRefusals } from "./join-refusals.js";
 import { peerAddress, type JoinThrottle } from "./join-throttle.js";
 import { findJoinToken } from "./join-token-check.js";
+
+/** The audience ServiceAccount tokens must carry (the hub's name), and who reviews them. */
+export interface ServiceAccountJoin {
+  audience: string;
+  review: TokenReviewer;
+}
 
 export interface TokenGuardDeps {
   store: HubStore;
   clock: Clock;
   joinRefusals: JoinRefusals;
   joinThrottle: JoinThrottle;
+  provisionTokens: ProvisionTokens;
+  serviceAccounts: ServiceAccountJoin;
   metrics?: HubMetrics;
 }
 
 export interface TokenCall {
+  /** A minted token's secret, or with `provisionToken`, a ServiceAccount token. */
   token: string;
   /** The cluster the caller asks for, if any, for the refusal list. */
   clusterName?: string;
+  /** The provision token (join_method: kubernetes) the caller joins by. */
+  provisionToken?: string;
+}
+
+/** How a caller proved itself: a minted token's secret, or a ServiceAccount. */
+export interface JoinProof {
+  /** Provision tokens are rules: a join spends nothing. */
+  spendsToken: boolean;
+  /** `namespace:name` when a ServiceAccount token proved the caller. */
+  serviceAccount?: string;
 }
 
 /**
  * Runs a call authenticated by a join token: throttled per caller address, the token found
  * before anything else is believed, each refusal spending one of the address's failures and,
- * for a token this hub minted, noted for warrenctl doctor.
+ * for a token this hub knows, noted for warrenctl doctor.
  */
 export async function withJoinToken<Request extends TokenCall, Response>(
   deps: TokenGuardDeps,
   call: ServerUnaryCall<Request, Response>,
   type: TokenType,
-  body: (token: JoinTokenRecord, peer: string) => Promise<Response>,
+  body: (token: JoinTokenRecord, peer: string, proof: JoinProof) => Promise<Response>,
 ): Promise<Response> {
   const peer = peerAddress(call.getPeer());
+  const provisionName = call.request.provisionToken ?? "";
   let token: JoinTokenRecord | undefined;
   try {
     deps.joinThrottle.admit(peer, deps.clock.now());
-    token = await findJoinToken(deps.store, call.request.token, type);
-    return await body(token, peer);
+    if (provisionName === "") {
+      token = await findJoinToken(deps.store, call.request.token, type);
+      return await body(token, peer, { spendsToken: true });
+    }
+    const stored = await deps.provisionTokens.get(provisionName);
+    token = provisionJoinRecord(stored);
+    const serviceAccount = await verifyServiceAccountToken(call.request.token, {
+      tokenName: provisionName,
+      rule: stored.spec.kubernetes,
+      audience: deps.serviceAccounts.audience,
+      now: deps.clock.now(),
+      review: deps.serviceAccounts.review,
+    });
+    return await body(token, peer, { spendsToken: false, serviceAccount });
   } catch (error) {
     if (error instanceof Refusal) {
       deps.metrics?.joinRefusals.inc({ reason: error.reason });

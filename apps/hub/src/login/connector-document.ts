@@ -1,4 +1,10 @@
-import { ConfigError, parseYaml, type YamlFile, type YamlPath } from "@warren/config";
+import {
+  ConfigError,
+  parseYaml,
+  readMetadataLabels,
+  type YamlFile,
+  type YamlPath,
+} from "@warren/config";
 import { compileValuePattern } from "@warren/rbac";
 
 import { refuse } from "../errors.js";
@@ -27,6 +33,8 @@ interface ConnectorBase {
   clientSecretFile: string;
   /** Where the provider sends the browser back; default the hub's web address. */
   redirectUrl: string | undefined;
+  /** metadata.labels; warren.dev/origin says who manages the connector. */
+  labels?: Record<string, string>;
 }
 
 export interface OidcConnectorSpec extends ConnectorBase {
@@ -206,11 +214,14 @@ export function parseConnectorDocument(text: string): ConnectorSpec {
   const top = reader.map([], file.values, ["kind", "version", "metadata", "spec"]);
   const kind = CONNECTOR_KINDS.find((k) => k === top.kind);
   if (kind === undefined) reader.problem(["kind"], `must be one of ${CONNECTOR_KINDS.join(", ")}`);
-  const metadata = reader.map(["metadata"], top.metadata, ["name"]);
+  const metadata = reader.map(["metadata"], top.metadata, ["name", "labels"]);
   const name = typeof metadata.name === "string" ? metadata.name : "";
   if (!NAME.test(name))
     reader.problem(["metadata", "name"], "required: lower-case letters, digits, '.', '_', '-'");
+  const labels = readMetadataLabels(metadata.labels);
+  if ("problem" in labels) reader.problem(["metadata", "labels"], labels.problem);
   const spec = readSpec(reader, kind ?? "oidc", name, top.spec);
+  if ("labels" in labels) spec.labels = labels.labels;
   if (reader.problems.length > 0) {
     throw refuse.invalid(
       ["not a valid connector:", ...reader.problems.map((p) => `  ${p}`)].join("\n"),

@@ -9,6 +9,7 @@ import { unaryHandler } from "../grpc/unary-handler.js";
 import { requestPublicKey } from "../join/agent-certificate.js";
 import { JoinThrottle, peerAddress } from "../join/join-throttle.js";
 import type { KubeNames } from "../kube/kube-names.js";
+import { logsInWithPassword } from "../admin/user-origin.js";
 import type { ConnectorBook } from "./connector-book.js";
 import type { LocalCredentials } from "./local-credentials.js";
 import { completeLogin, refuseLocked, type LoginCompletionDeps } from "./login-completion.js";
@@ -64,7 +65,7 @@ export function createLoginService(deps: LoginServiceDeps): LoginServiceServer {
   /** A local user (one an admin made); anyone else gets the same answer as a wrong password. */
   const localUser = async (name: string) => {
     const user = await store.users.get(name);
-    return user?.origin === "" ? user : undefined;
+    return user && logsInWithPassword(user.origin) ? user : undefined;
   };
 
   return {

@@ -19,6 +19,8 @@ import { adminsLs } from "./admins/ls.js";
 import { adminsRm } from "./admins/rm.js";
 import { connectorsLs } from "./connectors/ls.js";
 import { connectorsRm } from "./connectors/rm.js";
+import { provisionTokensLs } from "./provision-tokens/ls.js";
+import { provisionTokensRm } from "./provision-tokens/rm.js";
 import { usersAdd } from "./users/add.js";
 import { usersInvite } from "./users/invite.js";
 import { usersLogout } from "./users/logout.js";
@@ -55,6 +57,8 @@ export const COMMANDS: readonly Command[] = [
   rolesRm,
   connectorsLs,
   connectorsRm,
+  provisionTokensLs,
+  provisionTokensRm,
   adminsLs,
   adminsRm,
   authSign,

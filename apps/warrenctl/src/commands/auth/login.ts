@@ -101,6 +101,7 @@ export const authLogin: Command = {
         token,
         csrPem: createCertificateRequest(keys, name || "admin"),
         name,
+        provisionToken: "",
       });
       const path = stringFlag(flags, "profile") ?? userProfilePath(context.env);
       await writeAdminProfile(path, {

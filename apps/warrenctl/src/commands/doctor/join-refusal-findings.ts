@@ -25,6 +25,17 @@ function fix(refusal: JoinRefusal): string {
       );
     case "cluster_exists":
       return newToken(refusal.requestedClusterName || cluster);
+    case "service_account_token_rejected":
+      return (
+        "give the agent a projected ServiceAccount token whose audience is this hub's name " +
+        "(helm upgrade … --set joinParams.audience=HUB_NAME, see warrenctl status), or refresh " +
+        `the provision token's JWKS from that cluster (${refusal.tokenId.replace(/^provision\//, "")})`
+      );
+    case "service_account_not_allowed":
+      return (
+        `add the agent's ServiceAccount to spec.kubernetes.allow of provision token ` +
+        `${refusal.tokenId.replace(/^provision\//, "")} (warrenctl create -f), or run the agent as an allowed one`
+      );
     default:
       return "read the agent's log on that cluster: kubectl -n warren logs statefulset/warren-agent";
   }

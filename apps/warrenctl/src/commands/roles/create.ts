@@ -15,7 +15,7 @@ async function readDocument(path: string | undefined): Promise<string> {
   return readInputFile(path);
 }
 
-/** The document's kind: role, oidc or github. */
+/** The document's kind: role, oidc, github or provision_token. */
 function kindOf(document: string): string {
   try {
     const parsed: unknown = parse(document);
@@ -31,7 +31,8 @@ function kindOf(document: string): string {
 export const create: Command = {
   noun: "create",
   verb: "",
-  summary: "create or replace a role (kind: role) or SSO connector (kind: oidc, github) from YAML",
+  summary:
+    "create or replace a role, SSO connector (kind: oidc, github) or provision token from YAML",
   flags: { file: { type: "string", short: "f" }, ...FORMAT_FLAG },
   flagHelp: ["-f, --file FILE      the YAML document (required)", FORMAT_HELP],
   async run(context, flags) {
@@ -45,12 +46,21 @@ export const create: Command = {
       const applied = await hub.call(hub.admin.applyConnector.bind(hub.admin), { document });
       ({ created } = applied);
       name = applied.connector?.name ?? "";
+    } else if (kind === "provision_token") {
+      const applied = await hub.call(hub.admin.applyProvisionToken.bind(hub.admin), { document });
+      ({ created } = applied);
+      name = applied.token?.name ?? "";
     } else {
       const applied = await hub.call(hub.admin.applyRole.bind(hub.admin), { document });
       ({ created } = applied);
       name = applied.role?.name ?? "";
     }
-    const noun = kind === "oidc" || kind === "github" ? `${kind} connector` : "role";
+    const noun =
+      kind === "oidc" || kind === "github"
+        ? `${kind} connector`
+        : kind === "provision_token"
+          ? "provision token"
+          : "role";
     if (format === "json") {
       context.stdout.write(json({ kind, name, created }));
       return;

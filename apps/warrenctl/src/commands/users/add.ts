@@ -21,6 +21,8 @@ export const usersAdd: Command = {
     const request = {
       name: requiredArg(args, "user", USAGE),
       roles: requiredListFlag(flags, "roles", USAGE),
+      labels: {},
+      withoutInvite: false,
     };
     const hub = await context.hub();
     const created = await hub.call(hub.admin.createUser.bind(hub.admin), request);

@@ -233,11 +233,27 @@ export interface UserInfo {
   origin: string;
   /** A local user has set a password (else they still hold an invite, or log in by SSO). */
   hasPassword: boolean;
+  /** Metadata labels; warren.dev/origin says who manages the user (kubernetes: the operator). */
+  labels: { [key: string]: string };
+}
+
+export interface UserInfo_LabelsEntry {
+  key: string;
+  value: string;
 }
 
 export interface CreateUserRequest {
   name: string;
   roles: string[];
+  /** Only warren.dev/origin=kubernetes (the operator's mark) is accepted. */
+  labels: { [key: string]: string };
+  /** No invite is made (the user logs in some other way, or an admin invites them later). */
+  withoutInvite: boolean;
+}
+
+export interface CreateUserRequest_LabelsEntry {
+  key: string;
+  value: string;
 }
 
 export interface CreateUserResponse {
@@ -306,6 +322,13 @@ export interface ConnectorInfo {
   /** The document as applied (the client secret is in a file the hub reads, never here). */
   document: string;
   updatedAtUnixMs: number;
+  /** metadata.labels of the document. */
+  labels: { [key: string]: string };
+}
+
+export interface ConnectorInfo_LabelsEntry {
+  key: string;
+  value: string;
 }
 
 export interface ApplyConnectorRequest {
@@ -329,6 +352,46 @@ export interface DeleteConnectorRequest {
 }
 
 export interface DeleteConnectorResponse {
+}
+
+export interface ProvisionTokenInfo {
+  name: string;
+  /** kube (joins agents) or admin (enrols an admin, e.g. warren-operator). */
+  type: string;
+  /** kubernetes. */
+  joinMethod: string;
+  /** The document as applied (a JWKS is public; there is no secret in it). */
+  document: string;
+  updatedAtUnixMs: number;
+  labels: { [key: string]: string };
+}
+
+export interface ProvisionTokenInfo_LabelsEntry {
+  key: string;
+  value: string;
+}
+
+export interface ApplyProvisionTokenRequest {
+  document: string;
+}
+
+export interface ApplyProvisionTokenResponse {
+  token: ProvisionTokenInfo | undefined;
+  created: boolean;
+}
+
+export interface ListProvisionTokensRequest {
+}
+
+export interface ListProvisionTokensResponse {
+  tokens: ProvisionTokenInfo[];
+}
+
+export interface DeleteProvisionTokenRequest {
+  name: string;
+}
+
+export interface DeleteProvisionTokenResponse {
 }
 
 export interface UpdateUserRequest {
@@ -385,6 +448,13 @@ export interface RoleInfo {
   document: string;
   createdAtUnixMs: number;
   updatedAtUnixMs: number;
+  /** metadata.labels of the document. */
+  labels: { [key: string]: string };
+}
+
+export interface RoleInfo_LabelsEntry {
+  key: string;
+  value: string;
 }
 
 export interface ApplyRoleRequest {
@@ -2982,6 +3052,7 @@ function createBaseUserInfo(): UserInfo {
     lock: undefined,
     origin: "",
     hasPassword: false,
+    labels: {},
   };
 }
 
@@ -3008,6 +3079,9 @@ export const UserInfo: MessageFns<UserInfo> = {
     if (message.hasPassword !== false) {
       writer.uint32(56).bool(message.hasPassword);
     }
+    globalThis.Object.entries(message.labels).forEach(([key, value]: [string, string]) => {
+      UserInfo_LabelsEntry.encode({ key: key as any, value }, writer.uint32(66).fork()).join();
+    });
     return writer;
   },
 
@@ -3080,6 +3154,17 @@ export const UserInfo: MessageFns<UserInfo> = {
             message.hasPassword = reader.bool();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            const entry8 = UserInfo_LabelsEntry.decode(reader, reader.uint32());
+            if (entry8.value !== undefined) {
+              message.labels[entry8.key] = entry8.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3113,6 +3198,20 @@ export const UserInfo: MessageFns<UserInfo> = {
         : isSet(object.has_password)
         ? globalThis.Boolean(object.has_password)
         : false,
+      labels: isObject(object.labels)
+        ? (globalThis.Object.entries(object.labels) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -3139,6 +3238,15 @@ export const UserInfo: MessageFns<UserInfo> = {
     if (message.hasPassword !== false) {
       obj.hasPassword = message.hasPassword;
     }
+    if (message.labels) {
+      const entries = globalThis.Object.entries(message.labels) as [string, string][];
+      if (entries.length > 0) {
+        obj.labels = {};
+        entries.forEach(([k, v]) => {
+          obj.labels[k] = v;
+        });
+      }
+    }
     return obj;
   },
 
@@ -3156,12 +3264,106 @@ export const UserInfo: MessageFns<UserInfo> = {
       : undefined;
     message.origin = object.origin ?? "";
     message.hasPassword = object.hasPassword ?? false;
+    message.labels = (globalThis.Object.entries(object.labels ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseUserInfo_LabelsEntry(): UserInfo_LabelsEntry {
+  return { key: "", value: "" };
+}
+
+export const UserInfo_LabelsEntry: MessageFns<UserInfo_LabelsEntry> = {
+  encode(message: UserInfo_LabelsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UserInfo_LabelsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUserInfo_LabelsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UserInfo_LabelsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: UserInfo_LabelsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UserInfo_LabelsEntry>, I>>(base?: I): UserInfo_LabelsEntry {
+    return UserInfo_LabelsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UserInfo_LabelsEntry>, I>>(object: I): UserInfo_LabelsEntry {
+    const message = createBaseUserInfo_LabelsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
 
 function createBaseCreateUserRequest(): CreateUserRequest {
-  return { name: "", roles: [] };
+  return { name: "", roles: [], labels: {}, withoutInvite: false };
 }
 
 export const CreateUserRequest: MessageFns<CreateUserRequest> = {
@@ -3171,6 +3373,12 @@ export const CreateUserRequest: MessageFns<CreateUserRequest> = {
     }
     for (const v of message.roles) {
       writer.uint32(18).string(v!);
+    }
+    globalThis.Object.entries(message.labels).forEach(([key, value]: [string, string]) => {
+      CreateUserRequest_LabelsEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
+    });
+    if (message.withoutInvite !== false) {
+      writer.uint32(32).bool(message.withoutInvite);
     }
     return writer;
   },
@@ -3204,6 +3412,25 @@ export const CreateUserRequest: MessageFns<CreateUserRequest> = {
             message.roles.push(reader.string());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            const entry3 = CreateUserRequest_LabelsEntry.decode(reader, reader.uint32());
+            if (entry3.value !== undefined) {
+              message.labels[entry3.key] = entry3.value;
+            }
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.withoutInvite = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3220,6 +3447,25 @@ export const CreateUserRequest: MessageFns<CreateUserRequest> = {
     return {
       name: isSet(object.name) ? globalThis.String(object.name) : "",
       roles: globalThis.Array.isArray(object?.roles) ? object.roles.map((e: any) => globalThis.String(e)) : [],
+      labels: isObject(object.labels)
+        ? (globalThis.Object.entries(object.labels) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      withoutInvite: isSet(object.withoutInvite)
+        ? globalThis.Boolean(object.withoutInvite)
+        : isSet(object.without_invite)
+        ? globalThis.Boolean(object.without_invite)
+        : false,
     };
   },
 
@@ -3231,6 +3477,18 @@ export const CreateUserRequest: MessageFns<CreateUserRequest> = {
     if (message.roles?.length) {
       obj.roles = message.roles;
     }
+    if (message.labels) {
+      const entries = globalThis.Object.entries(message.labels) as [string, string][];
+      if (entries.length > 0) {
+        obj.labels = {};
+        entries.forEach(([k, v]) => {
+          obj.labels[k] = v;
+        });
+      }
+    }
+    if (message.withoutInvite !== false) {
+      obj.withoutInvite = message.withoutInvite;
+    }
     return obj;
   },
 
@@ -3241,6 +3499,103 @@ export const CreateUserRequest: MessageFns<CreateUserRequest> = {
     const message = createBaseCreateUserRequest();
     message.name = object.name ?? "";
     message.roles = object.roles?.map((e) => e) || [];
+    message.labels = (globalThis.Object.entries(object.labels ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.withoutInvite = object.withoutInvite ?? false;
+    return message;
+  },
+};
+
+function createBaseCreateUserRequest_LabelsEntry(): CreateUserRequest_LabelsEntry {
+  return { key: "", value: "" };
+}
+
+export const CreateUserRequest_LabelsEntry: MessageFns<CreateUserRequest_LabelsEntry> = {
+  encode(message: CreateUserRequest_LabelsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateUserRequest_LabelsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateUserRequest_LabelsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateUserRequest_LabelsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: CreateUserRequest_LabelsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateUserRequest_LabelsEntry>, I>>(base?: I): CreateUserRequest_LabelsEntry {
+    return CreateUserRequest_LabelsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateUserRequest_LabelsEntry>, I>>(
+    object: I,
+  ): CreateUserRequest_LabelsEntry {
+    const message = createBaseCreateUserRequest_LabelsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -4189,7 +4544,7 @@ export const RevokeAdminResponse: MessageFns<RevokeAdminResponse> = {
 };
 
 function createBaseConnectorInfo(): ConnectorInfo {
-  return { name: "", kind: "", document: "", updatedAtUnixMs: 0 };
+  return { name: "", kind: "", document: "", updatedAtUnixMs: 0, labels: {} };
 }
 
 export const ConnectorInfo: MessageFns<ConnectorInfo> = {
@@ -4206,6 +4561,9 @@ export const ConnectorInfo: MessageFns<ConnectorInfo> = {
     if (message.updatedAtUnixMs !== 0) {
       writer.uint32(32).int64(message.updatedAtUnixMs);
     }
+    globalThis.Object.entries(message.labels).forEach(([key, value]: [string, string]) => {
+      ConnectorInfo_LabelsEntry.encode({ key: key as any, value }, writer.uint32(42).fork()).join();
+    });
     return writer;
   },
 
@@ -4254,6 +4612,17 @@ export const ConnectorInfo: MessageFns<ConnectorInfo> = {
             message.updatedAtUnixMs = longToNumber(reader.int64());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            const entry5 = ConnectorInfo_LabelsEntry.decode(reader, reader.uint32());
+            if (entry5.value !== undefined) {
+              message.labels[entry5.key] = entry5.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4276,6 +4645,20 @@ export const ConnectorInfo: MessageFns<ConnectorInfo> = {
         : isSet(object.updated_at_unix_ms)
         ? globalThis.Number(object.updated_at_unix_ms)
         : 0,
+      labels: isObject(object.labels)
+        ? (globalThis.Object.entries(object.labels) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -4293,6 +4676,15 @@ export const ConnectorInfo: MessageFns<ConnectorInfo> = {
     if (message.updatedAtUnixMs !== 0) {
       obj.updatedAtUnixMs = Math.round(message.updatedAtUnixMs);
     }
+    if (message.labels) {
+      const entries = globalThis.Object.entries(message.labels) as [string, string][];
+      if (entries.length > 0) {
+        obj.labels = {};
+        entries.forEach(([k, v]) => {
+          obj.labels[k] = v;
+        });
+      }
+    }
     return obj;
   },
 
@@ -4305,6 +4697,100 @@ export const ConnectorInfo: MessageFns<ConnectorInfo> = {
     message.kind = object.kind ?? "";
     message.document = object.document ?? "";
     message.updatedAtUnixMs = object.updatedAtUnixMs ?? 0;
+    message.labels = (globalThis.Object.entries(object.labels ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseConnectorInfo_LabelsEntry(): ConnectorInfo_LabelsEntry {
+  return { key: "", value: "" };
+}
+
+export const ConnectorInfo_LabelsEntry: MessageFns<ConnectorInfo_LabelsEntry> = {
+  encode(message: ConnectorInfo_LabelsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConnectorInfo_LabelsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConnectorInfo_LabelsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ConnectorInfo_LabelsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: ConnectorInfo_LabelsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ConnectorInfo_LabelsEntry>, I>>(base?: I): ConnectorInfo_LabelsEntry {
+    return ConnectorInfo_LabelsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConnectorInfo_LabelsEntry>, I>>(object: I): ConnectorInfo_LabelsEntry {
+    const message = createBaseConnectorInfo_LabelsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -4701,6 +5187,676 @@ export const DeleteConnectorResponse: MessageFns<DeleteConnectorResponse> = {
   },
   fromPartial<I extends Exact<DeepPartial<DeleteConnectorResponse>, I>>(_: I): DeleteConnectorResponse {
     const message = createBaseDeleteConnectorResponse();
+    return message;
+  },
+};
+
+function createBaseProvisionTokenInfo(): ProvisionTokenInfo {
+  return { name: "", type: "", joinMethod: "", document: "", updatedAtUnixMs: 0, labels: {} };
+}
+
+export const ProvisionTokenInfo: MessageFns<ProvisionTokenInfo> = {
+  encode(message: ProvisionTokenInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.type !== "") {
+      writer.uint32(18).string(message.type);
+    }
+    if (message.joinMethod !== "") {
+      writer.uint32(26).string(message.joinMethod);
+    }
+    if (message.document !== "") {
+      writer.uint32(34).string(message.document);
+    }
+    if (message.updatedAtUnixMs !== 0) {
+      writer.uint32(40).int64(message.updatedAtUnixMs);
+    }
+    globalThis.Object.entries(message.labels).forEach(([key, value]: [string, string]) => {
+      ProvisionTokenInfo_LabelsEntry.encode({ key: key as any, value }, writer.uint32(50).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ProvisionTokenInfo {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseProvisionTokenInfo();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.joinMethod = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.document = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.updatedAtUnixMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            const entry6 = ProvisionTokenInfo_LabelsEntry.decode(reader, reader.uint32());
+            if (entry6.value !== undefined) {
+              message.labels[entry6.key] = entry6.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ProvisionTokenInfo {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      joinMethod: isSet(object.joinMethod)
+        ? globalThis.String(object.joinMethod)
+        : isSet(object.join_method)
+        ? globalThis.String(object.join_method)
+        : "",
+      document: isSet(object.document) ? globalThis.String(object.document) : "",
+      updatedAtUnixMs: isSet(object.updatedAtUnixMs)
+        ? globalThis.Number(object.updatedAtUnixMs)
+        : isSet(object.updated_at_unix_ms)
+        ? globalThis.Number(object.updated_at_unix_ms)
+        : 0,
+      labels: isObject(object.labels)
+        ? (globalThis.Object.entries(object.labels) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: ProvisionTokenInfo): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.joinMethod !== "") {
+      obj.joinMethod = message.joinMethod;
+    }
+    if (message.document !== "") {
+      obj.document = message.document;
+    }
+    if (message.updatedAtUnixMs !== 0) {
+      obj.updatedAtUnixMs = Math.round(message.updatedAtUnixMs);
+    }
+    if (message.labels) {
+      const entries = globalThis.Object.entries(message.labels) as [string, string][];
+      if (entries.length > 0) {
+        obj.labels = {};
+        entries.forEach(([k, v]) => {
+          obj.labels[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ProvisionTokenInfo>, I>>(base?: I): ProvisionTokenInfo {
+    return ProvisionTokenInfo.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ProvisionTokenInfo>, I>>(object: I): ProvisionTokenInfo {
+    const message = createBaseProvisionTokenInfo();
+    message.name = object.name ?? "";
+    message.type = object.type ?? "";
+    message.joinMethod = object.joinMethod ?? "";
+    message.document = object.document ?? "";
+    message.updatedAtUnixMs = object.updatedAtUnixMs ?? 0;
+    message.labels = (globalThis.Object.entries(object.labels ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseProvisionTokenInfo_LabelsEntry(): ProvisionTokenInfo_LabelsEntry {
+  return { key: "", value: "" };
+}
+
+export const ProvisionTokenInfo_LabelsEntry: MessageFns<ProvisionTokenInfo_LabelsEntry> = {
+  encode(message: ProvisionTokenInfo_LabelsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ProvisionTokenInfo_LabelsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseProvisionTokenInfo_LabelsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ProvisionTokenInfo_LabelsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: ProvisionTokenInfo_LabelsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ProvisionTokenInfo_LabelsEntry>, I>>(base?: I): ProvisionTokenInfo_LabelsEntry {
+    return ProvisionTokenInfo_LabelsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ProvisionTokenInfo_LabelsEntry>, I>>(
+    object: I,
+  ): ProvisionTokenInfo_LabelsEntry {
+    const message = createBaseProvisionTokenInfo_LabelsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseApplyProvisionTokenRequest(): ApplyProvisionTokenRequest {
+  return { document: "" };
+}
+
+export const ApplyProvisionTokenRequest: MessageFns<ApplyProvisionTokenRequest> = {
+  encode(message: ApplyProvisionTokenRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.document !== "") {
+      writer.uint32(10).string(message.document);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApplyProvisionTokenRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApplyProvisionTokenRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.document = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApplyProvisionTokenRequest {
+    return { document: isSet(object.document) ? globalThis.String(object.document) : "" };
+  },
+
+  toJSON(message: ApplyProvisionTokenRequest): unknown {
+    const obj: any = {};
+    if (message.document !== "") {
+      obj.document = message.document;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ApplyProvisionTokenRequest>, I>>(base?: I): ApplyProvisionTokenRequest {
+    return ApplyProvisionTokenRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ApplyProvisionTokenRequest>, I>>(object: I): ApplyProvisionTokenRequest {
+    const message = createBaseApplyProvisionTokenRequest();
+    message.document = object.document ?? "";
+    return message;
+  },
+};
+
+function createBaseApplyProvisionTokenResponse(): ApplyProvisionTokenResponse {
+  return { token: undefined, created: false };
+}
+
+export const ApplyProvisionTokenResponse: MessageFns<ApplyProvisionTokenResponse> = {
+  encode(message: ApplyProvisionTokenResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== undefined) {
+      ProvisionTokenInfo.encode(message.token, writer.uint32(10).fork()).join();
+    }
+    if (message.created !== false) {
+      writer.uint32(16).bool(message.created);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApplyProvisionTokenResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApplyProvisionTokenResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = ProvisionTokenInfo.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.created = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApplyProvisionTokenResponse {
+    return {
+      token: isSet(object.token) ? ProvisionTokenInfo.fromJSON(object.token) : undefined,
+      created: isSet(object.created) ? globalThis.Boolean(object.created) : false,
+    };
+  },
+
+  toJSON(message: ApplyProvisionTokenResponse): unknown {
+    const obj: any = {};
+    if (message.token !== undefined) {
+      obj.token = ProvisionTokenInfo.toJSON(message.token);
+    }
+    if (message.created !== false) {
+      obj.created = message.created;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ApplyProvisionTokenResponse>, I>>(base?: I): ApplyProvisionTokenResponse {
+    return ApplyProvisionTokenResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ApplyProvisionTokenResponse>, I>>(object: I): ApplyProvisionTokenResponse {
+    const message = createBaseApplyProvisionTokenResponse();
+    message.token = (object.token !== undefined && object.token !== null)
+      ? ProvisionTokenInfo.fromPartial(object.token)
+      : undefined;
+    message.created = object.created ?? false;
+    return message;
+  },
+};
+
+function createBaseListProvisionTokensRequest(): ListProvisionTokensRequest {
+  return {};
+}
+
+export const ListProvisionTokensRequest: MessageFns<ListProvisionTokensRequest> = {
+  encode(_: ListProvisionTokensRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListProvisionTokensRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListProvisionTokensRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListProvisionTokensRequest {
+    return {};
+  },
+
+  toJSON(_: ListProvisionTokensRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListProvisionTokensRequest>, I>>(base?: I): ListProvisionTokensRequest {
+    return ListProvisionTokensRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListProvisionTokensRequest>, I>>(_: I): ListProvisionTokensRequest {
+    const message = createBaseListProvisionTokensRequest();
+    return message;
+  },
+};
+
+function createBaseListProvisionTokensResponse(): ListProvisionTokensResponse {
+  return { tokens: [] };
+}
+
+export const ListProvisionTokensResponse: MessageFns<ListProvisionTokensResponse> = {
+  encode(message: ListProvisionTokensResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.tokens) {
+      ProvisionTokenInfo.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListProvisionTokensResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListProvisionTokensResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tokens.push(ProvisionTokenInfo.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListProvisionTokensResponse {
+    return {
+      tokens: globalThis.Array.isArray(object?.tokens)
+        ? object.tokens.map((e: any) => ProvisionTokenInfo.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListProvisionTokensResponse): unknown {
+    const obj: any = {};
+    if (message.tokens?.length) {
+      obj.tokens = message.tokens.map((e) => ProvisionTokenInfo.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListProvisionTokensResponse>, I>>(base?: I): ListProvisionTokensResponse {
+    return ListProvisionTokensResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListProvisionTokensResponse>, I>>(object: I): ListProvisionTokensResponse {
+    const message = createBaseListProvisionTokensResponse();
+    message.tokens = object.tokens?.map((e) => ProvisionTokenInfo.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseDeleteProvisionTokenRequest(): DeleteProvisionTokenRequest {
+  return { name: "" };
+}
+
+export const DeleteProvisionTokenRequest: MessageFns<DeleteProvisionTokenRequest> = {
+  encode(message: DeleteProvisionTokenRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteProvisionTokenRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteProvisionTokenRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteProvisionTokenRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: DeleteProvisionTokenRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteProvisionTokenRequest>, I>>(base?: I): DeleteProvisionTokenRequest {
+    return DeleteProvisionTokenRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteProvisionTokenRequest>, I>>(object: I): DeleteProvisionTokenRequest {
+    const message = createBaseDeleteProvisionTokenRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteProvisionTokenResponse(): DeleteProvisionTokenResponse {
+  return {};
+}
+
+export const DeleteProvisionTokenResponse: MessageFns<DeleteProvisionTokenResponse> = {
+  encode(_: DeleteProvisionTokenResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteProvisionTokenResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteProvisionTokenResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteProvisionTokenResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteProvisionTokenResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteProvisionTokenResponse>, I>>(base?: I): DeleteProvisionTokenResponse {
+    return DeleteProvisionTokenResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteProvisionTokenResponse>, I>>(_: I): DeleteProvisionTokenResponse {
+    const message = createBaseDeleteProvisionTokenResponse();
     return message;
   },
 };
@@ -5424,7 +6580,7 @@ export const UnlockUserResponse: MessageFns<UnlockUserResponse> = {
 };
 
 function createBaseRoleInfo(): RoleInfo {
-  return { name: "", description: "", document: "", createdAtUnixMs: 0, updatedAtUnixMs: 0 };
+  return { name: "", description: "", document: "", createdAtUnixMs: 0, updatedAtUnixMs: 0, labels: {} };
 }
 
 export const RoleInfo: MessageFns<RoleInfo> = {
@@ -5444,6 +6600,9 @@ export const RoleInfo: MessageFns<RoleInfo> = {
     if (message.updatedAtUnixMs !== 0) {
       writer.uint32(40).int64(message.updatedAtUnixMs);
     }
+    globalThis.Object.entries(message.labels).forEach(([key, value]: [string, string]) => {
+      RoleInfo_LabelsEntry.encode({ key: key as any, value }, writer.uint32(50).fork()).join();
+    });
     return writer;
   },
 
@@ -5500,6 +6659,17 @@ export const RoleInfo: MessageFns<RoleInfo> = {
             message.updatedAtUnixMs = longToNumber(reader.int64());
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            const entry6 = RoleInfo_LabelsEntry.decode(reader, reader.uint32());
+            if (entry6.value !== undefined) {
+              message.labels[entry6.key] = entry6.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5527,6 +6697,20 @@ export const RoleInfo: MessageFns<RoleInfo> = {
         : isSet(object.updated_at_unix_ms)
         ? globalThis.Number(object.updated_at_unix_ms)
         : 0,
+      labels: isObject(object.labels)
+        ? (globalThis.Object.entries(object.labels) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -5547,6 +6731,15 @@ export const RoleInfo: MessageFns<RoleInfo> = {
     if (message.updatedAtUnixMs !== 0) {
       obj.updatedAtUnixMs = Math.round(message.updatedAtUnixMs);
     }
+    if (message.labels) {
+      const entries = globalThis.Object.entries(message.labels) as [string, string][];
+      if (entries.length > 0) {
+        obj.labels = {};
+        entries.forEach(([k, v]) => {
+          obj.labels[k] = v;
+        });
+      }
+    }
     return obj;
   },
 
@@ -5560,6 +6753,100 @@ export const RoleInfo: MessageFns<RoleInfo> = {
     message.document = object.document ?? "";
     message.createdAtUnixMs = object.createdAtUnixMs ?? 0;
     message.updatedAtUnixMs = object.updatedAtUnixMs ?? 0;
+    message.labels = (globalThis.Object.entries(object.labels ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseRoleInfo_LabelsEntry(): RoleInfo_LabelsEntry {
+  return { key: "", value: "" };
+}
+
+export const RoleInfo_LabelsEntry: MessageFns<RoleInfo_LabelsEntry> = {
+  encode(message: RoleInfo_LabelsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RoleInfo_LabelsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRoleInfo_LabelsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RoleInfo_LabelsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: RoleInfo_LabelsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RoleInfo_LabelsEntry>, I>>(base?: I): RoleInfo_LabelsEntry {
+    return RoleInfo_LabelsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RoleInfo_LabelsEntry>, I>>(object: I): RoleInfo_LabelsEntry {
+    const message = createBaseRoleInfo_LabelsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -8152,6 +9439,43 @@ export const AdminServiceService = {
       Buffer.from(DeleteConnectorResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DeleteConnectorResponse => DeleteConnectorResponse.decode(value),
   },
+  /**
+   * Creates or replaces a named provision token (kind: provision_token): a rule that lets a
+   * workload join by proving who it is (join_method: kubernetes) instead of by a secret.
+   */
+  applyProvisionToken: {
+    path: "/warren.v1.AdminService/ApplyProvisionToken" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ApplyProvisionTokenRequest): Buffer =>
+      Buffer.from(ApplyProvisionTokenRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ApplyProvisionTokenRequest => ApplyProvisionTokenRequest.decode(value),
+    responseSerialize: (value: ApplyProvisionTokenResponse): Buffer =>
+      Buffer.from(ApplyProvisionTokenResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ApplyProvisionTokenResponse => ApplyProvisionTokenResponse.decode(value),
+  },
+  listProvisionTokens: {
+    path: "/warren.v1.AdminService/ListProvisionTokens" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListProvisionTokensRequest): Buffer =>
+      Buffer.from(ListProvisionTokensRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListProvisionTokensRequest => ListProvisionTokensRequest.decode(value),
+    responseSerialize: (value: ListProvisionTokensResponse): Buffer =>
+      Buffer.from(ListProvisionTokensResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListProvisionTokensResponse => ListProvisionTokensResponse.decode(value),
+  },
+  deleteProvisionToken: {
+    path: "/warren.v1.AdminService/DeleteProvisionToken" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteProvisionTokenRequest): Buffer =>
+      Buffer.from(DeleteProvisionTokenRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteProvisionTokenRequest => DeleteProvisionTokenRequest.decode(value),
+    responseSerialize: (value: DeleteProvisionTokenResponse): Buffer =>
+      Buffer.from(DeleteProvisionTokenResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteProvisionTokenResponse => DeleteProvisionTokenResponse.decode(value),
+  },
   applyRole: {
     path: "/warren.v1.AdminService/ApplyRole" as const,
     requestStream: false as const,
@@ -8278,6 +9602,13 @@ export interface AdminServiceServer extends UntypedServiceImplementation {
   applyConnector: handleUnaryCall<ApplyConnectorRequest, ApplyConnectorResponse>;
   listConnectors: handleUnaryCall<ListConnectorsRequest, ListConnectorsResponse>;
   deleteConnector: handleUnaryCall<DeleteConnectorRequest, DeleteConnectorResponse>;
+  /**
+   * Creates or replaces a named provision token (kind: provision_token): a rule that lets a
+   * workload join by proving who it is (join_method: kubernetes) instead of by a secret.
+   */
+  applyProvisionToken: handleUnaryCall<ApplyProvisionTokenRequest, ApplyProvisionTokenResponse>;
+  listProvisionTokens: handleUnaryCall<ListProvisionTokensRequest, ListProvisionTokensResponse>;
+  deleteProvisionToken: handleUnaryCall<DeleteProvisionTokenRequest, DeleteProvisionTokenResponse>;
   applyRole: handleUnaryCall<ApplyRoleRequest, ApplyRoleResponse>;
   listRoles: handleUnaryCall<ListRolesRequest, ListRolesResponse>;
   deleteRole: handleUnaryCall<DeleteRoleRequest, DeleteRoleResponse>;
@@ -8654,6 +9985,55 @@ export interface AdminServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DeleteConnectorResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Creates or replaces a named provision token (kind: provision_token): a rule that lets a
+   * workload join by proving who it is (join_method: kubernetes) instead of by a secret.
+   */
+  applyProvisionToken(
+    request: ApplyProvisionTokenRequest,
+    callback: (error: ServiceError | null, response: ApplyProvisionTokenResponse) => void,
+  ): ClientUnaryCall;
+  applyProvisionToken(
+    request: ApplyProvisionTokenRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ApplyProvisionTokenResponse) => void,
+  ): ClientUnaryCall;
+  applyProvisionToken(
+    request: ApplyProvisionTokenRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ApplyProvisionTokenResponse) => void,
+  ): ClientUnaryCall;
+  listProvisionTokens(
+    request: ListProvisionTokensRequest,
+    callback: (error: ServiceError | null, response: ListProvisionTokensResponse) => void,
+  ): ClientUnaryCall;
+  listProvisionTokens(
+    request: ListProvisionTokensRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListProvisionTokensResponse) => void,
+  ): ClientUnaryCall;
+  listProvisionTokens(
+    request: ListProvisionTokensRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListProvisionTokensResponse) => void,
+  ): ClientUnaryCall;
+  deleteProvisionToken(
+    request: DeleteProvisionTokenRequest,
+    callback: (error: ServiceError | null, response: DeleteProvisionTokenResponse) => void,
+  ): ClientUnaryCall;
+  deleteProvisionToken(
+    request: DeleteProvisionTokenRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteProvisionTokenResponse) => void,
+  ): ClientUnaryCall;
+  deleteProvisionToken(
+    request: DeleteProvisionTokenRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteProvisionTokenResponse) => void,
   ): ClientUnaryCall;
   applyRole(
     request: ApplyRoleRequest,

@@ -36,6 +36,11 @@ export interface JoinRequest {
    */
   labels: { [key: string]: string };
   agentVersion: string;
+  /**
+   * Set for a provision token (join_method: kubernetes): its name; `token` is then the
+   * projected ServiceAccount token (audience: the hub's name) that proves who joins.
+   */
+  provisionToken: string;
 }
 
 export interface JoinRequest_LabelsEntry {
@@ -106,6 +111,8 @@ export interface EnrollAdminRequest {
   csrPem: string;
   /** The name the admin token was minted for; empty means that one. Any other is refused. */
   name: string;
+  /** As in JoinRequest: a provision token's name, with `token` a ServiceAccount token. */
+  provisionToken: string;
 }
 
 export interface EnrollAdminResponse {
@@ -115,7 +122,7 @@ export interface EnrollAdminResponse {
 }
 
 function createBaseJoinRequest(): JoinRequest {
-  return { token: "", csrPem: "", clusterName: "", labels: {}, agentVersion: "" };
+  return { token: "", csrPem: "", clusterName: "", labels: {}, agentVersion: "", provisionToken: "" };
 }
 
 export const JoinRequest: MessageFns<JoinRequest> = {
@@ -134,6 +141,9 @@ export const JoinRequest: MessageFns<JoinRequest> = {
     });
     if (message.agentVersion !== "") {
       writer.uint32(42).string(message.agentVersion);
+    }
+    if (message.provisionToken !== "") {
+      writer.uint32(50).string(message.provisionToken);
     }
     return writer;
   },
@@ -194,6 +204,14 @@ export const JoinRequest: MessageFns<JoinRequest> = {
             message.agentVersion = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.provisionToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -238,6 +256,11 @@ export const JoinRequest: MessageFns<JoinRequest> = {
         : isSet(object.agent_version)
         ? globalThis.String(object.agent_version)
         : "",
+      provisionToken: isSet(object.provisionToken)
+        ? globalThis.String(object.provisionToken)
+        : isSet(object.provision_token)
+        ? globalThis.String(object.provision_token)
+        : "",
     };
   },
 
@@ -264,6 +287,9 @@ export const JoinRequest: MessageFns<JoinRequest> = {
     if (message.agentVersion !== "") {
       obj.agentVersion = message.agentVersion;
     }
+    if (message.provisionToken !== "") {
+      obj.provisionToken = message.provisionToken;
+    }
     return obj;
   },
 
@@ -285,6 +311,7 @@ export const JoinRequest: MessageFns<JoinRequest> = {
       {},
     );
     message.agentVersion = object.agentVersion ?? "";
+    message.provisionToken = object.provisionToken ?? "";
     return message;
   },
 };
@@ -1297,7 +1324,7 @@ export const CheckIdentityResponse_LabelsEntry: MessageFns<CheckIdentityResponse
 };
 
 function createBaseEnrollAdminRequest(): EnrollAdminRequest {
-  return { token: "", csrPem: "", name: "" };
+  return { token: "", csrPem: "", name: "", provisionToken: "" };
 }
 
 export const EnrollAdminRequest: MessageFns<EnrollAdminRequest> = {
@@ -1310,6 +1337,9 @@ export const EnrollAdminRequest: MessageFns<EnrollAdminRequest> = {
     }
     if (message.name !== "") {
       writer.uint32(26).string(message.name);
+    }
+    if (message.provisionToken !== "") {
+      writer.uint32(34).string(message.provisionToken);
     }
     return writer;
   },
@@ -1351,6 +1381,14 @@ export const EnrollAdminRequest: MessageFns<EnrollAdminRequest> = {
             message.name = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.provisionToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1372,6 +1410,11 @@ export const EnrollAdminRequest: MessageFns<EnrollAdminRequest> = {
         ? globalThis.String(object.csr_pem)
         : "",
       name: isSet(object.name) ? globalThis.String(object.name) : "",
+      provisionToken: isSet(object.provisionToken)
+        ? globalThis.String(object.provisionToken)
+        : isSet(object.provision_token)
+        ? globalThis.String(object.provision_token)
+        : "",
     };
   },
 
@@ -1386,6 +1429,9 @@ export const EnrollAdminRequest: MessageFns<EnrollAdminRequest> = {
     if (message.name !== "") {
       obj.name = message.name;
     }
+    if (message.provisionToken !== "") {
+      obj.provisionToken = message.provisionToken;
+    }
     return obj;
   },
 
@@ -1397,6 +1443,7 @@ export const EnrollAdminRequest: MessageFns<EnrollAdminRequest> = {
     message.token = object.token ?? "";
     message.csrPem = object.csrPem ?? "";
     message.name = object.name ?? "";
+    message.provisionToken = object.provisionToken ?? "";
     return message;
   },
 };
