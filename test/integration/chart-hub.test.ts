@@ -128,6 +128,54 @@ describe("charts/hub", () => {
     expect(minted.stdout).toContain("--set hubAddr=hub.example.com:3025");
   });
 
+  it("operator.enabled: the CRDs, the operator beside the hub joining by ServiceAccount, and a hub that keeps its token", async () => {
+    expect((await render()).filter((m) => m.kind === "CustomResourceDefinition")).toEqual([]);
+    const manifests = await render({ "operator.enabled": true });
+    const crds = manifests.filter((m) => m.kind === "CustomResourceDefinition");
+    expect(crds.map((c) => c.metadata.name).sort()).toEqual([
+      "warrengithubconnectors.resources.warren.dev",
+      "warrenoidcconnectors.resources.warren.dev",
+      "warrenprovisiontokens.resources.warren.dev",
+      "warrenroles.resources.warren.dev",
+      "warrenusers.resources.warren.dev",
+    ]);
+    const operator = one(manifests, "Deployment", "warren-hub-operator");
+    const env = Object.fromEntries(containerOf(operator).env.map((e) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      WARREN_HUB_ADDR: "warren-hub.warren.svc:3025",
+      WARREN_PROVISION_TOKEN: "warren-operator",
+    });
+    const joinVolume = podOf(operator).volumes?.find((v) => v.name === "join");
+    expect(joinVolume?.projected?.sources[0]?.serviceAccountToken).toEqual({
+      path: "token",
+      audience: "hub.example.com",
+      expirationSeconds: 600,
+    });
+    expect(one(manifests, "ClusterRoleBinding").roleRef).toMatchObject({
+      name: "system:auth-delegator",
+    });
+    expect(one(manifests, "Role", "warren-hub-operator").rules).not.toContainEqual(
+      expect.objectContaining({ resources: ["secrets"] }),
+    );
+    // The rendered configuration, run by a real hub: it keeps the operator's provision token.
+    const configMap = one(manifests, "ConfigMap") as unknown as { data: { "hub.yaml": string } };
+    const path = join(scratch, "hub-operator.yaml");
+    await writeFile(path, configMap.data["hub.yaml"]);
+    const hub = await warren.hub({ args: ["--config", path] });
+    const listed = JSON.parse(
+      (await hub.warrenctl("provision-tokens", "ls", "--format", "json")).stdout,
+    ) as unknown[];
+    expect(listed).toEqual([
+      expect.objectContaining({
+        name: "warren-operator",
+        type: "admin",
+        for: "warren-operator",
+        check: "in_cluster",
+        allow: ["warren:warren-hub-operator"],
+      }),
+    ]);
+  });
+
   it("installs into the real API server", async () => {
     const namespace = cluster.uniqueName("warren-hub");
     const installed = await helm.run([

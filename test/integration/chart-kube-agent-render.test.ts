@@ -160,6 +160,35 @@ describe("each option", () => {
     expect(volumes.find((v) => v.name === "join-token")?.secret?.secretName).toBe("my-token");
   });
 
+  it("joinParams.method=kubernetes: a projected token for the hub, no Secret, and the schema wants both names", async () => {
+    const manifests = await render({
+      authToken: "",
+      "joinParams.method": "kubernetes",
+      "joinParams.tokenName": "edge-agents",
+      "joinParams.audience": "hub.example.com",
+    });
+    expect(manifests.filter((m) => m.kind === "Secret")).toEqual([]);
+    expect(envOf(manifests)).toMatchObject({
+      WARREN_PROVISION_TOKEN: "edge-agents",
+      WARREN_JOIN_TOKEN_FILE: "/var/run/warren/sa-token/token",
+    });
+    const volume = (pod(manifests).volumes ?? []).find((v) => v.name === "join-token");
+    expect(volume?.projected?.sources).toEqual([
+      {
+        serviceAccountToken: { path: "token", audience: "hub.example.com", expirationSeconds: 600 },
+      },
+    ]);
+    const missing = await helm.run([
+      "template",
+      "a",
+      KUBE_AGENT_CHART,
+      ...setFlags({ ...REQUIRED, "joinParams.method": "kubernetes" }),
+    ]);
+    expect(missing.exitCode).not.toBe(0);
+    expect(missing.stderr).toContain("at '/joinParams/tokenName': minLength: got 0, want 1");
+    expect(missing.stderr).toContain("at '/joinParams/audience': minLength: got 0, want 1");
+  });
+
   it("caPin, labels and replicaCount reach the agent", async () => {
     const manifests = await render({
       caPin: PIN,

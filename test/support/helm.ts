@@ -6,6 +6,7 @@ import { parseAllDocuments } from "yaml";
 
 import { runCommand, type CommandResult } from "../k8s/index.js";
 
+export const OPERATOR_CHART = fileURLToPath(new URL("../../charts/operator", import.meta.url));
 export const KUBE_AGENT_CHART = fileURLToPath(new URL("../../charts/kube-agent", import.meta.url));
 
 export interface RenderedContainer {
@@ -23,7 +24,15 @@ export interface RenderedPodSpec {
   serviceAccountName?: string;
   securityContext?: Record<string, unknown>;
   containers: RenderedContainer[];
-  volumes?: { name: string; secret?: { secretName: string } }[];
+  volumes?: {
+    name: string;
+    secret?: { secretName: string };
+    projected?: {
+      sources: {
+        serviceAccountToken?: { path: string; audience?: string; expirationSeconds?: number };
+      }[];
+    };
+  }[];
 }
 
 /** A rendered Kubernetes object, with the fields the tests read. */

@@ -5,7 +5,7 @@ import { ProcessLogs } from "./process-logs.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
-export type WarrenApp = "hub" | "agent";
+export type WarrenApp = "hub" | "agent" | "operator";
 
 export interface WarrenProcess {
   pid: number;

@@ -16,3 +16,14 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{ toYaml . }}
 {{- end }}
 {{- end -}}
+
+{{/* The hub's name: kubeconfig contexts, and the audience of the operator's join token. */}}
+{{- define "hub.name" -}}
+{{- $host := "" -}}
+{{- with .Values.publicAddrs }}{{- $host = first . | splitList ":" | first -}}{{- end -}}
+{{- default (default (include "hub.fullname" .) $host) .Values.config.hub_name -}}
+{{- end -}}
+
+{{- define "hub.operatorName" -}}
+{{- printf "%s-operator" (include "hub.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}

@@ -20,6 +20,7 @@ export const rolesLs: Command = {
             name: r.name,
             description: r.description,
             document: r.document,
+            labels: r.labels,
             createdAt: new Date(r.createdAtUnixMs).toISOString(),
             updatedAt: new Date(r.updatedAtUnixMs).toISOString(),
           })),
