@@ -2,7 +2,7 @@
 // most 30 minutes) proves who joins, checked against a provision token's JWKS or by the hub's
 // own cluster (TokenReview); no join secret exists anywhere.
 import { createPrivateKey } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -13,7 +13,8 @@ import {
   isServiceError,
 } from "@warren/hub-client";
 import { createCertificateRequest, generateKeyPair } from "@warren/pki";
-import { JoinServiceClient } from "@warren/proto";
+import { readIdentity } from "@warren/identity";
+import { AdminServiceClient, JoinServiceClient } from "@warren/proto";
 import { decodeJwt, generateKeyPair as generateJwk, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
@@ -254,6 +255,77 @@ describe("a provision token with join_method: kubernetes", () => {
     expect(await join_("in-cluster", foreign, "reviewed")).toContain(
       "this hub's cluster does not accept the ServiceAccount token",
     );
+  });
+
+  it("enrols an admin of scope resources by default: it manages roles, and nothing else", async () => {
+    const file = join(scratch, "iac.yaml");
+    await writeFile(
+      file,
+      `kind: provision_token\nmetadata: { name: iac }\nspec:\n  type: admin\n  admin_name: iac\n  join_method: kubernetes\n  kubernetes:\n${staticJwks()}\n    allow: [{ service_account: "${where.namespace}:warren-agent" }]\n`,
+    );
+    expect((await hub.warrenctl("create", "-f", file)).code).toBe(0);
+    const { rootPem } = await fetchPresentedCertificates({ host: "127.0.0.1", port: hub.port });
+    const joinChannel = hubChannel(hub.addr, { caPem: rootPem });
+    const joinClient = new JoinServiceClient(
+      joinChannel.target,
+      joinChannel.credentials,
+      joinChannel.options,
+    );
+    const keys = await generateKeyPair();
+    const enrolled = await callUnary(joinClient.enrollAdmin.bind(joinClient), {
+      token: await cluster.createToken(
+        where.namespace,
+        "warren-agent",
+        "--audience",
+        HUB_NAME,
+        "--duration",
+        "10m",
+      ),
+      csrPem: createCertificateRequest(keys, "iac"),
+      name: "",
+      provisionToken: "iac",
+    });
+    joinClient.close();
+    expect(readIdentity(enrolled.certificatePem)).toEqual({
+      kind: "admin",
+      name: "iac",
+      scope: "resources",
+    });
+    const channel = hubChannel(hub.addr, {
+      caPem: rootPem,
+      certificatePem: enrolled.certificatePem,
+      privateKeyPem: keys.privateKeyPem,
+    });
+    const admin = new AdminServiceClient(channel.target, channel.credentials, channel.options);
+    const refusal = (promise: Promise<unknown>) =>
+      promise.then(
+        () => "allowed",
+        (error: unknown) => (isServiceError(error) ? error.details : String(error)),
+      );
+    try {
+      expect(await refusal(callUnary(admin.listRoles.bind(admin), {}))).toBe("allowed");
+      expect(await refusal(callUnary(admin.listTokens.bind(admin), {}))).toBe(
+        "admin iac has scope resources (users, roles, connectors and provision tokens only) and may not call ListTokens: use a full admin (warrenctl tokens add --type admin)",
+      );
+      expect(
+        await refusal(
+          callUnary(admin.signUserCertificate.bind(admin), {
+            user: "x",
+            csrPem: "",
+            ttlMs: 0,
+            cluster: "",
+          }),
+        ),
+      ).toContain("may not call SignUserCertificate");
+      const wider = (await readFile(file, "utf8"))
+        .replace("admin_name: iac", "admin_name: boss\n  admin_scope: full")
+        .replace("name: iac }", "name: boss }");
+      expect(
+        await refusal(callUnary(admin.applyProvisionToken.bind(admin), { document: wider })),
+      ).toContain("may not create a provision token for a full admin");
+    } finally {
+      admin.close();
+    }
   });
 
   it("refuses a provision token document that cannot work, before storing it", async () => {

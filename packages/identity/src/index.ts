@@ -20,6 +20,7 @@ export {
   identityUri,
   parseIdentityUri,
   readIdentity,
+  type AdminScope,
   type IdentityKind,
   type WarrenIdentity,
 } from "./warren-identity.js";

@@ -25,11 +25,18 @@ describe("Warren identities", () => {
   it.each<WarrenIdentity>([
     agent,
     { kind: "admin", name: "root" },
+    { kind: "admin", name: "warren-operator", scope: "resources" },
     { kind: "user", name: "alice@x", uid: "7f1c2b" },
     { kind: "user", name: "old-bob", uid: "" },
     { kind: "user", name: "carol", uid: "u9", session: "s-1" },
   ])("round-trip through their URI: %o", (identity) => {
     expect(parseIdentityUri(identityUri(identity))).toEqual(identity);
+  });
+
+  it("refuse an admin scope they do not know rather than treat it as a full admin", () => {
+    expect(() => parseIdentityUri("warren://admin/x?scope=everything")).toThrow(
+      expect.objectContaining({ code: IdentityErrorCode.MalformedIdentity }) as Error,
+    );
   });
 
   it("read certificates from before: an agent's labels are ignored, a user without uid has none", () => {

@@ -9,11 +9,18 @@ import { IdentityError, IdentityErrorCode } from "./errors.js";
  */
 export type WarrenIdentity =
   | { kind: "agent"; agentId: string; clusterName: string }
-  | { kind: "admin"; name: string }
+  /**
+   * scope "resources": the admin may only manage users, roles, connectors and provision tokens
+   * (what warren-operator needs); none: every admin call.
+   */
+  | { kind: "admin"; name: string; scope?: AdminScope }
   /** session: the login session it was issued in (none for certificates an admin signed). */
   | { kind: "user"; name: string; uid: string; session?: string };
 
 export type IdentityKind = WarrenIdentity["kind"];
+
+/** The one narrower admin scope there is: see WarrenIdentity. */
+export type AdminScope = "resources";
 
 const KINDS: readonly IdentityKind[] = ["agent", "admin", "user"];
 
@@ -35,7 +42,9 @@ export function identityUri(identity: WarrenIdentity): string {
       return text === "" ? path(identity.name) : `${path(identity.name)}?${text}`;
     }
     case "admin":
-      return path(identity.name);
+      return identity.scope === undefined
+        ? path(identity.name)
+        : `${path(identity.name)}?${new URLSearchParams({ scope: identity.scope }).toString()}`;
   }
 }
 
@@ -62,7 +71,13 @@ export function parseIdentityUri(uri: string): WarrenIdentity {
     const uid = url.searchParams.get("uid") ?? "";
     return session === null ? { kind, name, uid } : { kind, name, uid, session };
   }
-  if (kind === "admin") return { kind, name };
+  if (kind === "admin") {
+    const scope = url.searchParams.get("scope");
+    if (scope === null) return { kind, name };
+    // An unknown scope must never widen into a full admin.
+    if (scope !== "resources") throw malformed(uri);
+    return { kind, name, scope };
+  }
   // Older agent certificates also carry label.* parameters; labels are the hub's now.
   const clusterName = url.searchParams.get("cluster");
   if (clusterName === null) throw malformed(uri);

@@ -14,6 +14,7 @@ import type { HubStore } from "@warren/store";
 
 import { refuse } from "../errors.js";
 import { adminHandler, type AdminHandlerDeps } from "../grpc/admin-handler.js";
+import type { AuthenticatedAdmin } from "../grpc/peer-authenticator.js";
 import type { ProvisionTokenSpec } from "../provision/provision-token-document.js";
 import type { ProvisionTokens, StoredProvisionToken } from "../provision/provision-tokens.js";
 import { adminSubject, kubeSubject } from "./token-admin.js";
@@ -50,6 +51,15 @@ export function provisionGrantCheck(store: HubStore) {
   };
 }
 
+/** A scoped admin (the operator) may not mint a way in for a wider admin than itself. */
+function noWiderThan(caller: AuthenticatedAdmin, spec: ProvisionTokenSpec): void {
+  if (caller.scope === undefined || spec.type !== "admin" || spec.adminScope !== "full") return;
+  throw refuse.notAllowed(
+    `admin ${caller.name} has scope ${caller.scope} and may not create a provision token for ` +
+      "a full admin (admin_scope: full): a full admin applies it with warrenctl create -f",
+  );
+}
+
 export interface ProvisionTokenAdmin {
   applyProvisionToken: handleUnaryCall<ApplyProvisionTokenRequest, ApplyProvisionTokenResponse>;
   listProvisionTokens: handleUnaryCall<ListProvisionTokensRequest, ListProvisionTokensResponse>;
@@ -62,10 +72,12 @@ export function provisionTokenAdmin(deps: ProvisionTokenAdminDeps): ProvisionTok
     applyProvisionToken: adminHandler(
       deps,
       "ApplyProvisionToken",
-      async (call, admin) => {
+      async (call, admin, caller) => {
         if (Buffer.byteLength(call.request.document) > MAX_DOCUMENT_BYTES)
           throw refuse.invalid(`the document is larger than ${String(MAX_DOCUMENT_BYTES)} bytes`);
-        const { token, created } = await provisionTokens.apply(call.request.document);
+        const { token, created } = await provisionTokens.apply(call.request.document, (spec) => {
+          noWiderThan(caller, spec);
+        });
         const { name, type, kubernetes } = token.spec;
         log.info(
           { provisionToken: name, type, kubernetes: kubernetes.type, admin, created },

@@ -6,7 +6,8 @@ import type { AuditWriter } from "../audit/audit-writer.js";
 import type { Clock } from "../clock.js";
 import { Refusal } from "../errors.js";
 import { peerAddress } from "../join/join-throttle.js";
-import type { PeerAuthenticator } from "./peer-authenticator.js";
+import { checkAdminScope } from "./admin-scope.js";
+import type { AuthenticatedAdmin, PeerAuthenticator } from "./peer-authenticator.js";
 import { unaryHandler } from "./unary-handler.js";
 
 export interface AdminHandlerDeps {
@@ -45,13 +46,19 @@ const HTTP_STATUS: Partial<Record<status, number>> = {
 export function adminHandler<Request, Response>(
   deps: AdminHandlerDeps,
   method: string,
-  handle: (call: ServerUnaryCall<Request, Response>, admin: string) => Promise<Response>,
+  handle: (
+    call: ServerUnaryCall<Request, Response>,
+    admin: string,
+    caller: AuthenticatedAdmin,
+  ) => Promise<Response>,
   // Request and Response come from where the handler goes (a service's method), not from this.
   action?: (request: NoInfer<Request>, response: NoInfer<Response> | undefined) => AdminAction,
 ): handleUnaryCall<Request, Response> {
   return unaryHandler(deps.logger, method, async (call) => {
-    const admin = await deps.authenticator.admin(call);
-    if (!action) return handle(call, admin);
+    const caller = await deps.authenticator.admin(call);
+    checkAdminScope(caller, method);
+    const admin = caller.name;
+    if (!action) return handle(call, admin, caller);
     const record = (outcome: { status: number; reason: string }, response?: Response) => {
       const { cluster, ...done } = action(call.request, response);
       deps.audit.add(
@@ -68,7 +75,7 @@ export function adminHandler<Request, Response>(
       );
     };
     try {
-      const response = await handle(call, admin);
+      const response = await handle(call, admin, caller);
       record({ status: 200, reason: "" }, response);
       return response;
     } catch (error) {

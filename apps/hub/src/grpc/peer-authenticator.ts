@@ -6,6 +6,7 @@ import {
   describeIdentity,
   IdentityError,
   readIdentity,
+  type AdminScope,
   type WarrenIdentity,
 } from "@warren/identity";
 import { PkiError, readCertificate, verifyIssuedBy, type CertificateInfo } from "@warren/pki";
@@ -31,6 +32,11 @@ export interface AuthenticatedAgent {
 }
 
 /** Who is calling, from the client certificate grpc-js verified against the hub's CA. */
+export interface AuthenticatedAdmin {
+  name: string;
+  scope: AdminScope | undefined;
+}
+
 export class PeerAuthenticator {
   readonly admins: AdminIdentities;
 
@@ -64,7 +70,8 @@ export class PeerAuthenticator {
     }
   }
 
-  async admin(call: ServerSurfaceCall): Promise<string> {
+  /** An admin's certificate: its name, and its scope when it has a narrower one. */
+  async admin(call: ServerSurfaceCall): Promise<AuthenticatedAdmin> {
     const { identity, pem } = this.identify(call);
     if (identity.kind !== "admin") {
       throw refuse.notAllowed(
@@ -75,7 +82,7 @@ export class PeerAuthenticator {
       );
     }
     await this.admins.check(identity.name, issuedAt(readCertificate(pem).notBefore));
-    return identity.name;
+    return { name: identity.name, scope: identity.scope };
   }
 
   /**

@@ -70,7 +70,13 @@ async function enroll(
     ca,
     publicKeyPem,
     subject: { commonName: name },
-    uris: [identityUri({ kind: "admin", name })],
+    uris: [
+      identityUri({
+        kind: "admin",
+        name,
+        ...(proof.adminScope ? { scope: proof.adminScope } : {}),
+      }),
+    ],
     usages: ["clientAuth"],
     validityMs: deps.adminLoginTtlMs,
     now,
@@ -82,6 +88,7 @@ async function enroll(
       admin: name,
       tokenId: token.id,
       serviceAccount: proof.serviceAccount,
+      scope: proof.adminScope ?? "full",
       expiresAt: expiresAt.toISOString(),
     },
     "admin enrolled",

@@ -1,4 +1,5 @@
 import type { ServerUnaryCall } from "@grpc/grpc-js";
+import type { AdminScope } from "@warren/identity";
 import type { HubStore, JoinTokenRecord, TokenType } from "@warren/store";
 
 import type { Clock } from "../clock.js";
@@ -44,6 +45,8 @@ export interface JoinProof {
   spendsToken: boolean;
   /** `namespace:name` when a ServiceAccount token proved the caller. */
   serviceAccount?: string;
+  /** Admin joins: a narrower scope than a full admin, when the provision token says so. */
+  adminScope?: AdminScope;
 }
 
 /**
@@ -75,7 +78,12 @@ export async function withJoinToken<Request extends TokenCall, Response>(
       now: deps.clock.now(),
       review: deps.serviceAccounts.review,
     });
-    return await body(token, peer, { spendsToken: false, serviceAccount });
+    const { adminScope } = stored.spec;
+    return await body(token, peer, {
+      spendsToken: false,
+      serviceAccount,
+      ...(adminScope === "full" ? {} : { adminScope }),
+    });
   } catch (error) {
     if (error instanceof Refusal) {
       deps.metrics?.joinRefusals.inc({ reason: error.reason });

@@ -29,6 +29,8 @@ export interface ProvisionTokenSpec {
   agentLabelKeys: string[];
   /** admin: the admin name the joiner enrols as. */
   adminName: string;
+  /** admin: "resources" (users, roles, connectors, provision tokens: the operator) or "full". */
+  adminScope: "resources" | "full";
   kubernetes: KubernetesJoinRule;
 }
 
@@ -41,6 +43,7 @@ const SPEC_FIELDS = [
   "labels",
   "agent_label_keys",
   "admin_name",
+  "admin_scope",
   "kubernetes",
 ];
 
@@ -149,6 +152,10 @@ function readSpec(reader: Reader, name: string, value: unknown): ProvisionTokenS
     clusterLabels: "labels" in clusterLabels ? clusterLabels.labels : {},
     agentLabelKeys: reader.strings(["spec", "agent_label_keys"], spec.agent_label_keys),
     adminName: reader.text(["spec", "admin_name"], spec.admin_name),
+    adminScope:
+      spec.admin_scope === undefined
+        ? "resources"
+        : reader.oneOf(["spec", "admin_scope"], spec.admin_scope, ["resources", "full"] as const),
     kubernetes: readKubernetes(reader, spec.kubernetes),
   };
 }

@@ -29,8 +29,13 @@ export class ProvisionTokens {
     private readonly checkGrant: GrantCheck,
   ) {}
 
-  async apply(document: string): Promise<{ token: StoredProvisionToken; created: boolean }> {
+  /** Creates or replaces; `allowed` refuses what the caller may not grant. */
+  async apply(
+    document: string,
+    allowed: (spec: ProvisionTokenSpec) => void = () => undefined,
+  ): Promise<{ token: StoredProvisionToken; created: boolean }> {
     const spec = parseProvisionTokenDocument(document);
+    allowed(spec);
     await this.checkGrant(spec);
     const now = this.clock.now();
     const stored = await this.store.documents.put({

@@ -24,6 +24,10 @@ export const PROVISION_TOKEN_SPEC: Schema = object(
     labels: stringMap("kube: the cluster's labels when a join creates it."),
     agent_label_keys: strings("kube: label keys agents may set themselves."),
     admin_name: str("admin: the admin name the joiner enrols as."),
+    admin_scope: str(
+      "admin: resources (users, roles, connectors, provision tokens; the default) or full.",
+      { enum: ["resources", "full"] },
+    ),
     kubernetes: object(
       "Which ServiceAccount tokens join.",
       {
