@@ -69,6 +69,7 @@ beforeAll(async () => {
     WARREN_RESYNC_PERIOD: "1s",
     WARREN_LEASE_DURATION: "3s",
   });
+  await leader.logs.waitForMessage("joined the hub as an admin");
   await leader.logs.waitForMessage("watching custom resources");
 }, 120_000);
 
@@ -129,6 +130,56 @@ const roleYaml = (name: string, groups: string[], extra = "") =>
   `apiVersion: resources.warren.dev/v1\nkind: WarrenRole\nmetadata:\n  name: ${name}\n${extra}spec:\n  allow:\n    kubernetes_labels: { env: dev }\n    kubernetes_groups: ${JSON.stringify(groups)}\n`;
 const userYaml = (name: string, roles: string[]) =>
   `apiVersion: resources.warren.dev/v1\nkind: WarrenUser\nmetadata:\n  name: ${name}\nspec:\n  roles: ${JSON.stringify(roles)}\n`;
+
+describe("the operator's identity", () => {
+  it("joins with its ServiceAccount token as an admin of scope resources, and its Role grants no more", async () => {
+    const enrolled = await hub.process.logs.waitForMessage("admin enrolled", {
+      admin: "warren-operator",
+      scope: "resources",
+    });
+    expect(enrolled.serviceAccount).toBe(`${site.namespace}:${RELEASE}`);
+    const canI = async (...args: string[]) =>
+      (
+        await cluster.kubectl([
+          "auth",
+          "can-i",
+          ...args,
+          "-n",
+          site.namespace,
+          `--as=system:serviceaccount:${site.namespace}:${RELEASE}`,
+        ])
+      ).stdout.trim();
+    expect(await canI("patch", "warrenroles.resources.warren.dev")).toBe("yes");
+    expect(await canI("patch", "warrenusers.resources.warren.dev", "--subresource=status")).toBe(
+      "yes",
+    );
+    expect(await canI("delete", "warrenroles.resources.warren.dev")).toBe("no");
+    expect(await canI("create", "warrenroles.resources.warren.dev")).toBe("no");
+    expect(await canI("get", "secrets")).toBe("no");
+    expect(await canI("update", "leases.coordination.k8s.io/someone-else")).toBe("no");
+    expect(await canI("update", `leases.coordination.k8s.io/${RELEASE}`)).toBe("yes");
+    expect(await canI("list", "warrenroles.resources.warren.dev", "--all-namespaces")).toBe("no");
+  });
+});
+
+describe("a refused join", () => {
+  it("is logged with the hub's reason and the fix", async () => {
+    const lost = await spawnOperator(site, "operator-lost", {
+      WARREN_PROVISION_TOKEN: "no-such-token",
+      // A Lease of its own (so it leads at once), which the chart's Role does not grant.
+      WARREN_LEADER_ELECTION_ID: "operator-lost",
+      KUBECONFIG: cluster.adminKubeconfigPath,
+    });
+    try {
+      const refused = await lost.logs.waitForMessage("cannot join the hub yet");
+      expect(refused.error).toContain(
+        'refused the operator\'s join with provision token no-such-token: there is no provision token "no-such-token" on this hub',
+      );
+    } finally {
+      await lost.stop();
+    }
+  });
+});
 
 describe("the CRDs", () => {
   it("explain themselves and refuse specs their schemas rule out", async () => {
@@ -344,12 +395,31 @@ describe("WarrenProvisionToken and connectors", () => {
         labels: { "warren.dev/origin": "kubernetes" },
       }),
     );
+    // An update: another account may join.
+    await apply(
+      `apiVersion: resources.warren.dev/v1\nkind: WarrenProvisionToken\nmetadata: { name: edge-agents }\nspec:\n  type: kube\n  cluster_name: edge\n  join_method: kubernetes\n  kubernetes:\n    type: in_cluster\n    allow: [{ service_account: "warren:warren-agent" }, { service_account: "edge:agent" }]\n`,
+    );
+    await eventually(
+      async () =>
+        (await hub.warrenctl("provision-tokens", "ls", "--format", "json")).stdout.includes(
+          "edge:agent",
+        ),
+      { description: "the provision token's update to reach the hub" },
+    );
     const secretFile = join(site.scratch, "client-secret");
     await writeFile(secretFile, "s3cret\n");
     await apply(
       `apiVersion: resources.warren.dev/v1\nkind: WarrenOIDCConnector\nmetadata: { name: corp }\nspec:\n  issuer_url: https://login.example.com\n  client_id: warren\n  client_secret_file: ${secretFile}\n  claims_to_roles: [{ claim: groups, value: devs, roles: [ghost] }]\n`,
     );
     await condition("warrenoidcconnector", "corp", "SuccessfullyReconciled", "True");
+    await apply(
+      `apiVersion: resources.warren.dev/v1\nkind: WarrenOIDCConnector\nmetadata: { name: corp }\nspec:\n  issuer_url: https://login.example.com\n  client_id: warren-2\n  client_secret_file: ${secretFile}\n  claims_to_roles: [{ claim: groups, value: devs, roles: [ghost] }]\n`,
+    );
+    await eventually(
+      async () =>
+        (await hub.warrenctl("connectors", "ls", "--format", "json")).stdout.includes('"warren-2"'),
+      { description: "the connector's update to reach the hub" },
+    );
     const connectors = await hub.warrenctl("connectors", "ls", "--format", "json");
     expect(connectors.stdout).toContain('"name": "corp"');
     expect(connectors.stdout).not.toContain("s3cret");
@@ -384,6 +454,23 @@ describe("leader election", () => {
       expect(await hubRole("after-failover")).toBeDefined();
     } finally {
       leader = standby;
+    }
+  });
+
+  it("hands the lease over on a graceful stop", async () => {
+    const next = await spawnOperator(site, "operator-c", {
+      WARREN_RESYNC_PERIOD: "1s",
+      WARREN_LEASE_DURATION: "3s",
+    });
+    try {
+      await next.logs.waitForMessage(
+        `attempting to acquire leader lease ${site.namespace}/${RELEASE}...`,
+      );
+      await leader.stop();
+      expect(leader.logs.text()).toContain("released the leader lease");
+      expect((await next.logs.waitForMessage("became the leader")).identity).toBe("operator-c");
+    } finally {
+      leader = next;
     }
   });
 });

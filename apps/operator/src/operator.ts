@@ -60,6 +60,11 @@ export function startOperator(config: OperatorConfig, logger: Logger): RunningOp
   const lead = async () => {
     const leading = await elector.tryAcquireOrRenew();
     if (leading && !controllers) {
+      // Join first so a refusal is logged with its reason before anything reconciles; the
+      // controllers start anyway and retry, as the hub may only be late.
+      await hub.connect().catch((error: unknown) => {
+        logger.error(errorFields(error), "cannot join the hub yet");
+      });
       controllers = new Controllers({
         ...config,
         kubeConfig,

@@ -60,6 +60,11 @@ export class HubAdmin {
     }
   }
 
+  /** Joins now (or reuses a good identity), so a refused join is known at once. */
+  async connect(): Promise<void> {
+    await this.current();
+  }
+
   close(): void {
     this.drop();
   }

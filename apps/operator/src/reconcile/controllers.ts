@@ -42,6 +42,8 @@ const WATCH_RESTART_MS = 2000;
 export class Controllers {
   private readonly queue = new WorkQueue();
   private readonly watched: Watched[] = [];
+  /** Each kind's latest informer start. */
+  private readonly starting = new Map<string, Promise<void>>();
   private resync: NodeJS.Timeout | undefined;
   private worker: Promise<void> | undefined;
   private stopped = false;
@@ -72,6 +74,8 @@ export class Controllers {
         this.queue.forget(key(r));
       });
       informer.on("error", (error) => {
+        // stop() aborts the watches: that is no failure.
+        if (this.stopped) return;
         logger.warn({ kind: kind.kind, ...errorFields(error) }, "watch failed; listing again soon");
         setTimeout(() => {
           if (!this.stopped) this.startInformer(kind, informer);
@@ -101,7 +105,7 @@ export class Controllers {
   }
 
   private startInformer(kind: ResourceKind, informer: CrInformer): void {
-    informer.start().catch((error: unknown) => {
+    const started = informer.start().catch((error: unknown) => {
       this.options.logger.warn(
         { kind: kind.kind, ...errorFields(error) },
         `cannot list ${kind.plural}.${GROUP}: is the CRD installed (the chart installs it)?`,
@@ -110,6 +114,7 @@ export class Controllers {
         if (!this.stopped) this.startInformer(kind, informer);
       }, WATCH_RESTART_MS).unref();
     });
+    this.starting.set(kind.plural, started);
   }
 
   private enqueueAll(): void {
@@ -131,7 +136,12 @@ export class Controllers {
     this.stopped = true;
     if (this.resync) clearInterval(this.resync);
     this.queue.stop();
-    await Promise.all(this.watched.map(({ informer }) => informer.stop()));
+    const stopAll = () => Promise.all(this.watched.map(({ informer }) => informer.stop()));
+    await stopAll();
+    // client-node opens the watch after a list that was in flight when stopped: wait for the
+    // starts, and stop again.
+    await Promise.allSettled(this.starting.values());
+    await stopAll();
     await this.worker;
   }
 }
