@@ -22,6 +22,18 @@ export interface Subject {
  */
 export const UTF8_STRING = forge.asn1.Type.UTF8 as unknown as forge.asn1.Class;
 
+/**
+ * A serial from 16 random bytes, as forge writes it: the DER INTEGER's bytes as they are. The
+ * first byte is kept in 0x40..0x7f: the top bit clear (positive) and never zero, since a
+ * leading zero byte before one below 0x80 is a non-minimal INTEGER, which OpenSSL refuses
+ * ("illegal padding") — one certificate in 256 did so before.
+ */
+export function certificateSerial(random: Buffer): string {
+  const serial = Buffer.from(random);
+  serial[0] = ((serial[0] ?? 0) & 0x3f) | 0x40;
+  return serial.toString("hex");
+}
+
 export function subjectAttributes(subject: Subject): forge.pki.CertificateField[] {
   if (subject.commonName.length === 0) {
     throw new PkiError(PkiErrorCode.InvalidRequest, "a certificate needs a non-empty common name");
@@ -50,10 +62,7 @@ export function newCertificate(
   }
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
-  // 16 random bytes with the top bit cleared: unique, and positive as DER INTEGERs must be.
-  const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
-  cert.serialNumber = serial.toString("hex");
+  cert.serialNumber = certificateSerial(randomBytes(16));
   cert.validity.notBefore = new Date(now.getTime() - CLOCK_SKEW_ALLOWANCE_MS);
   cert.validity.notAfter = new Date(now.getTime() + validityMs);
   return cert;
