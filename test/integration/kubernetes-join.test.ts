@@ -77,6 +77,10 @@ async function applyToken(name: string, cluster_: string, check: string): Promis
 
 const staticJwks = () => `    type: static_jwks\n    static_jwks:\n      jwks: '${jwks}'`;
 
+/** `kubectl create token ACCOUNT --audience AUDIENCE --duration 10m` in the agents' namespace. */
+const saToken = (account: string, audience: string) =>
+  cluster.createToken(where.namespace, account, "--audience", audience, "--duration", "10m");
+
 /** One Join call with a ServiceAccount token; the refusal's message, or "joined". */
 async function join_(provisionToken: string, token: string, clusterName: string): Promise<string> {
   const { rootPem } = await fetchPresentedCertificates({ host: "127.0.0.1", port: hub.port });
@@ -105,16 +109,7 @@ async function forge(
   key: Parameters<SignJWT["sign"]>[0],
   claims: { expiresAt: number; issuedAt: number; kid?: string },
 ): Promise<string> {
-  const real = decodeJwt(
-    await cluster.createToken(
-      where.namespace,
-      "warren-agent",
-      "--audience",
-      HUB_NAME,
-      "--duration",
-      "10m",
-    ),
-  );
+  const real = decodeJwt(await saToken("warren-agent", HUB_NAME));
   return new SignJWT({ ...real, iat: claims.issuedAt, nbf: claims.issuedAt, exp: claims.expiresAt })
     .setProtectedHeader({ alg: "RS256", ...(claims.kid ? { kid: claims.kid } : {}) })
     .sign(key);
@@ -124,17 +119,7 @@ describe("a provision token with join_method: kubernetes", () => {
   it("lets an agent join with kubectl create token SA --audience HUB, and nothing secret is stored", async () => {
     await applyToken("agents", "projected", staticJwks());
     const tokenFile = join(scratch, "sa-token");
-    await writeFile(
-      tokenFile,
-      await cluster.createToken(
-        where.namespace,
-        "warren-agent",
-        "--audience",
-        HUB_NAME,
-        "--duration",
-        "10m",
-      ),
-    );
+    await writeFile(tokenFile, await saToken("warren-agent", HUB_NAME));
     const agent = warren.agent({
       hubAddr: hub.addr,
       clusterName: "projected",
@@ -173,22 +158,8 @@ describe("a provision token with join_method: kubernetes", () => {
     const kid = (JSON.parse(jwks) as { keys: { kid: string }[] }).keys[0]?.kid;
     const otherCluster = await generateJwk("RS256");
     const cases = {
-      account: await cluster.createToken(
-        where.namespace,
-        "stranger",
-        "--audience",
-        HUB_NAME,
-        "--duration",
-        "10m",
-      ),
-      audience: await cluster.createToken(
-        where.namespace,
-        "warren-agent",
-        "--audience",
-        "another-hub",
-        "--duration",
-        "10m",
-      ),
+      account: await saToken("stranger", HUB_NAME),
+      audience: await saToken("warren-agent", "another-hub"),
       expired: await forge(signingKey, {
         issuedAt: now - 1200,
         expiresAt: now - 600,
@@ -239,14 +210,7 @@ describe("a provision token with join_method: kubernetes", () => {
 
   it("in_cluster: the hub's own cluster reviews the token", async () => {
     await applyToken("in-cluster", "reviewed", "    type: in_cluster");
-    const token = await cluster.createToken(
-      where.namespace,
-      "warren-agent",
-      "--audience",
-      HUB_NAME,
-      "--duration",
-      "10m",
-    );
+    const token = await saToken("warren-agent", HUB_NAME);
     expect(await join_("in-cluster", token, "reviewed")).toBe("joined");
     const foreign = await forge((await generateJwk("RS256")).privateKey, {
       issuedAt: Math.floor(Date.now() / 1000),
@@ -273,14 +237,7 @@ describe("a provision token with join_method: kubernetes", () => {
     );
     const keys = await generateKeyPair();
     const enrolled = await callUnary(joinClient.enrollAdmin.bind(joinClient), {
-      token: await cluster.createToken(
-        where.namespace,
-        "warren-agent",
-        "--audience",
-        HUB_NAME,
-        "--duration",
-        "10m",
-      ),
+      token: await saToken("warren-agent", HUB_NAME),
       csrPem: createCertificateRequest(keys, "iac"),
       name: "",
       provisionToken: "iac",

@@ -21,3 +21,4 @@ export {
 } from "./value-parsers.js";
 export { parseYaml, readYamlFile, yamlSource, type YamlFile, type YamlPath } from "./yaml-file.js";
 export { ORIGIN_KUBERNETES, ORIGIN_LABEL, readMetadataLabels } from "./metadata-labels.js";
+export { DocumentReader } from "./document-reader.js";

@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  DocumentReader,
   parseDuration,
   parseYaml,
   readMetadataLabels,
@@ -50,37 +51,8 @@ const CONDITION_FIELDS = [
 ];
 const RESOURCE_FIELDS = ["kind", "api_group", "namespace", "name", "verbs"];
 
-type Problems = string[];
-
-class RoleReader {
-  readonly problems: Problems = [];
+class RoleReader extends DocumentReader {
   templated = false;
-  constructor(private readonly file: YamlFile) {}
-
-  problem(path: YamlPath, reason: string): void {
-    // A missing field has no line of its own: the nearest enclosing one says where.
-    let line: number | undefined;
-    for (let n = path.length; n >= 0 && line === undefined; n--) {
-      line = this.file.lineOf(path.slice(0, n));
-    }
-    const where = line === undefined ? "" : `line ${line}: `;
-    this.problems.push(`${where}${path.join(".") || "(document)"}: ${reason}`);
-  }
-
-  /** A map; with `fields`, keys outside them are problems. */
-  map(path: YamlPath, value: unknown, fields?: readonly string[]): Record<string, unknown> {
-    if (value === undefined || value === null) return {};
-    if (typeof value !== "object" || Array.isArray(value)) {
-      this.problem(path, "expected a map");
-      return {};
-    }
-    const record = value as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
-      if (fields !== undefined && !fields.includes(key))
-        this.problem([...path, key], `unknown field (known: ${fields.join(", ")})`);
-    }
-    return record;
-  }
 
   strings(path: YamlPath, value: unknown): string[] {
     if (value === undefined || value === null) return [];

@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  DocumentReader,
   parseYaml,
   readMetadataLabels,
   type YamlFile,
@@ -63,26 +64,9 @@ const SPEC_FIELDS = {
   github: [...COMMON, "endpoint_url", "api_endpoint_url", "teams_to_roles"],
 };
 
-class Reader {
-  readonly problems: string[] = [];
-  constructor(private readonly file: YamlFile) {}
-
-  problem(path: YamlPath, reason: string): void {
-    const line = this.file.lineOf(path);
-    this.problems.push(`${line === undefined ? "" : `line ${line}: `}${path.join(".")}: ${reason}`);
-  }
-
-  map(path: YamlPath, value: unknown, fields: readonly string[]): Record<string, unknown> {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      this.problem(path, "expected a map");
-      return {};
-    }
-    const record = value as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
-      if (!fields.includes(key))
-        this.problem([...path, key], `unknown field (known: ${fields.join(", ")})`);
-    }
-    return record;
+class Reader extends DocumentReader {
+  override map(path: YamlPath, value: unknown, fields: readonly string[]): Record<string, unknown> {
+    return super.map(path, value, fields, true);
   }
 
   text(path: YamlPath, value: unknown, fallback?: string): string {

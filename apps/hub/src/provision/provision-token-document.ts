@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  DocumentReader,
   parseYaml,
   readMetadataLabels,
   type YamlFile,
@@ -47,41 +48,12 @@ const SPEC_FIELDS = [
   "kubernetes",
 ];
 
-class Reader {
-  readonly problems: string[] = [];
-  constructor(private readonly file: YamlFile) {}
-
-  problem(path: YamlPath, reason: string): void {
-    const line = this.file.lineOf(path);
-    this.problems.push(`${line === undefined ? "" : `line ${line}: `}${path.join(".")}: ${reason}`);
-  }
-
-  map(path: YamlPath, value: unknown, fields?: readonly string[]): Record<string, unknown> {
-    if (value === undefined || value === null) return {};
-    if (typeof value !== "object" || Array.isArray(value)) {
-      this.problem(path, "expected a map");
-      return {};
-    }
-    const record = value as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
-      if (fields && !fields.includes(key))
-        this.problem([...path, key], `unknown field (known: ${fields.join(", ")})`);
-    }
-    return record;
-  }
-
+class Reader extends DocumentReader {
   text(path: YamlPath, value: unknown): string {
     if (value === undefined || value === null) return "";
     if (typeof value === "string") return value;
     this.problem(path, "expected a string");
     return "";
-  }
-
-  /** One of `choices`; a problem, and the first choice to read on with, when not. */
-  oneOf<T extends string>(path: YamlPath, value: unknown, choices: readonly [T, ...T[]]): T {
-    const found = choices.find((choice) => choice === value);
-    if (found === undefined) this.problem(path, `must be one of ${choices.join(", ")}`);
-    return found ?? choices[0];
   }
 
   strings(path: YamlPath, value: unknown): string[] {

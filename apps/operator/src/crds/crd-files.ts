@@ -11,7 +11,7 @@ export const CRD_FILES = [
 /** A chart template holding every CRD, installed when `guard` is true. */
 export function crdTemplate(guard: string): string {
   const body = crdDocuments()
-    .map((doc) => stringify(doc, { lineWidth: 0 }))
+    .map((doc) => stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false }))
     .join("---\n");
   // Helm would read braces in a description as a template: the schemas must not contain any.
   if (body.includes("{{")) throw new Error("a CRD schema contains {{, which Helm would template");

@@ -1,18 +1,6 @@
-import { list, object, str, strings, type Schema } from "./schema-parts.js";
+import { RESOURCE_VERBS } from "@warren/rbac";
 
-const VERBS = [
-  "get",
-  "list",
-  "watch",
-  "create",
-  "update",
-  "patch",
-  "delete",
-  "deletecollection",
-  "exec",
-  "portforward",
-  "*",
-];
+import { list, object, str, strings, type Schema } from "./schema-parts.js";
 
 const conditions = (side: string): Schema =>
   object(`What the role ${side}.`, {
@@ -36,7 +24,7 @@ const conditions = (side: string): Schema =>
           api_group: str('The API group; "" for core, "*" for any.'),
           namespace: str('A namespace, a glob, or "*".'),
           name: str('An object name, a glob, or "*".'),
-          verbs: list("Allowed verbs.", { type: "string", enum: VERBS }),
+          verbs: list("Allowed verbs.", { type: "string", enum: [...RESOURCE_VERBS] }),
         },
         { required: ["kind"] },
       ),
