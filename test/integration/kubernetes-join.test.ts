@@ -206,6 +206,8 @@ describe("a provision token with join_method: kubernetes", () => {
       problem: expect.stringContaining("joins with token provision/strict are refused:") as string,
       fix: expect.stringMatching(/provision token strict|joinParams\.audience/) as string,
     });
+    // Only refusals the cluster's signature proved are kept: a forger chose none of the words.
+    expect(JSON.stringify(doctor)).not.toContain("signed by a key the JWKS does not hold");
   });
 
   it("in_cluster: the hub's own cluster reviews the token", async () => {

@@ -7,6 +7,7 @@ import type { HubMetrics } from "../metrics/hub-metrics.js";
 import { Refusal } from "../errors.js";
 import { provisionJoinRecord, type ProvisionTokens } from "../provision/provision-tokens.js";
 import {
+  ServiceAccountRefusal,
   verifyServiceAccountToken,
   type TokenReviewer,
 } from "../provision/service-account-token.js";
@@ -88,7 +89,10 @@ export async function withJoinToken<Request extends TokenCall, Response>(
     if (error instanceof Refusal) {
       deps.metrics?.joinRefusals.inc({ reason: error.reason });
       deps.joinThrottle.failed(peer, deps.clock.now());
-      if (token) {
+      // A provision token's name is no secret: its refusals are kept only once the cluster's
+      // signature proved the caller (see ServiceAccountRefusal).
+      const proven = !(error instanceof ServiceAccountRefusal) || error.signed;
+      if (token && proven) {
         deps.joinRefusals.record({
           token,
           reason: error.reason,

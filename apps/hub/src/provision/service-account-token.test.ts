@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 
 import { Refusal } from "../errors.js";
 import {
+  ServiceAccountRefusal,
   verifyServiceAccountToken,
   type ServiceAccountTokenCheck,
 } from "./service-account-token.js";
@@ -41,7 +42,24 @@ async function refusal(jwt: string): Promise<string> {
   return error.message;
 }
 
+async function signedFlag(jwt: string): Promise<boolean> {
+  const error: unknown = await verifyServiceAccountToken(jwt, check).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof ServiceAccountRefusal)) throw new Error("expected a refusal");
+  return error.signed;
+}
+
 describe("verifyServiceAccountToken", () => {
+  it("says which refusals the cluster's signature proved (only those may be recorded)", async () => {
+    const other = await generateKeyPair("RS256");
+    expect(await signedFlag(await token({}, other.privateKey, "k2"))).toBe(false);
+    expect(await signedFlag("not-a-jwt")).toBe(false);
+    expect(await signedFlag(await token({ aud: ["elsewhere"] }))).toBe(true);
+    expect(await signedFlag(await token({ sub: "system:serviceaccount:warren:other" }))).toBe(true);
+  });
+
   it("returns namespace:name for a good token", async () => {
     expect(await verifyServiceAccountToken(await token({}), check)).toBe("warren:agent");
   });

@@ -26,8 +26,33 @@ export interface ServiceAccountTokenCheck {
   review: TokenReviewer;
 }
 
-const rejected = (message: string) =>
-  new Refusal(status.UNAUTHENTICATED, RefusalReason.ServiceAccountTokenRejected, message);
+/**
+ * A refusal of a ServiceAccount token. `signed`: the token was proven to come from the
+ * trusted cluster before a later check failed. Only such refusals may be recorded for doctor:
+ * before that, anyone who knows a provision token's name (no secret) chose every word.
+ */
+export class ServiceAccountRefusal extends Refusal {
+  constructor(
+    grpcCode: status,
+    reason: RefusalReason,
+    message: string,
+    readonly signed: boolean,
+  ) {
+    super(grpcCode, reason, message);
+  }
+}
+
+const refusedAs =
+  (signed: boolean) =>
+  (message: string): ServiceAccountRefusal =>
+    new ServiceAccountRefusal(
+      status.UNAUTHENTICATED,
+      RefusalReason.ServiceAccountTokenRejected,
+      message,
+      signed,
+    );
+const rejected = refusedAs(false);
+const rejectedSigned = refusedAs(true);
 
 function claimsOf(jwt: string): JWTPayload {
   try {
@@ -54,13 +79,14 @@ function verifyFailure(error: unknown, check: ServiceAccountTokenCheck, claims: 
   }
   if (error instanceof errors.JWTExpired) {
     const exp = new Date((claims.exp ?? 0) * 1000).toISOString();
-    return rejected(
+    return (check.rule.type === "static_jwks" ? rejectedSigned : rejected)(
       `the ServiceAccount token expired at ${exp}: use a projected token (the kubelet renews ` +
         "it) or make a new one with kubectl create token",
     );
   }
+  // jose checks the signature before the claims: these tokens were signed by the cluster.
   if (error instanceof errors.JWTClaimValidationFailed && error.claim === "aud") {
-    return rejected(audienceMessage(claims, check.audience));
+    return rejectedSigned(audienceMessage(claims, check.audience));
   }
   if (error instanceof errors.JOSEError) {
     return rejected(`the ServiceAccount token failed verification: ${error.message}`);
@@ -103,16 +129,17 @@ async function verifyInCluster(jwt: string, check: ServiceAccountTokenCheck, cla
   }
 }
 
+/** After the signature (or the review) proved the token: refusals here are the cluster's words. */
 function checkLifetime(claims: JWTPayload): void {
   if (claims.exp === undefined || claims.iat === undefined) {
-    throw rejected(
+    throw rejectedSigned(
       "the ServiceAccount token has no expiry (a legacy Secret-based token): use a projected " +
         "token with an audience and expirationSeconds of at most 1800",
     );
   }
   const lifetimeMs = (claims.exp - claims.iat) * 1000;
   if (lifetimeMs > MAX_SERVICE_ACCOUNT_TOKEN_TTL_MS) {
-    throw rejected(
+    throw rejectedSigned(
       `the ServiceAccount token lives ${formatDuration(lifetimeMs)}, longer than the ` +
         `${formatDuration(MAX_SERVICE_ACCOUNT_TOKEN_TTL_MS)} this hub accepts: use a projected ` +
         "token with expirationSeconds of at most 1800 (kubectl create token … --duration 10m)",
@@ -134,15 +161,16 @@ export async function verifyServiceAccountToken(
   checkLifetime(claims);
   const subject = claims.sub ?? "";
   if (!subject.startsWith(SUBJECT_PREFIX))
-    throw rejected(`the token's subject "${subject}" is not a ServiceAccount`);
+    throw rejectedSigned(`the token's subject "${subject}" is not a ServiceAccount`);
   const account = subject.slice(SUBJECT_PREFIX.length);
   const allowed = check.rule.allow.map((rule) => rule.serviceAccount);
   if (!allowed.includes(account)) {
-    throw new Refusal(
+    throw new ServiceAccountRefusal(
       status.PERMISSION_DENIED,
       RefusalReason.ServiceAccountNotAllowed,
       `ServiceAccount ${account} may not join with provision token ${check.tokenName} ` +
         `(it allows ${allowed.join(", ")}): add it to spec.kubernetes.allow or use that account`,
+      true,
     );
   }
   return account;
