@@ -302,6 +302,34 @@ describe("WarrenRole", () => {
   });
 });
 
+describe("namespaces", () => {
+  it("reconciles only the operator's own namespace", async () => {
+    const elsewhere = await cluster.createNamespace("not-iac");
+    const applied = await cluster.kubectl(["apply", "-n", elsewhere, "-f", "-"], undefined, {
+      input: roleYaml("elsewhere", ["x"]),
+    });
+    expect(applied.exitCode).toBe(0);
+    await apply(roleYaml("here", ["y"]));
+    await condition("warrenrole", "here", "SuccessfullyReconciled", "True");
+    expect(await hubRole("elsewhere")).toBeUndefined();
+    const other = await cluster.kubectl([
+      "get",
+      "warrenrole",
+      "elsewhere",
+      "-n",
+      elsewhere,
+      "-o",
+      "json",
+    ]);
+    const untouched = JSON.parse(other.stdout) as {
+      status?: unknown;
+      metadata: { finalizers?: unknown };
+    };
+    expect(untouched.status).toBeUndefined();
+    expect(untouched.metadata.finalizers).toBeUndefined();
+  });
+});
+
 describe("WarrenUser", () => {
   it("reports a missing role in the hub's words, then reconciles once the role exists", async () => {
     await apply(userYaml("alice", ["ghost"]));
