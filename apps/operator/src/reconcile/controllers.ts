@@ -10,7 +10,13 @@ import { errorFields, type Logger } from "@warren/log";
 
 import type { HubAdmin } from "../hub/hub-admin.js";
 import type { KubeRest } from "../kube/kube-rest.js";
-import { GROUP, VERSION, type CustomResource } from "./custom-resource.js";
+import {
+  GROUP,
+  IGNORE_ANNOTATION,
+  KEEP_ANNOTATION,
+  VERSION,
+  type CustomResource,
+} from "./custom-resource.js";
 import { Reconciler, RetryLater } from "./reconciler.js";
 import { RESOURCE_KINDS, type ResourceKind } from "./resource-kinds.js";
 import { WorkQueue } from "./work-queue.js";
@@ -32,16 +38,33 @@ interface Watched {
   reconciler: Reconciler;
 }
 
+/**
+ * What a reconcile depends on: the spec (generation), deletion and the two annotations. Status,
+ * finalizers and resourceVersion change with the operator's own writes.
+ */
+const fingerprint = (resource: CustomResource): string =>
+  JSON.stringify([
+    resource.metadata.generation,
+    resource.metadata.deletionTimestamp ?? null,
+    resource.metadata.annotations?.[KEEP_ANNOTATION] ?? null,
+    resource.metadata.annotations?.[IGNORE_ANNOTATION] ?? null,
+  ]);
+
+/** Reconciles at once (never two of one resource): most of each is waiting on the hub. */
+const RECONCILE_WORKERS = 4;
+
 /** How long a failed watch waits before listing again. */
 const WATCH_RESTART_MS = 2000;
 
 /**
- * One informer per kind in the operator's namespace, feeding one queue that one worker drains
- * (roles before users, so a user's new role exists when the user is applied).
+ * One informer per kind in the operator's namespace, feeding one queue that a few workers
+ * drain (a user whose role is not there yet is retried once it is).
  */
 export class Controllers {
   private readonly queue = new WorkQueue();
   private readonly watched: Watched[] = [];
+  /** Each resource's fingerprint when last queued. */
+  private readonly seen = new Map<string, string>();
   /** Each kind's latest informer start. */
   private readonly starting = new Map<string, Promise<void>>();
   private resync: NodeJS.Timeout | undefined;
@@ -65,12 +88,17 @@ export class Controllers {
       const informer: CrInformer = makeInformer(kubeConfig, path, list);
       const key = (resource: CustomResource) => `${kind.plural}/${resource.metadata.name}`;
       informer.on("add", (r) => {
+        this.seen.set(key(r), fingerprint(r));
         this.queue.add(key(r));
       });
       informer.on("update", (r) => {
+        // Our own status and finalizer writes come back as updates: they need no reconcile.
+        if (this.seen.get(key(r)) === fingerprint(r)) return;
+        this.seen.set(key(r), fingerprint(r));
         this.queue.add(key(r));
       });
       informer.on("delete", (r) => {
+        this.seen.delete(key(r));
         this.queue.forget(key(r));
       });
       informer.on("error", (error) => {
@@ -94,6 +122,7 @@ export class Controllers {
         const fields = error instanceof RetryLater ? { reason: error.message } : errorFields(error);
         logger.warn({ resource: key, ...fields }, "reconcile failed; retrying");
       },
+      RECONCILE_WORKERS,
     );
     this.resync = setInterval(() => {
       this.enqueueAll();

@@ -78,7 +78,13 @@ export class Reconciler {
   }
 
   async reconcile(resource: CustomResource): Promise<void> {
-    if (annotated(resource, IGNORE_ANNOTATION)) return;
+    if (annotated(resource, IGNORE_ANNOTATION)) {
+      this.deps.logger.debug(
+        { kind: this.kind.kind, name: resource.metadata.name },
+        `skipped: annotated ${IGNORE_ANNOTATION}`,
+      );
+      return;
+    }
     if (resource.metadata.deletionTimestamp) return this.finalize(resource);
     const finalized = await this.ensureFinalizer(resource);
     const name = finalized.metadata.name;

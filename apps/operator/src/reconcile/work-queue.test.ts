@@ -28,4 +28,38 @@ describe("WorkQueue", () => {
     expect(seen).toEqual(["a", "b", "b"]);
     expect(errors).toEqual(["b: hub down"]);
   });
+
+  it("never hands one key to two workers at once, and runs others beside it", async () => {
+    const queue = new WorkQueue(1, 10);
+    const running = new Set<string>();
+    const overlaps: string[] = [];
+    const handled: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    const run = queue.run(
+      async (key) => {
+        if (running.has(key)) overlaps.push(key);
+        running.add(key);
+        if (key === "a" && handled.length === 0) {
+          queue.add("a"); // again while handled: must wait
+          queue.add("b"); // another key: another worker takes it now
+          await gate;
+        }
+        handled.push(key);
+        running.delete(key);
+        if (key === "b") release();
+        if (handled.length === 3) done();
+      },
+      () => undefined,
+      3,
+    );
+    queue.add("a");
+    await finished;
+    queue.stop();
+    await run;
+    expect(overlaps).toEqual([]);
+    expect(handled).toEqual(["b", "a", "a"]);
+  });
 });

@@ -1,11 +1,13 @@
 /**
- * Keys waiting to be reconciled, each at most once in the queue, handled one at a time; a
- * failed key comes back after a backoff that doubles up to `maxBackoffMs`.
+ * Keys waiting to be reconciled, each at most once in the queue and never handled by two
+ * workers at once (a key added while it is handled waits for that to end); a failed key
+ * comes back after a backoff that doubles up to `maxBackoffMs`.
  */
 export class WorkQueue {
   private readonly pending = new Set<string>();
+  private readonly active = new Set<string>();
   private readonly retries = new Map<string, { failures: number; timer?: NodeJS.Timeout }>();
-  private wake: (() => void) | undefined;
+  private waiters: (() => void)[] = [];
   private stopped = false;
 
   constructor(
@@ -16,22 +18,32 @@ export class WorkQueue {
   add(key: string): void {
     if (this.stopped) return;
     this.pending.add(key);
-    this.wake?.();
+    this.wakeAll();
   }
 
-  /** Runs `handle` for each key until stopped; `handle` throws to have the key retried. */
+  /**
+   * Runs `handle` for each key on `workers` workers until stopped; `handle` throws to have the
+   * key retried.
+   */
   async run(
+    handle: (key: string) => Promise<void>,
+    onError: (key: string, error: unknown) => void,
+    workers = 1,
+  ): Promise<void> {
+    await Promise.all(Array.from({ length: workers }, () => this.work(handle, onError)));
+  }
+
+  private async work(
     handle: (key: string) => Promise<void>,
     onError: (key: string, error: unknown) => void,
   ): Promise<void> {
     while (!this.stopped) {
-      const key = this.pending.values().next().value;
+      const key = this.next();
       if (key === undefined) {
-        await new Promise<void>((resolve) => (this.wake = resolve));
-        this.wake = undefined;
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
         continue;
       }
-      this.pending.delete(key);
+      this.active.add(key);
       try {
         await handle(key);
         const retry = this.retries.get(key);
@@ -39,8 +51,27 @@ export class WorkQueue {
       } catch (error) {
         onError(key, error);
         this.retryLater(key);
+      } finally {
+        this.active.delete(key);
+        // It was added again while handled: another worker may take it now.
+        if (this.pending.has(key)) this.wakeAll();
       }
     }
+  }
+
+  private next(): string | undefined {
+    for (const key of this.pending) {
+      if (this.active.has(key)) continue;
+      this.pending.delete(key);
+      return key;
+    }
+    return undefined;
+  }
+
+  private wakeAll(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
   }
 
   private retryLater(key: string): void {
@@ -66,6 +97,6 @@ export class WorkQueue {
     this.stopped = true;
     for (const retry of this.retries.values()) if (retry.timer) clearTimeout(retry.timer);
     this.retries.clear();
-    this.wake?.();
+    this.wakeAll();
   }
 }
