@@ -1,6 +1,7 @@
 // npm run bench -- tunnel [--iterations N] [--mib N] [--agents N]
 // npm run bench -- kube [--iterations N] [--requests N] [--concurrency N] [--objects N]
 // npm run bench -- ha [--agents N] [--concurrency N] [--iterations N]
+// npm run bench -- operator [--objects N]
 // Prints one JSON report on stdout; progress goes to stderr. Figures compare with baselines
 // measured in the same run, because this machine is shared and noisy.
 import { cpus } from "node:os";
@@ -8,12 +9,14 @@ import { parseArgs } from "node:util";
 
 import { haBench } from "./ha/index.js";
 import { kubeBench } from "./kube/index.js";
+import { operatorBench } from "./operator/index.js";
 import { tunnelBench } from "./tunnel/index.js";
 
 const USAGE =
   "usage: npm run bench -- tunnel [--iterations N] [--mib N] [--agents N]\n" +
   "       npm run bench -- kube [--iterations N] [--requests N] [--concurrency N] [--objects N]\n" +
-  "       npm run bench -- ha [--agents N] [--concurrency N] [--iterations N]";
+  "       npm run bench -- ha [--agents N] [--concurrency N] [--iterations N]\n" +
+  "       npm run bench -- operator [--objects N]";
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -50,6 +53,10 @@ async function main(argv: string[]): Promise<void> {
       // kubectl-like load at concurrency 16 unless told otherwise.
       concurrency: Number(values.concurrency === "32" ? "16" : values.concurrency),
       rounds: Number(values.iterations === "2000" ? "5" : values.iterations),
+    });
+  } else if (suite === "operator") {
+    results = await operatorBench({
+      objects: Number(values.objects === "2000" ? "200" : values.objects),
     });
   } else {
     process.stderr.write(`${USAGE}\n`);

@@ -294,9 +294,7 @@ describe("WarrenRole", () => {
     expect(await hubRole("kept")).toMatchObject({ name: "kept" });
 
     await apply(roleYaml("ignored", ["i"], '  annotations: { warren.dev/ignore: "true" }\n'));
-    await apply(roleYaml("after-ignored", ["a"]));
-    // The queue is one worker in order: once a later CR is reconciled, the ignored one was seen.
-    await condition("warrenrole", "after-ignored", "SuccessfullyReconciled", "True");
+    await leader.logs.waitForMessage("skipped: annotated warren.dev/ignore", { name: "ignored" });
     expect(await hubRole("ignored")).toBeUndefined();
     expect((await resource("warrenrole", "ignored"))?.status).toBeUndefined();
   });
