@@ -37,6 +37,9 @@ export function runCommand(
         stderr: Buffer.concat(stderr).toString("utf8"),
       });
     });
+    // A command that exits without reading its input closes the pipe first (EPIPE): its exit
+    // status and output say what happened, so the write's failure is no error of its own.
+    child.stdin.on("error", () => undefined);
     child.stdin.end(options.input ?? "");
   });
 }
