@@ -3,7 +3,6 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 
 import { adminProfilePath, callUnary, hubChannel, readAdminProfile } from "@warren/hub-client";
 import { crdDocuments } from "@warren/operator";
@@ -45,6 +44,7 @@ async function throughOperator(
   cluster: TestCluster,
   namespace: string,
   client: AdminServiceClient,
+  operator: WarrenProcess,
   objects: number,
 ): Promise<{ applyMs: number; allOnHubMs: number }> {
   const file = Array.from(
@@ -58,8 +58,15 @@ async function throughOperator(
   });
   if (applied.exitCode !== 0) throw new Error(`kubectl apply: ${applied.stderr}`);
   const applyMs = performance.now() - started;
-  // A benchmark may poll: it measures, it does not assert.
-  while ((await rolesWithPrefix(client, "crd-")) < objects) await sleep(50);
+  // The operator logs each role it creates: wait for the N-th, then confirm on the hub.
+  await operator.logs.waitForCount(
+    (entry) => entry.msg === "hub resource created" && String(entry.name).startsWith("crd-"),
+    objects,
+    "every WarrenRole created on the hub",
+  );
+  const onHub = await rolesWithPrefix(client, "crd-");
+  if (onHub !== objects)
+    throw new Error(`the hub holds ${String(onHub)} of ${String(objects)} roles`);
   return { applyMs, allOnHubMs: performance.now() - started };
 }
 
@@ -121,7 +128,7 @@ export async function operatorBench(
     progress(`${String(options.objects)} roles straight to the hub`);
     const directMs = await direct(client, options.objects);
     progress(`${String(options.objects)} WarrenRoles through the operator`);
-    const operated = await throughOperator(cluster, namespace, client, options.objects);
+    const operated = await throughOperator(cluster, namespace, client, operator, options.objects);
     return {
       objects: options.objects,
       directApplyRole: { totalMs: Math.round(directMs), perObjectMs: directMs / options.objects },
