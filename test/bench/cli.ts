@@ -2,10 +2,15 @@
 // npm run bench -- kube [--iterations N] [--requests N] [--concurrency N] [--objects N]
 // npm run bench -- ha [--agents N] [--concurrency N] [--iterations N]
 // npm run bench -- operator [--objects N]
+// Any suite takes --cpu-prof DIR (V8 profiles of the hub, agent… it starts, written when they
+// stop) and kube takes --only latency,load,… to run some measures.
 // Prints one JSON report on stdout; progress goes to stderr. Figures compare with baselines
 // measured in the same run, because this machine is shared and noisy.
 import { cpus } from "node:os";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+
+import { CPU_PROFILE_DIR_ENV } from "../support/warren-process.js";
 
 import { haBench } from "./ha/index.js";
 import { kubeBench } from "./kube/index.js";
@@ -15,6 +20,7 @@ import { tunnelBench } from "./tunnel/index.js";
 const USAGE =
   "usage: npm run bench -- tunnel [--iterations N] [--mib N] [--agents N]\n" +
   "       npm run bench -- kube [--iterations N] [--requests N] [--concurrency N] [--objects N]\n" +
+  "                             [--only latency,load,fastWatch,largeList,accessEnd]\n" +
   "       npm run bench -- ha [--agents N] [--concurrency N] [--iterations N]\n" +
   "       npm run bench -- operator [--objects N]";
 
@@ -29,9 +35,14 @@ async function main(argv: string[]): Promise<void> {
       requests: { type: "string", default: "4000" },
       concurrency: { type: "string", default: "32" },
       objects: { type: "string", default: "2000" },
+      "cpu-prof": { type: "string" },
+      only: { type: "string" },
     },
   });
   const [suite] = positionals;
+  // Set before any process starts: each one the bench spawns writes a profile on exit.
+  if (values["cpu-prof"]) process.env[CPU_PROFILE_DIR_ENV] = resolve(values["cpu-prof"]);
+  const only = values.only?.split(",");
   const started = new Date();
   let results: Record<string, unknown>;
   if (suite === "tunnel") {
@@ -46,6 +57,7 @@ async function main(argv: string[]): Promise<void> {
       requests: Number(values.requests),
       concurrency: Number(values.concurrency),
       objects: Number(values.objects),
+      ...(only ? { only } : {}),
     });
   } else if (suite === "ha") {
     results = await haBench({

@@ -31,6 +31,15 @@ export function spawnWarren(
   return spawnScript(`apps/${app}/src/bin.ts`, args, { ...defaults, ...env });
 }
 
+/** `npm run bench -- … --cpu-prof DIR`: every process it starts writes a V8 CPU profile there. */
+export const CPU_PROFILE_DIR_ENV = "WARREN_CPU_PROFILE_DIR";
+
+function profiling(): string[] {
+  const dir = process.env[CPU_PROFILE_DIR_ENV];
+  // Node refuses --cpu-prof in NODE_OPTIONS: it goes on the command line.
+  return dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [];
+}
+
 /** Runs a TypeScript entry point of this repository (path from its root) as a process. */
 export function spawnScript(
   entry: string,
@@ -40,7 +49,15 @@ export function spawnScript(
   const child = spawn(
     process.execPath,
     // As the binaries run (see their shebang).
-    ["--max-semi-space-size=64", "--import", "tsx", "--conditions=@warren/source", entry, ...args],
+    [
+      "--max-semi-space-size=64",
+      ...profiling(),
+      "--import",
+      "tsx",
+      "--conditions=@warren/source",
+      entry,
+      ...args,
+    ],
     {
       cwd: repoRoot,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },

