@@ -4,6 +4,7 @@ import type { Duplex } from "node:stream";
 
 import ssh2 from "ssh2";
 
+import { coalesceWrites } from "./coalesced-writes.js";
 import { TunnelError, TunnelErrorCode } from "./errors.js";
 import { TUNNEL_ALGORITHMS } from "./ssh-algorithms.js";
 import { sshPrivateKey } from "./ssh-keys.js";
@@ -83,7 +84,7 @@ export async function openTunnel(options: TunnelClientOptions): Promise<TunnelCo
   let hostKeyRejected = false;
   let lastError: SshError | undefined;
   client.on("tcp connection", (_info, accept) => {
-    options.onChannel(accept());
+    options.onChannel(coalesceWrites(accept()));
   });
   client.on("error", (error: SshError) => {
     lastError = error;

@@ -5,6 +5,7 @@ import { errorFields, silentLogger, type Logger } from "@warren/log";
 import ssh2, { type AuthContext, type Connection, type ServerChannel } from "ssh2";
 
 import { AgentTunnel, type KeepaliveOptions } from "./agent-tunnel.js";
+import { coalesceWrites } from "./coalesced-writes.js";
 import { Http2GrpcClient, type Http2GrpcClientOptions } from "./http2-grpc-client.js";
 import { TUNNEL_ALGORITHMS } from "./ssh-algorithms.js";
 import { sshPrivateKey, verifySshSignature } from "./ssh-keys.js";
@@ -214,7 +215,7 @@ export class TunnelServer<Peer> {
     peer: Peer,
     remoteAddress: string,
   ): AgentTunnel<Peer> {
-    const grpc = new Http2GrpcClient(channel, this.options.grpc);
+    const grpc = new Http2GrpcClient(coalesceWrites(channel), this.options.grpc);
     const end = () => {
       client.end();
     };
