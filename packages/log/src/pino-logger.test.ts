@@ -44,6 +44,17 @@ describe("createLogger", () => {
     expect(JSON.stringify(lines)).not.toContain("abc.def");
   });
 
+  it("leaves the caller's fields as they were, and redacts a child's bindings", () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ name: "warren-test", destination });
+    const fields = { cluster: "prod", request: { authorization: "Bearer x", path: "/api" } };
+    logger.info(fields, "kept");
+    logger.child("join", { joinToken: "secret-token" }).info({}, "child");
+    expect(fields.request.authorization).toBe("Bearer x");
+    expect(lines[0]?.request).toEqual({ authorization: REDACTED, path: "/api" });
+    expect(lines[1]?.joinToken).toBe(REDACTED);
+  });
+
   it("drops lines below its level", () => {
     const { lines, destination } = capture();
     const logger = createLogger({ name: "warren-test", level: "warn", destination });

@@ -1,7 +1,7 @@
 import { pino, type DestinationStream, type Logger as PinoLogger } from "pino";
 
 import type { LogFields, Logger, LogLevel } from "./logger.js";
-import { REDACTED, redactPaths } from "./redaction.js";
+import { redactFields } from "./redaction.js";
 
 export interface CreateLoggerOptions {
   /** Names the process in every line, e.g. "warren-hub". */
@@ -16,23 +16,23 @@ class PinoBackedLogger implements Logger {
   constructor(private readonly pino: PinoLogger) {}
 
   debug(fields: LogFields, message: string): void {
-    this.pino.debug(fields, message);
+    if (this.pino.isLevelEnabled("debug")) this.pino.debug(redactFields(fields), message);
   }
 
   info(fields: LogFields, message: string): void {
-    this.pino.info(fields, message);
+    if (this.pino.isLevelEnabled("info")) this.pino.info(redactFields(fields), message);
   }
 
   warn(fields: LogFields, message: string): void {
-    this.pino.warn(fields, message);
+    if (this.pino.isLevelEnabled("warn")) this.pino.warn(redactFields(fields), message);
   }
 
   error(fields: LogFields, message: string): void {
-    this.pino.error(fields, message);
+    if (this.pino.isLevelEnabled("error")) this.pino.error(redactFields(fields), message);
   }
 
   child(component: string, fields: LogFields = {}): Logger {
-    return new PinoBackedLogger(this.pino.child({ component, ...fields }));
+    return new PinoBackedLogger(this.pino.child(redactFields({ component, ...fields })));
   }
 }
 
@@ -43,10 +43,10 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       name: options.name,
       level: options.level ?? "info",
       timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: redactPaths(), censor: REDACTED },
       formatters: { level: (label) => ({ level: label }) },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: true }),
+    // Buffered: a write per line was a syscall per kubectl request; pino flushes on exit.
+    options.destination ?? pino.destination({ dest: 1, sync: false }),
   );
   return new PinoBackedLogger(logger);
 }
