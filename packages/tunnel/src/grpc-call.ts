@@ -3,6 +3,7 @@ import { constants, type ClientHttp2Stream, type IncomingHttpHeaders } from "nod
 import { status } from "@grpc/grpc-js";
 
 import { TunnelError, TunnelErrorCode } from "./errors.js";
+import { writeDrained } from "./drained.js";
 import { frameMessage, MessageDeframer } from "./grpc-framing.js";
 import { MessageQueue } from "./message-queue.js";
 
@@ -121,15 +122,7 @@ export class GrpcCall<Request, Response> implements AsyncIterable<Response> {
 
   /** Sends one request, waiting while the stream's send window is full. */
   async write(request: Request): Promise<void> {
-    if (this.stream.write(frameMessage(this.method.requestSerialize(request)))) return;
-    // Plain listeners, not events.once: that rejects on 'error', unhandled by the losing side.
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        this.stream.off("drain", done).off("close", done);
-        resolve();
-      };
-      this.stream.on("drain", done).on("close", done);
-    });
+    await writeDrained(this.stream, frameMessage(this.method.requestSerialize(request)));
   }
 
   /** No more requests (gRPC half-close). */

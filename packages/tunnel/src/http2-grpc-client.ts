@@ -20,6 +20,8 @@ export interface Http2GrpcClientOptions {
 export interface CallOptions {
   /** Deadline from now, in milliseconds; sent as grpc-timeout and enforced here. */
   timeoutMs?: number;
+  /** Cancels the call when it aborts; an aborted signal opens no call at all. */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_STREAM_WINDOW_BYTES = 1024 * 1024;
@@ -76,6 +78,7 @@ export class Http2GrpcClient extends EventEmitter {
     method: GrpcMethod<Request, Response>,
     options: CallOptions = {},
   ): GrpcCall<Request, Response> {
+    options.signal?.throwIfAborted();
     if (this.closing) {
       throw new TunnelError(
         TunnelErrorCode.Closed,
@@ -98,6 +101,16 @@ export class Http2GrpcClient extends EventEmitter {
       this.inFlight -= 1;
       if (this.inFlight === 0) this.emit("idle");
     });
+    const { signal } = options;
+    if (signal) {
+      const cancel = () => {
+        call.cancel();
+      };
+      signal.addEventListener("abort", cancel, { once: true });
+      stream.once("close", () => {
+        signal.removeEventListener("abort", cancel);
+      });
+    }
     if (options.timeoutMs !== undefined) {
       const timer = setTimeout(() => {
         call.cancel(

@@ -1,4 +1,5 @@
 export { TunnelError, TunnelErrorCode } from "./errors.js";
+export { drainedOrClosed, writeDrained } from "./drained.js";
 export { AgentTunnel, type KeepaliveOptions } from "./agent-tunnel.js";
 export { GrpcCall, type GrpcMethod } from "./grpc-call.js";
 export {
@@ -6,6 +7,12 @@ export {
   type CallOptions,
   type Http2GrpcClientOptions,
 } from "./http2-grpc-client.js";
+export {
+  Http2GrpcServer,
+  type GrpcHandler,
+  type Http2GrpcServerOptions,
+} from "./http2-grpc-server.js";
+export { ServerCall, type GrpcServerMethod } from "./server-call.js";
 export { sshPrivateKey, sshPublicKey, verifySshSignature } from "./ssh-keys.js";
 export { openTunnel, type TunnelClientOptions, type TunnelConnection } from "./tunnel-client.js";
 export { TunnelServer, type TunnelAuthResult, type TunnelServerOptions } from "./tunnel-server.js";
