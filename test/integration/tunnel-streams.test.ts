@@ -53,6 +53,8 @@ async function replicas(
       clusterName: cluster,
       stateDir: join(scratch, `${cluster}-${i}`),
       token,
+      // Echo and Download, which these tests stream through, are off by default.
+      env: { WARREN_BENCH_RPCS: "true" },
     }),
   );
   const ups = await Promise.all(agents.map((agent) => agent.logs.waitForMessage("tunnel up")));
@@ -183,6 +185,7 @@ describe("a hub stopping gracefully", () => {
       clusterName: "own",
       stateDir: join(scratch, "own"),
       token,
+      env: { WARREN_BENCH_RPCS: "true" },
     });
     await agent.logs.waitForMessage("tunnel up");
     await eventually(() => draining.registry.inCluster("own").length === 1, {

@@ -11,7 +11,7 @@ import { startDiagnosticsServer, type Readiness } from "./diagnostics/diagnostic
 import { HealthMonitor } from "./health/health-monitor.js";
 import { IdentityKeeper } from "./identity/identity-keeper.js";
 import { GrpcHubApi } from "./join/hub-api.js";
-import { createAgentGrpcServer } from "./service/agent-grpc-server.js";
+import { createAgentGrpcServer } from "./service/agent-service.js";
 import { kubeTargetFrom } from "./proxy/kube-target.js";
 import { UpstreamClient } from "./proxy/upstream-request.js";
 import { createStateStore, loadKubeConfig } from "./state/create-state-store.js";
@@ -94,6 +94,7 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
     upstream,
     health: monitor,
     metrics,
+    benchRpcs: config.benchRpcs,
     onHubReplicas: (replicas) => {
       tunnel.setReplicas(replicas);
     },

@@ -4,4 +4,4 @@ export { agentMain, isAgentUserError } from "./cli.js";
 export { loadAgentConfig, type AgentConfig } from "./config/agent-config.js";
 export { STATE_KEYS, type AgentState } from "./state/agent-state.js";
 export { AGENT_VERSION } from "./version.js";
-export { createAgentService, type AgentService } from "./service/agent-service.js";
+export { createAgentGrpcServer, type AgentGrpcServer } from "./service/agent-service.js";

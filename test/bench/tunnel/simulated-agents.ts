@@ -4,10 +4,8 @@
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
-import { Server, ServerCredentials } from "@grpc/grpc-js";
-import { createAgentService } from "@warren/agent";
+import { createAgentGrpcServer } from "@warren/agent";
 import { silentLogger } from "@warren/log";
-import { AgentServiceService } from "@warren/proto";
 import { Backoff, openTunnel } from "@warren/tunnel";
 
 import type { SimulationConfig } from "./seed-agents.js";
@@ -15,17 +13,12 @@ import type { SimulationConfig } from "./seed-agents.js";
 const config = JSON.parse(readFileSync(process.argv[2] ?? "", "utf8")) as SimulationConfig;
 const [host = "127.0.0.1", port = "0"] = config.tunnelAddr.split(":");
 const hostKey = Buffer.from(config.hostKey, "base64");
-const server = new Server();
-server.addService(
-  AgentServiceService,
-  createAgentService({
-    agentVersion: "simulated",
-    logger: silentLogger,
-    upstream: undefined,
-    health: undefined,
-  }).implementation,
-);
-const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
+const server = createAgentGrpcServer({
+  agentVersion: "simulated",
+  logger: silentLogger,
+  upstream: undefined,
+  health: undefined,
+});
 
 let up = 0;
 let reported = -1;
@@ -49,7 +42,7 @@ async function agent(agentId: string): Promise<void> {
         privateKeyPem: config.privateKeyPem,
         expectedHostKey: hostKey,
         onChannel: (channel) => {
-          injector.injectConnection(channel);
+          server.serve(channel);
           if (!connection.served) up += 1;
           connection.served = true;
         },

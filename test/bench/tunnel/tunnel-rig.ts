@@ -46,7 +46,7 @@ async function joinAgent(
       "--state-dir",
       join(scratch, "agent"),
     ],
-    { WARREN_JOIN_TOKEN: token },
+    { WARREN_JOIN_TOKEN: token, WARREN_BENCH_RPCS: "true" },
   );
   await agent.logs.waitForMessage("tunnel up");
   await eventually(() => hub.registry.inCluster("bench").length > 0, {

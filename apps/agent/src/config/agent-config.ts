@@ -157,6 +157,13 @@ export function agentOptionSpecs() {
       default: () => 1024,
       description: "requests open to the API server at once (watches included); more get 429",
     } satisfies OptionSpec<number>,
+    benchRpcs: {
+      field: "bench_rpcs",
+      env: "WARREN_BENCH_RPCS",
+      parse: boolean,
+      default: () => false,
+      description: "serve the tunnel benchmark's Echo and Download calls (npm run bench)",
+    } satisfies OptionSpec<boolean>,
     shutdownGraceMs: {
       field: "shutdown_grace",
       env: "WARREN_SHUTDOWN_GRACE",

@@ -1,63 +1,179 @@
 import type { ClientRequest, IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 
-import type { ServerDuplexStream } from "@grpc/grpc-js";
 import { forwardableHeaders, headerLines, isUpgradeRequest, kubeStatus } from "@warren/kube";
 import { errorFields, type Logger } from "@warren/log";
 import type { ProxyRequest, ProxyResponse, RequestHead } from "@warren/proto";
+import { writeDrained, type ServerCall } from "@warren/tunnel";
 
 import type { AgentMetrics } from "../diagnostics/agent-metrics.js";
-import { writeFlowControlled } from "../service/flow-controlled-write.js";
 import type { UpstreamClient } from "./upstream-request.js";
 
-export type ProxyStream = ServerDuplexStream<ProxyRequest, ProxyResponse>;
+export type ProxyCall = ServerCall<ProxyRequest, ProxyResponse>;
+
+/** How the API server answered: a response with a body, or a switch to raw bytes (101). */
+type Answer =
+  | { kind: "response"; res: IncomingMessage }
+  | { kind: "upgrade"; res: IncomingMessage; socket: Duplex; rest: Buffer };
 
 /**
- * One kubectl request, relayed between the hub's Proxy stream and the API server: the head
- * first, then bodies both ways with backpressure, or raw bytes both ways after a 101.
+ * One kubectl request, relayed between the hub's Proxy call and the API server: the head
+ * first, then bodies both ways with backpressure, or raw bytes both ways after a 101. The
+ * call's signal is the request's one cancellation: the hub leaving at any moment (before the
+ * API server was reached, during a quiet watch, mid-exec) destroys the upstream request.
  */
 export class ProxyExchange {
-  private upstream: ClientRequest | undefined;
-  private socket: Duplex | undefined;
-  /** Upgraded bytes that arrived before the API server switched protocols. */
-  private early: Uint8Array[] = [];
   private answered = false;
-
+  /** The upgraded connection to the API server, once it answered 101. */
+  private socket: Duplex | undefined;
+  /** The hub half-closed: no more bytes for the API server. */
+  private hubDone = false;
   private readonly startedAt = performance.now();
+  private readonly logger: Logger;
 
   constructor(
-    private readonly call: ProxyStream,
+    private readonly call: ProxyCall,
     private readonly client: UpstreamClient,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly metrics?: AgentMetrics,
   ) {
-    this.countStream();
-    call.on("data", (message: ProxyRequest) => {
-      this.onFrame(message);
-    });
-    call.on("end", () => {
-      if (this.socket) this.socket.end();
-      else if (this.upstream && !this.upstream.writableEnded) this.upstream.end();
-    });
-    call.on("cancelled", () => {
-      this.close();
-    });
-    call.on("error", () => {
-      this.close();
-    });
+    this.logger = logger;
   }
 
-  /** In flight from now until the call is over, however it ends. */
-  private countStream(): void {
-    const streams = this.metrics?.proxyStreams;
-    if (!streams) return;
-    streams.inc();
-    let counted = true;
-    const done = () => {
-      if (counted) streams.dec();
-      counted = false;
-    };
-    for (const event of ["finish", "cancelled", "error", "close"]) this.call.once(event, done);
+  /** Serves the call to its end, however it ends; never rejects. */
+  async run(): Promise<void> {
+    const first = await this.call.requests.next().catch(() => undefined);
+    if (first === undefined || this.call.signal.aborted) return;
+    const frame = first.done ? undefined : first.value.frame;
+    if (frame?.$case !== "head") {
+      this.fail(400, "the hub's stream did not start with a request head");
+      return;
+    }
+    const head = frame.value;
+    const log = this.logger.child("proxy", { requestId: head.requestId });
+    if (!head.impersonation?.user) {
+      this.fail(403, "the hub sent no identity to act as; the agent never acts as itself", log);
+      return;
+    }
+    const release = this.client.admit();
+    if (!release) {
+      const limit = String(this.client.maxRequests);
+      this.fail(
+        429,
+        `the agent has ${limit} requests open to its API server, its limit ` +
+          "(WARREN_UPSTREAM_MAX_REQUESTS): retry when some have ended",
+        log,
+      );
+      return;
+    }
+    this.metrics?.proxyStreams.inc();
+    try {
+      await this.exchange(head, log);
+    } catch (error) {
+      // Nothing is sent when the hub cancelled: the call has ended already.
+      this.fail(502, `the agent cannot reach its API server: ${(error as Error).message}`, log);
+    } finally {
+      release();
+      this.metrics?.proxyStreams.dec();
+    }
+  }
+
+  private async exchange(head: RequestHead, log: Logger): Promise<void> {
+    const upstream = await this.client.request(head, this.call.signal);
+    const upgrade = isUpgradeRequest(head.headers);
+    const answer = new Promise<Answer>((resolve, reject) => {
+      upstream.once("response", (res: IncomingMessage) => {
+        resolve({ kind: "response", res });
+      });
+      upstream.once("upgrade", (res: IncomingMessage, socket: Duplex, rest: Buffer) => {
+        resolve({ kind: "upgrade", res, socket, rest });
+      });
+      upstream.on("error", reject);
+    });
+    // An upgrade has no body: its request frames carry the upgraded bytes instead.
+    if (upgrade) upstream.end();
+    const early: Uint8Array[] = [];
+    void this.upload(upstream, upgrade ? early : undefined);
+    const answered = await answer;
+    if (answered.kind === "response") await this.respond(answered.res);
+    else await this.relayUpgraded(answered, early, log);
+  }
+
+  /**
+   * The hub's frames, as they come: body chunks to the request or, for an upgrade, raw bytes
+   * to the socket (kept in `early` until the API server switched protocols). At the hub's
+   * half-close the request, or our side of the socket, ends.
+   */
+  private async upload(upstream: ClientRequest, early: Uint8Array[] | undefined): Promise<void> {
+    try {
+      for await (const message of this.call) {
+        const frame = message.frame;
+        if (frame?.$case === "body" && !early) await writeDrained(upstream, frame.value.data);
+        if (frame?.$case !== "upgraded" || !early) continue;
+        if (this.socket) await writeDrained(this.socket, frame.value.data);
+        else early.push(frame.value.data);
+      }
+    } catch {
+      return; // Cancelled: the signal has destroyed the upstream request.
+    }
+    if (!early) upstream.end();
+    this.hubDone = true;
+    this.socket?.end();
+  }
+
+  private writeHead(statusCode: number, res: IncomingMessage, upgrade: boolean): void {
+    this.answered = true;
+    this.recordAnswer(statusCode);
+    const headers = forwardableHeaders(headerLines(res.rawHeaders), upgrade);
+    void this.call.write({ frame: { $case: "head", value: { statusCode, headers } } });
+  }
+
+  /** Sends what the API server writes, as flow control allows, then ends the call. */
+  private async pump(source: AsyncIterable<Buffer>, frame: "body" | "upgraded"): Promise<void> {
+    for await (const data of source) {
+      if (this.call.ended) return;
+      const value = { data };
+      await this.call.write({
+        frame: frame === "body" ? { $case: "body", value } : { $case: "upgraded", value },
+      });
+    }
+    this.call.end();
+  }
+
+  private async respond(res: IncomingMessage): Promise<void> {
+    this.writeHead(res.statusCode ?? 502, res, false);
+    try {
+      await this.pump(res, "body");
+    } catch (error) {
+      // Mid-body there is no status to send: reset the call so the hub cuts its client.
+      this.logger.debug(errorFields(error), "response relay ended early");
+      this.call.destroy();
+    }
+  }
+
+  private async relayUpgraded(
+    answer: Extract<Answer, { kind: "upgrade" }>,
+    early: Uint8Array[],
+    log: Logger,
+  ): Promise<void> {
+    const { res, socket, rest } = answer;
+    const cut = () => socket.destroy();
+    this.call.signal.addEventListener("abort", cut, { once: true });
+    this.writeHead(101, res, true);
+    // Written at once, in order: only the bytes that came with the upgrade request.
+    for (const data of early.splice(0)) socket.write(data);
+    this.socket = socket;
+    if (this.hubDone) socket.end();
+    if (rest.length > 0) socket.unshift(rest);
+    try {
+      await this.pump(socket, "upgraded");
+    } catch (error) {
+      log.debug(errorFields(error), "upgraded relay ended early");
+      socket.destroy();
+      this.call.end();
+    } finally {
+      this.call.signal.removeEventListener("abort", cut);
+    }
   }
 
   private recordAnswer(statusCode: number): void {
@@ -66,131 +182,16 @@ export class ProxyExchange {
     this.metrics?.proxyDuration.observe({ code }, (performance.now() - this.startedAt) / 1000);
   }
 
-  private close(): void {
-    this.upstream?.destroy();
-    this.socket?.destroy();
-  }
-
-  private onFrame(message: ProxyRequest): void {
-    const frame = message.frame;
-    if (frame?.$case === "head") {
-      if (this.upstream) {
-        this.fail(400, "a second request head on one stream");
-        return;
-      }
-      // Bodies and the half-close wait until the upstream request exists.
-      this.call.pause();
-      this.start(frame.value).then(
-        () => this.call.resume(),
-        (error: unknown) => {
-          this.fail(502, `the agent cannot reach its API server: ${(error as Error).message}`);
-        },
-      );
-    } else if (frame?.$case === "body") {
-      this.forward(this.upstream, frame.value.data);
-    } else if (frame?.$case === "upgraded") {
-      if (this.socket) this.forward(this.socket, frame.value.data);
-      else this.early.push(frame.value.data);
-    }
-  }
-
-  /** Writes to the API server, pausing the hub's stream while the write buffer is full. */
-  private forward(target: ClientRequest | Duplex | undefined, data: Uint8Array): void {
-    if (target && !target.write(data)) {
-      this.call.pause();
-      target.once("drain", () => this.call.resume());
-    }
-  }
-
-  private async start(head: RequestHead): Promise<void> {
-    if (!head.impersonation?.user) {
-      this.fail(403, "the hub sent no identity to act as; the agent never acts as itself");
-      return;
-    }
-    const release = this.client.admit();
-    if (!release) {
-      this.fail(
-        429,
-        `the agent has ${String(this.client.maxRequests)} requests open to its API server, its ` +
-          "limit (WARREN_UPSTREAM_MAX_REQUESTS): retry when some have ended",
-      );
-      return;
-    }
-    for (const event of ["finish", "cancelled", "error", "close"]) this.call.once(event, release);
-    const upstream = await this.client.request(head);
-    this.upstream = upstream;
-    upstream.on("response", (res: IncomingMessage) => {
-      this.respond(res).catch((error: unknown) => {
-        this.logger.debug(errorFields(error), "response relay ended early");
-        this.call.destroy(error as Error);
-      });
-    });
-    upstream.on("upgrade", (res: IncomingMessage, socket: Duplex, rest: Buffer) => {
-      this.upgraded(res, socket, rest);
-    });
-    upstream.on("error", (error) => {
-      if (!this.answered) this.fail(502, `the agent cannot reach its API server: ${error.message}`);
-      else this.call.destroy(error);
-    });
-    // An upgrade has no body; its stream stays open for the upgraded bytes.
-    if (isUpgradeRequest(head.headers)) upstream.end();
-  }
-
-  private async writeHead(statusCode: number, res: IncomingMessage, upgrade: boolean) {
-    this.answered = true;
-    this.recordAnswer(statusCode);
-    const headers = forwardableHeaders(headerLines(res.rawHeaders), upgrade);
-    await writeFlowControlled(this.call, {
-      frame: { $case: "head", value: { statusCode, headers } },
-    });
-  }
-
-  /** Sends what the API server writes, as flow control allows, then ends the stream. */
-  private async pump(source: AsyncIterable<Buffer>, frame: "body" | "upgraded"): Promise<void> {
-    for await (const data of source) {
-      if (this.call.cancelled) return;
-      const value = { data };
-      await writeFlowControlled(this.call, {
-        frame: frame === "body" ? { $case: "body", value } : { $case: "upgraded", value },
-      });
-    }
-    this.call.end();
-  }
-
-  private async respond(res: IncomingMessage): Promise<void> {
-    await this.writeHead(res.statusCode ?? 502, res, false);
-    await this.pump(res, "body");
-  }
-
-  private upgraded(res: IncomingMessage, socket: Duplex, rest: Buffer): void {
-    this.socket = socket;
-    const relay = async () => {
-      await this.writeHead(101, res, true);
-      for (const data of this.early.splice(0)) socket.write(data);
-      if (rest.length > 0) socket.unshift(rest);
-      await this.pump(socket, "upgraded");
-    };
-    relay().catch(() => {
-      socket.destroy();
-      this.call.end();
-    });
-  }
-
   /** Answers with a Status object, as the API server would. */
-  private fail(code: number, message: string): void {
-    if (this.answered) return;
+  private fail(code: number, message: string, log: Logger = this.logger): void {
+    if (this.answered || this.call.ended) return;
     this.answered = true;
     this.recordAnswer(code);
-    this.logger.warn({ code }, message);
+    log.warn({ code }, message);
     const body = Buffer.from(JSON.stringify(kubeStatus(code, message)));
-    this.call.write({
-      frame: {
-        $case: "head",
-        value: { statusCode: code, headers: [{ name: "Content-Type", value: "application/json" }] },
-      },
-    });
-    this.call.write({ frame: { $case: "body", value: { data: body } } });
+    const headers = [{ name: "Content-Type", value: "application/json" }];
+    void this.call.write({ frame: { $case: "head", value: { statusCode: code, headers } } });
+    void this.call.write({ frame: { $case: "body", value: { data: body } } });
     this.call.end();
-    this.close();
   }
 }

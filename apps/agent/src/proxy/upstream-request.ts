@@ -61,9 +61,14 @@ export class UpstreamClient {
     };
   }
 
-  /** A user's request, as the identity the hub resolved (see upstreamHeaders). */
-  async request(head: RequestHead): Promise<ClientRequest> {
-    return this.send(head.method, head.path, await upstreamHeaders(head, this.target));
+  /**
+   * A user's request, as the identity the hub resolved (see upstreamHeaders); `signal` (the
+   * hub's call) destroys it whenever the hub cancels, even before it is sent.
+   */
+  async request(head: RequestHead, signal: AbortSignal): Promise<ClientRequest> {
+    const headers = await upstreamHeaders(head, this.target);
+    signal.throwIfAborted();
+    return this.send(head.method, head.path, headers, signal);
   }
 
   /** A request as the agent itself (its own token, nobody impersonated): its health checks. */
@@ -77,7 +82,12 @@ export class UpstreamClient {
     return this.send(method, path, own);
   }
 
-  private send(method: string, path: string, headers: OutgoingHeaders): ClientRequest {
+  private send(
+    method: string,
+    path: string,
+    headers: OutgoingHeaders,
+    signal?: AbortSignal,
+  ): ClientRequest {
     const { url } = this.target;
     const base = url.pathname.replace(/\/$/, "");
     const options = {
@@ -87,6 +97,7 @@ export class UpstreamClient {
       method,
       path: `${base}${path}`,
       headers,
+      ...(signal ? { signal } : {}),
     };
     return url.protocol === "https:"
       ? httpsRequest({ ...options, agent: this.agent })

@@ -1,24 +1,21 @@
-import { status, type ServerDuplexStream, type ServerWritableStream } from "@grpc/grpc-js";
-import { errorFields, type Logger } from "@warren/log";
-import type {
-  AgentServiceServer,
-  DownloadRequest,
-  DownloadResponse,
-  EchoRequest,
-  EchoResponse,
-  WatchHeartbeatsRequest,
-  WatchHeartbeatsResponse,
-  HubReplica,
-} from "@warren/proto";
+import type { Duplex } from "node:stream";
 
-import { ProxyExchange } from "../proxy/proxy-exchange.js";
+import { status } from "@grpc/grpc-js";
+import { errorFields, type Logger } from "@warren/log";
+import {
+  AgentServiceService,
+  type HubReplica,
+  type WatchHeartbeatsRequest,
+  type WatchHeartbeatsResponse,
+} from "@warren/proto";
+import { Http2GrpcServer, type ServerCall } from "@warren/tunnel";
+
 import type { AgentMetrics } from "../diagnostics/agent-metrics.js";
 import type { HealthMonitor } from "../health/health-monitor.js";
+import { ProxyExchange } from "../proxy/proxy-exchange.js";
 import type { UpstreamClient } from "../proxy/upstream-request.js";
-import { writeFlowControlled } from "./flow-controlled-write.js";
+import { serveBenchRpcs } from "./bench-rpcs.js";
 
-const DEFAULT_DOWNLOAD_CHUNK_BYTES = 64 * 1024;
-const MAX_DOWNLOAD_CHUNK_BYTES = 1024 * 1024;
 const DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
 
 export interface AgentServiceDeps {
@@ -31,40 +28,27 @@ export interface AgentServiceDeps {
   metrics?: AgentMetrics;
   /** The hub's live replicas, as a replica reports them. */
   onHubReplicas?: (replicas: readonly HubReplica[]) => void;
+  /** Serve Echo and Download, the tunnel benchmark's calls. */
+  benchRpcs?: boolean;
 }
 
-async function download(
-  call: ServerWritableStream<DownloadRequest, DownloadResponse>,
+type HeartbeatCall = ServerCall<WatchHeartbeatsRequest, WatchHeartbeatsResponse>;
+
+async function firstRequest<Request>(call: ServerCall<Request, unknown>): Promise<Request> {
+  const first = await call.requests.next();
+  if (first.done) throw new Error("the call carried no request");
+  return first.value;
+}
+
+/** Heartbeats until the call ends, or until `stops` is run (the agent is stopping). */
+async function heartbeats(
+  call: HeartbeatCall,
+  deps: AgentServiceDeps,
+  stops: Map<HeartbeatCall, () => void>,
 ): Promise<void> {
-  const size = Math.min(
-    call.request.chunkBytes || DEFAULT_DOWNLOAD_CHUNK_BYTES,
-    MAX_DOWNLOAD_CHUNK_BYTES,
-  );
-  const chunk = Buffer.alloc(size, 0x5a);
-  let left = call.request.bytes;
-  while (left > 0 && !call.cancelled) {
-    const data = left >= chunk.length ? chunk : chunk.subarray(0, left);
-    left -= data.length;
-    await writeFlowControlled(call, { data });
-  }
-  call.end();
-}
-
-function echo(call: ServerDuplexStream<EchoRequest, EchoResponse>): void {
-  call.on("data", (request: EchoRequest) => {
-    if (!call.write({ payload: request.payload })) {
-      call.pause();
-      call.once("drain", () => call.resume());
-    }
-  });
-  call.on("end", () => call.end());
-}
-
-type HeartbeatCall = ServerWritableStream<WatchHeartbeatsRequest, WatchHeartbeatsResponse>;
-
-function heartbeats(call: HeartbeatCall, deps: AgentServiceDeps, open: Set<HeartbeatCall>): void {
+  const request = await firstRequest(call);
   const beat = () => {
-    call.write({
+    void call.write({
       heartbeat: {
         health: deps.health?.health,
         agentVersion: deps.agentVersion,
@@ -73,79 +57,82 @@ function heartbeats(call: HeartbeatCall, deps: AgentServiceDeps, open: Set<Heart
     });
   };
   beat();
-  const timer = setInterval(beat, call.request.intervalMs || DEFAULT_HEARTBEAT_INTERVAL_MS);
+  const timer = setInterval(beat, request.intervalMs || DEFAULT_HEARTBEAT_INTERVAL_MS);
   const unsubscribe = deps.health?.onChange(beat);
-  open.add(call);
   const stop = () => {
     clearInterval(timer);
     unsubscribe?.();
-    open.delete(call);
+    stops.delete(call);
+    call.signal.removeEventListener("abort", stop);
   };
-  call.once("cancelled", stop);
-  call.once("close", stop);
-  call.once("error", stop);
+  stops.set(call, stop);
+  call.signal.addEventListener("abort", stop, { once: true });
 }
 
 const NO_CLUSTER =
   "this agent has no Kubernetes API server to reach (run it in a pod, or give --kubeconfig)";
 
-export interface AgentService {
-  implementation: AgentServiceServer;
-  /**
-   * Ends the streams that never end by themselves (heartbeats), so a graceful shutdown waits
-   * only for real work.
-   */
-  endStandingStreams(): void;
+export interface AgentGrpcServer {
+  /** Serves gRPC on a channel the hub opened through the tunnel. */
+  serve(channel: Duplex): void;
+  /** Serves on a loopback port too: the tunnel bench's baseline. */
+  listen(host: string, port: number): Promise<number>;
+  /** Takes no new calls (the hub is told, with GOAWAY); running ones get graceMs to end. */
+  shutdown(graceMs: number): Promise<void>;
 }
 
-/** What the agent serves to the hub through its tunnel. */
-export function createAgentService(deps: AgentServiceDeps): AgentService {
-  const heartbeatCalls = new Set<HeartbeatCall>();
-  const implementation: AgentServiceServer = {
-    ping: (call, callback) => {
-      callback(null, { payload: call.request.payload });
+/**
+ * What the agent serves to the hub through its tunnel. No TLS here: the SSH tunnel already
+ * authenticates and encrypts both ends.
+ */
+export function createAgentGrpcServer(deps: AgentServiceDeps): AgentGrpcServer {
+  const server = new Http2GrpcServer({
+    onHandlerError: (error, path) => {
+      deps.logger.warn({ ...errorFields(error), path }, "a call from the hub failed");
     },
-    echo,
-    download: (call) => {
-      download(call).catch((error: unknown) => {
-        deps.logger.warn(errorFields(error), "a download for the hub failed");
-        call.destroy(error as Error);
-      });
-    },
-    watchHeartbeats: (call) => {
-      heartbeats(call, deps, heartbeatCalls);
-    },
-    setHubReplicas: (call, callback) => {
-      deps.onHubReplicas?.(call.request.replicas);
-      callback(null, {});
-    },
-    checkHealth: (_call, callback) => {
+  });
+  const heartbeatStops = new Map<HeartbeatCall, () => void>();
+  if (deps.benchRpcs) serveBenchRpcs(server);
+  server
+    .add(AgentServiceService.ping, async (call) => {
+      const request = await firstRequest(call);
+      void call.write({ payload: request.payload });
+      call.end();
+    })
+    .add(AgentServiceService.setHubReplicas, async (call) => {
+      deps.onHubReplicas?.((await firstRequest(call)).replicas);
+      void call.write({});
+      call.end();
+    })
+    .add(AgentServiceService.checkHealth, async (call) => {
       if (!deps.health) {
-        callback({ code: status.FAILED_PRECONDITION, details: NO_CLUSTER });
+        call.end(status.FAILED_PRECONDITION, NO_CLUSTER);
         return;
       }
-      deps.health.checkNow().then(
-        (health) => {
-          callback(null, { health });
-        },
-        (error: unknown) => {
-          callback({ code: status.INTERNAL, details: (error as Error).message });
-        },
-      );
-    },
-    proxy: (call) => {
-      if (deps.upstream) {
-        new ProxyExchange(call, deps.upstream, deps.logger.child("proxy"), deps.metrics);
+      const health = await deps.health.checkNow();
+      void call.write({ health });
+      call.end();
+    })
+    .add(AgentServiceService.watchHeartbeats, (call) => heartbeats(call, deps, heartbeatStops))
+    .add(AgentServiceService.proxy, async (call) => {
+      if (!deps.upstream) {
+        call.end(status.FAILED_PRECONDITION, NO_CLUSTER);
         return;
       }
-      call.emit("error", { code: status.FAILED_PRECONDITION, details: NO_CLUSTER });
-    },
-  };
+      await new ProxyExchange(call, deps.upstream, deps.logger, deps.metrics).run();
+    });
   return {
-    implementation,
-    endStandingStreams: () => {
-      for (const call of heartbeatCalls) call.end();
-      heartbeatCalls.clear();
+    serve: (channel) => {
+      server.serve(channel);
+    },
+    listen: (host, port) => server.listen(host, port),
+    shutdown: async (graceMs) => {
+      // Heartbeats never end by themselves: a graceful stop waits only for real work.
+      for (const [call, stop] of heartbeatStops) {
+        stop();
+        call.end();
+      }
+      await server.shutdown(graceMs);
     },
   };
 }

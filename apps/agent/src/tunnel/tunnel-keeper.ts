@@ -12,7 +12,7 @@ import {
 import { AgentError } from "../errors.js";
 import type { IdentityKeeper } from "../identity/identity-keeper.js";
 import { ProblemLog } from "../problem-log.js";
-import type { AgentGrpcServer } from "../service/agent-grpc-server.js";
+import type { AgentGrpcServer } from "../service/agent-service.js";
 import { certifiedHostKey } from "./certified-host-key.js";
 
 export interface TunnelKeeperOptions {
