@@ -22,6 +22,7 @@ async function review(
   agent: ConnectedAgent,
   request: ReviewAccessRequest,
   question: AccessQuestion,
+  signal: AbortSignal,
 ): Promise<boolean> {
   const call = await openProxyCall(
     {
@@ -33,6 +34,7 @@ async function review(
     },
     "POST",
     [{ name: "Content-Type", value: "application/json" }],
+    signal,
   );
   const attributes = { ...question, namespace: question.namespace || undefined };
   const body = {
@@ -79,12 +81,20 @@ export function reviewAccessHandler(
       );
     }
     const allowed: boolean[] = [];
+    // The admin leaving ends the agent's requests too.
+    const abort = new AbortController();
+    const cancelled = () => {
+      abort.abort(new KubeRefusal(499, "the admin cancelled the review"));
+    };
+    call.once("cancelled", cancelled);
     try {
       for (const question of request.questions)
-        allowed.push(await review(agent, request, question));
+        allowed.push(await review(agent, request, question, abort.signal));
     } catch (error) {
       if (!(error instanceof KubeRefusal)) throw error;
       throw new Refusal(status.UNAVAILABLE, RefusalReason.NotFound, error.message);
+    } finally {
+      call.off("cancelled", cancelled);
     }
     return { allowed };
   });

@@ -29,11 +29,18 @@ function endingFor(admitted: AdmittedKubeRequest, head: ResponseHead): StreamEnd
     : undefined;
 }
 
+/** HTTP/1.1: a request has a body only with a Content-Length above 0 or a Transfer-Encoding. */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers["content-length"];
+  return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
+}
+
 /**
  * Streams one request through the agent and its answer back, chunk by chunk: a watch or
  * logs -f flows as the API server writes it, and a slow client slows only its own stream.
- * When `signal` aborts (the user's access ended) the answer ends with the refusal where the
- * stream allows it. Resolves with the status sent.
+ * `signal` is the request's one cancellation: when it aborts (the client left, or the user's
+ * access ended) the agent's call is cancelled, and a refusal ends the answer where the stream
+ * allows it. Resolves with the status sent.
  */
 export async function relayHttp(
   admitted: AdmittedKubeRequest,
@@ -42,26 +49,28 @@ export async function relayHttp(
   headers: readonly HeaderLine[],
   signal: AbortSignal,
 ): Promise<number> {
+  const bodyless = !admitted.body && !hasBody(req);
   const call = await openProxyCall(
     admitted,
     req.method ?? "GET",
     filteredRequestHeaders(admitted, headers),
+    signal,
+    bodyless,
   );
-  res.once("close", () => {
-    if (!res.writableFinished) call.cancel();
-  });
-  const upload = (async () => {
-    if (admitted.body) {
-      await call.write({ frame: { $case: "body", value: { data: admitted.body } } });
-    } else {
-      for await (const chunk of req as AsyncIterable<Buffer>)
-        await call.write({ frame: { $case: "body", value: { data: chunk } } });
-    }
-    call.end();
-  })();
-  upload.catch(() => {
-    call.cancel();
-  });
+  if (!bodyless) {
+    const upload = (async () => {
+      if (admitted.body) {
+        await call.write({ frame: { $case: "body", value: { data: admitted.body } } });
+      } else {
+        for await (const chunk of req as AsyncIterable<Buffer>)
+          await call.write({ frame: { $case: "body", value: { data: chunk } } });
+      }
+      call.end();
+    })();
+    upload.catch(() => {
+      call.cancel();
+    });
+  }
   const head = await readResponseHead(call, admitted.route.cluster, signal);
   let filter: BodyFilter | undefined;
   try {

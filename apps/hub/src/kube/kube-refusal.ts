@@ -3,7 +3,7 @@ export class KubeRefusal extends Error {
   override readonly name = "KubeRefusal";
 
   constructor(
-    readonly httpStatus: 400 | 401 | 403 | 404 | 406 | 413 | 429 | 502 | 503,
+    readonly httpStatus: 400 | 401 | 403 | 404 | 406 | 413 | 429 | 499 | 502 | 503,
     message: string,
     /** Seconds a client should wait before trying again (429, 503). */
     readonly retryAfterSeconds?: number,
@@ -13,3 +13,12 @@ export class KubeRefusal extends Error {
     super(message);
   }
 }
+
+/**
+ * Why a request ends when its client leaves (nginx's 499): its signal aborts with this, the
+ * agent's call is cancelled and the API server's request ends with it.
+ */
+export const clientClosed = () => new KubeRefusal(499, "the client closed the connection");
+
+export const isClientClosed = (reason: unknown) =>
+  reason instanceof KubeRefusal && reason.httpStatus === 499;

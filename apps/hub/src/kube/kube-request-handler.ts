@@ -23,7 +23,7 @@ import {
 } from "./kube-audit.js";
 import type { AuthenticatedCaller, KubeAuthenticator } from "./kube-authenticator.js";
 import { exchangeSocket, writeRefusal, type KubeExchange } from "./kube-exchange.js";
-import { KubeRefusal } from "./kube-refusal.js";
+import { clientClosed, isClientClosed, KubeRefusal } from "./kube-refusal.js";
 import { readCreateBody } from "./create-name.js";
 import { clusterOfServerName, type KubeNames } from "./kube-names.js";
 import { kubeRoute } from "./kube-route.js";
@@ -113,11 +113,27 @@ async function serveAuthenticated(
   try {
     if (admitted.longRunning) await recordKubeStart(deps, record);
     const status = await relay(exchange, admitted, headers, abort.signal);
-    const reason = abort.signal.aborted ? (abort.signal.reason as KubeRefusal).message : "";
+    // A client that left is no refusal: the request was served as long as it stayed.
+    const ended: unknown = abort.signal.reason;
+    const reason = ended instanceof KubeRefusal && !isClientClosed(ended) ? ended.message : "";
     return { status, reason };
   } finally {
     close();
   }
+}
+
+function abortWhenClientLeaves(exchange: KubeExchange, abort: AbortController): void {
+  const leave = () => {
+    abort.abort(clientClosed());
+  };
+  if (exchange.kind === "upgrade") {
+    exchange.socket.once("close", leave);
+    return;
+  }
+  const { res } = exchange;
+  res.once("close", () => {
+    if (!res.writableFinished) leave();
+  });
 }
 
 /**
@@ -153,8 +169,10 @@ export async function handleKubeRequest(
     kubernetesUser: "",
     kubernetesGroups: [],
   };
-  // One controller per request: aborted, with the refusal, when the user's access ends.
+  // One controller per request, passed down to the agent's call to the API server: aborted
+  // when the client leaves, or with the refusal when the user's access ends.
   const abort = new AbortController();
+  abortWhenClientLeaves(exchange, abort);
   deps.metrics?.kubeStreams.inc();
   try {
     const outcome = await serveAuthenticated(deps, exchange, record, authenticated, abort);

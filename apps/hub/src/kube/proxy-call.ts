@@ -19,15 +19,22 @@ export type ProxyTarget = Pick<
   "requestId" | "agent" | "kubernetesUser" | "kubernetesGroups"
 > & { route: Pick<KubeRoute, "cluster" | "path"> };
 
-/** Opens the agent's Proxy stream and sends the request head. */
+/**
+ * Opens the agent's Proxy stream and sends the request head; `signal` (the request's one
+ * cancellation) cancels the stream whenever it aborts. A request without a body half-closes
+ * at once, so the head and the end leave in one packet and the agent sends the request on.
+ */
 export async function openProxyCall(
   admitted: ProxyTarget,
   method: string,
   headers: readonly HeaderLine[],
+  signal: AbortSignal,
+  bodyless = false,
 ): Promise<ProxyCall> {
   let call: ProxyCall;
+  signal.throwIfAborted();
   try {
-    call = admitted.agent.tunnel.grpc.call(AgentServiceService.proxy);
+    call = admitted.agent.tunnel.grpc.call(AgentServiceService.proxy, { signal });
   } catch (error) {
     throw new KubeRefusal(503, `the agent's tunnel closed: ${(error as Error).message}; retry`);
   }
@@ -43,6 +50,7 @@ export async function openProxyCall(
       },
     },
   });
+  if (bodyless) call.end();
   return call;
 }
 

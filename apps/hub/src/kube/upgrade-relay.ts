@@ -55,6 +55,7 @@ async function refusedUpgradeBody(call: ProxyCall): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** The client's bytes to the agent; the client leaving aborts the request's signal (see kube-server). */
 function pipeClientToAgent(socket: Duplex, call: ProxyCall): void {
   socket.on("data", (data: Buffer) => {
     socket.pause();
@@ -65,9 +66,6 @@ function pipeClientToAgent(socket: Duplex, call: ProxyCall): void {
   });
   socket.once("end", () => {
     call.end();
-  });
-  socket.once("close", () => {
-    call.cancel();
   });
 }
 
@@ -114,7 +112,7 @@ export async function relayUpgrade(
   headers: readonly HeaderLine[],
   signal: AbortSignal,
 ): Promise<number> {
-  const call = await openProxyCall(admitted, req.method ?? "GET", headers);
+  const call = await openProxyCall(admitted, req.method ?? "GET", headers, signal);
   if (firstBytes.length > 0)
     await call.write({ frame: { $case: "upgraded", value: { data: firstBytes } } });
   const head = await readResponseHead(call, admitted.route.cluster, signal);
