@@ -7,7 +7,7 @@ import type { AdmittedKubeRequest } from "./kube-admission.js";
 import type { KubeRefusal } from "./kube-refusal.js";
 import { endOnAbort } from "./abort-ending.js";
 import { jsonWatchEnding, type StreamEnding } from "./stream-ending.js";
-import { drainedOrClosed } from "./writable-drained.js";
+import { drainedOrClosed } from "@warren/tunnel";
 import { openProxyCall, payloadOf, rawHeaders, readResponseHead } from "./proxy-call.js";
 import {
   filteredRequestHeaders,

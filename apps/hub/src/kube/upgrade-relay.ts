@@ -8,7 +8,7 @@ import type { AdmittedKubeRequest } from "./kube-admission.js";
 import type { KubeRefusal } from "./kube-refusal.js";
 import { openProxyCall, payloadOf, readResponseHead, type ProxyCall } from "./proxy-call.js";
 import { webSocketEnding, type StreamEnding } from "./stream-ending.js";
-import { drainedOrClosed } from "./writable-drained.js";
+import { drainedOrClosed } from "@warren/tunnel";
 
 /** Error bodies of refused upgrades are small Status objects; more is not read. */
 const MAX_REFUSAL_BODY_BYTES = 256 * 1024;
