@@ -80,6 +80,14 @@ export class ProxyExchange {
 
   private async exchange(head: RequestHead, log: Logger): Promise<void> {
     const upstream = await this.client.request(head, this.call.signal);
+    log.debug({ method: head.method, path: head.path }, "request sent to the API server");
+    this.call.signal.addEventListener(
+      "abort",
+      () => {
+        log.debug({}, "the hub cancelled: request to the API server ended");
+      },
+      { once: true },
+    );
     const upgrade = isUpgradeRequest(head.headers);
     const answer = new Promise<Answer>((resolve, reject) => {
       upstream.once("response", (res: IncomingMessage) => {
