@@ -15,6 +15,8 @@ export enum AgentErrorCode {
   HubUnreachable = "hub_unreachable",
   /** The hub no longer accepts this agent's identity. */
   IdentityRejected = "identity_rejected",
+  /** The kubeconfig (or a file it names) cannot be read, or names no cluster. */
+  KubeconfigUnusable = "kubeconfig_unusable",
   /** The diagnostics port cannot be bound. */
   Listen = "listen",
 }

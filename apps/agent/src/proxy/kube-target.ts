@@ -3,6 +3,8 @@ import { readFile } from "node:fs/promises";
 
 import type { KubeConfig } from "@kubernetes/client-node";
 
+import { AgentError, AgentErrorCode } from "../errors.js";
+
 /** Projected ServiceAccount tokens rotate; re-read the file this often. */
 const TOKEN_FILE_REFRESH_MS = 60_000;
 
@@ -20,7 +22,16 @@ function fromBase64(data: string | undefined): string | undefined {
 
 function fileOrData(data: string | undefined, file: string | undefined): string | undefined {
   if (data !== undefined) return fromBase64(data);
-  return file === undefined ? undefined : readFileSync(file, "utf8");
+  if (file === undefined) return undefined;
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new AgentError(
+      AgentErrorCode.KubeconfigUnusable,
+      `cannot read ${file}, which the kubeconfig names: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
 }
 
 function tokenSource(kubeConfig: KubeConfig): () => Promise<string | undefined> {
@@ -44,7 +55,12 @@ function tokenSource(kubeConfig: KubeConfig): () => Promise<string | undefined> 
 /** The current context of a kubeconfig (or the in-cluster ServiceAccount) as a proxy target. */
 export function kubeTargetFrom(kubeConfig: KubeConfig): KubeTarget {
   const cluster = kubeConfig.getCurrentCluster();
-  if (!cluster) throw new Error("the kubeconfig has no current cluster");
+  if (!cluster) {
+    throw new AgentError(
+      AgentErrorCode.KubeconfigUnusable,
+      "the kubeconfig has no current cluster: set current-context to the cluster to serve",
+    );
+  }
   const user = kubeConfig.getCurrentUser();
   return {
     url: new URL(cluster.server),

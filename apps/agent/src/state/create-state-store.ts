@@ -9,8 +9,20 @@ import type { StateStore } from "./state-store.js";
 /** The kubeconfig the agent uses: --kubeconfig/KUBECONFIG, else its pod's ServiceAccount. */
 export function loadKubeConfig(config: AgentConfig): KubeConfig {
   const kubeConfig = new KubeConfig();
-  if (config.kubeconfig !== undefined) kubeConfig.loadFromFile(config.kubeconfig);
-  else kubeConfig.loadFromCluster();
+  const file = config.kubeconfig;
+  try {
+    if (file !== undefined) kubeConfig.loadFromFile(file);
+    else kubeConfig.loadFromCluster();
+  } catch (error) {
+    throw new AgentError(
+      AgentErrorCode.KubeconfigUnusable,
+      file === undefined
+        ? `cannot use this pod's ServiceAccount: ${(error as Error).message}`
+        : `cannot read the kubeconfig ${file}: ${(error as Error).message}; give --kubeconfig ` +
+            "(or KUBECONFIG) a readable kubeconfig, or run the agent in a pod to use its ServiceAccount",
+      { cause: error },
+    );
+  }
   return kubeConfig;
 }
 
