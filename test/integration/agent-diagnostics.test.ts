@@ -1,6 +1,8 @@
 // The agent's probe endpoints, as the kubelet sees them: alive at once, ready only with an
 // identity and a tunnel.
+import { once } from "node:events";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -53,5 +55,26 @@ describe("the agent's diagnostics port", () => {
     await agent.logs.waitForMessage("tunnel down; reconnecting", {}, mark);
     expect((await probe(addr, "/readyz")).status).toBe(503);
     expect(await probe(addr, "/healthz")).toEqual({ status: 200, body: "ok\n" });
+  });
+
+  it("taken by another process: the agent says so and exits, leaving nothing running", async () => {
+    const taken = createServer();
+    taken.listen(0, "127.0.0.1");
+    await once(taken, "listening");
+    const addr = `127.0.0.1:${String((taken.address() as AddressInfo).port)}`;
+    try {
+      const agent = warren.dirAgent({
+        hubAddr: "127.0.0.1:1",
+        clusterName: "unstarted",
+        stateDir: join(scratch, "unstarted"),
+        env: { WARREN_DIAGNOSTICS_ADDR: addr, WARREN_JOIN_TOKEN: "" },
+      });
+      // Exits by itself: the half-started agent (timers, retries) is stopped behind the error.
+      expect(await agent.exited).toBe(1);
+      expect(agent.logs.text()).toContain(`warren-agent: cannot serve diagnostics on ${addr}`);
+      expect(agent.logs.text()).toContain('"msg":"agent stopped"');
+    } finally {
+      taken.close();
+    }
   });
 });

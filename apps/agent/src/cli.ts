@@ -38,10 +38,18 @@ async function start(argv: readonly string[], io: AgentCliIo): Promise<number> {
   const config = loadAgentConfig(flags, io.env);
   const logger = createLogger({ name: "warren-agent", level: config.logLevel });
   const agent = startAgent(config, logger);
-  // The agent may wait long for a token or a hub; a signal still stops it at once.
-  const outcome = await Promise.race([agent.ready.then(() => shutdownSignal()), shutdownSignal()]);
-  logger.info({ signal: outcome }, "shutting down");
-  await agent.stop();
+  try {
+    // The agent may wait long for a token or a hub; a signal still stops it at once.
+    const outcome = await Promise.race([
+      agent.ready.then(() => shutdownSignal()),
+      shutdownSignal(),
+    ]);
+    logger.info({ signal: outcome }, "shutting down");
+  } finally {
+    // Also when the start failed: what did start (timers, the tunnel) must not keep the
+    // process alive behind the error.
+    await agent.stop();
+  }
   return 0;
 }
 
