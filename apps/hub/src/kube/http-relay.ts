@@ -80,8 +80,9 @@ export async function relayHttp(
     throw refusal;
   }
   res.writeHead(head.statusCode, rawHeaders(filteredResponseHeaders(head, filter !== undefined)));
-  // Headers now, not with the first chunk: kubectl waits for them before a watch prints.
-  res.flushHeaders();
+  // A stream's headers (a watch, logs -f: no Content-Length) go now, as kubectl waits for them
+  // before it prints; an answer of known length sends them with its body, in one write.
+  if (admitted.longRunning || !headerOf(head, "content-length")) res.flushHeaders();
   const ending = endingFor(admitted, head);
   const ended = endOnAbort(signal, call, res, (refusal: KubeRefusal) => {
     const closing = ending?.closing(refusal);
