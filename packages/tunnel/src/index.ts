@@ -1,19 +1,27 @@
 export { TunnelError, TunnelErrorCode } from "./errors.js";
 export { drainedOrClosed, writeDrained } from "./drained.js";
-export { AgentTunnel, type KeepaliveOptions } from "./agent-tunnel.js";
-export { GrpcCall, type GrpcMethod } from "./grpc-call.js";
+export { AgentTunnel, type KeepaliveOptions } from "./ssh/agent-tunnel.js";
+export { GrpcCall, type GrpcMethod } from "./grpc/grpc-call.js";
 export {
   Http2GrpcClient,
   type CallOptions,
   type Http2GrpcClientOptions,
-} from "./http2-grpc-client.js";
+} from "./grpc/http2-grpc-client.js";
 export {
   Http2GrpcServer,
   type GrpcHandler,
   type Http2GrpcServerOptions,
-} from "./http2-grpc-server.js";
-export { ServerCall, type GrpcServerMethod } from "./server-call.js";
-export { sshPrivateKey, sshPublicKey, verifySshSignature } from "./ssh-keys.js";
-export { openTunnel, type TunnelClientOptions, type TunnelConnection } from "./tunnel-client.js";
-export { TunnelServer, type TunnelAuthResult, type TunnelServerOptions } from "./tunnel-server.js";
-export { Backoff, type BackoffOptions } from "./backoff.js";
+} from "./grpc/http2-grpc-server.js";
+export { ServerCall, type GrpcServerMethod } from "./grpc/server-call.js";
+export { sshPrivateKey, sshPublicKey, verifySshSignature } from "./ssh/ssh-keys.js";
+export {
+  openTunnel,
+  type TunnelClientOptions,
+  type TunnelConnection,
+} from "./ssh/tunnel-client.js";
+export {
+  TunnelServer,
+  type TunnelAuthResult,
+  type TunnelServerOptions,
+} from "./ssh/tunnel-server.js";
+export { Backoff, type BackoffOptions } from "./backoff/backoff.js";

@@ -1,4 +1,4 @@
-import { TunnelError, TunnelErrorCode } from "./errors.js";
+import { TunnelError, TunnelErrorCode } from "../errors.js";
 
 /** gRPC's length-prefixed message: a compressed flag byte, a 4-byte length, the bytes. */
 const PREFIX_BYTES = 5;

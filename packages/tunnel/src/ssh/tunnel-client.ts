@@ -5,7 +5,7 @@ import type { Duplex } from "node:stream";
 import ssh2 from "ssh2";
 
 import { coalesceWrites } from "./coalesced-writes.js";
-import { TunnelError, TunnelErrorCode } from "./errors.js";
+import { TunnelError, TunnelErrorCode } from "../errors.js";
 import { TUNNEL_ALGORITHMS } from "./ssh-algorithms.js";
 import { sshPrivateKey } from "./ssh-keys.js";
 

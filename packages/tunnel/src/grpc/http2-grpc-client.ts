@@ -4,7 +4,7 @@ import type { Duplex } from "node:stream";
 
 import { status } from "@grpc/grpc-js";
 
-import { TunnelError, TunnelErrorCode } from "./errors.js";
+import { TunnelError, TunnelErrorCode } from "../errors.js";
 import { GrpcCall, type GrpcMethod } from "./grpc-call.js";
 
 export interface Http2GrpcClientOptions {

@@ -19,7 +19,7 @@ import {
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
 import type { AgentTunnel } from "./agent-tunnel.js";
-import { TunnelErrorCode } from "./errors.js";
+import { TunnelErrorCode } from "../errors.js";
 import { sshPublicKey } from "./ssh-keys.js";
 import { openTunnel, type TunnelConnection } from "./tunnel-client.js";
 import { TunnelServer } from "./tunnel-server.js";

@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 
-import type { Http2GrpcClient } from "./http2-grpc-client.js";
+import type { Http2GrpcClient } from "../grpc/http2-grpc-client.js";
 
 /** How long the hub waits for a keepalive answer before it calls a tunnel dead. */
 export interface KeepaliveOptions {

@@ -3,7 +3,7 @@ import { createPrivateKey, createPublicKey } from "node:crypto";
 // ssh2 is CommonJS whose exports Node cannot name statically: take them off the default.
 import ssh2 from "ssh2";
 
-import { TunnelError, TunnelErrorCode } from "./errors.js";
+import { TunnelError, TunnelErrorCode } from "../errors.js";
 
 function sshString(bytes: Buffer): Buffer {
   const length = Buffer.alloc(4);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { TunnelErrorCode } from "./errors.js";
+import { TunnelErrorCode } from "../errors.js";
 import { frameMessage, MessageDeframer } from "./grpc-framing.js";
 
 describe("gRPC message framing", () => {

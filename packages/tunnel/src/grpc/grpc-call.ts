@@ -2,8 +2,8 @@ import { constants, type ClientHttp2Stream, type IncomingHttpHeaders } from "nod
 
 import { status } from "@grpc/grpc-js";
 
-import { TunnelError, TunnelErrorCode } from "./errors.js";
-import { writeDrained } from "./drained.js";
+import { TunnelError, TunnelErrorCode } from "../errors.js";
+import { writeDrained } from "../drained.js";
 import { frameMessage, MessageDeframer } from "./grpc-framing.js";
 import { MessageQueue } from "./message-queue.js";
 

@@ -6,7 +6,7 @@ import ssh2, { type AuthContext, type Connection, type ServerChannel } from "ssh
 
 import { AgentTunnel, type KeepaliveOptions } from "./agent-tunnel.js";
 import { coalesceWrites } from "./coalesced-writes.js";
-import { Http2GrpcClient, type Http2GrpcClientOptions } from "./http2-grpc-client.js";
+import { Http2GrpcClient, type Http2GrpcClientOptions } from "../grpc/http2-grpc-client.js";
 import { TUNNEL_ALGORITHMS } from "./ssh-algorithms.js";
 import { sshPrivateKey, verifySshSignature } from "./ssh-keys.js";
 

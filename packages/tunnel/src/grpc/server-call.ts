@@ -2,7 +2,7 @@ import { constants, type IncomingHttpHeaders, type ServerHttp2Stream } from "nod
 
 import { status } from "@grpc/grpc-js";
 
-import { drainedOrClosed } from "./drained.js";
+import { drainedOrClosed } from "../drained.js";
 import { frameMessage, MessageDeframer } from "./grpc-framing.js";
 import { MessageQueue } from "./message-queue.js";
 
