@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 
+import { StartedParts } from "@warren/cli";
 import { formatHostPort } from "@warren/config";
 import type { Logger } from "@warren/log";
 import { openStore, type HubStore } from "@warren/store";
@@ -13,7 +14,6 @@ import {
 } from "./ca/certificate-authority.js";
 import { issueServerIdentity } from "./ca/server-identity.js";
 import { ensureTunnelHostIdentity } from "./ca/tunnel-host-identity.js";
-import { CleanupStack } from "./cleanup-stack.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { HubConfig } from "./config/hub-config.js";
 import { ensurePrivateDataDir } from "./data-dir.js";
@@ -91,7 +91,28 @@ interface HubParts {
   directory?: ReplicaDirectory;
 }
 
-async function startListeners(parts: HubParts, cleanup: CleanupStack) {
+/**
+ * The tunnel, kube, web and API listeners. Registered with `owner` as one part, whose graceful
+ * stop closes the tunnel listener, then drains the API, the kube endpoint and the agents'
+ * tunnels together; a listener that cannot start stops those started before it.
+ */
+async function startListeners(parts: HubParts, owner: StartedParts) {
+  const own = new StartedParts(parts.logger);
+  const listeners = await own.starting((started) => openListeners(parts, started));
+  const { tunnel, api, kube, web } = listeners;
+  owner.started("listeners", async (graceMs) => {
+    tunnel.close();
+    await Promise.all([
+      api.stop(graceMs),
+      kube.close(graceMs),
+      parts.registry.drain(graceMs, "the hub is shutting down"),
+    ]);
+    await web.close();
+  });
+  return listeners;
+}
+
+async function openListeners(parts: HubParts, started: StartedParts) {
   const { config, logger, clock, store, ca, registry, roleBook, audit, metrics, sessions } = parts;
   const hostIdentity = await ensureTunnelHostIdentity(store, ca, clock);
   const tunnel: TunnelListener = await startTunnelListener({
@@ -109,7 +130,7 @@ async function startListeners(parts: HubParts, cleanup: CleanupStack) {
       if (parts.directory) void pushReplicas(agent, parts.directory.live, logger);
     },
   });
-  cleanup.push("tunnel listener", () => {
+  started.started("tunnel listener", () => {
     tunnel.close();
   });
   // Services read these once the API has bound (the ports may have been 0).
@@ -157,7 +178,7 @@ async function startListeners(parts: HubParts, cleanup: CleanupStack) {
     clock,
     logger: kubeLogger,
   });
-  cleanup.push("kube endpoint", () => kube.close(0));
+  started.started("kube endpoint", (graceMs) => kube.close(graceMs));
   const login = createLoginParts({
     ...parts,
     kubeNames,
@@ -171,7 +192,7 @@ async function startListeners(parts: HubParts, cleanup: CleanupStack) {
     logger: logger.child("web"),
     handshakeTimeoutMs: config.tlsHandshakeTimeoutMs,
   });
-  cleanup.push("web address", () => web.close());
+  started.started("web address", () => web.close());
   const api: ApiServer = await startApiServer({
     listen: config.listenAddr,
     caPem: ca.certificatePem,
@@ -199,7 +220,7 @@ async function startListeners(parts: HubParts, cleanup: CleanupStack) {
       kubeNames,
     }),
   });
-  cleanup.push("API server", () => api.stop(0));
+  started.started("API server", (graceMs) => api.stop(graceMs));
   const addrs = addresses(config, api.port);
   known.join = addrs.join;
   const tunnelHost = addrs.publicAddrs[0]?.host ?? "127.0.0.1";
@@ -246,7 +267,7 @@ async function storeReadiness(store: HubStore) {
  * Joins the replica directory and follows other replicas' changes; agents learn the live
  * replicas whenever they change. Returns how to leave again.
  */
-async function startReplication(parts: HubParts, tunnelAddr: string, cleanup: CleanupStack) {
+async function startReplication(parts: HubParts, tunnelAddr: string, owner: StartedParts) {
   const { store, registry, logger } = parts;
   const directory = new ReplicaDirectory({
     store,
@@ -260,20 +281,17 @@ async function startReplication(parts: HubParts, tunnelAddr: string, cleanup: Cl
   });
   parts.directory = directory;
   const unfollow = followChanges({ ...parts, directory, logger: logger.child("changes") });
-  cleanup.push("change feed", unfollow);
+  owner.started("change feed", unfollow);
   await directory.start();
-  cleanup.push("replica directory", () => directory.stop());
-  return async () => {
-    unfollow();
-    await directory.stop();
-  };
+  // First to stop, so agents stop dialing this replica and other replicas stop listing it.
+  owner.started("replica directory", () => directory.stop());
 }
 
 async function assemble(
   config: HubConfig,
   logger: Logger,
   clock: Clock,
-  cleanup: CleanupStack,
+  owner: StartedParts,
 ): Promise<RunningHub> {
   await ensurePrivateDataDir(config.dataDir, logger);
   const store = await openStore({
@@ -281,10 +299,11 @@ async function assemble(
     dataDir: config.dataDir,
     ...(config.storePasswordFile === undefined ? {} : { passwordFile: config.storePasswordFile }),
   });
-  cleanup.push("store", () => store.close());
+  owner.started("store", () => store.close());
   const audit = new AuditWriter({ store, logger: logger.child("audit") });
-  // After every listener has closed (the stack unwinds in reverse), before the store closes.
-  cleanup.push("audit log", async () => {
+  // After every listener has closed (parts stop in reverse), before the store closes: what
+  // the last requests audited is still in the writer's batch.
+  owner.started("audit log", async () => {
     await audit.flush();
   });
   const ca = await ensureCertificateAuthority(store, clock, logger.child("ca"));
@@ -320,10 +339,9 @@ async function assemble(
     parts.metrics.registry,
     () => storeReadiness(store),
   );
-  cleanup.push("metrics", () => metricsServer.close());
-  const { tunnel, api, kube, web, webUrl, addrs, tunnelAddr, kubeUrl, admins } =
-    await startListeners(parts, cleanup);
-  const stopReplication = await startReplication(parts, tunnelAddr, cleanup);
+  owner.started("metrics", () => metricsServer.close());
+  const { tunnel, webUrl, addrs, tunnelAddr, kubeUrl, admins } = await startListeners(parts, owner);
+  await startReplication(parts, tunnelAddr, owner);
   const adminProfilePath = await ensureAdminProfile({
     dataDir: config.dataDir,
     ca,
@@ -334,7 +352,7 @@ async function assemble(
     admins,
   });
   await pruneAudit(parts);
-  const stopSweeps = startSweeps(parts);
+  owner.started("sweeps", startSweeps(parts));
   logger.info(
     {
       version: HUB_VERSION,
@@ -353,20 +371,7 @@ async function assemble(
     "hub ready",
   );
   const stop = async (graceMs = 10_000) => {
-    stopSweeps();
-    // First, so agents stop dialing this replica and other replicas stop listing it.
-    await stopReplication();
-    tunnel.close();
-    await Promise.all([
-      api.stop(graceMs),
-      kube.close(graceMs),
-      registry.drain(graceMs, "the hub is shutting down"),
-    ]);
-    await web.close();
-    await metricsServer.close();
-    // What the last requests audited is still in the writer's batch.
-    await audit.flush();
-    await store.close();
+    await owner.stop(graceMs);
     logger.info({}, "hub stopped");
   };
   return {
@@ -388,11 +393,6 @@ export async function startHub(
   logger: Logger,
   clock: Clock = systemClock,
 ): Promise<RunningHub> {
-  const cleanup = new CleanupStack(logger);
-  try {
-    return await assemble(config, logger, clock, cleanup);
-  } catch (error) {
-    await cleanup.unwind();
-    throw error;
-  }
+  const owner = new StartedParts(logger);
+  return owner.starting(() => assemble(config, logger, clock, owner));
 }

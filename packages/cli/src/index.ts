@@ -11,3 +11,4 @@ export {
 } from "./run-main.js";
 export { shutdownSignal } from "./shutdown-signal.js";
 export { LOG_LEVEL_OPTION } from "./log-level-option.js";
+export { StartedParts, type StopPart } from "./started-parts.js";
