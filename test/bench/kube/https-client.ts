@@ -73,6 +73,8 @@ export function sendJson(
   });
 }
 
+const WATCH_STALL_MS = 120_000;
+
 export interface WatchStream {
   /** Arrival time (performance.now()) of each object's first event, by name. */
   arrivals: Map<string, number>;
@@ -111,7 +113,23 @@ export function watch(client: KubeClient, path: string): Promise<WatchStream> {
         received: (count) =>
           arrivals.size >= count
             ? Promise.resolve()
-            : new Promise((done) => waiters.push({ count, done })),
+            : new Promise((done, fail) => {
+                // Bounds a failure only: a stalled watch fails the bench instead of hanging it.
+                const stalled = setTimeout(() => {
+                  fail(
+                    new Error(
+                      `watch ${path} on ${client.base}: ${String(arrivals.size)} of ${String(count)} events`,
+                    ),
+                  );
+                }, WATCH_STALL_MS);
+                waiters.push({
+                  count,
+                  done: () => {
+                    clearTimeout(stalled);
+                    done();
+                  },
+                });
+              }),
         close: () => req.destroy(),
       });
     });
