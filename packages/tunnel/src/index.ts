@@ -1,5 +1,5 @@
 export { TunnelError, TunnelErrorCode } from "./errors.js";
-export { drainedOrClosed, writeDrained } from "./drained.js";
+export { drainedOrClosed, overWriteAhead, writeDrained, WRITE_AHEAD_BYTES } from "./drained.js";
 export { AgentTunnel, type KeepaliveOptions } from "./ssh/agent-tunnel.js";
 export { GrpcCall, type GrpcMethod } from "./grpc/grpc-call.js";
 export {

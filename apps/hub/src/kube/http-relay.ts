@@ -7,7 +7,7 @@ import type { AdmittedKubeRequest } from "./kube-admission.js";
 import type { KubeRefusal } from "./kube-refusal.js";
 import { endOnAbort } from "./abort-ending.js";
 import { jsonWatchEnding, type StreamEnding } from "./stream-ending.js";
-import { drainedOrClosed } from "@warren/tunnel";
+import { drainedOrClosed, overWriteAhead } from "@warren/tunnel";
 import { openProxyCall, payloadOf, rawHeaders, readResponseHead } from "./proxy-call.js";
 import {
   filteredRequestHeaders,
@@ -99,7 +99,7 @@ export async function relayHttp(
       const flowing = res.write(data);
       // Counted as written before any wait: an abort meanwhile must know where the stream is.
       ending?.wrote(data);
-      if (!flowing) await drainedOrClosed(res);
+      if (overWriteAhead(res, flowing)) await drainedOrClosed(res);
       if (res.destroyed) break;
     }
     if (!ended.done) res.end();

@@ -8,7 +8,7 @@ import type { AdmittedKubeRequest } from "./kube-admission.js";
 import type { KubeRefusal } from "./kube-refusal.js";
 import { openProxyCall, payloadOf, readResponseHead, type ProxyCall } from "./proxy-call.js";
 import { webSocketEnding, type StreamEnding } from "./stream-ending.js";
-import { drainedOrClosed } from "@warren/tunnel";
+import { drainedOrClosed, overWriteAhead } from "@warren/tunnel";
 
 /** Error bodies of refused upgrades are small Status objects; more is not read. */
 const MAX_REFUSAL_BODY_BYTES = 256 * 1024;
@@ -81,7 +81,7 @@ async function pipeAgentToClient(
       const flowing = socket.write(data);
       // Counted as written before any wait: an abort meanwhile must know where the stream is.
       ending?.wrote(data);
-      if (!flowing) await drainedOrClosed(socket);
+      if (overWriteAhead(socket, flowing)) await drainedOrClosed(socket);
     }
     if (!ended.done) socket.end();
   } catch {

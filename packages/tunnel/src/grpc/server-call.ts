@@ -2,7 +2,7 @@ import { constants, type IncomingHttpHeaders, type ServerHttp2Stream } from "nod
 
 import { status } from "@grpc/grpc-js";
 
-import { drainedOrClosed } from "../drained.js";
+import { drainedOrClosed, overWriteAhead } from "../drained.js";
 import { frameMessage, MessageDeframer } from "./grpc-framing.js";
 import { MessageQueue } from "./message-queue.js";
 
@@ -117,15 +117,15 @@ export class ServerCall<Request, Response> implements AsyncIterable<Request> {
   }
 
   /**
-   * Sends one response; resolves at once while the stream's buffer has room, else when it
-   * drains or the call ends (flow control end to end). Writes after the end are dropped.
+   * Sends one response; resolves at once while the stream's buffer holds less than
+   * WRITE_AHEAD_BYTES, else when it drains or the call ends (flow control end to end).
+   * Writes after the end are dropped.
    */
   write(response: Response): Promise<void> {
     if (this.finished) return Promise.resolve();
     this.sendHeaders();
-    if (this.stream.write(frameMessage(this.method.responseSerialize(response))))
-      return Promise.resolve();
-    return drainedOrClosed(this.stream);
+    const flowing = this.stream.write(frameMessage(this.method.responseSerialize(response)));
+    return overWriteAhead(this.stream, flowing) ? drainedOrClosed(this.stream) : Promise.resolve();
   }
 
   /** Ends the call with `code` (OK unless said otherwise) after the responses written. */
