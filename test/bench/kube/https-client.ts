@@ -74,6 +74,8 @@ export function sendJson(
 }
 
 const WATCH_STALL_MS = 120_000;
+/** The object's name in a watch event line, as the API server writes it. */
+const NAME = /"metadata":\{"name":"([^"]+)"/;
 
 export interface WatchStream {
   /** Arrival time (performance.now()) of each object's first event, by name. */
@@ -87,8 +89,12 @@ export interface WatchStream {
 export function watch(client: KubeClient, path: string): Promise<WatchStream> {
   return new Promise((resolve, reject) => {
     const arrivals = new Map<string, number>();
-    const waiters: { count: number; done: () => void }[] = [];
+    const waiters: { count: number; done: () => void; fail: (error: Error) => void }[] = [];
     let partial = "";
+    const failAll = (why: string) => {
+      for (const waiter of waiters.splice(0))
+        waiter.fail(new Error(`watch ${path} on ${client.base}: ${why}`));
+    };
     const req = request(new URL(client.base + path), { agent: client.agent }, (res) => {
       if (res.statusCode !== 200) {
         reject(new Error(`watch ${path} answered ${String(res.statusCode)}`));
@@ -98,15 +104,19 @@ export function watch(client: KubeClient, path: string): Promise<WatchStream> {
         const now = performance.now();
         const lines = (partial + chunk).split("\n");
         partial = lines.pop() ?? "";
+        // The name only, without parsing the event: a busy bench process reading slowly gets
+        // its watch closed by the API server.
         for (const line of lines) {
-          const name = (JSON.parse(line) as { object: { metadata: { name: string } } }).object
-            .metadata.name;
-          if (!arrivals.has(name)) arrivals.set(name, now);
+          const name = NAME.exec(line)?.[1];
+          if (name !== undefined && !arrivals.has(name)) arrivals.set(name, now);
         }
         for (const waiter of waiters.splice(0)) {
           if (arrivals.size >= waiter.count) waiter.done();
           else waiters.push(waiter);
         }
+      });
+      res.on("end", () => {
+        failAll(`the server ended the watch after ${String(arrivals.size)} events`);
       });
       resolve({
         arrivals,
@@ -116,17 +126,20 @@ export function watch(client: KubeClient, path: string): Promise<WatchStream> {
             : new Promise((done, fail) => {
                 // Bounds a failure only: a stalled watch fails the bench instead of hanging it.
                 const stalled = setTimeout(() => {
-                  fail(
-                    new Error(
-                      `watch ${path} on ${client.base}: ${String(arrivals.size)} of ${String(count)} events`,
-                    ),
-                  );
+                  failAll(`${String(arrivals.size)} of ${String(count)} events, then nothing`);
                 }, WATCH_STALL_MS);
+                const settle = () => {
+                  clearTimeout(stalled);
+                };
                 waiters.push({
                   count,
                   done: () => {
-                    clearTimeout(stalled);
+                    settle();
                     done();
+                  },
+                  fail: (error) => {
+                    settle();
+                    fail(error);
                   },
                 });
               }),
