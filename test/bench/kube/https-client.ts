@@ -32,6 +32,22 @@ export function getBody(client: KubeClient, path: string): Promise<number> {
   });
 }
 
+/** GET `path` as text. Any status but 200 fails. */
+export function getText(client: KubeClient, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(client.base + path), { agent: client.agent }, (res) => {
+      let text = "";
+      res.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => {
+        if (res.statusCode === 200) resolve(text);
+        else reject(new Error(`GET ${path} answered ${String(res.statusCode)}`));
+      });
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
 /** GET `path` and parse the JSON body. Any status but 200 fails. */
 export function getJson<T>(client: KubeClient, path: string): Promise<T> {
   return new Promise((resolve, reject) => {

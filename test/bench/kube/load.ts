@@ -1,6 +1,6 @@
 import { cpuDuring } from "../process-cpu.js";
 import { median, ratio } from "../stats.js";
-import { getBody, type KubeClient } from "./https-client.js";
+import { getBody, getText, type KubeClient } from "./https-client.js";
 import type { KubeRig } from "./kube-rig.js";
 
 export interface KubeLoadReport {
@@ -27,6 +27,25 @@ export interface KubeLoadReport {
   };
   /** Proxy CPU per request: hub + agent for Warren, server + client for the peer. */
   proxyCpuMsPerRequest: { warren: number; peer: number; warrenVsPeer: number };
+  /**
+   * What the API server counted per GET of each path, over all rounds: requests it served and
+   * requests it made to etcd. More than direct would mean a path adds work there per request.
+   */
+  apiServerPerRequest: Record<(typeof paths)[number], { requests: number; etcdRequests: number }>;
+}
+
+/** Sums of the API server's request and etcd-request counters, from its /metrics. */
+async function apiServerCounts(admin: KubeClient): Promise<{ requests: number; etcd: number }> {
+  const text = await getText(admin, "/metrics");
+  const sum = (name: string) =>
+    text
+      .split("\n")
+      .filter((line) => line.startsWith(`${name}{`))
+      .reduce((total, line) => total + Number(line.slice(line.lastIndexOf(" ") + 1)), 0);
+  return {
+    requests: sum("apiserver_request_total"),
+    etcd: sum("etcd_request_duration_seconds_count"),
+  };
 }
 
 function addInto(total: Record<string, number>, more: Record<string, number>): void {
@@ -59,16 +78,27 @@ export async function measureKubeLoad(
   for (const name of paths) await round(rig[name], path, concurrency * 4, concurrency);
   const rates = { direct: [] as number[], throughHub: [] as number[], peer: [] as number[] };
   const cpu = { direct: {}, throughHub: {}, peer: {} };
+  const counted = Object.fromEntries(paths.map((name) => [name, { requests: 0, etcd: 0 }]));
   for (let i = 0; i < rounds; i++) {
     for (const name of paths) {
+      const before = await apiServerCounts(rig.admin);
       addInto(
         cpu[name],
         await cpuDuring(rig.pids, async () => {
           rates[name].push(await round(rig[name], path, requests, concurrency));
         }),
       );
+      const after = await apiServerCounts(rig.admin);
+      const total = counted[name] ?? { requests: 0, etcd: 0 };
+      // Less the /metrics GET that took `before`.
+      total.requests += after.requests - before.requests - 1;
+      total.etcd += after.etcd - before.etcd;
     }
   }
+  const perGet = (name: (typeof paths)[number]) => ({
+    requests: ratio(counted[name]?.requests ?? 0, requests * rounds),
+    etcdRequests: ratio(counted[name]?.etcd ?? 0, requests * rounds),
+  });
   const cpuMsPerRequest = {
     direct: perRequest(cpu.direct, requests * rounds),
     throughHub: perRequest(cpu.throughHub, requests * rounds),
@@ -99,6 +129,11 @@ export async function measureKubeLoad(
       peer: ratio(peerCpu, 1),
       // Less CPU is better: the peer's over Warren's.
       warrenVsPeer: ratio(peerCpu, warrenCpu),
+    },
+    apiServerPerRequest: {
+      direct: perGet("direct"),
+      throughHub: perGet("throughHub"),
+      peer: perGet("peer"),
     },
   };
 }
