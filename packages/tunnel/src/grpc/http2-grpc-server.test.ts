@@ -1,4 +1,5 @@
 import { EventEmitter, once } from "node:events";
+import { connect as connectHttp2 } from "node:http2";
 import { connect } from "node:net";
 
 import { status } from "@grpc/grpc-js";
@@ -6,6 +7,7 @@ import { AgentServiceService } from "@warren/proto";
 import { afterEach, describe, expect, it } from "vitest";
 
 import type { TunnelError } from "../errors.js";
+import { frameMessage } from "./grpc-framing.js";
 import { Http2GrpcClient } from "./http2-grpc-client.js";
 import { Http2GrpcServer } from "./http2-grpc-server.js";
 
@@ -15,9 +17,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+let port = 0;
+
 /** Our server on a loopback port and our client on one connection to it. */
 async function pair(server: Http2GrpcServer): Promise<Http2GrpcClient> {
-  const port = await server.listen("127.0.0.1", 0);
+  port = await server.listen("127.0.0.1", 0);
   const socket = connect({ host: "127.0.0.1", port });
   await once(socket, "connect");
   const client = new Http2GrpcClient(socket);
@@ -94,10 +98,26 @@ describe("Http2GrpcServer", () => {
     const [cancelledSignal] = await first;
     cancelled.cancel();
     expect(await reasonOf(cancelledSignal)).toBe("the hub cancelled the call");
+    // The deadline alone: a bare HTTP/2 client sends grpc-timeout but never cancels by itself.
     const second = once(handled, "call") as Promise<[AbortSignal]>;
-    const late = client.call(AgentServiceService.echo, { timeoutMs: 50 });
-    await late.write({ payload: Buffer.from("y") });
+    const session = connectHttp2(`http://127.0.0.1:${String(port)}`);
+    cleanups.push(() => {
+      session.destroy();
+    });
+    const late = session.request({
+      ":method": "POST",
+      ":path": AgentServiceService.echo.path,
+      "content-type": "application/grpc+proto",
+      te: "trailers",
+      "grpc-timeout": "50m",
+    });
+    // Nothing was answered yet: the status comes trailers-only, in the response headers.
+    const answer = once(late, "response") as Promise<[Record<string, string>]>;
+    late.write(
+      frameMessage(AgentServiceService.echo.requestSerialize({ payload: Buffer.from("y") })),
+    );
     const [lateSignal] = await second;
     expect(await reasonOf(lateSignal)).toBe("deadline of 50 ms exceeded");
+    expect((await answer)[0]["grpc-status"]).toBe(String(status.DEADLINE_EXCEEDED));
   });
 });
