@@ -89,7 +89,6 @@ export function sendJson(
   });
 }
 
-const WATCH_STALL_MS = 120_000;
 /** The object's name in a watch event line, as the API server writes it. */
 const NAME = /"metadata":\{"name":"([^"]+)"/;
 
@@ -140,24 +139,7 @@ export function watch(client: KubeClient, path: string): Promise<WatchStream> {
           arrivals.size >= count
             ? Promise.resolve()
             : new Promise((done, fail) => {
-                // Bounds a failure only: a stalled watch fails the bench instead of hanging it.
-                const stalled = setTimeout(() => {
-                  failAll(`${String(arrivals.size)} of ${String(count)} events, then nothing`);
-                }, WATCH_STALL_MS);
-                const settle = () => {
-                  clearTimeout(stalled);
-                };
-                waiters.push({
-                  count,
-                  done: () => {
-                    settle();
-                    done();
-                  },
-                  fail: (error) => {
-                    settle();
-                    fail(error);
-                  },
-                });
+                waiters.push({ count, done, fail });
               }),
         close: () => req.destroy(),
       });
