@@ -49,12 +49,17 @@ async function review(
   return { allowed: status?.allowed === true };
 }
 
+/**
+ * All reviews at once: one check then reads RBAC at (nearly) one moment, so a binding made or
+ * removed meanwhile rarely shows as half of the permissions.
+ */
 async function reviewPermissions(upstream: UpstreamClient): Promise<PermissionAnswers> {
+  const answers = await Promise.all(REQUIRED_PERMISSIONS.map((p) => review(upstream, p)));
   const missing: string[] = [];
-  for (const permission of REQUIRED_PERMISSIONS) {
-    const answer = await review(upstream, permission);
+  for (const [i, answer] of answers.entries()) {
     if ("failed" in answer) return answer;
-    if (!answer.allowed) missing.push(`${permission.verb} ${permission.resource}`);
+    const permission = REQUIRED_PERMISSIONS[i];
+    if (!answer.allowed && permission) missing.push(`${permission.verb} ${permission.resource}`);
   }
   return { missing };
 }
