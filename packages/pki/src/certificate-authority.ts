@@ -1,8 +1,6 @@
-import forge from "node-forge";
-
 import { newCertificate, subjectAttributes, type Subject } from "./certificate-template.js";
-import { parsePrivateKey, parsePublicKey, toLf } from "./forge-pem.js";
 import { generateKeyPair, type KeyPair } from "./key-pair.js";
+import { readPublicKey, signCertificate, subjectKeyIdentifier } from "./sign-certificate.js";
 
 /** A CA's certificate and the key that signs with it. The key must stay where it was made. */
 export interface CertificateAuthority {
@@ -24,23 +22,18 @@ export async function createCertificateAuthority(
   options: CreateCertificateAuthorityOptions,
 ): Promise<CertificateAuthority> {
   const keyPair = options.keyPair ?? (await generateKeyPair());
-  const privateKey = parsePrivateKey(keyPair.privateKeyPem);
-  const cert = newCertificate(
-    parsePublicKey(keyPair.publicKeyPem),
-    options.validityMs,
-    options.now ?? new Date(),
-  );
+  const publicKey = readPublicKey(keyPair.publicKeyPem);
+  const cert = newCertificate(options.validityMs, options.now ?? new Date());
   const attributes = subjectAttributes(options.subject);
   cert.setSubject(attributes);
   cert.setIssuer(attributes);
   cert.setExtensions([
     { name: "basicConstraints", cA: true, critical: true },
     { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-    { name: "subjectKeyIdentifier" },
+    subjectKeyIdentifier(publicKey),
   ]);
-  cert.sign(privateKey, forge.md.sha256.create());
   return {
-    certificatePem: toLf(forge.pki.certificateToPem(cert)),
+    certificatePem: signCertificate(cert, publicKey, keyPair.privateKeyPem),
     privateKeyPem: keyPair.privateKeyPem,
   };
 }

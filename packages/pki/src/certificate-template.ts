@@ -51,17 +51,12 @@ export function subjectAttributes(subject: Subject): forge.pki.CertificateField[
   ];
 }
 
-/** A blank certificate with a random positive serial and a validity window starting now. */
-export function newCertificate(
-  publicKey: forge.pki.PublicKey,
-  validityMs: number,
-  now: Date,
-): forge.pki.Certificate {
+/** A blank certificate (its key is given when it is signed) with a random positive serial and a validity window starting now. */
+export function newCertificate(validityMs: number, now: Date): forge.pki.Certificate {
   if (!Number.isFinite(validityMs) || validityMs <= 0) {
     throw new PkiError(PkiErrorCode.InvalidRequest, `validity must be positive, got ${validityMs}`);
   }
   const cert = forge.pki.createCertificate();
-  cert.publicKey = publicKey;
   cert.serialNumber = certificateSerial(randomBytes(16));
   cert.validity.notBefore = new Date(now.getTime() - CLOCK_SKEW_ALLOWANCE_MS);
   cert.validity.notAfter = new Date(now.getTime() + validityMs);

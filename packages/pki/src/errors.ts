@@ -1,5 +1,5 @@
 export enum PkiErrorCode {
-  /** A PEM key could not be parsed or is not an RSA key (node-forge signs only with RSA). */
+  /** A PEM key could not be parsed, or is not RSA where RSA is needed (the CA, requests). */
   InvalidKey = "invalid_key",
   /** A PEM certificate could not be parsed. */
   InvalidCertificate = "invalid_certificate",

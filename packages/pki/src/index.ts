@@ -1,5 +1,10 @@
 export { PkiError, PkiErrorCode } from "./errors.js";
-export { DEFAULT_RSA_MODULUS_BITS, generateKeyPair, type KeyPair } from "./key-pair.js";
+export {
+  DEFAULT_RSA_MODULUS_BITS,
+  generateEcKeyPair,
+  generateKeyPair,
+  type KeyPair,
+} from "./key-pair.js";
 export {
   createCertificateAuthority,
   type CertificateAuthority,

@@ -1,5 +1,6 @@
-import { X509Certificate, createPublicKey } from "node:crypto";
+import { X509Certificate, createPublicKey, generateKeyPairSync } from "node:crypto";
 
+import forge from "node-forge";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { createCertificateAuthority, type CertificateAuthority } from "./certificate-authority.js";
@@ -11,7 +12,7 @@ import { generateKeyPair, type KeyPair } from "./key-pair.js";
 const HOUR_MS = 3_600_000;
 const now = new Date("2026-01-01T00:00:00Z");
 
-// Verified with node:crypto, an implementation independent of the node-forge that signs.
+// Verified with node:crypto; forge builds the DER, OpenSSL signs it.
 describe("issueCertificate", () => {
   let ca: CertificateAuthority;
   let holder: KeyPair;
@@ -52,6 +53,31 @@ describe("issueCertificate", () => {
     expect(cert.checkIP("127.0.0.1")).toBe("127.0.0.1");
     expect(cert.keyUsage).toEqual(["1.3.6.1.5.5.7.3.1"]);
     expect(cert.publicKey.equals(createPublicKey(holder.publicKeyPem))).toBe(true);
+  });
+
+  it.each(["ec", "ed25519"] as const)("certifies an %s key as well, signed natively", (type) => {
+    const { publicKey } = generateKeyPairSync(type as "ec", { namedCurve: "P-256" });
+    const pem = issueCertificate({
+      ca,
+      publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+      subject: { commonName: "host" },
+      usages: ["serverAuth"],
+      validityMs: HOUR_MS,
+      now,
+    });
+    const cert = new X509Certificate(pem);
+    const caCert = new X509Certificate(ca.certificatePem);
+    expect(cert.checkIssued(caCert)).toBe(true);
+    expect(cert.verify(caCert.publicKey)).toBe(true);
+    expect(cert.publicKey.equals(publicKey)).toBe(true);
+  });
+
+  it("names keys as forge did (RFC 5280's SHA-1 of the key), so older certificates still chain", () => {
+    const caCert = forge.pki.certificateFromPem(ca.certificatePem);
+    const extension = caCert.getExtension("subjectKeyIdentifier") as {
+      subjectKeyIdentifier: string;
+    };
+    expect(extension.subjectKeyIdentifier).toBe(caCert.generateSubjectKeyIdentifier().toHex());
   });
 
   it("puts each organization in the subject, as Kubernetes reads groups", () => {

@@ -1,17 +1,16 @@
 import { isIP } from "node:net";
 
-import forge from "node-forge";
-
 import type { CertificateAuthority } from "./certificate-authority.js";
 import { newCertificate, subjectAttributes, type Subject } from "./certificate-template.js";
 import { PkiError, PkiErrorCode } from "./errors.js";
-import { parseCertificate, parsePrivateKey, parsePublicKey, toLf } from "./forge-pem.js";
+import { parseCertificate } from "./forge-pem.js";
+import { readPublicKey, signCertificate, subjectKeyIdentifier } from "./sign-certificate.js";
 
 export type ExtendedKeyUsage = "serverAuth" | "clientAuth";
 
 export interface IssueCertificateOptions {
   ca: CertificateAuthority;
-  /** The holder's public key (SPKI PEM); the holder keeps the private key. */
+  /** The holder's public key (SPKI PEM; RSA, EC or Ed25519); the holder keeps the private key. */
   publicKeyPem: string;
   subject: Subject;
   dnsNames?: readonly string[];
@@ -49,9 +48,9 @@ function subjectAltNames(
 /** Signs a leaf certificate for `publicKeyPem` with the CA. Returns the certificate as PEM. */
 export function issueCertificate(options: IssueCertificateOptions): string {
   const caCert = parseCertificate(options.ca.certificatePem);
-  const caKey = parsePrivateKey(options.ca.privateKeyPem);
+  const publicKey = readPublicKey(options.publicKeyPem);
   const now = options.now ?? new Date();
-  const cert = newCertificate(parsePublicKey(options.publicKeyPem), options.validityMs, now);
+  const cert = newCertificate(options.validityMs, now);
   if (cert.validity.notAfter > caCert.validity.notAfter) {
     cert.validity.notAfter = caCert.validity.notAfter;
   }
@@ -64,19 +63,24 @@ export function issueCertificate(options: IssueCertificateOptions): string {
   );
   cert.setExtensions([
     { name: "basicConstraints", cA: false, critical: true },
-    { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
+    {
+      name: "keyUsage",
+      digitalSignature: true,
+      // Encrypting a key to the holder is something only an RSA key does.
+      keyEncipherment: publicKey.asymmetricKeyType === "rsa",
+      critical: true,
+    },
     {
       name: "extKeyUsage",
       serverAuth: options.usages.includes("serverAuth"),
       clientAuth: options.usages.includes("clientAuth"),
     },
     ...(altNames.length > 0 ? [{ name: "subjectAltName", altNames }] : []),
-    { name: "subjectKeyIdentifier" },
+    subjectKeyIdentifier(publicKey),
     {
       name: "authorityKeyIdentifier",
       keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes(),
     },
   ]);
-  cert.sign(caKey, forge.md.sha256.create());
-  return toLf(forge.pki.certificateToPem(cert));
+  return signCertificate(cert, publicKey, options.ca.privateKeyPem);
 }
