@@ -3,6 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { identityUri } from "@warren/identity";
+import { TUNNEL_HOST_KEY_NAME } from "@warren/hub";
 import { generateKeyPair, issueCertificate, readCertificate } from "@warren/pki";
 import { openSqliteStore } from "@warren/store";
 import { sshPublicKey } from "@warren/tunnel";
@@ -29,7 +30,7 @@ export async function seedAgents(
   const store = openSqliteStore({ path: join(dataDir, "hub.db") });
   try {
     const ca = await store.certificateAuthority.get();
-    const hostKey = await store.keys.get("tunnel-host-key");
+    const hostKey = await store.keys.get(TUNNEL_HOST_KEY_NAME);
     if (!ca || !hostKey)
       throw new Error("start the hub once first: its CA and host key are missing");
     const keys = await generateKeyPair();

@@ -30,5 +30,5 @@ export function certifiedHostKey(tunnel: TunnelInfo, caPem: string): Buffer {
       "the hub's tunnel certificate is not a server certificate",
     );
   }
-  return sshPublicKey(cert.publicKey.export({ type: "spki", format: "pem" }).toString());
+  return sshPublicKey(cert.publicKey);
 }

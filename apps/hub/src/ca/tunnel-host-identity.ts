@@ -1,11 +1,17 @@
 import { createPublicKey } from "node:crypto";
 
-import { generateKeyPair, issueCertificate, type CertificateAuthority } from "@warren/pki";
+import { generateEcKeyPair, issueCertificate, type CertificateAuthority } from "@warren/pki";
 import type { HubStore } from "@warren/store";
 
 import type { Clock } from "../clock.js";
 
-const HOST_KEY_NAME = "tunnel-host-key";
+/**
+ * ECDSA P-256: the hub signs each agent's handshake with it, and after a restart every agent
+ * at once; RSA-2048 signing was a third of the hub's CPU in that storm. (The RSA key of older
+ * hubs, kept as "tunnel-host-key", is no longer used: agents meet the new key, ask the hub,
+ * and get its certificate.)
+ */
+export const TUNNEL_HOST_KEY_NAME = "tunnel-host-key-p256";
 const HOST_CERTIFICATE_VALIDITY_MS = 365 * 24 * 3_600_000;
 
 export interface TunnelHostIdentity {
@@ -24,10 +30,10 @@ export async function ensureTunnelHostIdentity(
   clock: Clock,
 ): Promise<TunnelHostIdentity> {
   const stored =
-    (await store.keys.get(HOST_KEY_NAME)) ??
+    (await store.keys.get(TUNNEL_HOST_KEY_NAME)) ??
     (await store.keys.initialize({
-      name: HOST_KEY_NAME,
-      privateKeyPem: (await generateKeyPair()).privateKeyPem,
+      name: TUNNEL_HOST_KEY_NAME,
+      privateKeyPem: (await generateEcKeyPair()).privateKeyPem,
       createdAt: clock.now(),
     }));
   const publicKeyPem = createPublicKey(stored.privateKeyPem)

@@ -16,8 +16,7 @@ function certificateKey(parsed: Map<string, CertifiedKey>, certificatePem: strin
   const cached = parsed.get(certificatePem);
   if (cached) return cached;
   const cert = new X509Certificate(certificatePem);
-  const publicKeyPem = cert.publicKey.export({ type: "spki", format: "pem" }).toString();
-  const key = { sshKey: sshPublicKey(publicKeyPem), expiresAt: new Date(cert.validTo) };
+  const key = { sshKey: sshPublicKey(cert.publicKey), expiresAt: new Date(cert.validTo) };
   if (parsed.size >= PARSED_LIMIT) parsed.clear();
   parsed.set(certificatePem, key);
   return key;

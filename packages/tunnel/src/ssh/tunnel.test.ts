@@ -9,7 +9,7 @@ import {
   status,
   type ServerWritableStream,
 } from "@grpc/grpc-js";
-import { generateKeyPair, type KeyPair } from "@warren/pki";
+import { generateEcKeyPair, generateKeyPair, type KeyPair } from "@warren/pki";
 import {
   AgentServiceService,
   type AgentServiceServer,
@@ -67,7 +67,8 @@ let agentKeys: KeyPair;
 const cleanups: (() => Promise<void> | void)[] = [];
 
 beforeAll(async () => {
-  [hostKeys, agentKeys] = await Promise.all([generateKeyPair(), generateKeyPair()]);
+  // As the hub makes them: an ECDSA host key, RSA agent keys.
+  [hostKeys, agentKeys] = await Promise.all([generateEcKeyPair(), generateKeyPair()]);
 });
 
 afterEach(async () => {
@@ -83,7 +84,7 @@ interface Rig {
   logged: (message: string) => Promise<void>;
 }
 
-async function hub(): Promise<Rig> {
+async function hub(hostKeyPem = hostKeys.privateKeyPem): Promise<Rig> {
   const tunnels: AgentTunnel<string>[] = [];
   const waiting: ((t: AgentTunnel<string>) => void)[] = [];
   const logs: string[] = [];
@@ -98,7 +99,7 @@ async function hub(): Promise<Rig> {
       : new Promise<void>((resolve) => logWaiters.push({ message, resolve }));
   const logger = { debug: record, info: record, warn: record, error: record, child: () => logger };
   const server = new TunnelServer<string>({
-    hostKeyPem: hostKeys.privateKeyPem,
+    hostKeyPem,
     authenticate: (username, key) =>
       Promise.resolve(
         username === "agent-1" && key.equals(sshPublicKey(agentKeys.publicKeyPem))
@@ -164,6 +165,14 @@ describe("the tunnel", () => {
     });
     expect(Buffer.from(answer.payload).toString()).toBe("hi");
     expect(await tunnel.grpc.ping(1000)).toBeGreaterThanOrEqual(0);
+  });
+
+  it("serves with the RSA host key an older hub made", async () => {
+    const rsa = await generateKeyPair();
+    const rig = await hub(rsa.privateKeyPem);
+    const tunnel = rig.nextTunnel();
+    await agent(rig.port, { hostKey: sshPublicKey(rsa.publicKeyPem) });
+    expect(await (await tunnel).grpc.ping(1000)).toBeGreaterThanOrEqual(0);
   });
 
   it("keeps an authenticated tunnel long past the handshake timeout", async () => {
