@@ -3,7 +3,7 @@
 // npm run bench -- ha [--agents N] [--concurrency N] [--iterations N]
 // npm run bench -- operator [--objects N]
 // Any suite takes --cpu-prof DIR (V8 profiles of the hub, agent… it starts, written when they
-// stop) and kube takes --only latency,load,… to run some measures.
+// stop), and kube and tunnel take --only to run some of their measures.
 // Prints one JSON report on stdout; progress goes to stderr. Figures compare with baselines
 // measured in the same run, because this machine is shared and noisy.
 import { cpus } from "node:os";
@@ -19,6 +19,7 @@ import { tunnelBench } from "./tunnel/index.js";
 
 const USAGE =
   "usage: npm run bench -- tunnel [--iterations N] [--mib N] [--agents N]\n" +
+  "                               [--only latency,throughput,headOfLine,scale]\n" +
   "       npm run bench -- kube [--iterations N] [--requests N] [--concurrency N] [--objects N]\n" +
   "                             [--only latency,load,fastWatch,largeList,accessEnd]\n" +
   "       npm run bench -- ha [--agents N] [--concurrency N] [--iterations N]\n" +
@@ -50,6 +51,7 @@ async function main(argv: string[]): Promise<void> {
       iterations: Number(values.iterations),
       throughputMiB: Number(values.mib),
       agents: Number(values.agents),
+      ...(only ? { only } : {}),
     });
   } else if (suite === "kube") {
     results = await kubeBench({

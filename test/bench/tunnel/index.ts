@@ -15,9 +15,15 @@ export interface TunnelBenchOptions {
   iterations: number;
   throughputMiB: number;
   agents: number;
+  /** Names of the measures to run; all when absent. */
+  only?: readonly string[];
 }
 
+const MEASURES = ["latency", "throughput", "headOfLine", "scale"];
+
 export async function tunnelBench(options: TunnelBenchOptions): Promise<Record<string, unknown>> {
+  const unknown = options.only?.filter((name) => !MEASURES.includes(name)) ?? [];
+  if (unknown.length > 0) throw new Error(`unknown tunnel measures: ${unknown.join(", ")}`);
   const scratch = await mkdtemp(join(tmpdir(), "warren-bench-tunnel-"));
   try {
     const rig = await startTunnelRig(scratch);
@@ -26,20 +32,20 @@ export async function tunnelBench(options: TunnelBenchOptions): Promise<Record<s
       join(scratch, "openssh"),
       Number((await source.logs.waitForMessage("listening")).port),
     );
+    const measures: Record<string, () => Promise<unknown>> = {
+      latency: () => measureLatency(rig, options.iterations),
+      throughput: () => measureThroughput(rig.tunnel, openSsh, options.throughputMiB, 16),
+      headOfLine: () => measureHeadOfLine(rig.tunnel, 15, Math.max(4, options.throughputMiB / 16)),
+      scale: () => measureScale(join(scratch, "scale"), options.agents),
+    };
     try {
-      progress("latency");
-      const latency = await measureLatency(rig, options.iterations);
-      progress("throughput");
-      const throughput = await measureThroughput(rig.tunnel, openSsh, options.throughputMiB, 16);
-      progress("head-of-line isolation");
-      const headOfLine = await measureHeadOfLine(
-        rig.tunnel,
-        15,
-        Math.max(4, options.throughputMiB / 16),
-      );
-      progress(`scale: ${options.agents} agents`);
-      const scale = await measureScale(join(scratch, "scale"), options.agents);
-      return { latency, throughput, headOfLine, scale };
+      const results: Record<string, unknown> = {};
+      for (const [name, measure] of Object.entries(measures)) {
+        if (options.only && !options.only.includes(name)) continue;
+        progress(name === "scale" ? `scale: ${options.agents} agents` : name);
+        results[name] = await measure();
+      }
+      return results;
     } finally {
       await openSsh.close();
       await source.stop();
