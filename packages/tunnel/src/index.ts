@@ -13,7 +13,7 @@ export {
   type Http2GrpcServerOptions,
 } from "./grpc/http2-grpc-server.js";
 export { ServerCall, type GrpcServerMethod } from "./grpc/server-call.js";
-export { sshPrivateKey, sshPublicKey, verifySshSignature } from "./ssh/ssh-keys.js";
+export { sshPublicKey, sshSigningKey, verifySshSignature } from "./ssh/ssh-keys.js";
 export {
   openTunnel,
   type TunnelClientOptions,

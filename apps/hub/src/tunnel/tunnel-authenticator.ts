@@ -1,4 +1,4 @@
-import { X509Certificate } from "node:crypto";
+import { X509Certificate, type KeyObject } from "node:crypto";
 
 import type { AgentRecord, HubStore } from "@warren/store";
 import { sshPublicKey, type TunnelAuthResult } from "@warren/tunnel";
@@ -7,6 +7,7 @@ import type { Clock } from "../clock.js";
 
 interface CertifiedKey {
   sshKey: Buffer;
+  publicKey: KeyObject;
   expiresAt: Date;
 }
 
@@ -16,7 +17,11 @@ function certificateKey(parsed: Map<string, CertifiedKey>, certificatePem: strin
   const cached = parsed.get(certificatePem);
   if (cached) return cached;
   const cert = new X509Certificate(certificatePem);
-  const key = { sshKey: sshPublicKey(cert.publicKey), expiresAt: new Date(cert.validTo) };
+  const key = {
+    sshKey: sshPublicKey(cert.publicKey),
+    publicKey: cert.publicKey,
+    expiresAt: new Date(cert.validTo),
+  };
   if (parsed.size >= PARSED_LIMIT) parsed.clear();
   parsed.set(certificatePem, key);
   return key;
@@ -62,6 +67,6 @@ export function tunnelAuthenticator(store: HubStore, clock: Clock) {
         reason: `agent ${agentId}'s certificate expired at ${matching.expiresAt.toISOString()}: it must re-join`,
       };
     }
-    return { accepted: true, peer: record };
+    return { accepted: true, peer: record, publicKey: matching.publicKey };
   };
 }

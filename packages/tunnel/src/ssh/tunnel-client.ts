@@ -2,12 +2,12 @@ import { once } from "node:events";
 import { connect } from "node:net";
 import type { Duplex } from "node:stream";
 
-import ssh2 from "ssh2";
+import ssh2, { type PublicKeyAuthMethod } from "ssh2";
 
 import { coalesceWrites } from "./coalesced-writes.js";
 import { TunnelError, TunnelErrorCode } from "../errors.js";
 import { TUNNEL_ALGORITHMS } from "./ssh-algorithms.js";
-import { sshPrivateKey } from "./ssh-keys.js";
+import { sshSigningKey } from "./ssh-keys.js";
 
 export interface TunnelClientOptions {
   host: string;
@@ -107,11 +107,17 @@ export async function openTunnel(options: TunnelClientOptions): Promise<TunnelCo
   client.once("close", () => options.signal?.removeEventListener("abort", end));
   if (options.signal?.aborted) queueMicrotask(end);
   const interval = options.keepaliveIntervalMs ?? 5000;
+  // As an auth method: ssh2 takes only PEM as privateKey, and would parse it per signature.
+  const publicKeyAuth: PublicKeyAuthMethod = {
+    type: "publickey",
+    username: options.username,
+    key: sshSigningKey(options.privateKeyPem),
+  };
   client.connect({
     // Our own socket, so Nagle is off from the first byte (see the design notes).
     sock: connect({ host: options.host, port: options.port, noDelay: true }),
     username: options.username,
-    privateKey: sshPrivateKey(options.privateKeyPem),
+    authHandler: [publicKeyAuth],
     hostVerifier: (key: Buffer) => {
       hostKeyRejected = !key.equals(options.expectedHostKey);
       return !hostKeyRejected;

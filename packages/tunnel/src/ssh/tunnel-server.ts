@@ -1,3 +1,4 @@
+import type { KeyObject } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
 
@@ -6,14 +7,21 @@ import ssh2, { type AuthContext, type Connection, type ServerChannel } from "ssh
 
 import { AgentTunnel, type KeepaliveOptions } from "./agent-tunnel.js";
 import { coalesceWrites } from "./coalesced-writes.js";
+import { HandshakeGate } from "./handshake-gate.js";
 import { Http2GrpcClient, type Http2GrpcClientOptions } from "../grpc/http2-grpc-client.js";
 import { TUNNEL_ALGORITHMS } from "./ssh-algorithms.js";
-import { sshPrivateKey, verifySshSignature } from "./ssh-keys.js";
+import { sshSigningKey, verifySshSignature } from "./ssh-keys.js";
 
 /** Agent ids are UUIDs; a longer SSH user name is cut before it reaches a log line. */
 const MAX_LOGGED_USERNAME = 64;
 export type TunnelAuthResult<Peer> =
-  { accepted: true; peer: Peer } | { accepted: false; reason: string };
+  | {
+      accepted: true;
+      peer: Peer;
+      /** The accepted key, parsed (from its certificate): its signature is checked with it. */
+      publicKey?: KeyObject;
+    }
+  | { accepted: false; reason: string };
 
 export interface TunnelServerOptions<Peer> {
   /** The hub's SSH host key (PEM); agents accept it only as certified by the hub's CA. */
@@ -27,8 +35,13 @@ export interface TunnelServerOptions<Peer> {
    * knows which replica a tunnel reached even through a load balancer.
    */
   banner?: string;
-  /** A connection that has not authenticated within this many milliseconds is dropped. Default 10000. */
+  /**
+   * A connection that has not authenticated within this many milliseconds of its handshake's
+   * start is dropped. Default 10000.
+   */
   handshakeTimeoutMs?: number;
+  /** Handshakes run at once; later connections wait their turn (see HandshakeGate). Default 64. */
+  maxConcurrentHandshakes?: number;
   keepalive: KeepaliveOptions;
   grpc?: Http2GrpcClientOptions;
   logger?: Logger;
@@ -41,6 +54,8 @@ interface SocketState {
   /** Cuts the connection if it has not authenticated in time; cleared once it has. */
   handshakeTimer: NodeJS.Timeout | undefined;
   failure: Error | undefined;
+  /** Ends this connection's handshake turn. */
+  endTurn: () => void;
 }
 
 /**
@@ -56,12 +71,14 @@ export class TunnelServer<Peer> {
   private readonly listener: NetServer;
   private readonly sockets = new Map<string, SocketState>();
   private readonly logger: Logger;
+  private readonly gate: HandshakeGate;
 
   constructor(private readonly options: TunnelServerOptions<Peer>) {
     this.logger = options.logger ?? silentLogger;
+    this.gate = new HandshakeGate(options.maxConcurrentHandshakes ?? 64);
     this.ssh = new ssh2.Server(
       {
-        hostKeys: [sshPrivateKey(options.hostKeyPem)],
+        hostKeys: [{ key: sshSigningKey(options.hostKeyPem) }],
         algorithms: TUNNEL_ALGORITHMS,
         ...(options.banner === undefined ? {} : { banner: options.banner }),
       },
@@ -102,14 +119,16 @@ export class TunnelServer<Peer> {
       authenticated: false,
       failure: undefined,
       handshakeTimer: undefined,
+      endTurn: () => undefined,
     };
     this.sockets.set(remoteAddress, state);
-    state.handshakeTimer = setTimeout(() => {
-      state.failure = new Error("it did not authenticate in time");
-      socket.destroy();
-    }, this.options.handshakeTimeoutMs ?? 10_000);
+    // ssh2 listens for errors once the socket is injected; a queued socket needs it already.
+    socket.on("error", (error) => {
+      state.failure ??= error;
+    });
     socket.once("close", () => {
       clearTimeout(state.handshakeTimer);
+      state.endTurn();
       this.sockets.delete(remoteAddress);
       if (state.authenticated) return;
       const reason = state.failure?.message ?? "it closed before authenticating as an agent";
@@ -118,7 +137,15 @@ export class TunnelServer<Peer> {
         "dropped a connection that is not a Warren agent",
       );
     });
-    this.ssh.injectSocket(socket);
+    state.failure = new Error("it closed while waiting its turn to handshake");
+    state.endTurn = this.gate.admit(() => {
+      state.failure = undefined;
+      state.handshakeTimer = setTimeout(() => {
+        state.failure = new Error("it did not authenticate in time");
+        socket.destroy();
+      }, this.options.handshakeTimeoutMs ?? 10_000);
+      this.ssh.injectSocket(socket);
+    });
   }
 
   private handle(client: Connection, remoteAddress: string): void {
@@ -138,6 +165,7 @@ export class TunnelServer<Peer> {
           if (state) {
             state.authenticated = true;
             clearTimeout(state.handshakeTimer);
+            state.endTurn();
           }
         },
         (error: unknown) => {
@@ -199,7 +227,7 @@ export class TunnelServer<Peer> {
     }
     if (
       ctx.blob === undefined ||
-      !verifySshSignature(ctx.key.data, ctx.blob, ctx.signature, ctx.hashAlgo)
+      !verifySshSignature(result.publicKey ?? ctx.key.data, ctx.blob, ctx.signature, ctx.hashAlgo)
     ) {
       log.warn({ username }, "refused an agent's tunnel: bad key signature");
       ctx.reject(["publickey"]);

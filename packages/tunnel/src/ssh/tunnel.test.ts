@@ -1,5 +1,6 @@
 // The tunnel end to end on loopback: real SSH (ssh2 both sides), a real grpc-js server on the
 // agent side, the hub's HTTP/2 gRPC client. Only the service behind it is a test one.
+import { createPublicKey } from "node:crypto";
 import { once } from "node:events";
 import { connect } from "node:net";
 
@@ -84,7 +85,10 @@ interface Rig {
   logged: (message: string) => Promise<void>;
 }
 
-async function hub(hostKeyPem = hostKeys.privateKeyPem): Promise<Rig> {
+async function hub(
+  hostKeyPem = hostKeys.privateKeyPem,
+  gate: { maxConcurrentHandshakes?: number; handshakeTimeoutMs?: number } = {},
+): Promise<Rig> {
   const tunnels: AgentTunnel<string>[] = [];
   const waiting: ((t: AgentTunnel<string>) => void)[] = [];
   const logs: string[] = [];
@@ -103,7 +107,7 @@ async function hub(hostKeyPem = hostKeys.privateKeyPem): Promise<Rig> {
     authenticate: (username, key) =>
       Promise.resolve(
         username === "agent-1" && key.equals(sshPublicKey(agentKeys.publicKeyPem))
-          ? { accepted: true, peer: username }
+          ? { accepted: true, peer: username, publicKey: createPublicKey(agentKeys.publicKeyPem) }
           : { accepted: false, reason: "unknown agent or key" },
       ),
     onTunnel: (tunnel) => {
@@ -112,6 +116,7 @@ async function hub(hostKeyPem = hostKeys.privateKeyPem): Promise<Rig> {
     },
     keepalive: { intervalMs: 1000, timeoutMs: 5000 },
     banner: "warren-hub replica r-1",
+    ...gate,
     logger,
   });
   const port = await server.listen("127.0.0.1", 0);
@@ -173,6 +178,30 @@ describe("the tunnel", () => {
     const tunnel = rig.nextTunnel();
     await agent(rig.port, { hostKey: sshPublicKey(rsa.publicKeyPem) });
     expect(await (await tunnel).grpc.ping(1000)).toBeGreaterThanOrEqual(0);
+  });
+
+  it("holds handshakes past its limit until a turn frees, then serves them", async () => {
+    const rig = await hub(hostKeys.privateKeyPem, { maxConcurrentHandshakes: 1 });
+    const tunnels = [rig.nextTunnel(), rig.nextTunnel(), rig.nextTunnel()];
+    await Promise.all([agent(rig.port), agent(rig.port), agent(rig.port)]);
+    for (const tunnel of await Promise.all(tunnels)) {
+      expect(await tunnel.grpc.ping(1000)).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it("starts a waiting handshake only when the one before it ends", async () => {
+    const rig = await hub(hostKeys.privateKeyPem, {
+      maxConcurrentHandshakes: 1,
+      handshakeTimeoutMs: 300,
+    });
+    // A connection that never speaks SSH holds the only turn until its timeout drops it.
+    const silent = connect({ host: "127.0.0.1", port: rig.port });
+    silent.resume();
+    await once(silent, "connect");
+    const tunnel = rig.nextTunnel();
+    await agent(rig.port);
+    await tunnel;
+    expect(rig.logs.indexOf("dropped a connection that is not a Warren agent")).toBeGreaterThan(-1);
   });
 
   it("keeps an authenticated tunnel long past the handshake timeout", async () => {

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+
+import { HandshakeGate } from "./handshake-gate.js";
+
+describe("HandshakeGate", () => {
+  it("runs up to its limit at once and the rest in arrival order as turns end", () => {
+    const gate = new HandshakeGate(2);
+    const started: string[] = [];
+    const end = new Map<string, () => void>();
+    for (const name of ["a", "b", "c", "d"])
+      end.set(
+        name,
+        gate.admit(() => started.push(name)),
+      );
+    expect(started).toEqual(["a", "b"]);
+    expect(gate.waiting).toBe(2);
+    end.get("b")?.();
+    expect(started).toEqual(["a", "b", "c"]);
+    end.get("b")?.(); // a second end of the same turn frees nothing more
+    expect(started).toEqual(["a", "b", "c"]);
+    end.get("a")?.();
+    expect(started).toEqual(["a", "b", "c", "d"]);
+    expect(gate.waiting).toBe(0);
+  });
+
+  it("skips a turn that ended while it waited, and gives its place to the next", () => {
+    const gate = new HandshakeGate(1);
+    const started: string[] = [];
+    const endA = gate.admit(() => started.push("a"));
+    const endB = gate.admit(() => started.push("b"));
+    gate.admit(() => started.push("c"));
+    endB(); // b's connection closed in the queue
+    endA();
+    expect(started).toEqual(["a", "c"]);
+  });
+});
