@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { HandshakeGate } from "./handshake-gate.js";
 
 describe("HandshakeGate", () => {
-  it("runs up to its limit at once and the rest in arrival order as turns end", () => {
+  it("runs up to its limit at once and the newest waiting one as each turn ends", () => {
     const gate = new HandshakeGate(2);
     const started: string[] = [];
     const end = new Map<string, () => void>();
@@ -15,11 +15,11 @@ describe("HandshakeGate", () => {
     expect(started).toEqual(["a", "b"]);
     expect(gate.waiting).toBe(2);
     end.get("b")?.();
-    expect(started).toEqual(["a", "b", "c"]);
+    expect(started).toEqual(["a", "b", "d"]);
     end.get("b")?.(); // a second end of the same turn frees nothing more
-    expect(started).toEqual(["a", "b", "c"]);
+    expect(started).toEqual(["a", "b", "d"]);
     end.get("a")?.();
-    expect(started).toEqual(["a", "b", "c", "d"]);
+    expect(started).toEqual(["a", "b", "d", "c"]);
     expect(gate.waiting).toBe(0);
   });
 
@@ -27,10 +27,10 @@ describe("HandshakeGate", () => {
     const gate = new HandshakeGate(1);
     const started: string[] = [];
     const endA = gate.admit(() => started.push("a"));
-    const endB = gate.admit(() => started.push("b"));
-    gate.admit(() => started.push("c"));
-    endB(); // b's connection closed in the queue
+    gate.admit(() => started.push("b"));
+    const endC = gate.admit(() => started.push("c"));
+    endC(); // c's connection closed in the queue
     endA();
-    expect(started).toEqual(["a", "c"]);
+    expect(started).toEqual(["a", "b"]);
   });
 });

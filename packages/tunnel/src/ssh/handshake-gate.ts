@@ -1,10 +1,12 @@
 /**
- * Lets at most `limit` SSH handshakes run at once and queues the rest in arrival order.
+ * Lets at most `limit` SSH handshakes run at once; the rest wait, and the newest goes next.
  *
  * After a hub restart every agent dials within seconds. Started together, thousands of
  * handshakes share the CPU, all finish late, many past their timeouts, and the agents redial
- * and start over: the hub spends its time on handshakes it then throws away. Queued, each
- * runs at full speed and the queue drains at the rate the CPU allows.
+ * and start over: the hub spends its time on handshakes it then throws away. Gated, each runs
+ * at full speed. Newest first because an agent gives up on a connection after a while: the
+ * one that waited longest is the likeliest to be gone before its handshake ends, and one that
+ * gave up while waiting costs nothing when its turn comes.
  */
 export class HandshakeGate {
   private running = 0;
@@ -42,7 +44,7 @@ export class HandshakeGate {
 
   private next(): void {
     while (this.running < this.limit) {
-      const run = this.queue.shift();
+      const run = this.queue.pop();
       if (!run) return;
       // A turn whose connection closed while waiting is already "done" and starts nothing.
       run();
