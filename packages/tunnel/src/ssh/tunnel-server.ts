@@ -54,6 +54,8 @@ interface SocketState {
   /** Cuts the connection if it has not authenticated in time; cleared once it has. */
   handshakeTimer: NodeJS.Timeout | undefined;
   failure: Error | undefined;
+  /** Queued for a handshake turn (see HandshakeGate). */
+  waiting: boolean;
   /** Ends this connection's handshake turn. */
   endTurn: () => void;
 }
@@ -118,6 +120,7 @@ export class TunnelServer<Peer> {
       socket,
       authenticated: false,
       failure: undefined,
+      waiting: true,
       handshakeTimer: undefined,
       endTurn: () => undefined,
     };
@@ -131,15 +134,21 @@ export class TunnelServer<Peer> {
       state.endTurn();
       this.sockets.delete(remoteAddress);
       if (state.authenticated) return;
+      if (state.waiting) {
+        // Most likely an agent that gave up during a reconnect storm, and will redial: one
+        // line each would flood the log just when it is read.
+        this.logger.debug({ remoteAddress }, "a connection closed while waiting to handshake");
+        return;
+      }
       const reason = state.failure?.message ?? "it closed before authenticating as an agent";
       this.logger.warn(
         { remoteAddress, reason },
         "dropped a connection that is not a Warren agent",
       );
     });
-    state.failure = new Error("it closed while waiting its turn to handshake");
     state.endTurn = this.gate.admit(() => {
-      state.failure = undefined;
+      // A flag, not an Error made per connection: a stack trace costs more than a handshake turn.
+      state.waiting = false;
       state.handshakeTimer = setTimeout(() => {
         state.failure = new Error("it did not authenticate in time");
         socket.destroy();

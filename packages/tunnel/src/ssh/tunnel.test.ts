@@ -204,6 +204,19 @@ describe("the tunnel", () => {
     expect(rig.logs.indexOf("dropped a connection that is not a Warren agent")).toBeGreaterThan(-1);
   });
 
+  it("lets a connection that gave up while waiting go quietly", async () => {
+    const rig = await hub(hostKeys.privateKeyPem, { maxConcurrentHandshakes: 1 });
+    const holder = connect({ host: "127.0.0.1", port: rig.port });
+    holder.resume();
+    await once(holder, "connect");
+    const waiter = connect({ host: "127.0.0.1", port: rig.port });
+    await once(waiter, "connect");
+    waiter.destroy();
+    await rig.logged("a connection closed while waiting to handshake");
+    expect(rig.logs).not.toContain("dropped a connection that is not a Warren agent");
+    holder.destroy();
+  });
+
   it("keeps an authenticated tunnel long past the handshake timeout", async () => {
     // Only the handshake timer is a setTimeout here; faking it lets the test move time.
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
