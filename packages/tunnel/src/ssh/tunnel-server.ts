@@ -42,6 +42,12 @@ export interface TunnelServerOptions<Peer> {
   handshakeTimeoutMs?: number;
   /** Handshakes run at once; later connections wait their turn (see HandshakeGate). Default 64. */
   maxConcurrentHandshakes?: number;
+  /**
+   * How long one handshake may hold its turn, in milliseconds; past it, it goes on outside
+   * the gate (its timeout still applies). Default 2000: a few connections that stall cannot
+   * keep every agent waiting.
+   */
+  handshakeTurnMs?: number;
   keepalive: KeepaliveOptions;
   grpc?: Http2GrpcClientOptions;
   logger?: Logger;
@@ -53,6 +59,8 @@ interface SocketState {
   authenticated: boolean;
   /** Cuts the connection if it has not authenticated in time; cleared once it has. */
   handshakeTimer: NodeJS.Timeout | undefined;
+  /** Ends the turn of a handshake that takes too long, without dropping it. */
+  turnTimer: NodeJS.Timeout | undefined;
   failure: Error | undefined;
   /** Queued for a handshake turn (see HandshakeGate). */
   waiting: boolean;
@@ -122,6 +130,7 @@ export class TunnelServer<Peer> {
       failure: undefined,
       waiting: true,
       handshakeTimer: undefined,
+      turnTimer: undefined,
       endTurn: () => undefined,
     };
     this.sockets.set(remoteAddress, state);
@@ -131,6 +140,7 @@ export class TunnelServer<Peer> {
     });
     socket.once("close", () => {
       clearTimeout(state.handshakeTimer);
+      clearTimeout(state.turnTimer);
       state.endTurn();
       this.sockets.delete(remoteAddress);
       if (state.authenticated) return;
@@ -149,6 +159,9 @@ export class TunnelServer<Peer> {
     state.endTurn = this.gate.admit(() => {
       // A flag, not an Error made per connection: a stack trace costs more than a handshake turn.
       state.waiting = false;
+      state.turnTimer = setTimeout(() => {
+        state.endTurn();
+      }, this.options.handshakeTurnMs ?? 2000);
       state.handshakeTimer = setTimeout(() => {
         state.failure = new Error("it did not authenticate in time");
         socket.destroy();
@@ -174,6 +187,7 @@ export class TunnelServer<Peer> {
           if (state) {
             state.authenticated = true;
             clearTimeout(state.handshakeTimer);
+            clearTimeout(state.turnTimer);
             state.endTurn();
           }
         },

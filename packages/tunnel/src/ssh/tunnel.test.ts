@@ -87,7 +87,11 @@ interface Rig {
 
 async function hub(
   hostKeyPem = hostKeys.privateKeyPem,
-  gate: { maxConcurrentHandshakes?: number; handshakeTimeoutMs?: number } = {},
+  gate: {
+    maxConcurrentHandshakes?: number;
+    handshakeTimeoutMs?: number;
+    handshakeTurnMs?: number;
+  } = {},
 ): Promise<Rig> {
   const tunnels: AgentTunnel<string>[] = [];
   const waiting: ((t: AgentTunnel<string>) => void)[] = [];
@@ -202,6 +206,23 @@ describe("the tunnel", () => {
     await agent(rig.port);
     await tunnel;
     expect(rig.logs.indexOf("dropped a connection that is not a Warren agent")).toBeGreaterThan(-1);
+  });
+
+  it("takes the turn from a connection that stalls, without dropping it", async () => {
+    const rig = await hub(hostKeys.privateKeyPem, {
+      maxConcurrentHandshakes: 1,
+      handshakeTurnMs: 100,
+      handshakeTimeoutMs: 60_000,
+    });
+    const stalled = connect({ host: "127.0.0.1", port: rig.port });
+    stalled.resume();
+    await once(stalled, "connect");
+    const tunnel = rig.nextTunnel();
+    await agent(rig.port);
+    await tunnel;
+    expect(stalled.destroyed).toBe(false);
+    expect(rig.logs).not.toContain("dropped a connection that is not a Warren agent");
+    stalled.destroy();
   });
 
   it("lets a connection that gave up while waiting go quietly", async () => {
