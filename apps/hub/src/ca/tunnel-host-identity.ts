@@ -1,17 +1,17 @@
 import { createPublicKey } from "node:crypto";
 
-import { generateEcKeyPair, issueCertificate, type CertificateAuthority } from "@warren/pki";
+import { generateKeyPair, issueCertificate, type CertificateAuthority } from "@warren/pki";
 import type { HubStore } from "@warren/store";
 
 import type { Clock } from "../clock.js";
 
 /**
- * ECDSA P-256: the hub signs each agent's handshake with it, and after a restart every agent
- * at once; RSA-2048 signing was a third of the hub's CPU in that storm. (The RSA key of older
- * hubs, kept as "tunnel-host-key", is no longer used: agents meet the new key, ask the hub,
- * and get its certificate.)
+ * RSA, though an ECDSA key would sign each agent's handshake in a tenth of the time: agents
+ * of earlier versions offer only RSA host key algorithms and read only RSA certificates, so
+ * they could not reach a hub upgraded before them. Moving needs TunnelInfo to carry a second
+ * certificate while both are in use.
  */
-export const TUNNEL_HOST_KEY_NAME = "tunnel-host-key-p256";
+export const TUNNEL_HOST_KEY_NAME = "tunnel-host-key";
 const HOST_CERTIFICATE_VALIDITY_MS = 365 * 24 * 3_600_000;
 
 export interface TunnelHostIdentity {
@@ -33,7 +33,7 @@ export async function ensureTunnelHostIdentity(
     (await store.keys.get(TUNNEL_HOST_KEY_NAME)) ??
     (await store.keys.initialize({
       name: TUNNEL_HOST_KEY_NAME,
-      privateKeyPem: (await generateEcKeyPair()).privateKeyPem,
+      privateKeyPem: (await generateKeyPair()).privateKeyPem,
       createdAt: clock.now(),
     }));
   const publicKeyPem = createPublicKey(stored.privateKeyPem)

@@ -11,8 +11,8 @@ export const TUNNEL_ALGORITHMS: Algorithms = {
   // handshake, twice the cost of P-256's ECDH (560 vs 264 µs here), on the hub for every
   // agent after a restart. Both are 128-bit secure.
   kex: ["ecdh-sha2-nistp256", "curve25519-sha256", "curve25519-sha256@libssh.org"],
-  // ECDSA first: the hub signs one handshake per agent, a tenth of RSA's cost (RSA stays for
-  // a hub whose host key was made before).
+  // ECDSA accepted first, for a hub that moves to such a host key (it signs a handshake in a
+  // tenth of RSA's time); hubs have RSA keys today (see tunnel-host-identity.ts).
   serverHostKey: ["ecdsa-sha2-nistp256", "rsa-sha2-256", "rsa-sha2-512"],
   compress: ["none"],
 };

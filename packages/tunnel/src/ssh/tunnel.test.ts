@@ -68,7 +68,7 @@ let agentKeys: KeyPair;
 const cleanups: (() => Promise<void> | void)[] = [];
 
 beforeAll(async () => {
-  // As the hub makes them: an ECDSA host key, RSA agent keys.
+  // An ECDSA host key (which agents accept, for a hub that moves to one) and RSA agent keys.
   [hostKeys, agentKeys] = await Promise.all([generateEcKeyPair(), generateKeyPair()]);
 });
 
@@ -176,7 +176,7 @@ describe("the tunnel", () => {
     expect(await tunnel.grpc.ping(1000)).toBeGreaterThanOrEqual(0);
   });
 
-  it("serves with the RSA host key an older hub made", async () => {
+  it("serves with an RSA host key, as the hub has", async () => {
     const rsa = await generateKeyPair();
     const rig = await hub(rsa.privateKeyPem);
     const tunnel = rig.nextTunnel();
