@@ -12,7 +12,14 @@ export class HandshakeGate {
   private running = 0;
   private readonly queue: (() => void)[] = [];
 
-  constructor(private readonly limit: number) {}
+  /**
+   * `limit` turns at once, each held at most `turnMs` milliseconds: past it, the handshake
+   * goes on outside the gate, so a few that stall cannot keep every other one waiting.
+   */
+  constructor(
+    private readonly limit: number,
+    private readonly turnMs: number,
+  ) {}
 
   /** How many handshakes wait for a turn. */
   get waiting(): number {
@@ -21,25 +28,31 @@ export class HandshakeGate {
 
   /**
    * Runs `start` now or when a turn frees; returns the function that ends this turn (call it
-   * exactly once, when the handshake succeeded or its connection closed, even if it waited).
+   * when the handshake succeeded or its connection closed, even if it waited; more calls, or a
+   * call after the turn ran out, do nothing).
    */
   admit(start: () => void): () => void {
     let state: "waiting" | "running" | "done" = "waiting";
-    const run = () => {
-      if (state !== "waiting") return;
-      state = "running";
-      this.running += 1;
-      start();
-    };
-    if (this.running < this.limit) run();
-    else this.queue.push(run);
-    return () => {
+    let timer: NodeJS.Timeout | undefined;
+    const end = () => {
       if (state === "running") {
+        clearTimeout(timer);
         this.running -= 1;
         this.next();
       }
       state = "done";
     };
+    const run = () => {
+      if (state !== "waiting") return;
+      state = "running";
+      this.running += 1;
+      timer = setTimeout(end, this.turnMs);
+      timer.unref();
+      start();
+    };
+    if (this.running < this.limit) run();
+    else this.queue.push(run);
+    return end;
   }
 
   private next(): void {

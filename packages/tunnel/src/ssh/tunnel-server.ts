@@ -59,10 +59,9 @@ interface SocketState {
   authenticated: boolean;
   /** Cuts the connection if it has not authenticated in time; cleared once it has. */
   handshakeTimer: NodeJS.Timeout | undefined;
-  /** Ends the turn of a handshake that takes too long, without dropping it. */
-  turnTimer: NodeJS.Timeout | undefined;
   failure: Error | undefined;
-  /** Queued for a handshake turn (see HandshakeGate). */
+  /** Queued for a handshake turn (see HandshakeGate). A flag: an Error per connection, with
+   * its stack trace, cost more than the turn. */
   waiting: boolean;
   /** Ends this connection's handshake turn. */
   endTurn: () => void;
@@ -85,7 +84,10 @@ export class TunnelServer<Peer> {
 
   constructor(private readonly options: TunnelServerOptions<Peer>) {
     this.logger = options.logger ?? silentLogger;
-    this.gate = new HandshakeGate(options.maxConcurrentHandshakes ?? 64);
+    this.gate = new HandshakeGate(
+      options.maxConcurrentHandshakes ?? 64,
+      options.handshakeTurnMs ?? 2000,
+    );
     this.ssh = new ssh2.Server(
       {
         hostKeys: [{ key: sshSigningKey(options.hostKeyPem) }],
@@ -130,7 +132,6 @@ export class TunnelServer<Peer> {
       failure: undefined,
       waiting: true,
       handshakeTimer: undefined,
-      turnTimer: undefined,
       endTurn: () => undefined,
     };
     this.sockets.set(remoteAddress, state);
@@ -140,7 +141,6 @@ export class TunnelServer<Peer> {
     });
     socket.once("close", () => {
       clearTimeout(state.handshakeTimer);
-      clearTimeout(state.turnTimer);
       state.endTurn();
       this.sockets.delete(remoteAddress);
       if (state.authenticated) return;
@@ -157,11 +157,7 @@ export class TunnelServer<Peer> {
       );
     });
     state.endTurn = this.gate.admit(() => {
-      // A flag, not an Error made per connection: a stack trace costs more than a handshake turn.
       state.waiting = false;
-      state.turnTimer = setTimeout(() => {
-        state.endTurn();
-      }, this.options.handshakeTurnMs ?? 2000);
       state.handshakeTimer = setTimeout(() => {
         state.failure = new Error("it did not authenticate in time");
         socket.destroy();
@@ -187,7 +183,6 @@ export class TunnelServer<Peer> {
           if (state) {
             state.authenticated = true;
             clearTimeout(state.handshakeTimer);
-            clearTimeout(state.turnTimer);
             state.endTurn();
           }
         },

@@ -2,7 +2,7 @@
 // agent side, the hub's HTTP/2 gRPC client. Only the service behind it is a test one.
 import { createPublicKey } from "node:crypto";
 import { once } from "node:events";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 
 import {
   ServerCredentials,
@@ -156,6 +156,14 @@ async function agent(
   return connection;
 }
 
+/** A TCP connection to the hub's port that says nothing until the test makes it. */
+async function rawConnection(port: number): Promise<Socket> {
+  const socket = connect({ host: "127.0.0.1", port });
+  socket.resume();
+  await once(socket, "connect");
+  return socket;
+}
+
 async function connected(): Promise<AgentTunnel<string>> {
   const rig = await hub();
   const tunnel = rig.nextTunnel();
@@ -199,9 +207,7 @@ describe("the tunnel", () => {
       handshakeTimeoutMs: 300,
     });
     // A connection that never speaks SSH holds the only turn until its timeout drops it.
-    const silent = connect({ host: "127.0.0.1", port: rig.port });
-    silent.resume();
-    await once(silent, "connect");
+    await rawConnection(rig.port);
     const tunnel = rig.nextTunnel();
     await agent(rig.port);
     await tunnel;
@@ -214,9 +220,7 @@ describe("the tunnel", () => {
       handshakeTurnMs: 100,
       handshakeTimeoutMs: 60_000,
     });
-    const stalled = connect({ host: "127.0.0.1", port: rig.port });
-    stalled.resume();
-    await once(stalled, "connect");
+    const stalled = await rawConnection(rig.port);
     const tunnel = rig.nextTunnel();
     await agent(rig.port);
     await tunnel;
@@ -227,9 +231,7 @@ describe("the tunnel", () => {
 
   it("lets a connection that gave up while waiting go quietly", async () => {
     const rig = await hub(hostKeys.privateKeyPem, { maxConcurrentHandshakes: 1 });
-    const holder = connect({ host: "127.0.0.1", port: rig.port });
-    holder.resume();
-    await once(holder, "connect");
+    const holder = await rawConnection(rig.port);
     const waiter = connect({ host: "127.0.0.1", port: rig.port });
     await once(waiter, "connect");
     waiter.destroy();
@@ -331,9 +333,7 @@ describe("the tunnel", () => {
 
   it("drops garbage on its port with a log line and keeps serving agents", async () => {
     const rig = await hub();
-    const socket = connect({ host: "127.0.0.1", port: rig.port });
-    socket.resume();
-    await once(socket, "connect");
+    const socket = await rawConnection(rig.port);
     socket.end("GET / HTTP/1.1\r\n\r\n\u0000\u0001garbage\r\n");
     await rig.logged("dropped a connection that is not a Warren agent");
     const tunnel = rig.nextTunnel();
