@@ -7,6 +7,7 @@ export {
 } from "./key-pair.js";
 export {
   createCertificateAuthority,
+  crossCertify,
   type CertificateAuthority,
   type CreateCertificateAuthorityOptions,
 } from "./certificate-authority.js";
@@ -18,4 +19,10 @@ export {
 export { CLOCK_SKEW_ALLOWANCE_MS, type Subject } from "./certificate-template.js";
 export { createCertificateRequest, readCertificateRequest } from "./certificate-request.js";
 export { caPin, parseCaPin } from "./ca-pin.js";
-export { readCertificate, verifyIssuedBy, type CertificateInfo } from "./read-certificate.js";
+export {
+  issuerIn,
+  readCertificate,
+  verifyIssuedBy,
+  type CertificateInfo,
+} from "./read-certificate.js";
+export { splitPemBundle } from "./pem-bundle.js";
