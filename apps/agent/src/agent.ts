@@ -9,6 +9,7 @@ import type { AgentConfig } from "./config/agent-config.js";
 import { AgentMetrics } from "./diagnostics/agent-metrics.js";
 import { startDiagnosticsServer, type Readiness } from "./diagnostics/diagnostics-server.js";
 import { HealthMonitor } from "./health/health-monitor.js";
+import { AuthorityFollower } from "./identity/authority-follower.js";
 import { IdentityKeeper } from "./identity/identity-keeper.js";
 import { GrpcHubApi } from "./join/hub-api.js";
 import { createAgentGrpcServer } from "./service/agent-service.js";
@@ -77,6 +78,7 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
     checkIntervalMs: config.checkIntervalMs,
     readToken: tokenReader(config, logger),
   });
+  const follower = new AuthorityFollower(identity, logger.child("identity"));
   const kubeConfig = clusterConfig(config);
   const upstream =
     kubeConfig && new UpstreamClient(kubeTargetFrom(kubeConfig), config.upstreamMaxRequests);
@@ -98,6 +100,7 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
     onHubReplicas: (replicas) => {
       tunnel.setReplicas(replicas);
     },
+    onCertificateAuthorities: (update) => follower.follow(update),
   });
   const tunnel = new TunnelPool(
     {

@@ -43,6 +43,8 @@ export const refuse = {
   notAllowed: (message: string) =>
     new Refusal(status.PERMISSION_DENIED, RefusalReason.NotAllowed, message),
   notFound: (message: string) => new Refusal(status.NOT_FOUND, RefusalReason.NotFound, message),
+  precondition: (reason: RefusalReason, message: string) =>
+    new Refusal(status.FAILED_PRECONDITION, reason, message),
 };
 
 /** Runs a validator from @warren/identity; its IdentityError becomes an INVALID_ARGUMENT refusal. */

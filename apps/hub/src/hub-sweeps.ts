@@ -1,6 +1,8 @@
 import type { Logger } from "@warren/log";
 import type { HubStore } from "@warren/store";
 
+import type { HubAuthorities } from "./ca/hub-authorities.js";
+import { sweepRotation } from "./ca/rotation-sweep.js";
 import type { Clock } from "./clock.js";
 import type { HubConfig } from "./config/hub-config.js";
 import type { SessionBook } from "./kube/kube-sessions.js";
@@ -17,6 +19,8 @@ const AUDIT_PRUNE_INTERVAL_MS = 3_600_000;
  * what changes by itself (a lock that was set elsewhere) or was missed.
  */
 const SESSION_RECHECK_INTERVAL_MS = 30_000;
+/** An automatic CA rotation's steps are a third of its grace apart, at least 20 s. */
+const ROTATION_SWEEP_INTERVAL_MS = 5_000;
 
 /** What the periodic sweeps touch. */
 export interface SweepParts {
@@ -26,6 +30,7 @@ export interface SweepParts {
   store: HubStore;
   registry: AgentRegistry;
   sessions: SessionBook;
+  authorities: HubAuthorities;
 }
 
 /** Removes audit events older than audit_retention; logs how many when there were any. */
@@ -60,6 +65,12 @@ export function startSweeps(parts: SweepParts): () => void {
       () => store.documents.deleteExpiredBefore(clock.now()),
       logger,
       "delete expired login sessions, requests and invites",
+    ),
+    every(
+      ROTATION_SWEEP_INTERVAL_MS,
+      () => sweepRotation(parts, clock.now()),
+      logger,
+      "take an automatic CA rotation's next step",
     ),
     every(
       AGENT_SWEEP_INTERVAL_MS,

@@ -3,16 +3,15 @@ import { hostname } from "node:os";
 
 import { StartedParts } from "@warren/cli";
 import { formatHostPort } from "@warren/config";
-import type { Logger } from "@warren/log";
+import { errorFields, type Logger } from "@warren/log";
 import { openStore, type HubStore } from "@warren/store";
 
 import { createAdminService } from "./admin/admin-service.js";
 import { ensureAdminProfile } from "./ca/admin-profile.js";
-import {
-  ensureCertificateAuthority,
-  type HubCertificateAuthority,
-} from "./ca/certificate-authority.js";
-import { issueServerIdentity } from "./ca/server-identity.js";
+import { pushAuthorities, authoritiesMessage } from "./ca/authorities-push.js";
+import { followRotation } from "./ca/follow-rotation.js";
+import { HubAuthorities } from "./ca/hub-authorities.js";
+import { ServingIdentities } from "./ca/serving-identities.js";
 import { ensureTunnelHostIdentity } from "./ca/tunnel-host-identity.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { HubConfig } from "./config/hub-config.js";
@@ -74,7 +73,7 @@ interface HubParts {
   logger: Logger;
   clock: Clock;
   store: HubStore;
-  ca: HubCertificateAuthority;
+  authorities: HubAuthorities;
   registry: AgentRegistry;
   roleBook: RoleBook;
   audit: AuditWriter;
@@ -113,8 +112,8 @@ async function startListeners(parts: HubParts, owner: StartedParts) {
 }
 
 async function openListeners(parts: HubParts, started: StartedParts) {
-  const { config, logger, clock, store, ca, registry, roleBook, audit, metrics, sessions } = parts;
-  const hostIdentity = await ensureTunnelHostIdentity(store, ca, clock);
+  const { config, logger, clock, store, authorities, registry, roleBook, audit, metrics } = parts;
+  const hostIdentity = await ensureTunnelHostIdentity(store, authorities.view.serverIssuer, clock);
   const tunnel: TunnelListener = await startTunnelListener({
     listen: config.tunnelListenAddr,
     hostIdentity,
@@ -128,6 +127,7 @@ async function openListeners(parts: HubParts, started: StartedParts) {
     banner: `warren-hub replica ${parts.replicaId}`,
     onAgent: (agent) => {
       if (parts.directory) void pushReplicas(agent, parts.directory.live, logger);
+      void pushAuthorities(agent, authoritiesMessage(authorities, known.tunnel), logger);
     },
   });
   started.started("tunnel listener", () => {
@@ -140,10 +140,10 @@ async function openListeners(parts: HubParts, started: StartedParts) {
     loginCallbackUrl: "",
     tunnel: { addr: "", hostCertificatePem: hostIdentity.certificatePem },
   };
-  const authenticator = new PeerAuthenticator(ca.certificatePem, store, clock);
+  const authenticator = new PeerAuthenticator(() => authorities.trustedPem, store, clock);
   const kubeNames = hubKubeNames(config);
-  const identity = await issueServerIdentity(
-    ca,
+  const serving = await ServingIdentities.issue(
+    authorities,
     [
       ...serverNames(config.publicAddrs, config.listenAddr),
       ...(config.kubePublicAddr ? [config.kubePublicAddr.host] : []),
@@ -155,21 +155,23 @@ async function openListeners(parts: HubParts, started: StartedParts) {
   const kubeLogger = logger.child("kube");
   const kube: KubeServer = await startKubeServer({
     listen: config.kubeListenAddr,
-    identity,
-    caPem: ca.certificatePem,
+    identity: serving.current.identity,
+    caPem: authorities.trustedPem,
     handshakeTimeoutMs: config.tlsHandshakeTimeoutMs,
     sniCallback: serverNameContexts({
-      ca,
-      identity,
-      caPem: ca.certificatePem,
+      serving: () => serving.current,
       kubeServerName: kubeNames.kubeServerName,
       clock,
       clusterExists: async (name) => (await store.clusters.get(name)) !== undefined,
     }),
     kubeNames,
-    authenticator: new KubeAuthenticator(ca.certificatePem, store, clock),
+    authenticator: new KubeAuthenticator(
+      () => ({ pem: authorities.trustedPem, retired: authorities.state.retired }),
+      store,
+      clock,
+    ),
     unauthenticated: new UnauthenticatedLog(kubeLogger),
-    sessions,
+    sessions: parts.sessions,
     store,
     roleBook,
     audit,
@@ -187,7 +189,7 @@ async function openListeners(parts: HubParts, started: StartedParts) {
   });
   const web = await startWebServer({
     listen: config.webListenAddr,
-    identity,
+    identity: serving.current.identity,
     ssoLogins: login.ssoLogins,
     logger: logger.child("web"),
     handshakeTimeoutMs: config.tlsHandshakeTimeoutMs,
@@ -195,8 +197,8 @@ async function openListeners(parts: HubParts, started: StartedParts) {
   started.started("web address", () => web.close());
   const api: ApiServer = await startApiServer({
     listen: config.listenAddr,
-    caPem: ca.certificatePem,
-    identity,
+    caPem: authorities.trustedPem,
+    identity: serving.current.identity,
     handshakeTimeoutMs: config.tlsHandshakeTimeoutMs,
     join: createJoinService({
       ...parts,
@@ -232,6 +234,10 @@ async function openListeners(parts: HubParts, started: StartedParts) {
   )}`;
   const webUrl = `https://${formatHostPort(config.webPublicAddr ?? { host: tunnelHost, port: web.port })}`;
   known.loginCallbackUrl = `${webUrl}${LOGIN_CALLBACK_PATH}`;
+  const unfollow = authorities.onChange(() => {
+    void followRotation({ ...parts, serving, servers: { kube, web, api }, tunnel: known.tunnel });
+  });
+  started.started("CA rotation follower", unfollow);
   return {
     tunnel,
     api,
@@ -306,7 +312,7 @@ async function assemble(
   owner.started("audit log", async () => {
     await audit.flush();
   });
-  const ca = await ensureCertificateAuthority(store, clock, logger.child("ca"));
+  const authorities = await HubAuthorities.load(store, clock, logger.child("ca"));
   const registry = new AgentRegistry(logger.child("registry"), clock);
   const roleBook = new RoleBook(store);
   const parts: HubParts = {
@@ -314,11 +320,14 @@ async function assemble(
     logger,
     clock,
     store,
-    ca,
+    authorities,
     registry,
     roleBook,
     audit,
-    metrics: new HubMetrics(registry, ca.certificatePem),
+    metrics: new HubMetrics(registry, () => ({
+      certificatePem: authorities.state.active.certificatePem,
+      phase: authorities.state.phase,
+    })),
     joinRefusals: new JoinRefusals(),
     joinThrottle: new JoinThrottle(),
     sessions: new SessionBook(
@@ -342,15 +351,23 @@ async function assemble(
   owner.started("metrics", () => metricsServer.close());
   const { tunnel, webUrl, addrs, tunnelAddr, kubeUrl, admins } = await startListeners(parts, owner);
   await startReplication(parts, tunnelAddr, owner);
-  const adminProfilePath = await ensureAdminProfile({
+  const profile = {
     dataDir: config.dataDir,
-    ca,
+    authorities,
     hubAddr: addrs.api,
     certificateTtlMs: config.adminCertificateTtlMs,
     clock,
     logger,
     admins,
+  };
+  const adminProfilePath = await ensureAdminProfile(profile);
+  // warrenctl on this machine follows a CA rotation too: its certificate and trusted CAs.
+  const unfollow = authorities.onChange(() => {
+    ensureAdminProfile(profile).catch((error: unknown) => {
+      logger.warn(errorFields(error), "could not refresh the local admin profile");
+    });
   });
+  owner.started("admin profile follower", unfollow);
   await pruneAudit(parts);
   owner.started("sweeps", startSweeps(parts));
   logger.info(
@@ -363,7 +380,7 @@ async function assemble(
       webUrl,
       tunnelListenAddr: localAddress({ host: config.tunnelListenAddr.host, port: tunnel.port }),
       metricsAddr: localAddress({ host: config.metricsListenAddr.host, port: metricsServer.port }),
-      caPin: ca.pin,
+      caPin: authorities.view.pin,
       dataDir: config.dataDir,
       store: store.location,
       replicaId: parts.replicaId,
@@ -380,7 +397,7 @@ async function assemble(
     tunnelAddr,
     kubeUrl,
     webUrl,
-    caPin: ca.pin,
+    caPin: authorities.view.pin,
     adminProfilePath,
     registry,
     stop,

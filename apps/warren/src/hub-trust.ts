@@ -1,5 +1,5 @@
 import { hostPort } from "@warren/config";
-import { fetchPresentedCertificates } from "@warren/hub-client";
+import { presentedRootCa } from "@warren/hub-client";
 import { caPin, parseCaPin, PkiError } from "@warren/pki";
 
 import { invalidFlag, WarrenError, WarrenErrorCode } from "./errors.js";
@@ -28,7 +28,7 @@ export async function hubCa(
   const { host, port } = hostPort({ defaultPort: DEFAULT_HUB_PORT })(hubAddr);
   let rootPem: string;
   try {
-    ({ rootPem } = await fetchPresentedCertificates({ host, port }));
+    rootPem = await presentedRootCa({ host, port });
   } catch (error) {
     throw new WarrenError(
       WarrenErrorCode.HubUnreachable,

@@ -17,6 +17,7 @@ export {
   type FetchPresentedCertificatesOptions,
   type PresentedCertificates,
 } from "./presented-certificates.js";
+export { presentedRootCa } from "./presented-root-ca.js";
 export {
   REFUSAL_REASON_KEY,
   RefusalReason,

@@ -46,6 +46,10 @@ export enum RefusalReason {
   ServiceAccountTokenRejected = "service_account_token_rejected",
   /** A valid ServiceAccount token of an account the provision token does not allow. */
   ServiceAccountNotAllowed = "service_account_not_allowed",
+  /** The CA rotation is not in a phase from which that step may be taken. */
+  RotationPhase = "rotation_phase",
+  /** Agents have not caught up with the CA rotation; the step would strand them. */
+  AgentsBehind = "agents_behind",
 }
 
 export function refusalMetadata(reason: RefusalReason): Metadata {

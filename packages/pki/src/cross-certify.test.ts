@@ -26,8 +26,14 @@ describe("a CA rotation's certificates", () => {
   const server = createServer();
 
   beforeAll(async () => {
-    old = await createCertificateAuthority({ subject: { commonName: "old CA" }, validityMs: DAY_MS });
-    next = await createCertificateAuthority({ subject: { commonName: "new CA" }, validityMs: DAY_MS });
+    old = await createCertificateAuthority({
+      subject: { commonName: "old CA" },
+      validityMs: DAY_MS,
+    });
+    next = await createCertificateAuthority({
+      subject: { commonName: "new CA" },
+      validityMs: DAY_MS,
+    });
     cross = crossCertify(next, old);
     const keys = await generateKeyPair();
     leaf = {

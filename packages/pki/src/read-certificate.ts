@@ -68,7 +68,11 @@ function verifyOne(cert: X509Certificate, caPem: string, now: Date): void {
  * while the hub rotates its CA) and is valid at `now`; throws a PkiError that says which check
  * failed. A CA that signed it decides the error over one that did not.
  */
-export function verifyIssuedBy(certificatePem: string, caBundlePem: string, now = new Date()): void {
+export function verifyIssuedBy(
+  certificatePem: string,
+  caBundlePem: string,
+  now = new Date(),
+): void {
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(certificatePem);

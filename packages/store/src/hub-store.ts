@@ -166,6 +166,8 @@ export type StoreChange =
   | { kind: "cluster"; name: string }
   | { kind: "agents"; revoked: string[] }
   | { kind: "replicas" }
+  /** The CA rotation moved: reload the certificate authorities. */
+  | { kind: "authorities" }
   /** The feed was interrupted and changes may have been missed: re-check everything. */
   | { kind: "resync" };
 

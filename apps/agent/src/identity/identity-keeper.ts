@@ -113,7 +113,7 @@ export class IdentityKeeper {
 
   private adopt(
     next: VersionedState,
-    why: "established" | "renewed" | "rejoined" | "replaced",
+    why: "established" | "renewed" | "rejoined" | "replaced" | "trusted",
   ): void {
     const changed = this.versioned !== undefined && this.versioned.state !== next.state;
     this.versioned = next;
@@ -284,6 +284,39 @@ export class IdentityKeeper {
       // Someone else renewed or re-joined meanwhile: the stored identity is the newer one.
       this.adopt(saved.current, "replaced");
     }
+  }
+
+  /**
+   * Trusts exactly the CAs of `caPem` from now on, kept in the state store (a CA rotation).
+   * Another process that saved meanwhile wins, and the change is made again over its state.
+   */
+  async trust(caPem: string): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const current = this.versioned;
+      if (!current) throw new AgentError(AgentErrorCode.StateUnavailable, "no identity yet");
+      if (current.state.caPem === caPem) return;
+      const state = { ...current.state, caPem };
+      const saved = await this.options.store.save(state, current.version);
+      if (saved.saved) {
+        this.adopt({ state, version: saved.version }, "trusted");
+        return;
+      }
+      if (saved.current) this.adopt(saved.current, "replaced");
+    }
+    throw new AgentError(
+      AgentErrorCode.StateUnavailable,
+      `could not save the hub's CAs in ${this.options.store.description}: it keeps changing`,
+    );
+  }
+
+  /** Renews the certificate now (the CA that signs agents changed). */
+  async renewNow(): Promise<void> {
+    await this.renewOnce();
+  }
+
+  /** Where the hub's tunnel is and the certificate of its host key, as the hub says now. */
+  useTunnel(tunnel: TunnelInfo): void {
+    this.tunnelInfo = tunnel;
   }
 
   private async checkLoop(): Promise<void> {

@@ -3,6 +3,7 @@ import {
   isServiceError,
   isUnreachable,
   fetchPresentedCertificates,
+  presentedRootCa,
   hubChannel,
   refusalReasonOf,
   type HubTlsCredentials,
@@ -56,10 +57,13 @@ export interface GrpcHubApiOptions {
 export class GrpcHubApi implements HubApi {
   constructor(private readonly options: GrpcHubApiOptions) {}
 
-  private async presentedCa(): Promise<string> {
+  /** The hub's CA as a trust anchor (`anchor`), or the top of its chain (enough for a pin). */
+  private async presentedCa(anchor: boolean): Promise<string> {
     const { host, port } = hostPort()(this.options.hubAddr);
     try {
-      return (await fetchPresentedCertificates({ host, port })).rootPem;
+      return anchor
+        ? await presentedRootCa({ host, port })
+        : (await fetchPresentedCertificates({ host, port })).rootPem;
     } catch (error) {
       throw new AgentError(
         AgentErrorCode.HubUnreachable,
@@ -70,7 +74,8 @@ export class GrpcHubApi implements HubApi {
   }
 
   async presentedCaPin(): Promise<string> {
-    return caPin(await this.presentedCa());
+    // A pin names a key: a cross-signed top of the chain has the same one.
+    return caPin(await this.presentedCa(false));
   }
 
   /**
@@ -120,7 +125,7 @@ export class GrpcHubApi implements HubApi {
   }
 
   async join(request: JoinRequestOptions): Promise<Joined> {
-    const caPem = await this.presentedCa();
+    const caPem = await this.presentedCa(true);
     const presentedPin = caPin(caPem);
     if (this.options.caPin !== undefined && this.options.caPin !== presentedPin) {
       throw new AgentError(

@@ -5,6 +5,8 @@ import { errorFields, type Logger } from "@warren/log";
 import {
   AgentServiceService,
   type HubReplica,
+  type SetCertificateAuthoritiesRequest,
+  type SetCertificateAuthoritiesResponse,
   type WatchHeartbeatsRequest,
   type WatchHeartbeatsResponse,
 } from "@warren/proto";
@@ -28,6 +30,10 @@ export interface AgentServiceDeps {
   metrics?: AgentMetrics;
   /** The hub's live replicas, as a replica reports them. */
   onHubReplicas?: (replicas: readonly HubReplica[]) => void;
+  /** The hub's CAs, as a replica tells them: follows a CA rotation and says where it stands. */
+  onCertificateAuthorities?: (
+    update: SetCertificateAuthoritiesRequest,
+  ) => Promise<SetCertificateAuthoritiesResponse>;
   /** Serve Echo and Download, the tunnel benchmark's calls. */
   benchRpcs?: boolean;
 }
@@ -103,6 +109,19 @@ export function createAgentGrpcServer(deps: AgentServiceDeps): AgentGrpcServer {
       deps.onHubReplicas?.((await firstRequest(call)).replicas);
       void call.write({});
       call.end();
+    })
+    .add(AgentServiceService.setCertificateAuthorities, async (call) => {
+      const update = await firstRequest(call);
+      if (!deps.onCertificateAuthorities) {
+        call.end(status.UNIMPLEMENTED, "this agent does not follow CA rotations");
+        return;
+      }
+      try {
+        void call.write(await deps.onCertificateAuthorities(update));
+        call.end();
+      } catch (error) {
+        call.end(status.UNAVAILABLE, `could not follow the hub's CAs: ${(error as Error).message}`);
+      }
     })
     .add(AgentServiceService.checkHealth, async (call) => {
       if (!deps.health) {

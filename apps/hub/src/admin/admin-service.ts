@@ -11,6 +11,7 @@ import { connectorAdmin, type ConnectorAdminDeps } from "./connector-admin.js";
 import { loginAdmin, type LoginAdminDeps } from "./login-admin.js";
 import { provisionTokenAdmin, type ProvisionTokenAdminDeps } from "./provision-token-admin.js";
 import { roleAdmin, type RoleAdminDeps } from "./role-admin.js";
+import { rotationAdmin, type RotationAdminDeps } from "./rotation-admin.js";
 import { tokenAdmin, type TokenAdminDeps } from "./token-admin.js";
 import { userAdmin } from "./user-admin.js";
 import {
@@ -26,7 +27,8 @@ export type AdminServiceDeps = TokenAdminDeps &
   RoleAdminDeps &
   UserCertificateAdminDeps &
   AuditAdminDeps &
-  JoinRefusalsAdminDeps;
+  JoinRefusalsAdminDeps &
+  RotationAdminDeps;
 
 /** The admin API: every call needs an admin certificate. */
 export function createAdminService(deps: AdminServiceDeps): AdminServiceServer {
@@ -40,6 +42,7 @@ export function createAdminService(deps: AdminServiceDeps): AdminServiceServer {
     ...connectorAdmin(scoped),
     ...provisionTokenAdmin(scoped),
     ...loginAdmin(scoped),
+    ...rotationAdmin(scoped),
     signUserCertificate: signUserCertificateHandler(scoped),
     listAuditEvents: listAuditEventsHandler(scoped),
     getHubInfo: getHubInfoHandler(scoped),

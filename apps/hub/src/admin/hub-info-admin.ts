@@ -1,13 +1,13 @@
 import type { handleUnaryCall } from "@grpc/grpc-js";
 import type { GetHubInfoRequest, GetHubInfoResponse } from "@warren/proto";
 
-import type { HubCertificateAuthority } from "../ca/certificate-authority.js";
+import type { HubAuthorities } from "../ca/hub-authorities.js";
 import { adminHandler, type AdminHandlerDeps } from "../grpc/admin-handler.js";
 import type { KubeNames } from "../kube/kube-names.js";
 import { HUB_VERSION } from "../version.js";
 
 export interface HubInfoAdminDeps extends AdminHandlerDeps {
-  ca: HubCertificateAuthority;
+  authorities: HubAuthorities;
   kubeUrl: () => string;
   kubeNames: KubeNames;
 }
@@ -19,7 +19,7 @@ export function getHubInfoHandler(
     return Promise.resolve({
       version: HUB_VERSION,
       kubeUrl: deps.kubeUrl(),
-      caPem: deps.ca.certificatePem,
+      caPem: deps.authorities.view.serverIssuer.certificatePem,
       hubName: deps.kubeNames.hubName,
       kubeServerName: deps.kubeNames.kubeServerName,
     });

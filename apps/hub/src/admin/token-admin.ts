@@ -19,7 +19,7 @@ import {
 } from "@warren/proto";
 import type { HubStore, JoinTokenRecord, TokenType as StoredTokenType } from "@warren/store";
 
-import type { HubCertificateAuthority } from "../ca/certificate-authority.js";
+import type { HubAuthorities } from "../ca/hub-authorities.js";
 import { LOCAL_ADMIN_NAME } from "../ca/admin-profile.js";
 import { refuse, validIdentityInput } from "../errors.js";
 import { adminHandler, type AdminHandlerDeps } from "../grpc/admin-handler.js";
@@ -29,7 +29,7 @@ const MAX_TOKEN_USES = 10_000;
 
 export interface TokenAdminDeps extends AdminHandlerDeps {
   store: HubStore;
-  ca: HubCertificateAuthority;
+  authorities: HubAuthorities;
   tokenTtlMs: number;
   tokenMaxTtlMs: number;
   /** host:port agents join at, for the printed install line (known once listening). */
@@ -181,7 +181,7 @@ export function tokenAdmin(deps: TokenAdminDeps): TokenAdmin {
           info: tokenInfo(record),
           token: minted.token,
           hubAddr: deps.joinAddr(),
-          caPins: [deps.ca.pin],
+          caPins: [deps.authorities.view.pin],
         };
       },
       (request, response) => ({

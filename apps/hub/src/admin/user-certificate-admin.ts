@@ -6,7 +6,7 @@ import type { SignUserCertificateRequest, SignUserCertificateResponse } from "@w
 import { resolveKubeAccess } from "@warren/rbac";
 import { lockInForce, type HubStore, type UserRecord } from "@warren/store";
 
-import type { HubCertificateAuthority } from "../ca/certificate-authority.js";
+import type { HubAuthorities } from "../ca/hub-authorities.js";
 import { refuse, Refusal } from "../errors.js";
 import { adminHandler, type AdminHandlerDeps } from "../grpc/admin-handler.js";
 import { requestPublicKey } from "../join/agent-certificate.js";
@@ -17,7 +17,7 @@ import type { RoleBook } from "../kube/user-roles.js";
 export interface UserCertificateAdminDeps extends AdminHandlerDeps {
   store: HubStore;
   roleBook: RoleBook;
-  ca: HubCertificateAuthority;
+  authorities: HubAuthorities;
   userCertificateTtlMs: number;
   userCertificateMaxTtlMs: number;
   /** https://host:port of the kube endpoint (known once it listens). */
@@ -56,7 +56,7 @@ async function reachableClusters(
 export function signUserCertificateHandler(
   deps: UserCertificateAdminDeps,
 ): handleUnaryCall<SignUserCertificateRequest, SignUserCertificateResponse> {
-  const { ca, clock, logger } = deps;
+  const { authorities, clock, logger } = deps;
   return adminHandler(
     deps,
     "SignUserCertificate",
@@ -74,7 +74,7 @@ export function signUserCertificateHandler(
       const requestedTtl = request.ttlMs === 0 ? deps.userCertificateTtlMs : request.ttlMs;
       const ttl = Math.min(requestedTtl, deps.userCertificateMaxTtlMs);
       const certificatePem = issueCertificate({
-        ca,
+        ca: authorities.view.clientIssuer,
         publicKeyPem: requestPublicKey(request.csrPem),
         subject: { commonName: request.user },
         // The uid ties the certificate to this user: not to a later one of the same name.
@@ -90,7 +90,7 @@ export function signUserCertificateHandler(
       );
       return {
         certificatePem,
-        caCertificatePems: [ca.certificatePem],
+        caCertificatePems: authorities.view.trusted,
         kubeUrl: deps.kubeUrl(),
         clusters,
         expiresAtUnixMs: expiresAt.getTime(),

@@ -12,17 +12,17 @@ import {
   PkiError,
   readCertificate,
   verifyIssuedBy,
-  type CertificateAuthority,
 } from "@warren/pki";
 
 import type { Clock } from "../clock.js";
 import { issuedAt, type AdminIdentities } from "../grpc/admin-identities.js";
+import type { HubAuthorities } from "./hub-authorities.js";
 
 export const LOCAL_ADMIN_NAME = "local-admin";
 
 export interface EnsureAdminProfileOptions {
   dataDir: string;
-  ca: CertificateAuthority;
+  authorities: HubAuthorities;
   /** Where warrenctl on this machine reaches the hub. */
   hubAddr: string;
   certificateTtlMs: number;
@@ -38,7 +38,12 @@ async function usableCertificate(
   try {
     const profile = await readAdminProfile(path);
     const now = options.clock.now();
-    verifyIssuedBy(profile.certificatePem, options.ca.certificatePem, now);
+    // From the CA that signs clients now: a CA rotation's update_clients re-issues it.
+    verifyIssuedBy(
+      profile.certificatePem,
+      options.authorities.view.clientIssuer.certificatePem,
+      now,
+    );
     const certificate = readCertificate(profile.certificatePem);
     const revokedAt = (await options.admins.get(LOCAL_ADMIN_NAME))?.revokedAt;
     if (revokedAt && issuedAt(certificate.notBefore) <= revokedAt) return undefined;
@@ -54,8 +59,9 @@ async function usableCertificate(
 }
 
 /**
- * Writes the admin profile warrenctl on this machine uses: the hub's address and CA, and an
- * admin certificate, re-issued when missing, from another CA, or past two thirds of its life.
+ * Writes the admin profile warrenctl on this machine uses: the hub's address and CAs, and an
+ * admin certificate, re-issued when missing, from a CA that does not sign clients now, or past
+ * two thirds of its life. Run at start and whenever a CA rotation moves.
  */
 export async function ensureAdminProfile(options: EnsureAdminProfileOptions): Promise<string> {
   const path = adminProfilePath(options.dataDir);
@@ -63,7 +69,7 @@ export async function ensureAdminProfile(options: EnsureAdminProfileOptions): Pr
   if (!credentials) {
     const keys = await generateKeyPair();
     const certificatePem = issueCertificate({
-      ca: options.ca,
+      ca: options.authorities.view.clientIssuer,
       publicKeyPem: keys.publicKeyPem,
       subject: { commonName: LOCAL_ADMIN_NAME },
       uris: [identityUri({ kind: "admin", name: LOCAL_ADMIN_NAME })],
@@ -77,7 +83,7 @@ export async function ensureAdminProfile(options: EnsureAdminProfileOptions): Pr
   }
   await writeAdminProfile(path, {
     hubAddr: options.hubAddr,
-    caPem: options.ca.certificatePem,
+    caPem: options.authorities.trustedPem,
     ...credentials,
   });
   return path;

@@ -1,13 +1,18 @@
 import { isIP } from "node:net";
 
-import { generateKeyPair, issueCertificate, type CertificateAuthority } from "@warren/pki";
+import { generateKeyPair, issueCertificate } from "@warren/pki";
+
+import type { AuthorityView } from "./authority-state.js";
 
 import type { Clock } from "../clock.js";
 
 const SERVER_CERTIFICATE_VALIDITY_MS = 365 * 24 * 3_600_000;
 
 export interface ServerIdentity {
-  /** The server certificate followed by the CA, so clients can see which CA signed it. */
+  /**
+   * The server certificate followed by its CA (cross-certified by the previous CA after a
+   * rotation), so clients can see which CA signed it.
+   */
   certificateChainPem: string;
   privateKeyPem: string;
 }
@@ -17,14 +22,14 @@ export interface ServerIdentity {
  * start (it is cheap, and names may have changed).
  */
 export async function issueServerIdentity(
-  ca: CertificateAuthority,
+  view: Pick<AuthorityView, "serverIssuer" | "servingChainTail">,
   names: readonly string[],
   clock: Clock,
 ): Promise<ServerIdentity> {
   const keys = await generateKeyPair();
   const unique = [...new Set(names)];
   const certificatePem = issueCertificate({
-    ca,
+    ca: view.serverIssuer,
     publicKeyPem: keys.publicKeyPem,
     subject: { commonName: unique[0] ?? "warren-hub" },
     dnsNames: unique.filter((name) => isIP(name) === 0),
@@ -34,7 +39,7 @@ export async function issueServerIdentity(
     now: clock.now(),
   });
   return {
-    certificateChainPem: certificatePem + ca.certificatePem,
+    certificateChainPem: certificatePem + view.servingChainTail,
     privateKeyPem: keys.privateKeyPem,
   };
 }

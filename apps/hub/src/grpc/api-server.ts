@@ -13,13 +13,18 @@ import {
 
 import type { ServerIdentity } from "../ca/server-identity.js";
 import { HubError, HubErrorCode } from "../errors.js";
-import { StaticCertificateProvider } from "./static-certificate-provider.js";
+import {
+  ServingCertificateProvider,
+  type ServingCredentials,
+} from "./serving-certificate-provider.js";
 
 export interface ApiServer {
   /** The port actually bound (the configured one, or a free one for port 0). */
   port: number;
   /** Stops taking calls, lets running ones finish for up to graceMs, then cuts them. */
   stop(graceMs: number): Promise<void>;
+  /** New connections verify clients against `caPem` and are served with `identity`. */
+  setCredentials(credentials: ServingCredentials): void;
 }
 
 export interface ApiServerOptions {
@@ -41,7 +46,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   server.addService(AdminServiceService, options.admin);
   server.addService(LoginServiceService, options.login);
   server.addService(UserServiceService, options.user);
-  const provider = new StaticCertificateProvider(options.caPem, options.identity);
+  const provider = new ServingCertificateProvider({
+    caPem: options.caPem,
+    identity: options.identity,
+  });
   const credentials = experimental.createCertificateProviderServerCredentials(
     provider,
     provider,
@@ -64,6 +72,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   return {
     port,
+    setCredentials: (credentials) => {
+      provider.update(credentials);
+    },
     stop: (graceMs) =>
       new Promise((resolve) => {
         const force = setTimeout(() => {

@@ -40,8 +40,9 @@ export interface AuthenticatedAdmin {
 export class PeerAuthenticator {
   readonly admins: AdminIdentities;
 
+  /** `trustedPem`: the CAs a client certificate may come from now (two during a rotation). */
   constructor(
-    private readonly caPem: string,
+    private readonly trustedPem: () => string,
     private readonly store: HubStore,
     private readonly clock: Clock,
   ) {
@@ -60,7 +61,7 @@ export class PeerAuthenticator {
     }
     const pem = new X509Certificate(raw).toString();
     try {
-      verifyIssuedBy(pem, this.caPem, this.clock.now());
+      verifyIssuedBy(pem, this.trustedPem(), this.clock.now());
       return { identity: readIdentity(pem), pem };
     } catch (error) {
       if (error instanceof PkiError || error instanceof IdentityError) {

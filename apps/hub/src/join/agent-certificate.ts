@@ -56,14 +56,14 @@ export function agentIdentityMessage(
   subject: AgentSubject,
   clusterLabels: Labels,
   certificate: IssuedAgentCertificate,
-  caPem: string,
+  caPems: readonly string[],
 ): AgentIdentity {
   return {
     agentId: subject.agentId,
     clusterName: subject.clusterName,
     labels: clusterLabels,
     certificatePem: certificate.pem,
-    caCertificatesPem: [caPem],
+    caCertificatesPem: [...caPems],
     expiresAtUnixMs: certificate.info.notAfter.getTime(),
   };
 }

@@ -6,7 +6,7 @@ import type { Logger } from "@warren/log";
 import type { JoinRequest, JoinResponse, TunnelInfo } from "@warren/proto";
 import type { HubStore, JoinTokenRecord } from "@warren/store";
 
-import type { HubCertificateAuthority } from "../ca/certificate-authority.js";
+import type { HubAuthorities } from "../ca/hub-authorities.js";
 import type { Clock } from "../clock.js";
 import { Refusal } from "../errors.js";
 import type { AuditWriter } from "../audit/audit-writer.js";
@@ -19,7 +19,7 @@ import { withJoinToken, type JoinProof, type TokenGuardDeps } from "./token-guar
 
 export interface AgentJoinDeps extends TokenGuardDeps {
   store: HubStore;
-  ca: HubCertificateAuthority;
+  authorities: HubAuthorities;
   clock: Clock;
   logger: Logger;
   audit: AuditWriter;
@@ -33,13 +33,13 @@ async function joinWith(
   request: JoinRequest,
   proof: JoinProof,
 ): Promise<JoinResponse> {
-  const { store, ca, clock } = deps;
+  const { store, authorities, clock } = deps;
   const now = clock.now();
   checkTokenUsable(token, "kube", now);
   const claim = claimCluster(token, request.clusterName, request.labels);
   const subject = { agentId: randomUUID(), clusterName: claim.clusterName };
   const certificate = issueAgentCertificate(
-    ca,
+    authorities.view.clientIssuer,
     request.csrPem,
     subject,
     deps.agentCertificateTtlMs,
@@ -90,7 +90,12 @@ async function joinWith(
     "agent joined",
   );
   return {
-    identity: agentIdentityMessage(subject, joined.cluster.labels, certificate, ca.certificatePem),
+    identity: agentIdentityMessage(
+      subject,
+      joined.cluster.labels,
+      certificate,
+      authorities.view.trusted,
+    ),
     tunnel: deps.tunnel(),
   };
 }

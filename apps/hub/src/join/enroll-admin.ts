@@ -9,7 +9,7 @@ import type { handleUnaryCall } from "@grpc/grpc-js";
 
 import { auditEvent } from "../audit/audit-event.js";
 import type { AuditWriter } from "../audit/audit-writer.js";
-import type { HubCertificateAuthority } from "../ca/certificate-authority.js";
+import type { HubAuthorities } from "../ca/hub-authorities.js";
 import type { AdminIdentities } from "../grpc/admin-identities.js";
 import type { Clock } from "../clock.js";
 import { Refusal } from "../errors.js";
@@ -21,7 +21,7 @@ import { withJoinToken, type JoinProof, type TokenGuardDeps } from "./token-guar
 
 export interface EnrollAdminDeps extends TokenGuardDeps {
   store: HubStore;
-  ca: HubCertificateAuthority;
+  authorities: HubAuthorities;
   clock: Clock;
   logger: Logger;
   audit: AuditWriter;
@@ -56,7 +56,7 @@ async function enroll(
   request: EnrollAdminRequest,
   proof: JoinProof,
 ): Promise<EnrollAdminResponse> {
-  const { store, ca, clock } = deps;
+  const { store, authorities, clock } = deps;
   const now = clock.now();
   checkTokenUsable(token, "admin", now);
   const name = adminName(token, request.name);
@@ -67,7 +67,7 @@ async function enroll(
     throw new Refusal(status.UNAUTHENTICATED, RefusalReason.TokenUsedUp, "admin token used up");
   }
   const certificatePem = issueCertificate({
-    ca,
+    ca: authorities.view.clientIssuer,
     publicKeyPem,
     subject: { commonName: name },
     uris: [
@@ -95,7 +95,7 @@ async function enroll(
   );
   return {
     certificatePem,
-    caCertificatesPem: [ca.certificatePem],
+    caCertificatesPem: authorities.view.trusted,
     expiresAtUnixMs: expiresAt.getTime(),
   };
 }

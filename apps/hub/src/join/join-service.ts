@@ -15,7 +15,7 @@ export interface JoinServiceDeps extends AgentJoinDeps {
 }
 
 export function createJoinService(deps: JoinServiceDeps): JoinServiceServer {
-  const { store, ca, clock, logger } = deps;
+  const { store, authorities, clock, logger } = deps;
   const log = logger.child("join");
 
   /** The labels the agent's cluster has now; an agent of a removed cluster has none. */
@@ -30,7 +30,7 @@ export function createJoinService(deps: JoinServiceDeps): JoinServiceServer {
       const now = clock.now();
       const subject = { agentId: record.id, clusterName: record.clusterName };
       const certificate = issueAgentCertificate(
-        ca,
+        authorities.view.clientIssuer,
         call.request.csrPem,
         subject,
         deps.agentCertificateTtlMs,
@@ -58,8 +58,14 @@ export function createJoinService(deps: JoinServiceDeps): JoinServiceServer {
         "renewed agent certificate",
       );
       const labels = await clusterLabels(record.clusterName);
-      return { identity: agentIdentityMessage(subject, labels, certificate, ca.certificatePem) };
+      return {
+        identity: agentIdentityMessage(subject, labels, certificate, authorities.view.trusted),
+      };
     }),
+
+    getTrustBundle: unaryHandler(log, "GetTrustBundle", () =>
+      Promise.resolve({ caCertificatesPem: authorities.view.trusted }),
+    ),
 
     enrollAdmin: enrollAdminHandler({ ...deps, logger: log, admins: deps.authenticator.admins }),
 

@@ -77,7 +77,7 @@ const refusal = async (promise: Promise<unknown>) => {
 describe("KubeAuthenticator", () => {
   it("verifies a connection's certificate once, and still checks expiry on every request", async () => {
     const { caPem, pem } = await userCertificate("alice", HOUR_MS);
-    const authenticator = new KubeAuthenticator(caPem, store, clock);
+    const authenticator = new KubeAuthenticator(() => ({ pem: caPem, retired: [] }), store, clock);
     const socket = connection(pem);
     expect((await authenticator.authenticate(socket)).user.name).toBe("alice");
     expect((await authenticator.authenticate(socket)).caller.uid).toBe("uid-1");
@@ -91,7 +91,7 @@ describe("KubeAuthenticator", () => {
 
   it("refuses the next request once the user is removed, on the same connection", async () => {
     const { caPem, pem } = await userCertificate("alice", HOUR_MS);
-    const authenticator = new KubeAuthenticator(caPem, store, clock);
+    const authenticator = new KubeAuthenticator(() => ({ pem: caPem, retired: [] }), store, clock);
     const socket = connection(pem);
     await authenticator.authenticate(socket);
     await store.users.delete("alice");
@@ -101,7 +101,7 @@ describe("KubeAuthenticator", () => {
 
   it("refuses a certificate signed for an earlier user of the same name", async () => {
     const { caPem, pem } = await userCertificate("alice", HOUR_MS, "uid-of-the-deleted-alice");
-    const authenticator = new KubeAuthenticator(caPem, store, clock);
+    const authenticator = new KubeAuthenticator(() => ({ pem: caPem, retired: [] }), store, clock);
     const stale = await refusal(authenticator.authenticate(connection(pem)));
     expect(stale.httpStatus).toBe(401);
     expect(stale.message).toContain("signed for an earlier user named alice");
@@ -111,11 +111,32 @@ describe("KubeAuthenticator", () => {
   it("refuses a certificate from another CA on every request", async () => {
     const { pem } = await userCertificate("alice", HOUR_MS);
     const other = await userCertificate("alice", HOUR_MS);
-    const authenticator = new KubeAuthenticator(other.caPem, store, clock);
+    const authenticator = new KubeAuthenticator(
+      () => ({ pem: other.caPem, retired: [] }),
+      store,
+      clock,
+    );
     const socket = connection(pem);
     for (let i = 0; i < 2; i++) {
       const foreign = await refusal(authenticator.authenticate(socket));
       expect(foreign.message).toContain("was not issued by this hub's CA");
     }
+  });
+
+  it("verifies a connection again when the trusted CAs change, and names a retired CA", async () => {
+    const { caPem, pem } = await userCertificate("alice", HOUR_MS);
+    const successor = await userCertificate("alice", HOUR_MS);
+    let trusted = { pem: caPem + successor.caPem, retired: [] as string[] };
+    const authenticator = new KubeAuthenticator(() => trusted, store, clock);
+    const socket = connection(pem);
+    expect((await authenticator.authenticate(socket)).user.name).toBe("alice");
+    // The rotation ends: only the successor is trusted, the old CA is retired.
+    trusted = { pem: successor.caPem, retired: [caPem] };
+    const retired = await refusal(authenticator.authenticate(socket));
+    expect(retired.httpStatus).toBe(401);
+    expect(retired.message).toMatch(
+      /^your client certificate is from the hub's previous CA \(sha256:[0-9a-f]{64}\), which a CA rotation retired: get a new kubeconfig with warrenctl auth sign/,
+    );
+    expect(socket.reads).toBe(2);
   });
 });

@@ -1,7 +1,7 @@
 import type { TLSSocket } from "node:tls";
 
 import { IdentityError, readIdentity } from "@warren/identity";
-import { PkiError, PkiErrorCode, verifyIssuedBy } from "@warren/pki";
+import { caPin, issuerIn, PkiError, PkiErrorCode, verifyIssuedBy } from "@warren/pki";
 import { lockInForce, type HubStore, type UserRecord } from "@warren/store";
 
 import type { Clock } from "../clock.js";
@@ -11,11 +11,15 @@ import { KubeRefusal } from "./kube-refusal.js";
 const RESIGN = "get a new kubeconfig with warrenctl auth sign --user NAME --format kubernetes";
 const LOGIN_AGAIN = "run warren login";
 
-/** How to get a working certificate: log in again if it came from a login, else ask an admin. */
+/**
+ * How to get a working certificate: log in again if it came from a login, else ask an admin
+ * (for the user the certificate names, when it names one).
+ */
 function fixFor(pem: string): string {
   try {
     const identity = readIdentity(pem);
-    return identity.kind === "user" && identity.session !== undefined ? LOGIN_AGAIN : RESIGN;
+    if (identity.kind !== "user") return RESIGN;
+    return identity.session !== undefined ? LOGIN_AGAIN : RESIGN.replace("NAME", identity.name);
   } catch {
     return RESIGN;
   }
@@ -31,6 +35,17 @@ function certificateProblem(error: PkiError, fix: string): string {
     );
   }
   return `your client certificate is not usable (${error.message}): ${fix}`;
+}
+
+/** A certificate from a CA that a rotation retired gets its own 401, with the way out. */
+function refuseRetired(pem: string, retired: readonly string[], fix: string): void {
+  const issuer = retired.length > 0 ? issuerIn(pem, retired.join("")) : undefined;
+  if (issuer === undefined) return;
+  throw new KubeRefusal(
+    401,
+    `your client certificate is from the hub's previous CA (${caPin(issuer)}), which a CA ` +
+      `rotation retired: ${fix}, and use the kubeconfig it gives (it trusts the new CA)`,
+  );
 }
 
 /** Who a kubectl connection's certificate says it is: the hub's CA vouches for it. */
@@ -111,31 +126,43 @@ export function checkLock(user: UserRecord, now: Date): void {
  * expiry and the user's existence are checked on every request.
  */
 export class KubeAuthenticator {
-  private readonly verified = new WeakMap<TLSSocket, KubeCaller>();
+  private readonly verified = new WeakMap<TLSSocket, { caller: KubeCaller; trusted: string }>();
 
+  /**
+   * `trusted`: the CAs a client certificate may come from now (two during a rotation), and
+   * those a completed rotation retired; a connection is verified again when they change.
+   */
   constructor(
-    private readonly caPem: string,
+    private readonly trusted: () => { pem: string; retired: readonly string[] },
     private readonly store: HubStore,
     private readonly clock: Clock,
   ) {}
 
   async authenticate(socket: TLSSocket): Promise<AuthenticatedCaller> {
+    const trusted = this.trusted();
     let caller = this.verified.get(socket);
-    if (caller === undefined) {
-      caller = this.verify(socket);
+    if (caller?.trusted !== trusted.pem) {
+      caller = { caller: this.verify(socket, trusted), trusted: trusted.pem };
       this.verified.set(socket, caller);
     }
-    return { caller, user: await checkCaller(this.store, caller, this.clock.now()) };
+    return {
+      caller: caller.caller,
+      user: await checkCaller(this.store, caller.caller, this.clock.now()),
+    };
   }
 
-  private verify(socket: TLSSocket): KubeCaller {
+  private verify(
+    socket: TLSSocket,
+    trusted: { pem: string; retired: readonly string[] },
+  ): KubeCaller {
     const presented = socket.getPeerX509Certificate();
     if (presented === undefined) {
       throw new KubeRefusal(401, `no client certificate was presented: ${RESIGN}`);
     }
     const pem = presented.toString();
     try {
-      verifyIssuedBy(pem, this.caPem, this.clock.now());
+      refuseRetired(pem, trusted.retired, fixFor(pem));
+      verifyIssuedBy(pem, trusted.pem, this.clock.now());
       const identity = readIdentity(pem);
       if (identity.kind !== "user") {
         throw new KubeRefusal(

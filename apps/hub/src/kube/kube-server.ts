@@ -28,6 +28,8 @@ export interface KubeServer {
   port: number;
   /** Stops accepting; open requests (watches, exec) get graceMs, then are cut. */
   close(graceMs: number): Promise<void>;
+  /** New connections are served with `identity` and asked for certificates of `caPem`. */
+  setIdentity(identity: ServerIdentity, caPem: string): void;
 }
 
 async function listen(server: Server, at: HostPort): Promise<void> {
@@ -85,6 +87,13 @@ export async function startKubeServer(options: KubeServerOptions): Promise<KubeS
   });
   return {
     port: (server.address() as AddressInfo).port,
+    setIdentity: (identity, caPem) => {
+      server.setSecureContext({
+        cert: identity.certificateChainPem,
+        key: identity.privateKeyPem,
+        ca: caPem,
+      });
+    },
     close: async (graceMs) => {
       const closed = new Promise<void>((resolve) =>
         server.close(() => {

@@ -1,8 +1,9 @@
 import { createPublicKey } from "node:crypto";
 import { createSecureContext, type SecureContext } from "node:tls";
 
-import { issueCertificate, type CertificateAuthority } from "@warren/pki";
+import { issueCertificate } from "@warren/pki";
 
+import type { AuthorityView } from "../ca/authority-state.js";
 import type { ServerIdentity } from "../ca/server-identity.js";
 import type { Clock } from "../clock.js";
 import { clusterOfServerName } from "./kube-names.js";
@@ -14,10 +15,16 @@ export type SniCallback = (
   callback: (error: Error | null, context?: SecureContext) => void,
 ) => void;
 
-export interface ServerNameContextOptions {
-  ca: CertificateAuthority;
+/** What the hub serves with now; a new identity (a CA rotation moved) starts a new set. */
+export interface ServingNow {
+  view: AuthorityView;
   identity: ServerIdentity;
-  caPem: string;
+  /** The CAs client certificates may come from. */
+  trustedPem: string;
+}
+
+export interface ServerNameContextOptions {
+  serving: () => ServingNow;
   kubeServerName: string;
   clock: Clock;
   /** Whether a cluster of that name exists: certificates are made for real clusters only. */
@@ -31,13 +38,15 @@ export interface ServerNameContextOptions {
  * handshakes cannot make the hub sign names without end.
  */
 export function serverNameContexts(options: ServerNameContextOptions): SniCallback {
-  const made = new Map<string, SecureContext>();
-  const publicKeyPem = createPublicKey(options.identity.privateKeyPem)
-    .export({ type: "spki", format: "pem" })
-    .toString();
+  let made = new Map<string, SecureContext>();
+  let madeFor: ServerIdentity | undefined;
   const contextFor = (serverName: string): SecureContext => {
+    const { view, identity, trustedPem } = options.serving();
+    const publicKeyPem = createPublicKey(identity.privateKeyPem)
+      .export({ type: "spki", format: "pem" })
+      .toString();
     const certificatePem = issueCertificate({
-      ca: options.ca,
+      ca: view.serverIssuer,
       publicKeyPem,
       subject: { commonName: serverName },
       dnsNames: [serverName],
@@ -46,12 +55,17 @@ export function serverNameContexts(options: ServerNameContextOptions): SniCallba
       now: options.clock.now(),
     });
     return createSecureContext({
-      cert: certificatePem + options.ca.certificatePem,
-      key: options.identity.privateKeyPem,
-      ca: options.caPem,
+      cert: certificatePem + view.servingChainTail,
+      key: identity.privateKeyPem,
+      ca: trustedPem,
     });
   };
   return (serverName, callback) => {
+    const { identity } = options.serving();
+    if (identity !== madeFor) {
+      made = new Map();
+      madeFor = identity;
+    }
     const name = serverName.toLowerCase();
     const cluster = clusterOfServerName(name, options.kubeServerName);
     const known = made.get(name);

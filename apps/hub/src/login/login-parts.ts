@@ -2,7 +2,7 @@ import type { Logger } from "@warren/log";
 import type { HubStore } from "@warren/store";
 
 import type { AuditWriter } from "../audit/audit-writer.js";
-import type { HubCertificateAuthority } from "../ca/certificate-authority.js";
+import type { HubAuthorities } from "../ca/hub-authorities.js";
 import type { Clock } from "../clock.js";
 import type { HubConfig } from "../config/hub-config.js";
 import type { KubeNames } from "../kube/kube-names.js";
@@ -17,7 +17,7 @@ import { SsoLogins } from "./sso-logins.js";
 export interface LoginPartsDeps {
   config: HubConfig;
   store: HubStore;
-  ca: HubCertificateAuthority;
+  authorities: HubAuthorities;
   clock: Clock;
   logger: Logger;
   roleBook: RoleBook;
@@ -43,7 +43,7 @@ export function createLoginParts(deps: LoginPartsDeps): LoginParts {
   const connectors = new ConnectorBook(store, clock);
   const loginSessions = new LoginSessions({
     store,
-    ca: deps.ca,
+    authorities: deps.authorities,
     clock,
     logger,
     sessions: deps.sessions,

@@ -7,7 +7,7 @@ import type { LoginResult } from "@warren/proto";
 import type { Role } from "@warren/rbac";
 import type { HubStore, UserRecord } from "@warren/store";
 
-import type { HubCertificateAuthority } from "../ca/certificate-authority.js";
+import type { HubAuthorities } from "../ca/hub-authorities.js";
 import type { Clock } from "../clock.js";
 import type { KubeNames } from "../kube/kube-names.js";
 import type { AccessWatch } from "../kube/kube-sessions.js";
@@ -21,7 +21,7 @@ import {
 
 export interface LoginSessionsOptions {
   store: HubStore;
-  ca: HubCertificateAuthority;
+  authorities: HubAuthorities;
   clock: Clock;
   logger: Logger;
   sessions: AccessWatch;
@@ -121,11 +121,11 @@ export class LoginSessions {
 
   /** A certificate for the session's key, living until the next renewal or the session's end. */
   issue(session: LoginSession, user: UserRecord): LoginResult {
-    const { ca, clock, certificateTtlMs, kubeNames } = this.options;
+    const { authorities, clock, certificateTtlMs, kubeNames } = this.options;
     const now = clock.now();
     const validityMs = Math.min(certificateTtlMs, session.expiresAt.getTime() - now.getTime());
     const certificatePem = issueCertificate({
-      ca,
+      ca: authorities.view.clientIssuer,
       publicKeyPem: session.publicKeyPem,
       subject: { commonName: user.name },
       uris: [identityUri({ kind: "user", name: user.name, uid: user.uid, session: session.id })],
@@ -137,7 +137,7 @@ export class LoginSessions {
       user: user.name,
       roles: user.roles,
       certificatePem,
-      caCertificatePems: [ca.certificatePem],
+      caCertificatePems: authorities.view.trusted,
       certificateExpiresAtUnixMs: readCertificate(certificatePem).notAfter.getTime(),
       sessionId: session.id,
       sessionExpiresAtUnixMs: session.expiresAt.getTime(),

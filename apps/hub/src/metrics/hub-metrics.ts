@@ -14,7 +14,8 @@ export class HubMetrics {
   readonly kubeUnauthenticated: Counter;
   readonly joinRefusals: Counter<"reason">;
 
-  constructor(agents: AgentRegistry, caCertificatePem: string) {
+  /** `ca`: the CA everything trusts now, and the rotation's phase. */
+  constructor(agents: AgentRegistry, ca: () => { certificatePem: string; phase: string }) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: "warren_hub_" });
     new Gauge({
@@ -53,13 +54,22 @@ export class HubMetrics {
         }
       },
     });
-    const caExpiry = Date.parse(new X509Certificate(caCertificatePem).validTo) / 1000;
     new Gauge({
       name: "warren_hub_ca_certificate_expiry_timestamp_seconds",
       help: "when the hub's CA certificate expires",
       registers,
       collect() {
-        this.set(caExpiry);
+        this.set(Date.parse(new X509Certificate(ca().certificatePem).validTo) / 1000);
+      },
+    });
+    new Gauge({
+      name: "warren_hub_ca_rotation_phase",
+      help: "1 for the phase the hub's CA rotation is in (standby when none runs)",
+      labelNames: ["phase"],
+      registers,
+      collect() {
+        this.reset();
+        this.set({ phase: ca().phase }, 1);
       },
     });
     this.kubeRequests = new Counter({

@@ -1,6 +1,7 @@
 import { errorFields, type Logger } from "@warren/log";
 import type { HubStore, StoreChange } from "@warren/store";
 
+import type { HubAuthorities } from "../ca/hub-authorities.js";
 import type { Clock } from "../clock.js";
 import type { SessionBook } from "../kube/kube-sessions.js";
 import type { AgentRegistry } from "../tunnel/agent-registry.js";
@@ -9,6 +10,7 @@ import type { ReplicaDirectory } from "./replica-directory.js";
 
 export interface ChangeDeps {
   store: HubStore;
+  authorities: HubAuthorities;
   sessions: SessionBook;
   registry: AgentRegistry;
   directory: ReplicaDirectory;
@@ -34,7 +36,11 @@ async function apply(deps: ChangeDeps, change: StoreChange): Promise<void> {
     case "replicas":
       await deps.directory.refresh();
       return;
+    case "authorities":
+      await deps.authorities.reload();
+      return;
     case "resync":
+      await deps.authorities.reload();
       await deps.sessions.recheck({});
       await sweepConnectedAgents(deps.registry, deps.store, deps.clock);
       await deps.directory.refresh();

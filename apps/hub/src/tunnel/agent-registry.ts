@@ -15,6 +15,8 @@ export interface ConnectedAgent {
   health: ClusterHealth | undefined;
   /** The standing heartbeat stream, which a drain ends first. */
   heartbeats: { cancel(): void } | undefined;
+  /** What the agent last said it trusts, and which CA signed its certificate. */
+  authorities?: { trustedPins: readonly string[]; certificatePin: string };
 }
 
 /**

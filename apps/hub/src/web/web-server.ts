@@ -16,6 +16,8 @@ export const LOGIN_CALLBACK_PATH = "/v1/login/callback";
 export interface WebServer {
   port: number;
   close(): Promise<void>;
+  /** New connections are served with `identity` (a CA rotation moved). */
+  setIdentity(identity: ServerIdentity): void;
 }
 
 export interface WebServerOptions {
@@ -85,6 +87,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
   return {
     port: (server.address() as AddressInfo).port,
+    setIdentity: (identity) => {
+      server.setSecureContext({
+        cert: identity.certificateChainPem,
+        key: identity.privateKeyPem,
+      });
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

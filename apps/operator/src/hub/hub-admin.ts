@@ -1,12 +1,7 @@
 import { readFile } from "node:fs/promises";
 
 import { status } from "@grpc/grpc-js";
-import {
-  callUnary,
-  classifyCallFailure,
-  fetchPresentedCertificates,
-  hubChannel,
-} from "@warren/hub-client";
+import { callUnary, classifyCallFailure, presentedRootCa, hubChannel } from "@warren/hub-client";
 import type { Logger } from "@warren/log";
 import { caPin, createCertificateRequest, generateKeyPair } from "@warren/pki";
 import { AdminServiceClient, JoinServiceClient } from "@warren/proto";
@@ -89,7 +84,7 @@ export class HubAdmin {
     const [host, port] = splitHostPort(this.options.hubAddr);
     let rootPem: string;
     try {
-      ({ rootPem } = await fetchPresentedCertificates({ host, port }));
+      rootPem = await presentedRootCa({ host, port });
     } catch (error) {
       throw new OperatorError(
         OperatorErrorCode.HubUnreachable,

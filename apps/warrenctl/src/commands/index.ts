@@ -3,6 +3,7 @@ import { agentsPing } from "./agents/ping.js";
 import { agentsRm } from "./agents/rm.js";
 import { auditLs } from "./audit/ls.js";
 import { authLogin } from "./auth/login.js";
+import { authRotate } from "./auth/rotate.js";
 import { authSign } from "./auth/sign.js";
 import { clustersLabel } from "./clusters/label.js";
 import { clustersLs } from "./clusters/ls.js";
@@ -43,6 +44,7 @@ export const COMMANDS: readonly Command[] = [
   agentsPing,
   agentsRm,
   authLogin,
+  authRotate,
   usersAdd,
   usersUpdate,
   usersLs,

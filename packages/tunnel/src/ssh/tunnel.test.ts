@@ -60,6 +60,7 @@ const testService: AgentServiceServer = {
   proxy: (call) => call.destroy(),
   checkHealth: unimplemented,
   setHubReplicas: unimplemented,
+  setCertificateAuthorities: unimplemented,
   watchHeartbeats: (call) => call.end(),
 };
 

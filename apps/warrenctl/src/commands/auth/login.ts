@@ -1,10 +1,5 @@
 import { hostPort } from "@warren/config";
-import {
-  callUnary,
-  fetchPresentedCertificates,
-  hubChannel,
-  writeAdminProfile,
-} from "@warren/hub-client";
+import { callUnary, presentedRootCa, hubChannel, writeAdminProfile } from "@warren/hub-client";
 import {
   caPin,
   createCertificateRequest,
@@ -45,7 +40,7 @@ function parsePin(text: string): string {
 async function pinnedHubCa(host: string, port: number, pin: string): Promise<string> {
   let rootPem: string;
   try {
-    ({ rootPem } = await fetchPresentedCertificates({ host, port }));
+    rootPem = await presentedRootCa({ host, port });
   } catch (error) {
     throw new WarrenctlError(
       WarrenctlErrorCode.HubUnreachable,

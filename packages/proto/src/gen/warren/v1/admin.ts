@@ -619,6 +619,61 @@ export interface CheckClusterHealthResponse {
   cluster: ClusterInfo | undefined;
 }
 
+export interface RotateCertificateAuthorityRequest {
+  /** init, update_clients, update_servers, standby or rollback; empty with auto. */
+  phase: string;
+  /** Go to standby even though agents are behind: they must then be reset and joined again. */
+  force: boolean;
+  /**
+   * Start a rotation that walks its phases itself: init now, then update_clients,
+   * update_servers and standby, each after a third of grace_ms (standby waits for agents).
+   */
+  auto: boolean;
+  graceMs: number;
+}
+
+export interface RotateCertificateAuthorityResponse {
+  authorities: CertificateAuthorities | undefined;
+}
+
+export interface GetCertificateAuthoritiesRequest {
+}
+
+export interface GetCertificateAuthoritiesResponse {
+  authorities: CertificateAuthorities | undefined;
+}
+
+export interface CertificateAuthorities {
+  phase: string;
+  phaseChangedAtUnixMs: number;
+  /** The CA everything trusts (the old one while a rotation runs). */
+  activeCaPin: string;
+  /** The CA the rotation moves to; empty in standby. */
+  newCaPin: string;
+  /** Which CA signs agents', users' and admins' certificates now, and which the hub's own. */
+  clientSigningCaPin: string;
+  serverSigningCaPin: string;
+  /** An automatic rotation: its grace period and when it takes its next step. */
+  auto: boolean;
+  graceMs: number;
+  nextStepAtUnixMs: number;
+  agents: AgentRotationStatus[];
+}
+
+export interface AgentRotationStatus {
+  agentId: string;
+  clusterName: string;
+  /** Whether the agent has a tunnel to the replica that answered. */
+  connected: boolean;
+  /** The CA that signed the agent's current certificate. */
+  certificateCaPin: string;
+  /** Whether the agent said it trusts the rotation's new CA (as it told this replica). */
+  trustsNewCa: boolean;
+  caughtUp: boolean;
+  /** Why it has not caught up, in words; empty when it has. */
+  behind: string;
+}
+
 function createBaseTokenInfo(): TokenInfo {
   return {
     id: "",
@@ -9200,6 +9255,780 @@ export const CheckClusterHealthResponse: MessageFns<CheckClusterHealthResponse> 
   },
 };
 
+function createBaseRotateCertificateAuthorityRequest(): RotateCertificateAuthorityRequest {
+  return { phase: "", force: false, auto: false, graceMs: 0 };
+}
+
+export const RotateCertificateAuthorityRequest: MessageFns<RotateCertificateAuthorityRequest> = {
+  encode(message: RotateCertificateAuthorityRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.phase !== "") {
+      writer.uint32(10).string(message.phase);
+    }
+    if (message.force !== false) {
+      writer.uint32(16).bool(message.force);
+    }
+    if (message.auto !== false) {
+      writer.uint32(24).bool(message.auto);
+    }
+    if (message.graceMs !== 0) {
+      writer.uint32(32).int64(message.graceMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RotateCertificateAuthorityRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRotateCertificateAuthorityRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.phase = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.force = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.auto = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.graceMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RotateCertificateAuthorityRequest {
+    return {
+      phase: isSet(object.phase) ? globalThis.String(object.phase) : "",
+      force: isSet(object.force) ? globalThis.Boolean(object.force) : false,
+      auto: isSet(object.auto) ? globalThis.Boolean(object.auto) : false,
+      graceMs: isSet(object.graceMs)
+        ? globalThis.Number(object.graceMs)
+        : isSet(object.grace_ms)
+        ? globalThis.Number(object.grace_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: RotateCertificateAuthorityRequest): unknown {
+    const obj: any = {};
+    if (message.phase !== "") {
+      obj.phase = message.phase;
+    }
+    if (message.force !== false) {
+      obj.force = message.force;
+    }
+    if (message.auto !== false) {
+      obj.auto = message.auto;
+    }
+    if (message.graceMs !== 0) {
+      obj.graceMs = Math.round(message.graceMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RotateCertificateAuthorityRequest>, I>>(
+    base?: I,
+  ): RotateCertificateAuthorityRequest {
+    return RotateCertificateAuthorityRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RotateCertificateAuthorityRequest>, I>>(
+    object: I,
+  ): RotateCertificateAuthorityRequest {
+    const message = createBaseRotateCertificateAuthorityRequest();
+    message.phase = object.phase ?? "";
+    message.force = object.force ?? false;
+    message.auto = object.auto ?? false;
+    message.graceMs = object.graceMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseRotateCertificateAuthorityResponse(): RotateCertificateAuthorityResponse {
+  return { authorities: undefined };
+}
+
+export const RotateCertificateAuthorityResponse: MessageFns<RotateCertificateAuthorityResponse> = {
+  encode(message: RotateCertificateAuthorityResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.authorities !== undefined) {
+      CertificateAuthorities.encode(message.authorities, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RotateCertificateAuthorityResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRotateCertificateAuthorityResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.authorities = CertificateAuthorities.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RotateCertificateAuthorityResponse {
+    return { authorities: isSet(object.authorities) ? CertificateAuthorities.fromJSON(object.authorities) : undefined };
+  },
+
+  toJSON(message: RotateCertificateAuthorityResponse): unknown {
+    const obj: any = {};
+    if (message.authorities !== undefined) {
+      obj.authorities = CertificateAuthorities.toJSON(message.authorities);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RotateCertificateAuthorityResponse>, I>>(
+    base?: I,
+  ): RotateCertificateAuthorityResponse {
+    return RotateCertificateAuthorityResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RotateCertificateAuthorityResponse>, I>>(
+    object: I,
+  ): RotateCertificateAuthorityResponse {
+    const message = createBaseRotateCertificateAuthorityResponse();
+    message.authorities = (object.authorities !== undefined && object.authorities !== null)
+      ? CertificateAuthorities.fromPartial(object.authorities)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetCertificateAuthoritiesRequest(): GetCertificateAuthoritiesRequest {
+  return {};
+}
+
+export const GetCertificateAuthoritiesRequest: MessageFns<GetCertificateAuthoritiesRequest> = {
+  encode(_: GetCertificateAuthoritiesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCertificateAuthoritiesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCertificateAuthoritiesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): GetCertificateAuthoritiesRequest {
+    return {};
+  },
+
+  toJSON(_: GetCertificateAuthoritiesRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCertificateAuthoritiesRequest>, I>>(
+    base?: I,
+  ): GetCertificateAuthoritiesRequest {
+    return GetCertificateAuthoritiesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCertificateAuthoritiesRequest>, I>>(
+    _: I,
+  ): GetCertificateAuthoritiesRequest {
+    const message = createBaseGetCertificateAuthoritiesRequest();
+    return message;
+  },
+};
+
+function createBaseGetCertificateAuthoritiesResponse(): GetCertificateAuthoritiesResponse {
+  return { authorities: undefined };
+}
+
+export const GetCertificateAuthoritiesResponse: MessageFns<GetCertificateAuthoritiesResponse> = {
+  encode(message: GetCertificateAuthoritiesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.authorities !== undefined) {
+      CertificateAuthorities.encode(message.authorities, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCertificateAuthoritiesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCertificateAuthoritiesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.authorities = CertificateAuthorities.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCertificateAuthoritiesResponse {
+    return { authorities: isSet(object.authorities) ? CertificateAuthorities.fromJSON(object.authorities) : undefined };
+  },
+
+  toJSON(message: GetCertificateAuthoritiesResponse): unknown {
+    const obj: any = {};
+    if (message.authorities !== undefined) {
+      obj.authorities = CertificateAuthorities.toJSON(message.authorities);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCertificateAuthoritiesResponse>, I>>(
+    base?: I,
+  ): GetCertificateAuthoritiesResponse {
+    return GetCertificateAuthoritiesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCertificateAuthoritiesResponse>, I>>(
+    object: I,
+  ): GetCertificateAuthoritiesResponse {
+    const message = createBaseGetCertificateAuthoritiesResponse();
+    message.authorities = (object.authorities !== undefined && object.authorities !== null)
+      ? CertificateAuthorities.fromPartial(object.authorities)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCertificateAuthorities(): CertificateAuthorities {
+  return {
+    phase: "",
+    phaseChangedAtUnixMs: 0,
+    activeCaPin: "",
+    newCaPin: "",
+    clientSigningCaPin: "",
+    serverSigningCaPin: "",
+    auto: false,
+    graceMs: 0,
+    nextStepAtUnixMs: 0,
+    agents: [],
+  };
+}
+
+export const CertificateAuthorities: MessageFns<CertificateAuthorities> = {
+  encode(message: CertificateAuthorities, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.phase !== "") {
+      writer.uint32(10).string(message.phase);
+    }
+    if (message.phaseChangedAtUnixMs !== 0) {
+      writer.uint32(16).int64(message.phaseChangedAtUnixMs);
+    }
+    if (message.activeCaPin !== "") {
+      writer.uint32(26).string(message.activeCaPin);
+    }
+    if (message.newCaPin !== "") {
+      writer.uint32(34).string(message.newCaPin);
+    }
+    if (message.clientSigningCaPin !== "") {
+      writer.uint32(42).string(message.clientSigningCaPin);
+    }
+    if (message.serverSigningCaPin !== "") {
+      writer.uint32(50).string(message.serverSigningCaPin);
+    }
+    if (message.auto !== false) {
+      writer.uint32(56).bool(message.auto);
+    }
+    if (message.graceMs !== 0) {
+      writer.uint32(64).int64(message.graceMs);
+    }
+    if (message.nextStepAtUnixMs !== 0) {
+      writer.uint32(72).int64(message.nextStepAtUnixMs);
+    }
+    for (const v of message.agents) {
+      AgentRotationStatus.encode(v!, writer.uint32(82).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CertificateAuthorities {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCertificateAuthorities();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.phase = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.phaseChangedAtUnixMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.activeCaPin = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.newCaPin = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.clientSigningCaPin = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.serverSigningCaPin = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.auto = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.graceMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.nextStepAtUnixMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.agents.push(AgentRotationStatus.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CertificateAuthorities {
+    return {
+      phase: isSet(object.phase) ? globalThis.String(object.phase) : "",
+      phaseChangedAtUnixMs: isSet(object.phaseChangedAtUnixMs)
+        ? globalThis.Number(object.phaseChangedAtUnixMs)
+        : isSet(object.phase_changed_at_unix_ms)
+        ? globalThis.Number(object.phase_changed_at_unix_ms)
+        : 0,
+      activeCaPin: isSet(object.activeCaPin)
+        ? globalThis.String(object.activeCaPin)
+        : isSet(object.active_ca_pin)
+        ? globalThis.String(object.active_ca_pin)
+        : "",
+      newCaPin: isSet(object.newCaPin)
+        ? globalThis.String(object.newCaPin)
+        : isSet(object.new_ca_pin)
+        ? globalThis.String(object.new_ca_pin)
+        : "",
+      clientSigningCaPin: isSet(object.clientSigningCaPin)
+        ? globalThis.String(object.clientSigningCaPin)
+        : isSet(object.client_signing_ca_pin)
+        ? globalThis.String(object.client_signing_ca_pin)
+        : "",
+      serverSigningCaPin: isSet(object.serverSigningCaPin)
+        ? globalThis.String(object.serverSigningCaPin)
+        : isSet(object.server_signing_ca_pin)
+        ? globalThis.String(object.server_signing_ca_pin)
+        : "",
+      auto: isSet(object.auto) ? globalThis.Boolean(object.auto) : false,
+      graceMs: isSet(object.graceMs)
+        ? globalThis.Number(object.graceMs)
+        : isSet(object.grace_ms)
+        ? globalThis.Number(object.grace_ms)
+        : 0,
+      nextStepAtUnixMs: isSet(object.nextStepAtUnixMs)
+        ? globalThis.Number(object.nextStepAtUnixMs)
+        : isSet(object.next_step_at_unix_ms)
+        ? globalThis.Number(object.next_step_at_unix_ms)
+        : 0,
+      agents: globalThis.Array.isArray(object?.agents)
+        ? object.agents.map((e: any) => AgentRotationStatus.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CertificateAuthorities): unknown {
+    const obj: any = {};
+    if (message.phase !== "") {
+      obj.phase = message.phase;
+    }
+    if (message.phaseChangedAtUnixMs !== 0) {
+      obj.phaseChangedAtUnixMs = Math.round(message.phaseChangedAtUnixMs);
+    }
+    if (message.activeCaPin !== "") {
+      obj.activeCaPin = message.activeCaPin;
+    }
+    if (message.newCaPin !== "") {
+      obj.newCaPin = message.newCaPin;
+    }
+    if (message.clientSigningCaPin !== "") {
+      obj.clientSigningCaPin = message.clientSigningCaPin;
+    }
+    if (message.serverSigningCaPin !== "") {
+      obj.serverSigningCaPin = message.serverSigningCaPin;
+    }
+    if (message.auto !== false) {
+      obj.auto = message.auto;
+    }
+    if (message.graceMs !== 0) {
+      obj.graceMs = Math.round(message.graceMs);
+    }
+    if (message.nextStepAtUnixMs !== 0) {
+      obj.nextStepAtUnixMs = Math.round(message.nextStepAtUnixMs);
+    }
+    if (message.agents?.length) {
+      obj.agents = message.agents.map((e) => AgentRotationStatus.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CertificateAuthorities>, I>>(base?: I): CertificateAuthorities {
+    return CertificateAuthorities.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CertificateAuthorities>, I>>(object: I): CertificateAuthorities {
+    const message = createBaseCertificateAuthorities();
+    message.phase = object.phase ?? "";
+    message.phaseChangedAtUnixMs = object.phaseChangedAtUnixMs ?? 0;
+    message.activeCaPin = object.activeCaPin ?? "";
+    message.newCaPin = object.newCaPin ?? "";
+    message.clientSigningCaPin = object.clientSigningCaPin ?? "";
+    message.serverSigningCaPin = object.serverSigningCaPin ?? "";
+    message.auto = object.auto ?? false;
+    message.graceMs = object.graceMs ?? 0;
+    message.nextStepAtUnixMs = object.nextStepAtUnixMs ?? 0;
+    message.agents = object.agents?.map((e) => AgentRotationStatus.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseAgentRotationStatus(): AgentRotationStatus {
+  return {
+    agentId: "",
+    clusterName: "",
+    connected: false,
+    certificateCaPin: "",
+    trustsNewCa: false,
+    caughtUp: false,
+    behind: "",
+  };
+}
+
+export const AgentRotationStatus: MessageFns<AgentRotationStatus> = {
+  encode(message: AgentRotationStatus, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agentId !== "") {
+      writer.uint32(10).string(message.agentId);
+    }
+    if (message.clusterName !== "") {
+      writer.uint32(18).string(message.clusterName);
+    }
+    if (message.connected !== false) {
+      writer.uint32(24).bool(message.connected);
+    }
+    if (message.certificateCaPin !== "") {
+      writer.uint32(34).string(message.certificateCaPin);
+    }
+    if (message.trustsNewCa !== false) {
+      writer.uint32(40).bool(message.trustsNewCa);
+    }
+    if (message.caughtUp !== false) {
+      writer.uint32(48).bool(message.caughtUp);
+    }
+    if (message.behind !== "") {
+      writer.uint32(58).string(message.behind);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AgentRotationStatus {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgentRotationStatus();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.clusterName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.connected = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.certificateCaPin = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.trustsNewCa = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.caughtUp = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.behind = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AgentRotationStatus {
+    return {
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+      clusterName: isSet(object.clusterName)
+        ? globalThis.String(object.clusterName)
+        : isSet(object.cluster_name)
+        ? globalThis.String(object.cluster_name)
+        : "",
+      connected: isSet(object.connected) ? globalThis.Boolean(object.connected) : false,
+      certificateCaPin: isSet(object.certificateCaPin)
+        ? globalThis.String(object.certificateCaPin)
+        : isSet(object.certificate_ca_pin)
+        ? globalThis.String(object.certificate_ca_pin)
+        : "",
+      trustsNewCa: isSet(object.trustsNewCa)
+        ? globalThis.Boolean(object.trustsNewCa)
+        : isSet(object.trusts_new_ca)
+        ? globalThis.Boolean(object.trusts_new_ca)
+        : false,
+      caughtUp: isSet(object.caughtUp)
+        ? globalThis.Boolean(object.caughtUp)
+        : isSet(object.caught_up)
+        ? globalThis.Boolean(object.caught_up)
+        : false,
+      behind: isSet(object.behind) ? globalThis.String(object.behind) : "",
+    };
+  },
+
+  toJSON(message: AgentRotationStatus): unknown {
+    const obj: any = {};
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    if (message.clusterName !== "") {
+      obj.clusterName = message.clusterName;
+    }
+    if (message.connected !== false) {
+      obj.connected = message.connected;
+    }
+    if (message.certificateCaPin !== "") {
+      obj.certificateCaPin = message.certificateCaPin;
+    }
+    if (message.trustsNewCa !== false) {
+      obj.trustsNewCa = message.trustsNewCa;
+    }
+    if (message.caughtUp !== false) {
+      obj.caughtUp = message.caughtUp;
+    }
+    if (message.behind !== "") {
+      obj.behind = message.behind;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AgentRotationStatus>, I>>(base?: I): AgentRotationStatus {
+    return AgentRotationStatus.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AgentRotationStatus>, I>>(object: I): AgentRotationStatus {
+    const message = createBaseAgentRotationStatus();
+    message.agentId = object.agentId ?? "";
+    message.clusterName = object.clusterName ?? "";
+    message.connected = object.connected ?? false;
+    message.certificateCaPin = object.certificateCaPin ?? "";
+    message.trustsNewCa = object.trustsNewCa ?? false;
+    message.caughtUp = object.caughtUp ?? false;
+    message.behind = object.behind ?? "";
+    return message;
+  },
+};
+
 /** Served by the hub over mutual TLS to admin certificates; warrenctl is its client. */
 export type AdminServiceService = typeof AdminServiceService;
 export const AdminServiceService = {
@@ -9562,6 +10391,37 @@ export const AdminServiceService = {
       Buffer.from(ReviewAccessResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ReviewAccessResponse => ReviewAccessResponse.decode(value),
   },
+  /**
+   * Moves the hub's CA rotation to a phase; every replica and every connected agent follows.
+   * Refused out of order, and to standby while an agent is behind unless forced.
+   */
+  rotateCertificateAuthority: {
+    path: "/warren.v1.AdminService/RotateCertificateAuthority" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RotateCertificateAuthorityRequest): Buffer =>
+      Buffer.from(RotateCertificateAuthorityRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RotateCertificateAuthorityRequest =>
+      RotateCertificateAuthorityRequest.decode(value),
+    responseSerialize: (value: RotateCertificateAuthorityResponse): Buffer =>
+      Buffer.from(RotateCertificateAuthorityResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RotateCertificateAuthorityResponse =>
+      RotateCertificateAuthorityResponse.decode(value),
+  },
+  /** The rotation's phase and, for each agent, whether it has caught up. */
+  getCertificateAuthorities: {
+    path: "/warren.v1.AdminService/GetCertificateAuthorities" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetCertificateAuthoritiesRequest): Buffer =>
+      Buffer.from(GetCertificateAuthoritiesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetCertificateAuthoritiesRequest =>
+      GetCertificateAuthoritiesRequest.decode(value),
+    responseSerialize: (value: GetCertificateAuthoritiesResponse): Buffer =>
+      Buffer.from(GetCertificateAuthoritiesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetCertificateAuthoritiesResponse =>
+      GetCertificateAuthoritiesResponse.decode(value),
+  },
 } as const;
 
 export interface AdminServiceServer extends UntypedServiceImplementation {
@@ -9624,6 +10484,13 @@ export interface AdminServiceServer extends UntypedServiceImplementation {
    * (SelfSubjectAccessReviews made as that identity): for warrenctl doctor's RBAC checks.
    */
   reviewAccess: handleUnaryCall<ReviewAccessRequest, ReviewAccessResponse>;
+  /**
+   * Moves the hub's CA rotation to a phase; every replica and every connected agent follows.
+   * Refused out of order, and to standby while an agent is behind unless forced.
+   */
+  rotateCertificateAuthority: handleUnaryCall<RotateCertificateAuthorityRequest, RotateCertificateAuthorityResponse>;
+  /** The rotation's phase and, for each agent, whether it has caught up. */
+  getCertificateAuthorities: handleUnaryCall<GetCertificateAuthoritiesRequest, GetCertificateAuthoritiesResponse>;
 }
 
 export interface AdminServiceClient extends Client {
@@ -10161,6 +11028,41 @@ export interface AdminServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ReviewAccessResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Moves the hub's CA rotation to a phase; every replica and every connected agent follows.
+   * Refused out of order, and to standby while an agent is behind unless forced.
+   */
+  rotateCertificateAuthority(
+    request: RotateCertificateAuthorityRequest,
+    callback: (error: ServiceError | null, response: RotateCertificateAuthorityResponse) => void,
+  ): ClientUnaryCall;
+  rotateCertificateAuthority(
+    request: RotateCertificateAuthorityRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RotateCertificateAuthorityResponse) => void,
+  ): ClientUnaryCall;
+  rotateCertificateAuthority(
+    request: RotateCertificateAuthorityRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RotateCertificateAuthorityResponse) => void,
+  ): ClientUnaryCall;
+  /** The rotation's phase and, for each agent, whether it has caught up. */
+  getCertificateAuthorities(
+    request: GetCertificateAuthoritiesRequest,
+    callback: (error: ServiceError | null, response: GetCertificateAuthoritiesResponse) => void,
+  ): ClientUnaryCall;
+  getCertificateAuthorities(
+    request: GetCertificateAuthoritiesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetCertificateAuthoritiesResponse) => void,
+  ): ClientUnaryCall;
+  getCertificateAuthorities(
+    request: GetCertificateAuthoritiesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetCertificateAuthoritiesResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -23,6 +23,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { ClusterHealth, Header } from "./common.js";
+import { TunnelInfo } from "./join.js";
 
 export const protobufPackage = "warren.v1";
 
@@ -142,6 +143,24 @@ export interface HubReplica {
 }
 
 export interface SetHubReplicasResponse {
+}
+
+export interface SetCertificateAuthoritiesRequest {
+  /** The rotation's phase: standby, init, update_clients, update_servers or rollback. */
+  phase: string;
+  /** Every CA the hub trusts now, PEM each: the agent's new CA bundle. */
+  caCertificatesPem: string[];
+  /** The pin of the CA that signs agents' certificates now. */
+  signingCaPin: string;
+  /** The hub's SSH listener and host certificate, from the CA that serves now. */
+  tunnel: TunnelInfo | undefined;
+}
+
+export interface SetCertificateAuthoritiesResponse {
+  /** The CAs the agent trusts after the call. */
+  trustedCaPins: string[];
+  /** The CA that signed the agent's certificate, after any renewal the call caused. */
+  certificateCaPin: string;
 }
 
 function createBaseProxyRequest(): ProxyRequest {
@@ -1845,6 +1864,234 @@ export const SetHubReplicasResponse: MessageFns<SetHubReplicasResponse> = {
   },
 };
 
+function createBaseSetCertificateAuthoritiesRequest(): SetCertificateAuthoritiesRequest {
+  return { phase: "", caCertificatesPem: [], signingCaPin: "", tunnel: undefined };
+}
+
+export const SetCertificateAuthoritiesRequest: MessageFns<SetCertificateAuthoritiesRequest> = {
+  encode(message: SetCertificateAuthoritiesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.phase !== "") {
+      writer.uint32(10).string(message.phase);
+    }
+    for (const v of message.caCertificatesPem) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.signingCaPin !== "") {
+      writer.uint32(26).string(message.signingCaPin);
+    }
+    if (message.tunnel !== undefined) {
+      TunnelInfo.encode(message.tunnel, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetCertificateAuthoritiesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetCertificateAuthoritiesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.phase = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.caCertificatesPem.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.signingCaPin = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.tunnel = TunnelInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetCertificateAuthoritiesRequest {
+    return {
+      phase: isSet(object.phase) ? globalThis.String(object.phase) : "",
+      caCertificatesPem: globalThis.Array.isArray(object?.caCertificatesPem)
+        ? object.caCertificatesPem.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.ca_certificates_pem)
+        ? object.ca_certificates_pem.map((e: any) => globalThis.String(e))
+        : [],
+      signingCaPin: isSet(object.signingCaPin)
+        ? globalThis.String(object.signingCaPin)
+        : isSet(object.signing_ca_pin)
+        ? globalThis.String(object.signing_ca_pin)
+        : "",
+      tunnel: isSet(object.tunnel) ? TunnelInfo.fromJSON(object.tunnel) : undefined,
+    };
+  },
+
+  toJSON(message: SetCertificateAuthoritiesRequest): unknown {
+    const obj: any = {};
+    if (message.phase !== "") {
+      obj.phase = message.phase;
+    }
+    if (message.caCertificatesPem?.length) {
+      obj.caCertificatesPem = message.caCertificatesPem;
+    }
+    if (message.signingCaPin !== "") {
+      obj.signingCaPin = message.signingCaPin;
+    }
+    if (message.tunnel !== undefined) {
+      obj.tunnel = TunnelInfo.toJSON(message.tunnel);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetCertificateAuthoritiesRequest>, I>>(
+    base?: I,
+  ): SetCertificateAuthoritiesRequest {
+    return SetCertificateAuthoritiesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetCertificateAuthoritiesRequest>, I>>(
+    object: I,
+  ): SetCertificateAuthoritiesRequest {
+    const message = createBaseSetCertificateAuthoritiesRequest();
+    message.phase = object.phase ?? "";
+    message.caCertificatesPem = object.caCertificatesPem?.map((e) => e) || [];
+    message.signingCaPin = object.signingCaPin ?? "";
+    message.tunnel = (object.tunnel !== undefined && object.tunnel !== null)
+      ? TunnelInfo.fromPartial(object.tunnel)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSetCertificateAuthoritiesResponse(): SetCertificateAuthoritiesResponse {
+  return { trustedCaPins: [], certificateCaPin: "" };
+}
+
+export const SetCertificateAuthoritiesResponse: MessageFns<SetCertificateAuthoritiesResponse> = {
+  encode(message: SetCertificateAuthoritiesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.trustedCaPins) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.certificateCaPin !== "") {
+      writer.uint32(18).string(message.certificateCaPin);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetCertificateAuthoritiesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetCertificateAuthoritiesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.trustedCaPins.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.certificateCaPin = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetCertificateAuthoritiesResponse {
+    return {
+      trustedCaPins: globalThis.Array.isArray(object?.trustedCaPins)
+        ? object.trustedCaPins.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.trusted_ca_pins)
+        ? object.trusted_ca_pins.map((e: any) => globalThis.String(e))
+        : [],
+      certificateCaPin: isSet(object.certificateCaPin)
+        ? globalThis.String(object.certificateCaPin)
+        : isSet(object.certificate_ca_pin)
+        ? globalThis.String(object.certificate_ca_pin)
+        : "",
+    };
+  },
+
+  toJSON(message: SetCertificateAuthoritiesResponse): unknown {
+    const obj: any = {};
+    if (message.trustedCaPins?.length) {
+      obj.trustedCaPins = message.trustedCaPins;
+    }
+    if (message.certificateCaPin !== "") {
+      obj.certificateCaPin = message.certificateCaPin;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetCertificateAuthoritiesResponse>, I>>(
+    base?: I,
+  ): SetCertificateAuthoritiesResponse {
+    return SetCertificateAuthoritiesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetCertificateAuthoritiesResponse>, I>>(
+    object: I,
+  ): SetCertificateAuthoritiesResponse {
+    const message = createBaseSetCertificateAuthoritiesResponse();
+    message.trustedCaPins = object.trustedCaPins?.map((e) => e) || [];
+    message.certificateCaPin = object.certificateCaPin ?? "";
+    return message;
+  },
+};
+
 /**
  * Served by every agent over its SSH tunnel; the hub is the client. Each kubectl request is
  * one Proxy stream, so streams get their own HTTP/2 flow control and a slow reader never stalls
@@ -1937,6 +2184,25 @@ export const AgentServiceService = {
       Buffer.from(SetHubReplicasResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SetHubReplicasResponse => SetHubReplicasResponse.decode(value),
   },
+  /**
+   * The hub's certificate authorities, sent when a tunnel comes up and whenever a CA rotation
+   * moves: the agent trusts exactly the CAs listed (kept in its state), renews its certificate
+   * when another CA signs agents now, and checks the hub's SSH host key with the certificate
+   * given. No restart and no reset: this is how agents follow a rotation.
+   */
+  setCertificateAuthorities: {
+    path: "/warren.v1.AgentService/SetCertificateAuthorities" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetCertificateAuthoritiesRequest): Buffer =>
+      Buffer.from(SetCertificateAuthoritiesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetCertificateAuthoritiesRequest =>
+      SetCertificateAuthoritiesRequest.decode(value),
+    responseSerialize: (value: SetCertificateAuthoritiesResponse): Buffer =>
+      Buffer.from(SetCertificateAuthoritiesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetCertificateAuthoritiesResponse =>
+      SetCertificateAuthoritiesResponse.decode(value),
+  },
 } as const;
 
 export interface AgentServiceServer extends UntypedServiceImplementation {
@@ -1965,6 +2231,13 @@ export interface AgentServiceServer extends UntypedServiceImplementation {
    * changes: the agent keeps one tunnel to each, so any replica can serve any cluster.
    */
   setHubReplicas: handleUnaryCall<SetHubReplicasRequest, SetHubReplicasResponse>;
+  /**
+   * The hub's certificate authorities, sent when a tunnel comes up and whenever a CA rotation
+   * moves: the agent trusts exactly the CAs listed (kept in its state), renews its certificate
+   * when another CA signs agents now, and checks the hub's SSH host key with the certificate
+   * given. No restart and no reset: this is how agents follow a rotation.
+   */
+  setCertificateAuthorities: handleUnaryCall<SetCertificateAuthoritiesRequest, SetCertificateAuthoritiesResponse>;
 }
 
 export interface AgentServiceClient extends Client {
@@ -2048,6 +2321,27 @@ export interface AgentServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SetHubReplicasResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * The hub's certificate authorities, sent when a tunnel comes up and whenever a CA rotation
+   * moves: the agent trusts exactly the CAs listed (kept in its state), renews its certificate
+   * when another CA signs agents now, and checks the hub's SSH host key with the certificate
+   * given. No restart and no reset: this is how agents follow a rotation.
+   */
+  setCertificateAuthorities(
+    request: SetCertificateAuthoritiesRequest,
+    callback: (error: ServiceError | null, response: SetCertificateAuthoritiesResponse) => void,
+  ): ClientUnaryCall;
+  setCertificateAuthorities(
+    request: SetCertificateAuthoritiesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetCertificateAuthoritiesResponse) => void,
+  ): ClientUnaryCall;
+  setCertificateAuthorities(
+    request: SetCertificateAuthoritiesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetCertificateAuthoritiesResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -121,6 +121,14 @@ export interface EnrollAdminResponse {
   expiresAtUnixMs: number;
 }
 
+export interface GetTrustBundleRequest {
+}
+
+export interface GetTrustBundleResponse {
+  /** Self-signed CA certificates, PEM each. */
+  caCertificatesPem: string[];
+}
+
 function createBaseJoinRequest(): JoinRequest {
   return { token: "", csrPem: "", clusterName: "", labels: {}, agentVersion: "", provisionToken: "" };
 }
@@ -1561,6 +1569,131 @@ export const EnrollAdminResponse: MessageFns<EnrollAdminResponse> = {
   },
 };
 
+function createBaseGetTrustBundleRequest(): GetTrustBundleRequest {
+  return {};
+}
+
+export const GetTrustBundleRequest: MessageFns<GetTrustBundleRequest> = {
+  encode(_: GetTrustBundleRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTrustBundleRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTrustBundleRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): GetTrustBundleRequest {
+    return {};
+  },
+
+  toJSON(_: GetTrustBundleRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetTrustBundleRequest>, I>>(base?: I): GetTrustBundleRequest {
+    return GetTrustBundleRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTrustBundleRequest>, I>>(_: I): GetTrustBundleRequest {
+    const message = createBaseGetTrustBundleRequest();
+    return message;
+  },
+};
+
+function createBaseGetTrustBundleResponse(): GetTrustBundleResponse {
+  return { caCertificatesPem: [] };
+}
+
+export const GetTrustBundleResponse: MessageFns<GetTrustBundleResponse> = {
+  encode(message: GetTrustBundleResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.caCertificatesPem) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTrustBundleResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTrustBundleResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.caCertificatesPem.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTrustBundleResponse {
+    return {
+      caCertificatesPem: globalThis.Array.isArray(object?.caCertificatesPem)
+        ? object.caCertificatesPem.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.ca_certificates_pem)
+        ? object.ca_certificates_pem.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetTrustBundleResponse): unknown {
+    const obj: any = {};
+    if (message.caCertificatesPem?.length) {
+      obj.caCertificatesPem = message.caCertificatesPem;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetTrustBundleResponse>, I>>(base?: I): GetTrustBundleResponse {
+    return GetTrustBundleResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTrustBundleResponse>, I>>(object: I): GetTrustBundleResponse {
+    const message = createBaseGetTrustBundleResponse();
+    message.caCertificatesPem = object.caCertificatesPem?.map((e) => e) || [];
+    return message;
+  },
+};
+
 /**
  * Served by the hub over TLS. Join is authenticated by a join token; RenewCertificate by the
  * agent's current client certificate.
@@ -1601,6 +1734,22 @@ export const JoinServiceService = {
     responseDeserialize: (value: Buffer): CheckIdentityResponse => CheckIdentityResponse.decode(value),
   },
   /**
+   * The CA certificates the hub trusts now, to anyone (they are public). During a CA rotation
+   * the hub serves a chain whose top is its new CA cross-signed by the old one, which cannot
+   * anchor trust; a client that pinned the new CA's key finds its self-signed certificate here.
+   */
+  getTrustBundle: {
+    path: "/warren.v1.JoinService/GetTrustBundle" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetTrustBundleRequest): Buffer =>
+      Buffer.from(GetTrustBundleRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetTrustBundleRequest => GetTrustBundleRequest.decode(value),
+    responseSerialize: (value: GetTrustBundleResponse): Buffer =>
+      Buffer.from(GetTrustBundleResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetTrustBundleResponse => GetTrustBundleResponse.decode(value),
+  },
+  /**
    * Exchanges an admin token and a certificate signing request for an admin certificate, so
    * warrenctl on another machine can administer the hub with a key that never left it.
    */
@@ -1622,6 +1771,12 @@ export interface JoinServiceServer extends UntypedServiceImplementation {
   renewCertificate: handleUnaryCall<RenewCertificateRequest, RenewCertificateResponse>;
   /** Confirms that the hub still recognises the calling agent's identity. */
   checkIdentity: handleUnaryCall<CheckIdentityRequest, CheckIdentityResponse>;
+  /**
+   * The CA certificates the hub trusts now, to anyone (they are public). During a CA rotation
+   * the hub serves a chain whose top is its new CA cross-signed by the old one, which cannot
+   * anchor trust; a client that pinned the new CA's key finds its self-signed certificate here.
+   */
+  getTrustBundle: handleUnaryCall<GetTrustBundleRequest, GetTrustBundleResponse>;
   /**
    * Exchanges an admin token and a certificate signing request for an admin certificate, so
    * warrenctl on another machine can administer the hub with a key that never left it.
@@ -1674,6 +1829,26 @@ export interface JoinServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CheckIdentityResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * The CA certificates the hub trusts now, to anyone (they are public). During a CA rotation
+   * the hub serves a chain whose top is its new CA cross-signed by the old one, which cannot
+   * anchor trust; a client that pinned the new CA's key finds its self-signed certificate here.
+   */
+  getTrustBundle(
+    request: GetTrustBundleRequest,
+    callback: (error: ServiceError | null, response: GetTrustBundleResponse) => void,
+  ): ClientUnaryCall;
+  getTrustBundle(
+    request: GetTrustBundleRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetTrustBundleResponse) => void,
+  ): ClientUnaryCall;
+  getTrustBundle(
+    request: GetTrustBundleRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetTrustBundleResponse) => void,
   ): ClientUnaryCall;
   /**
    * Exchanges an admin token and a certificate signing request for an admin certificate, so
