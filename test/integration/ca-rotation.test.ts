@@ -1,18 +1,16 @@
 // The hub's CA rotates in phases while agents stay connected: they learn each phase over their
 // tunnels, renew, and keep the new CA in their -state Secrets, with no restart and no reset.
 // Kubeconfigs signed before the rotation work until standby and then say how to refresh.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { caPin, splitPemBundle } from "@warren/pki";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { parse } from "yaml";
 
 import { TestCluster } from "../k8s/index.js";
 import { readStateSecret } from "../support/agent-in-cluster.js";
 import { backgroundKubectl, type BackgroundKubectl } from "../support/background-kubectl.js";
-import { eventually } from "../support/eventually.js";
+import { kubeContext, rotateTo, stateCaPins } from "../support/ca-rotation.js";
 import {
   applyRole,
   bindGroup,
@@ -34,51 +32,11 @@ let watch: BackgroundKubectl;
 const agents = new Map<string, { process: WarrenProcess; namespace: string }>();
 const warren = new WarrenFixtures();
 
-interface RotationView {
-  phase: string;
-  activeCaPin: string;
-  newCaPin?: string;
-  agents: { agentId: string; cluster: string; caughtUp: boolean; behind?: string }[];
-}
-
-async function rotation(target: TestHub = hub): Promise<RotationView> {
-  const status = await target.warrenctl("status", "--format", "json");
-  expect(status.code, status.stderr).toBe(0);
-  return (JSON.parse(status.stdout) as { rotation: RotationView }).rotation;
-}
-
-/** Moves the rotation and waits until every agent says (to the hub) that it caught up. */
-async function rotate(phase: string, target: TestHub = hub): Promise<RotationView> {
-  const moved = await target.warrenctl("auth", "rotate", "--phase", phase);
-  expect(moved.code, moved.stderr).toBe(0);
-  expect(moved.stdout).toContain(`CA rotation: ${phase} (since`);
-  return eventually(
-    async () => {
-      const view = await rotation(target);
-      return view.agents.every((agent) => agent.caughtUp) && view;
-    },
-    { description: `every agent caught up with ${phase}`, timeoutMs: 30_000 },
-  );
-}
-
-const statePins = async (name: string) => {
-  const agent = agents.get(name);
-  const state = agent && (await readStateSecret(cluster, agent.namespace, "a-0"));
-  return splitPemBundle(state?.data["ca.pem"] ?? "").map((pem) => caPin(pem));
-};
-
-/** The kubeconfig's context for one cluster (contexts are named <hub>-<cluster>). */
-async function contextOf(kubeconfig: string, clusterName: string): Promise<string> {
-  const { contexts } = parse(await readFile(kubeconfig, "utf8")) as {
-    contexts: { name: string }[];
-  };
-  const context = contexts.find((c) => c.name.endsWith(`-${clusterName}`));
-  if (!context) throw new Error(`no context for ${clusterName} in ${kubeconfig}`);
-  return context.name;
-}
+const rotate = (phase: string) => rotateTo(hub, phase);
+const statePins = (name: string) => stateCaPins(cluster, agents.get(name)?.namespace ?? "");
 
 async function kubectlWorks(kubeconfig: string, clusterName: string): Promise<void> {
-  const context = await contextOf(kubeconfig, clusterName);
+  const context = await kubeContext(kubeconfig, clusterName);
   const got = await cluster.kubectl(
     ["--context", context, "get", "configmap", "seen", "-n", appNs, "-o", "name"],
     kubeconfig,
@@ -123,7 +81,7 @@ beforeAll(async () => {
     }),
   );
   before = await userKubeconfig(hub, scratch, "early", "reader");
-  const context = await contextOf(before, "rot-a");
+  const context = await kubeContext(before, "rot-a");
   watch = backgroundKubectl(cluster, before, [
     "--context",
     context,
@@ -186,12 +144,12 @@ describe("a phased CA rotation with three agents connected", () => {
     }
     await kubectlWorks(during, "rot-b");
     const refused = await cluster.kubectl(
-      ["--context", await contextOf(before, "rot-b"), "get", "cm", "-n", appNs],
+      ["--context", await kubeContext(before, "rot-b"), "get", "cm", "-n", appNs],
       before,
     );
     expect(refused.exitCode).not.toBe(0);
     expect(refused.stderr).toMatch(
-      /your client certificate is from the hub's previous CA \(sha256:[0-9a-f]{64}\), which a CA rotation retired: get a new kubeconfig with warrenctl auth sign --user early --format kubernetes, and use the kubeconfig it gives/,
+      /your client certificate is from a CA that a rotation of the hub's CA dropped \(sha256:[0-9a-f]{64}\): get a new kubeconfig with warrenctl auth sign --user early --format kubernetes, and use the kubeconfig it gives/,
     );
     for (const { process } of agents.values()) {
       const said = (msg: string) => process.logs.entries.filter((e) => e.msg === msg).length;

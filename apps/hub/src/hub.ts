@@ -156,7 +156,7 @@ async function openListeners(parts: HubParts, started: StartedParts) {
   const kube: KubeServer = await startKubeServer({
     listen: config.kubeListenAddr,
     identity: serving.current.identity,
-    caPem: authorities.trustedPem,
+    caPem: serving.current.requestedPem,
     handshakeTimeoutMs: config.tlsHandshakeTimeoutMs,
     sniCallback: serverNameContexts({
       serving: () => serving.current,

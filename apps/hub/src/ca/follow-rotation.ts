@@ -36,7 +36,7 @@ export interface FollowRotationDeps {
 export async function followRotation(deps: FollowRotationDeps): Promise<void> {
   try {
     const now = await deps.serving.refresh();
-    deps.servers.kube.setIdentity(now.identity, now.trustedPem);
+    deps.servers.kube.setIdentity(now.identity, now.requestedPem);
     deps.servers.web.setIdentity(now.identity);
     deps.servers.api.setCredentials({ caPem: now.trustedPem, identity: now.identity });
     const host = await ensureTunnelHostIdentity(deps.store, now.view.serverIssuer, deps.clock);

@@ -45,11 +45,11 @@ function behindReason(
       ? undefined
       : `its certificate is still from the new CA${unconnected}`;
   }
-  if (!progress.trustsNew) return `it has not said it trusts the new CA${unconnected}`;
+  // The store knows every agent's certificate; what it trusts only a connected one can say.
   if (phase !== "init" && progress.certificatePin !== newPin) {
     return `its certificate is still from the old CA${unconnected}`;
   }
-  return undefined;
+  return progress.trustsNew ? undefined : `it has not said it trusts the new CA${unconnected}`;
 }
 
 /** Every agent that is not revoked, and whether it has caught up with the rotation's phase. */

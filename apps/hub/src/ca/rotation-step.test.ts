@@ -74,7 +74,7 @@ describe("a CA rotation, phase by phase", () => {
     expect(viewOf(rolledBack).trusted).toHaveLength(2);
     expect(viewOf(done).trusted).toEqual([start.active.certificatePem]);
     expect(done.next).toBeUndefined();
-    expect(done.retired).toEqual([]);
+    expect(done.retired).toEqual([rolledBack.next?.certificatePem]);
   });
 
   it("refuses steps out of order, naming the ones allowed", async () => {

@@ -53,7 +53,14 @@ export async function rotationStep(
     phaseChangedAt: now,
   };
   if (state.activeCrossPem) settled.activeCrossPem = state.activeCrossPem;
-  if (state.phase === "rollback" || !state.next) return settled;
+  if (!state.next) return settled;
+  if (state.phase === "rollback") {
+    // Certificates the new CA signed before the rollback are refused with a way out too.
+    return {
+      ...settled,
+      retired: [...state.retired, state.next.certificatePem].slice(-RETIRED_KEPT),
+    };
+  }
   return {
     ...settled,
     active: state.next,

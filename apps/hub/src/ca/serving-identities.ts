@@ -48,5 +48,8 @@ async function issued(
     view,
     identity: await issueServerIdentity(view, names, clock),
     trustedPem: authorities.trustedPem,
+    // Named in the TLS certificate request too: clients send a certificate only when its CA
+    // is named, and one from a dropped CA should hear why it is refused.
+    requestedPem: authorities.trustedPem + authorities.state.retired.join(""),
   };
 }

@@ -135,7 +135,7 @@ describe("KubeAuthenticator", () => {
     const retired = await refusal(authenticator.authenticate(socket));
     expect(retired.httpStatus).toBe(401);
     expect(retired.message).toMatch(
-      /^your client certificate is from the hub's previous CA \(sha256:[0-9a-f]{64}\), which a CA rotation retired: get a new kubeconfig with warrenctl auth sign/,
+      /^your client certificate is from a CA that a rotation of the hub's CA dropped \(sha256:[0-9a-f]{64}\): get a new kubeconfig with warrenctl auth sign --user alice/,
     );
     expect(socket.reads).toBe(2);
   });

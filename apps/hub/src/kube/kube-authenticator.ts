@@ -43,8 +43,8 @@ function refuseRetired(pem: string, retired: readonly string[], fix: string): vo
   if (issuer === undefined) return;
   throw new KubeRefusal(
     401,
-    `your client certificate is from the hub's previous CA (${caPin(issuer)}), which a CA ` +
-      `rotation retired: ${fix}, and use the kubeconfig it gives (it trusts the new CA)`,
+    `your client certificate is from a CA that a rotation of the hub's CA dropped ` +
+      `(${caPin(issuer)}): ${fix}, and use the kubeconfig it gives (it trusts the hub's CA now)`,
   );
 }
 

@@ -13,7 +13,7 @@ import { handleKubeRequest, type KubeHandlerDeps } from "./kube-request-handler.
 import type { SniCallback } from "./server-name-contexts.js";
 
 export interface KubeServerOptions extends KubeHandlerDeps {
-  /** Client certificates are requested for this CA (verified per connection by Warren). */
+  /** Client certificates are requested naming these CAs (verified per connection by Warren). */
   caPem: string;
   listen: HostPort;
   identity: ServerIdentity;

@@ -21,6 +21,8 @@ export interface ServingNow {
   identity: ServerIdentity;
   /** The CAs client certificates may come from. */
   trustedPem: string;
+  /** The CAs a TLS certificate request names: the trusted ones and those rotations dropped. */
+  requestedPem: string;
 }
 
 export interface ServerNameContextOptions {
@@ -41,7 +43,7 @@ export function serverNameContexts(options: ServerNameContextOptions): SniCallba
   let made = new Map<string, SecureContext>();
   let madeFor: ServerIdentity | undefined;
   const contextFor = (serverName: string): SecureContext => {
-    const { view, identity, trustedPem } = options.serving();
+    const { view, identity, requestedPem } = options.serving();
     const publicKeyPem = createPublicKey(identity.privateKeyPem)
       .export({ type: "spki", format: "pem" })
       .toString();
@@ -57,7 +59,7 @@ export function serverNameContexts(options: ServerNameContextOptions): SniCallba
     return createSecureContext({
       cert: certificatePem + view.servingChainTail,
       key: identity.privateKeyPem,
-      ca: trustedPem,
+      ca: requestedPem,
     });
   };
   return (serverName, callback) => {
