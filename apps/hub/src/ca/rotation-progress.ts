@@ -72,7 +72,9 @@ export async function rotationProgress(
       certificatePin: certificatePinOf(record, authorities.trustedPem),
       trustsNew: newPin !== "" && (said?.includes(newPin) ?? false),
       trustsSame:
-        said && said.length === hubPins.length && said.every((pin) => hubPins.includes(pin)),
+        said === undefined
+          ? undefined
+          : said.length === hubPins.length && said.every((pin) => hubPins.includes(pin)),
     };
     return { ...progress, behind: behindReason(authorities, progress) };
   });
