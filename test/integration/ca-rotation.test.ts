@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { TestCluster } from "../k8s/index.js";
 import { readStateSecret } from "../support/agent-in-cluster.js";
 import { backgroundKubectl, type BackgroundKubectl } from "../support/background-kubectl.js";
-import { kubeContext, rotateTo, stateCaPins } from "../support/ca-rotation.js";
+import { kubeContext, rotateTo, rotationOf, stateCaPins } from "../support/ca-rotation.js";
 import {
   applyRole,
   bindGroup,
@@ -167,5 +167,10 @@ describe("a phased CA rotation with three agents connected", () => {
     );
     const unknown = await hub.warrenctl("auth", "rotate", "--phase", "sideways");
     expect(unknown.stderr).toContain('"sideways" is not a rotation phase');
+    const noGrace = await hub.warrenctl("auth", "rotate", "--auto");
+    expect(noGrace.stderr).toContain("--auto needs --grace");
+    const shortGrace = await hub.warrenctl("auth", "rotate", "--auto", "--grace", "10s");
+    expect(shortGrace.stderr).toContain("--grace must be at least 1m");
+    expect((await rotationOf(hub)).phase).toBe("standby");
   });
 });
