@@ -154,6 +154,18 @@ describe("helm install charts/kube-agent", () => {
       });
       expect(Object.keys(state.data ?? {})).toContain("certificate.pem");
       await agent.logs.waitForMessage("tunnel up");
+      // The hub knows where the chart put it, for fixes that name the release and namespace.
+      const listed = await hub.warrenctl("clusters", "ls", "--format", "json");
+      const [placed] = (
+        JSON.parse(listed.stdout) as { agents: { placement: Record<string, string> }[] }[]
+      ).flatMap((c) => c.agents);
+      expect(placed?.placement).toEqual({
+        namespace,
+        pod: `${RELEASE}-0`,
+        statefulSet: RELEASE,
+        helmRelease: RELEASE,
+        chartVersion: "0.1.0",
+      });
       await bindGroup(cluster, namespace, "charted-readers", await secretReaderRole(), "Role");
       await applyRole(
         hub,

@@ -75,6 +75,12 @@ describe("the default rendering", () => {
     const env = envOf(manifests);
     expect(env.POD_NAME).toEqual({ fieldRef: { fieldPath: "metadata.name" } });
     expect(env.POD_NAMESPACE).toEqual({ fieldRef: { fieldPath: "metadata.namespace" } });
+    // Where it runs, for doctor's fixes: the StatefulSet, the release, the chart's version.
+    expect([env.WARREN_STATEFULSET, env.WARREN_HELM_RELEASE, env.WARREN_CHART_VERSION]).toEqual([
+      "warren-agent",
+      "warren-agent",
+      "0.1.0",
+    ]);
     expect(env.WARREN_HUB_ADDR).toBe("hub.example.com:3025");
     expect(env.WARREN_CLUSTER_NAME).toBe("prod-eu");
     expect(env.WARREN_JOIN_TOKEN_FILE).toBe("/var/run/warren/join-token/auth-token");

@@ -29,16 +29,27 @@ let goodKubeconfig: string;
 let front: ApiServerFront;
 let sickWhere: AgentNamespace;
 let getPodsRole: string;
+let goneNamespace: string;
 const warren = new WarrenFixtures();
 const HOUR_MS = 3_600_000;
 
-async function agentFor(clusterName: string, where: { namespace: string; kubeconfig: string }) {
+/** An agent as the chart would run it: replica `replica` of Helm release `release`. */
+async function agentFor(
+  clusterName: string,
+  where: { namespace: string; kubeconfig: string },
+  placed: { release: string; replica?: number; token?: string } = { release: "warren-agent" },
+) {
   const agent = warren.agent({
     hubAddr: hub.addr,
     clusterName,
-    podName: "warren-agent-0",
+    podName: `${placed.release}-${String(placed.replica ?? 0)}`,
     where,
-    token: await warren.token(hub, clusterName),
+    token: placed.token ?? (await warren.token(hub, clusterName)),
+    env: {
+      WARREN_STATEFULSET: placed.release,
+      WARREN_HELM_RELEASE: placed.release,
+      WARREN_CHART_VERSION: "0.1.0",
+    },
   });
   await agent.logs.waitForMessage("cluster health changed");
   return agent;
@@ -80,9 +91,16 @@ beforeAll(async () => {
   });
   await autopilot.logs.waitForMessage("cluster health changed");
   sickWhere = await agentNamespace(cluster, "doctor-sick");
-  await agentFor("sick", sickWhere);
-  const gone = await agentFor("gone", await agentNamespace(cluster, "doctor-gone"));
-  await gone.stop();
+  // Not warren/warren-agent: doctor's fixes must name these.
+  await agentFor("sick", sickWhere, { release: "edge-sick" });
+  const goneWhere = await agentNamespace(cluster, "doctor-gone");
+  goneNamespace = goneWhere.namespace;
+  const goneToken = await warren.token(hub, "gone", "--uses", "2");
+  const gone = [
+    await agentFor("gone", goneWhere, { release: "edge-gone", token: goneToken }),
+    await agentFor("gone", goneWhere, { release: "edge-gone", replica: 1, token: goneToken }),
+  ];
+  await Promise.all(gone.map((agent) => agent.stop()));
   await applyRole(
     hub,
     scratch,
@@ -136,9 +154,24 @@ describe("warrenctl doctor", () => {
     expect(result.stdout).toMatch(
       /✗ cluster "sick" \(agent [^)]+\): missing_permissions: the agent lacks impersonate users/,
     );
-    expect(result.stdout).toContain("--set rbac.create=true");
+    const fixes = result.stdout.split("\n").filter((line) => line.startsWith("  fix: "));
+    const sickNs = sickWhere.namespace;
+    expect(fixes).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^  fix: helm upgrade edge-sick charts/kube-agent -n ${sickNs} --reuse-values ` +
+            "--set rbac.create=true, or bind the agent's ServiceAccount to a ClusterRole " +
+            "granting: [^()]+$",
+        ),
+      ),
+    );
     expect(result.stdout).toContain('✗ cluster "gone": offline: none of its agents is connected');
-    expect(result.stdout).toContain("delete secret warren-agent-0-state");
+    expect(fixes).toContain(
+      `  fix: read the agent's log on that cluster (kubectl -n ${goneNamespace} logs ` +
+        "statefulset/edge-gone); if it says the hub's CA changed, reset its identity: " +
+        `kubectl -n ${goneNamespace} delete secret edge-gone-0-state edge-gone-1-state, then ` +
+        `kubectl -n ${goneNamespace} rollout restart statefulset/edge-gone`,
+    );
     expect(result.stdout).not.toContain('cluster "fine"');
     expect(result.stdout).toContain("2 problems found (4 cluster(s))");
     expect(result.stderr).toContain("doctor found 2 problem(s)");
@@ -201,6 +234,8 @@ describe("warrenctl doctor", () => {
       clusterName: "wrong-name",
       stateDir: join(scratch, "wrong-name"),
       token,
+      // Its release is not warren-agent; its namespace it does not say (no POD_NAMESPACE).
+      env: { WARREN_HELM_RELEASE: "edge-misnamed", WARREN_STATEFULSET: "edge-misnamed" },
     });
     await misnamed.logs.waitFor(
       (e) => String(e.msg).includes('was minted for cluster "intended", not "wrong-name"'),
@@ -214,8 +249,12 @@ describe("warrenctl doctor", () => {
           `asked to join as "wrong-name" and was refused \\(\\d+ time\\(s\\), last`,
       ),
     );
-    expect(result.stdout).toContain("--set kubeClusterName=intended");
-    expect(result.stdout).toContain(`warrenctl tokens rm ${tokenId}`);
+    expect(result.stdout).toContain(
+      "  fix: if the agent is yours, set its cluster name to intended (helm upgrade edge-misnamed " +
+        "charts/kube-agent -n warren --reuse-values --set kubeClusterName=intended); if not, " +
+        `someone else holds the token: delete it with warrenctl tokens rm ${tokenId} ` +
+        "(namespace, pod assumed from the chart's defaults: the agent did not say)\n",
+    );
     // The caller of an unknown token chose every word of its join: doctor repeats none.
     const everything = await hub.warrenctl("doctor", "--format", "json");
     expect(everything.stdout).not.toContain("moved");

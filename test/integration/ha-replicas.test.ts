@@ -149,6 +149,7 @@ describe("two hub replicas on one PostgreSQL", () => {
         labels: {},
         agentVersion: "x",
         provisionToken: "",
+        placement: undefined,
       };
       return callUnary(client.join.bind(client), request)
         .then(

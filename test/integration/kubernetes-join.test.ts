@@ -93,6 +93,7 @@ async function join_(provisionToken: string, token: string, clusterName: string)
       clusterName,
       labels: {},
       agentVersion: "test",
+      placement: undefined,
       provisionToken,
     });
     return "joined";

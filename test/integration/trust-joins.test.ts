@@ -191,6 +191,7 @@ describe("failed joins", () => {
           labels: {},
           agentVersion: "x",
           provisionToken: "",
+          placement: undefined,
         };
         codes.push(
           await callUnary(client.join.bind(client), request).then(

@@ -5,7 +5,7 @@ import { formatHostPort } from "@warren/config";
 import { HealthState, healthStateName, type ClusterHealth } from "@warren/proto";
 import { errorFields, type Logger } from "@warren/log";
 
-import type { AgentConfig } from "./config/agent-config.js";
+import { placementOf, type AgentConfig } from "./config/agent-config.js";
 import { AgentMetrics } from "./diagnostics/agent-metrics.js";
 import { startDiagnosticsServer, type Readiness } from "./diagnostics/diagnostics-server.js";
 import { HealthMonitor } from "./health/health-monitor.js";
@@ -68,6 +68,7 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
       caPin: config.caPin,
       agentVersion: AGENT_VERSION,
       provisionToken: config.provisionToken,
+      placement: placementOf(config),
     }),
     logger: logger.child("identity"),
     hubAddr: config.hubAddr,
@@ -92,6 +93,7 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
   });
   const server = createAgentGrpcServer({
     agentVersion: AGENT_VERSION,
+    placement: placementOf(config),
     logger: logger.child("service"),
     upstream,
     health: monitor,

@@ -5,6 +5,7 @@
 export { healthStateName } from "./health-state-name.js";
 
 export {
+  AgentPlacement,
   ClusterHealth,
   Header,
   HealthState,

@@ -1,4 +1,5 @@
 import type {
+  AgentPlacement,
   AgentRecord,
   AuditEventRecord,
   AuditKind,
@@ -74,6 +75,8 @@ export interface AgentRepository {
   /** The new certificate becomes current; the current one becomes the previous one. */
   recordRenewal(id: string, renewal: CertificateRenewal): Promise<boolean>;
   revoke(id: string, at: Date): Promise<boolean>;
+  /** Records where the agent says it runs now; false when there is no such agent. */
+  setPlacement(id: string, placement: AgentPlacement): Promise<boolean>;
 }
 
 export interface ClusterRepository {

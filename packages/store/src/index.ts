@@ -23,6 +23,7 @@ export {
   AUDIT_KINDS,
   lockInForce,
   TOKEN_TYPES,
+  type AgentPlacement,
   type AgentRecord,
   type AuditEventRecord,
   type AuditKind,

@@ -243,4 +243,10 @@ export const MIGRATIONS: readonly Migration[] = [
      );
      CREATE INDEX documents_by_expiry ON documents (expires_at);`,
   },
+  {
+    // Agents say where they run, so doctor's fixes name the real namespace, pod and release.
+    description: "agent placement",
+    sqlite: `ALTER TABLE agents ADD COLUMN placement TEXT NOT NULL DEFAULT '{}';`,
+    postgres: `ALTER TABLE agents ADD COLUMN placement TEXT NOT NULL DEFAULT '{}';`,
+  },
 ];

@@ -9,6 +9,7 @@ import type {
 } from "./hub-store.js";
 import type { PostgresDatabase, Queryable } from "./postgres-database.js";
 import type {
+  AgentPlacement,
   AgentRecord,
   CertificateAuthorityRecord,
   HubKeyRecord,
@@ -121,7 +122,7 @@ export class PostgresJoinTokens implements JoinTokenRepository {
 
 const AGENT_COLUMNS = `id, cluster_name, token_id, agent_version, certificate_serial,
   previous_certificate_serial, certificate_pem, previous_certificate_pem,
-  certificate_expires_at, joined_at, renewed_at, revoked_at`;
+  certificate_expires_at, joined_at, renewed_at, revoked_at, placement`;
 
 const agentValues = (row: AgentRow): unknown[] => [
   row.id,
@@ -136,6 +137,7 @@ const agentValues = (row: AgentRow): unknown[] => [
   row.joined_at,
   row.renewed_at,
   row.revoked_at,
+  row.placement,
 ];
 
 /** One attempt at a join; throws JoinRaced when another replica created the cluster meanwhile. */
@@ -162,7 +164,7 @@ async function tryJoin(client: Queryable, join: AgentJoin): Promise<JoinOutcome>
   }
   await client.query(
     `INSERT INTO agents (${AGENT_COLUMNS})
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
     agentValues(agentToRow(join.agent)),
   );
   return existing
@@ -222,6 +224,14 @@ export class PostgresAgents implements AgentRepository {
         id,
       ],
     );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async setPlacement(id: string, placement: AgentPlacement): Promise<boolean> {
+    const result = await this.db.query("UPDATE agents SET placement = $1 WHERE id = $2", [
+      JSON.stringify(placement),
+      id,
+    ]);
     return (result.rowCount ?? 0) > 0;
   }
 

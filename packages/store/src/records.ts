@@ -63,6 +63,17 @@ export interface AgentRecord {
   joinedAt: Date;
   renewedAt: Date | undefined;
   revokedAt: Date | undefined;
+  /** Where the agent says it runs (namespace, pod, Helm release…), for fixes that name them. */
+  placement: AgentPlacement;
+}
+
+/** Where an agent runs, as its chart tells it; an empty field is not known. */
+export interface AgentPlacement {
+  namespace?: string;
+  pod?: string;
+  statefulSet?: string;
+  helmRelease?: string;
+  chartVersion?: string;
 }
 
 /** A private key the hub keeps, e.g. its SSH host key. */

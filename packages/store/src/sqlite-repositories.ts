@@ -10,6 +10,7 @@ import type {
   JoinTokenRepository,
 } from "./hub-store.js";
 import type {
+  AgentPlacement,
   AgentRecord,
   CertificateAuthorityRecord,
   HubKeyRecord,
@@ -118,10 +119,10 @@ export class SqliteAgents implements AgentRepository {
     const insert = this.db.prepare(
       `INSERT INTO agents (id, cluster_name, token_id, agent_version, certificate_serial,
          previous_certificate_serial, certificate_pem, previous_certificate_pem,
-         certificate_expires_at, joined_at, renewed_at, revoked_at)
+         certificate_expires_at, joined_at, renewed_at, revoked_at, placement)
        VALUES (@id, @cluster_name, @token_id, @agent_version, @certificate_serial,
          @previous_certificate_serial, @certificate_pem, @previous_certificate_pem,
-         @certificate_expires_at, @joined_at, @renewed_at, @revoked_at)`,
+         @certificate_expires_at, @joined_at, @renewed_at, @revoked_at, @placement)`,
     );
     const outcome = this.db.transaction((): JoinOutcome => {
       const existing = findCluster.get(join.cluster.name) as ClusterRow | undefined;
@@ -171,6 +172,13 @@ export class SqliteAgents implements AgentRepository {
         renewal.renewedAt.getTime(),
         id,
       );
+    return Promise.resolve(result.changes > 0);
+  }
+
+  setPlacement(id: string, placement: AgentPlacement): Promise<boolean> {
+    const result = this.db
+      .prepare("UPDATE agents SET placement = ? WHERE id = ?")
+      .run(JSON.stringify(placement), id);
     return Promise.resolve(result.changes > 0);
   }
 

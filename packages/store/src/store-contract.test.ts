@@ -43,6 +43,7 @@ const agent = (id: string, clusterName = "dev"): AgentRecord => ({
   joinedAt: now,
   renewedAt: undefined,
   revokedAt: undefined,
+  placement: { namespace: "warren", pod: "warren-agent-0" },
 });
 
 /** A user an admin made: no connector, no traits. */
@@ -214,6 +215,19 @@ describe.each([sqliteBackend(), postgresBackend()])("the $name hub store", (back
     expect(await store.agents.revoke("a1", later(3000))).toBe(false);
     expect(await store.agents.recordRenewal("a1", renewal)).toBe(false);
     expect((await store.agents.get("a1"))?.revokedAt).toEqual(later(2000));
+  });
+
+  it("keeps where an agent runs from its join, and what it says later", async () => {
+    await store.tokens.create(token());
+    await store.agents.join(joining("a1"));
+    expect((await store.agents.get("a1"))?.placement).toEqual({
+      namespace: "warren",
+      pod: "warren-agent-0",
+    });
+    const moved = { namespace: "infra", pod: "edge-1", statefulSet: "edge", helmRelease: "edge" };
+    expect(await store.agents.setPlacement("a1", moved)).toBe(true);
+    expect((await store.agents.list())[0]?.placement).toEqual(moved);
+    expect(await store.agents.setPlacement("nobody", moved)).toBe(false);
   });
 
   it("creates the cluster with the first join; later ones join it only when allowed", async () => {

@@ -1,5 +1,11 @@
 // Row shapes as both stores return them (times in ms, JSON as text), and their conversion.
-import type { AgentRecord, ClusterRecord, JoinTokenRecord, TokenType } from "./records.js";
+import type {
+  AgentPlacement,
+  AgentRecord,
+  ClusterRecord,
+  JoinTokenRecord,
+  TokenType,
+} from "./records.js";
 
 export interface JoinTokenRow {
   id: string;
@@ -35,6 +41,8 @@ export interface AgentRow {
   joined_at: number;
   renewed_at: number | null;
   revoked_at: number | null;
+  /** AgentPlacement as JSON. */
+  placement: string;
 }
 
 const optionalDate = (ms: number | null) => (ms === null ? undefined : new Date(ms));
@@ -99,6 +107,7 @@ export function agentFromRow(row: AgentRow): AgentRecord {
     joinedAt: new Date(row.joined_at),
     renewedAt: optionalDate(row.renewed_at),
     revokedAt: optionalDate(row.revoked_at),
+    placement: JSON.parse(row.placement) as AgentPlacement,
   };
 }
 
@@ -116,5 +125,6 @@ export function agentToRow(agent: AgentRecord): AgentRow {
     joined_at: agent.joinedAt.getTime(),
     renewed_at: agent.renewedAt?.getTime() ?? null,
     revoked_at: agent.revokedAt?.getTime() ?? null,
+    placement: JSON.stringify(agent.placement),
   };
 }

@@ -77,6 +77,7 @@ export async function seedAgents(
         joinedAt: now,
         renewedAt: undefined,
         revokedAt: undefined,
+        placement: {},
       };
       const cluster = { name: clusterName, labels: {}, createdAt: now, updatedAt: now };
       await store.agents.join({ tokenId, now, agent, cluster, mayJoinExisting: true });

@@ -14,6 +14,7 @@ import {
 import { parseLabels, validateClusterName, type Labels } from "@warren/identity";
 import { LOG_LEVEL_OPTION } from "@warren/cli";
 import { parseCaPin } from "@warren/pki";
+import type { AgentPlacement } from "@warren/proto";
 
 const none = () => undefined;
 
@@ -89,6 +90,27 @@ export function agentOptionSpecs() {
       env: "POD_NAMESPACE",
       parse: string,
       description: "the namespace of that Secret",
+      default: none,
+    } satisfies OptionSpec<string | undefined>,
+    statefulSet: {
+      field: "stateful_set",
+      env: "WARREN_STATEFULSET",
+      parse: string,
+      description: "the StatefulSet the agent runs in (the chart sets it), for doctor's fixes",
+      default: none,
+    } satisfies OptionSpec<string | undefined>,
+    helmRelease: {
+      field: "helm_release",
+      env: "WARREN_HELM_RELEASE",
+      parse: string,
+      description: "the Helm release that installed the agent (the chart sets it)",
+      default: none,
+    } satisfies OptionSpec<string | undefined>,
+    chartVersion: {
+      field: "chart_version",
+      env: "WARREN_CHART_VERSION",
+      parse: string,
+      description: "the kube-agent chart's version (the chart sets it)",
       default: none,
     } satisfies OptionSpec<string | undefined>,
     stateDir: {
@@ -184,4 +206,15 @@ export function loadAgentConfig(
   const config = resolveOptions(agentOptionSpecs(), { flags, env });
   // A boolean flag that only ever turns the default off: --no-auto-rejoin.
   return flags["no-auto-rejoin"] === true ? { ...config, autoRejoin: false } : config;
+}
+
+/** Where the agent runs, as its chart says: sent with its join and heartbeats. */
+export function placementOf(config: AgentConfig): AgentPlacement {
+  return {
+    namespace: config.podNamespace ?? "",
+    pod: config.podName ?? "",
+    statefulSet: config.statefulSet ?? "",
+    helmRelease: config.helmRelease ?? "",
+    chartVersion: config.chartVersion ?? "",
+  };
 }

@@ -11,7 +11,12 @@ import {
 import { hostPort } from "@warren/config";
 import type { Labels } from "@warren/identity";
 import { caPin, createCertificateRequest, generateKeyPair } from "@warren/pki";
-import { JoinServiceClient, type AgentIdentity, type TunnelInfo } from "@warren/proto";
+import {
+  JoinServiceClient,
+  type AgentIdentity,
+  type AgentPlacement,
+  type TunnelInfo,
+} from "@warren/proto";
 
 import { AgentError, AgentErrorCode } from "../errors.js";
 import type { AgentState } from "../state/agent-state.js";
@@ -52,6 +57,8 @@ export interface GrpcHubApiOptions {
   agentVersion: string;
   /** Join by this provision token: the token read is then a ServiceAccount token. */
   provisionToken?: string | undefined;
+  /** Where the agent runs, told to the hub with the join. */
+  placement?: AgentPlacement;
 }
 
 export class GrpcHubApi implements HubApi {
@@ -146,6 +153,7 @@ export class GrpcHubApi implements HubApi {
           labels: request.labels,
           agentVersion: this.options.agentVersion,
           provisionToken: this.options.provisionToken ?? "",
+          placement: this.options.placement,
         }),
       { code: AgentErrorCode.JoinRefused, what: "the join" },
     );

@@ -4,6 +4,7 @@ import { status } from "@grpc/grpc-js";
 import { errorFields, type Logger } from "@warren/log";
 import {
   AgentServiceService,
+  type AgentPlacement,
   type HubReplica,
   type SetCertificateAuthoritiesRequest,
   type SetCertificateAuthoritiesResponse,
@@ -22,6 +23,8 @@ const DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
 
 export interface AgentServiceDeps {
   agentVersion: string;
+  /** Where the agent runs, told with every heartbeat. */
+  placement?: AgentPlacement;
   logger: Logger;
   /** The cluster's API server; undefined when the agent has no cluster to reach. */
   upstream: UpstreamClient | undefined;
@@ -59,6 +62,7 @@ async function heartbeats(
         health: deps.health?.health,
         agentVersion: deps.agentVersion,
         sentAtUnixMs: Date.now(),
+        placement: deps.placement,
       },
     });
   };

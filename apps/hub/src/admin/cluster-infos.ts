@@ -3,6 +3,7 @@ import type { AgentRecord, ClusterRecord, HubStore } from "@warren/store";
 
 import type { AdminHandlerDeps } from "../grpc/admin-handler.js";
 import type { AccessWatch } from "../kube/kube-sessions.js";
+import { placementToWire } from "../tunnel/agent-placement.js";
 import type { AgentRegistry, ConnectedAgent } from "../tunnel/agent-registry.js";
 
 export interface ClusterAdminDeps extends AdminHandlerDeps {
@@ -22,6 +23,7 @@ function agentInfo(record: AgentRecord, connected: ConnectedAgent | undefined): 
     tunnelRttMs: connected?.tunnel.roundTripMs ?? 0,
     certificateExpiresAtUnixMs: record.certificateExpiresAt.getTime(),
     health: connected?.health,
+    placement: placementToWire(connected?.placement ?? record.placement),
   };
 }
 

@@ -54,9 +54,9 @@ export class PeerAuthenticator {
     const raw = call.getAuthContext().sslPeerCertificate?.raw;
     if (raw === undefined) {
       throw refuse.unauthenticated(
-        "no client certificate from this hub's CA: this call needs the identity the hub " +
-          "issued (if the hub's data directory was reset, its CA changed and old identities " +
-          "are void)",
+        "no client certificate from this hub's CA: this call needs an identity the hub " +
+          "issued, and a CA rotation's standby or a reset of the hub's data directory voids " +
+          "older ones (admins: warrenctl auth login with a new admin token; users: warren login)",
       );
     }
     const pem = new X509Certificate(raw).toString();

@@ -12,6 +12,7 @@ import { Refusal } from "../errors.js";
 import type { AuditWriter } from "../audit/audit-writer.js";
 import { agentIdentityMessage, issueAgentCertificate } from "./agent-certificate.js";
 import { claimCluster, clusterExistsRefusal } from "./cluster-claim.js";
+import { boundedPlacement } from "../tunnel/agent-placement.js";
 import { boundedVersion } from "../tunnel/heartbeats.js";
 import { joinAuditEvent } from "./join-audit.js";
 import { checkTokenUsable, mintHint } from "./join-token-check.js";
@@ -64,6 +65,7 @@ async function joinWith(
       joinedAt: now,
       renewedAt: undefined,
       revokedAt: undefined,
+      placement: boundedPlacement(request.placement),
     },
   });
   if (joined.outcome === "cluster_exists") throw clusterExistsRefusal(token, claim.clusterName);

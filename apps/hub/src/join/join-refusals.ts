@@ -1,4 +1,6 @@
-import type { JoinRefusal } from "@warren/proto";
+import type { AgentPlacement, JoinRefusal } from "@warren/proto";
+
+import { boundedPlacement, placementToWire } from "../tunnel/agent-placement.js";
 import type { JoinTokenRecord } from "@warren/store";
 
 /** Distinct (token, reason) pairs kept; the oldest goes first. */
@@ -15,6 +17,8 @@ export interface RefusedJoin {
   peer: string;
   /** The cluster name the caller asked for. */
   requestedCluster: string;
+  /** Where the caller says it runs (an agent's join says). */
+  placement?: Partial<AgentPlacement> | undefined;
   at: Date;
 }
 
@@ -44,6 +48,7 @@ export class JoinRefusals {
       firstAtUnixMs: existing?.firstAtUnixMs ?? refused.at.getTime(),
       lastAtUnixMs: refused.at.getTime(),
       addedBy: existing?.addedBy ?? refused.peer,
+      placement: placementToWire(boundedPlacement(refused.placement)),
     });
     if (this.byKey.size > MAX_ENTRIES) {
       const oldest = this.byKey.keys().next().value;

@@ -1,4 +1,5 @@
 import type { ServerUnaryCall } from "@grpc/grpc-js";
+import type { AgentPlacement } from "@warren/proto";
 import type { AdminScope } from "@warren/identity";
 import type { HubStore, JoinTokenRecord, TokenType } from "@warren/store";
 
@@ -38,6 +39,8 @@ export interface TokenCall {
   clusterName?: string;
   /** The provision token (join_method: kubernetes) the caller joins by. */
   provisionToken?: string;
+  /** Where an agent says it runs, for the refusal list's fixes. */
+  placement?: Partial<AgentPlacement> | undefined;
 }
 
 /** How a caller proved itself: a minted token's secret, or a ServiceAccount. */
@@ -99,6 +102,7 @@ export async function withJoinToken<Request extends TokenCall, Response>(
           message: error.message,
           peer,
           requestedCluster: call.request.clusterName ?? "",
+          placement: call.request.placement,
           at: deps.clock.now(),
         });
       }

@@ -1,6 +1,6 @@
 import type { Logger } from "@warren/log";
 import type { ClusterHealth } from "@warren/proto";
-import type { AgentRecord } from "@warren/store";
+import type { AgentPlacement, AgentRecord } from "@warren/store";
 import type { AgentTunnel } from "@warren/tunnel";
 
 import type { Clock } from "../clock.js";
@@ -15,6 +15,8 @@ export interface ConnectedAgent {
   health: ClusterHealth | undefined;
   /** The standing heartbeat stream, which a drain ends first. */
   heartbeats: { cancel(): void } | undefined;
+  /** Where the agent runs, as it last said (stored with its record). */
+  placement: AgentPlacement;
   /** What the agent last said it trusts, and which CA signed its certificate. */
   authorities?: { trustedPins: readonly string[]; certificatePin: string };
 }
@@ -45,6 +47,7 @@ export class AgentRegistry {
       agentVersion: tunnel.peer.agentVersion,
       health: undefined,
       heartbeats: undefined,
+      placement: tunnel.peer.placement,
     };
     this.byId.set(id, agent);
     tunnel.once("close", (reason: string) => {

@@ -1,8 +1,11 @@
 import { errorFields, type Logger } from "@warren/log";
 import { AgentServiceService, type ClusterHealth } from "@warren/proto";
 
+import type { HubStore } from "@warren/store";
+
 import type { Clock } from "../clock.js";
 import type { ConnectedAgent } from "./agent-registry.js";
+import { boundedPlacement, samePlacement } from "./agent-placement.js";
 
 /** What an agent says is kept to sizes a person reads: a compromised one cannot fill memory. */
 const MAX_VERSION = 64;
@@ -24,6 +27,19 @@ export function boundedHealth(health: ClusterHealth | undefined): ClusterHealth 
 
 export const boundedVersion = (version: string) => version.slice(0, MAX_VERSION);
 
+/** Where the agent says it runs, stored when it changed (a chart upgrade moved it). */
+async function keepPlacement(
+  agent: ConnectedAgent,
+  said: Parameters<typeof boundedPlacement>[0],
+  store: HubStore,
+): Promise<void> {
+  if (said === undefined) return;
+  const placement = boundedPlacement(said);
+  if (samePlacement(placement, agent.placement)) return;
+  agent.placement = placement;
+  await store.agents.setPlacement(agent.record.id, placement);
+}
+
 /**
  * Opens the agent's heartbeat stream for the life of its tunnel, keeping what the agent last
  * reported (version, cluster health) and when.
@@ -31,9 +47,9 @@ export const boundedVersion = (version: string) => version.slice(0, MAX_VERSION)
 export function watchHeartbeats(
   agent: ConnectedAgent,
   intervalMs: number,
-  clock: Clock,
-  logger: Logger,
+  deps: { clock: Clock; logger: Logger; store: HubStore },
 ): void {
+  const { clock, logger } = deps;
   const call = agent.tunnel.grpc.call(AgentServiceService.watchHeartbeats);
   agent.heartbeats = call;
   const watch = async () => {
@@ -44,6 +60,7 @@ export function watchHeartbeats(
       if (heartbeat) {
         agent.agentVersion = boundedVersion(heartbeat.agentVersion) || agent.agentVersion;
         agent.health = boundedHealth(heartbeat.health);
+        await keepPlacement(agent, heartbeat.placement, deps.store);
       }
     }
   };

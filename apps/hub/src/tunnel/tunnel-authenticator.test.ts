@@ -53,6 +53,7 @@ async function registerAgent(id: string): Promise<AgentRecord> {
     joinedAt: now,
     renewedAt: undefined,
     revokedAt: undefined,
+    placement: {},
   };
   await store.tokens
     .create({

@@ -39,7 +39,7 @@ export async function startTunnelListener(options: TunnelListenerOptions): Promi
     authenticate: tunnelAuthenticator(options.store, options.clock),
     onTunnel: (tunnel) => {
       const agent = options.registry.add(tunnel);
-      watchHeartbeats(agent, options.heartbeatIntervalMs, options.clock, options.logger);
+      watchHeartbeats(agent, options.heartbeatIntervalMs, options);
       options.onAgent(agent);
     },
     keepalive: { intervalMs: options.keepaliveIntervalMs, timeoutMs: options.keepaliveTimeoutMs },

@@ -39,6 +39,14 @@ function agentJson(agent: AgentInfo) {
     tunnelRttMs: agent.connected ? agent.tunnelRttMs : null,
     certificateExpiresAt: new Date(agent.certificateExpiresAtUnixMs).toISOString(),
     health: agent.connected ? healthJson(agent.health) : null,
+    // Where the agent says it runs (empty fields: it did not say).
+    placement: {
+      namespace: agent.placement?.namespace ?? "",
+      pod: agent.placement?.pod ?? "",
+      statefulSet: agent.placement?.statefulSet ?? "",
+      helmRelease: agent.placement?.helmRelease ?? "",
+      chartVersion: agent.placement?.chartVersion ?? "",
+    },
   };
 }
 

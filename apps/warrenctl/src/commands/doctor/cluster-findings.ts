@@ -1,11 +1,19 @@
 import { healthStateName, type AgentInfo, type ClusterInfo } from "@warren/proto";
 
+import {
+  agentLogs,
+  assumedNames,
+  helmUpgrade,
+  placeOf,
+  resetCommands,
+  type AgentPlace,
+} from "./agent-place.js";
 import type { Finding } from "./finding.js";
-
-const AGENT_LOGS = "kubectl -n warren logs statefulset/warren-agent";
 
 /** The fix for each health state an agent can report. */
 function healthFix(state: string, agent: AgentInfo): string {
+  const place = placeOf(agent.placement);
+  const names = assumedNames([place]);
   switch (state) {
     case "cannot_contact":
       return (
@@ -14,10 +22,8 @@ function healthFix(state: string, agent: AgentInfo): string {
       );
     case "missing_permissions":
       return (
-        "helm upgrade warren-agent charts/kube-agent -n warren --reuse-values --set " +
-        `rbac.create=true, or bind the agent's ServiceAccount to a ClusterRole granting: ${
-          agent.health?.missingPermissions.join(", ") ?? ""
-        }`
+        `${helmUpgrade(place, "--set rbac.create=true")}, or bind the agent's ServiceAccount ` +
+        `to a ClusterRole granting: ${agent.health?.missingPermissions.join(", ") ?? ""}${names}`
       );
     case "unhealthy_status":
       return `on that cluster: kubectl get --raw '/readyz?verbose' (it said: ${
@@ -26,11 +32,10 @@ function healthFix(state: string, agent: AgentInfo): string {
     case "cannot_check_permissions":
       return (
         "let the agent's ServiceAccount create selfsubjectaccessreviews.authorization.k8s.io " +
-        "(the kube-agent chart's ClusterRole does); see " +
-        AGENT_LOGS
+        `(the kube-agent chart's ClusterRole does); see ${agentLogs(place)}${names}`
       );
     default:
-      return `see ${AGENT_LOGS}`;
+      return `see ${agentLogs(place)}${names}`;
   }
 }
 
@@ -47,18 +52,25 @@ function agentFindings(cluster: ClusterInfo, agent: AgentInfo): Finding[] {
   ];
 }
 
+/** An offline cluster: read its agents' logs; after a CA change, reset every replica. */
+function offlineFix(places: readonly AgentPlace[]): string {
+  const logs = [...new Set(places.map(agentLogs))].join("; ");
+  return (
+    `read the agent's log on that cluster (${logs}); if it says the hub's CA changed, reset ` +
+    `its identity: ${resetCommands(places)}${assumedNames(places)}`
+  );
+}
+
 /** Offline clusters and every connected agent's unhealthy state. */
 export function clusterFindings(clusters: readonly ClusterInfo[]): Finding[] {
   return clusters.flatMap((cluster) => {
     if (!cluster.agents.some((a) => a.connected)) {
+      const places = cluster.agents.map((agent) => placeOf(agent.placement));
       return [
         {
           subject: `cluster "${cluster.name}"`,
           problem: "offline: none of its agents is connected to the hub",
-          fix:
-            `read the agent's log on that cluster (${AGENT_LOGS}); if it says the hub's CA ` +
-            "changed, reset its identity: kubectl -n warren delete secret warren-agent-0-state, " +
-            "then kubectl -n warren rollout restart statefulset/warren-agent",
+          fix: offlineFix(places.length > 0 ? places : [placeOf(undefined)]),
         },
       ];
     }

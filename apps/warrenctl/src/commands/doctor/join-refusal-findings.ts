@@ -1,26 +1,31 @@
 import type { JoinRefusal } from "@warren/proto";
 
 import { humanDuration } from "../../output/time.js";
+import { agentLogs, assumedNames, helmUpgrade, placeOf } from "./agent-place.js";
 import type { Finding } from "./finding.js";
 
 /** Refusals older than this are history, not a problem now. */
 const RECENT_MS = 3_600_000;
 
-const newToken = (cluster: string) =>
-  `mint a token for it (warrenctl tokens add --type kube --cluster ${cluster}) and give it to ` +
-  "the agent: helm upgrade warren-agent charts/kube-agent -n warren --reuse-values " +
-  "--set authToken=NEW_TOKEN";
-
 function fix(refusal: JoinRefusal): string {
+  const place = placeOf(refusal.placement);
+  return `${fixNamed(refusal, place)}${assumedNames([place])}`;
+}
+
+function fixNamed(refusal: JoinRefusal, place: ReturnType<typeof placeOf>): string {
   const cluster = refusal.clusterName || "CLUSTER";
+  const newToken = (name: string) =>
+    `mint a token for it (warrenctl tokens add --type kube --cluster ${name}) and give it to ` +
+    `the agent: ${helmUpgrade(place, "--set authToken=NEW_TOKEN")}`;
   switch (refusal.reason) {
     case "expired_token":
     case "token_used_up":
       return newToken(cluster);
     case "token_name_mismatch":
       return (
-        `if the agent is yours, set its cluster name to ${cluster} (helm upgrade … --set ` +
-        `kubeClusterName=${cluster}); if not, someone else holds the token: delete it with ` +
+        `if the agent is yours, set its cluster name to ${cluster} ` +
+        `(${helmUpgrade(place, `--set kubeClusterName=${cluster}`)}); if not, someone else ` +
+        "holds the token: delete it with " +
         `warrenctl tokens rm ${refusal.tokenId}`
       );
     case "cluster_exists":
@@ -28,7 +33,8 @@ function fix(refusal: JoinRefusal): string {
     case "service_account_token_rejected":
       return (
         "give the agent a projected ServiceAccount token whose audience is this hub's name " +
-        "(helm upgrade … --set joinParams.audience=HUB_NAME, see warrenctl status), or refresh " +
+        `(${helmUpgrade(place, "--set joinParams.audience=HUB_NAME")}, see warrenctl status), ` +
+        "or refresh " +
         `the provision token's JWKS from that cluster (${refusal.tokenId.replace(/^provision\//, "")})`
       );
     case "service_account_not_allowed":
@@ -37,7 +43,7 @@ function fix(refusal: JoinRefusal): string {
         `${refusal.tokenId.replace(/^provision\//, "")} (warrenctl create -f), or run the agent as an allowed one`
       );
     default:
-      return "read the agent's log on that cluster: kubectl -n warren logs statefulset/warren-agent";
+      return `read the agent's log on that cluster: ${agentLogs(place)}`;
   }
 }
 

@@ -18,7 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { ClusterHealth } from "./common.js";
+import { AgentPlacement, ClusterHealth } from "./common.js";
 import { LoginSessionInfo } from "./login.js";
 
 export const protobufPackage = "warren.v1";
@@ -149,7 +149,11 @@ export interface AgentInfo {
   tunnelRttMs: number;
   certificateExpiresAtUnixMs: number;
   /** The cluster's health as this agent last reported it; unset until its first check. */
-  health: ClusterHealth | undefined;
+  health:
+    | ClusterHealth
+    | undefined;
+  /** Where the agent runs, as it last said. */
+  placement: AgentPlacement | undefined;
 }
 
 export interface ClusterInfo {
@@ -582,6 +586,8 @@ export interface JoinRefusal {
   tokenId: string;
   /** The cluster the agent asked to join as, when it differs from the token's (cut to 63 bytes). */
   requestedClusterName: string;
+  /** Where the refused agent says it runs (as it said; for the fix, not proof of anything). */
+  placement: AgentPlacement | undefined;
 }
 
 export interface ListJoinRefusalsResponse {
@@ -1714,6 +1720,7 @@ function createBaseAgentInfo(): AgentInfo {
     tunnelRttMs: 0,
     certificateExpiresAtUnixMs: 0,
     health: undefined,
+    placement: undefined,
   };
 }
 
@@ -1742,6 +1749,9 @@ export const AgentInfo: MessageFns<AgentInfo> = {
     }
     if (message.health !== undefined) {
       ClusterHealth.encode(message.health, writer.uint32(66).fork()).join();
+    }
+    if (message.placement !== undefined) {
+      AgentPlacement.encode(message.placement, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -1823,6 +1833,14 @@ export const AgentInfo: MessageFns<AgentInfo> = {
             message.health = ClusterHealth.decode(reader, reader.uint32());
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.placement = AgentPlacement.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1865,6 +1883,7 @@ export const AgentInfo: MessageFns<AgentInfo> = {
         ? globalThis.Number(object.certificate_expires_at_unix_ms)
         : 0,
       health: isSet(object.health) ? ClusterHealth.fromJSON(object.health) : undefined,
+      placement: isSet(object.placement) ? AgentPlacement.fromJSON(object.placement) : undefined,
     };
   },
 
@@ -1894,6 +1913,9 @@ export const AgentInfo: MessageFns<AgentInfo> = {
     if (message.health !== undefined) {
       obj.health = ClusterHealth.toJSON(message.health);
     }
+    if (message.placement !== undefined) {
+      obj.placement = AgentPlacement.toJSON(message.placement);
+    }
     return obj;
   },
 
@@ -1911,6 +1933,9 @@ export const AgentInfo: MessageFns<AgentInfo> = {
     message.certificateExpiresAtUnixMs = object.certificateExpiresAtUnixMs ?? 0;
     message.health = (object.health !== undefined && object.health !== null)
       ? ClusterHealth.fromPartial(object.health)
+      : undefined;
+    message.placement = (object.placement !== undefined && object.placement !== null)
+      ? AgentPlacement.fromPartial(object.placement)
       : undefined;
     return message;
   },
@@ -8489,6 +8514,7 @@ function createBaseJoinRefusal(): JoinRefusal {
     lastAtUnixMs: 0,
     tokenId: "",
     requestedClusterName: "",
+    placement: undefined,
   };
 }
 
@@ -8520,6 +8546,9 @@ export const JoinRefusal: MessageFns<JoinRefusal> = {
     }
     if (message.requestedClusterName !== "") {
       writer.uint32(74).string(message.requestedClusterName);
+    }
+    if (message.placement !== undefined) {
+      AgentPlacement.encode(message.placement, writer.uint32(82).fork()).join();
     }
     return writer;
   },
@@ -8609,6 +8638,14 @@ export const JoinRefusal: MessageFns<JoinRefusal> = {
             message.requestedClusterName = reader.string();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.placement = AgentPlacement.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -8652,6 +8689,7 @@ export const JoinRefusal: MessageFns<JoinRefusal> = {
         : isSet(object.requested_cluster_name)
         ? globalThis.String(object.requested_cluster_name)
         : "",
+      placement: isSet(object.placement) ? AgentPlacement.fromJSON(object.placement) : undefined,
     };
   },
 
@@ -8684,6 +8722,9 @@ export const JoinRefusal: MessageFns<JoinRefusal> = {
     if (message.requestedClusterName !== "") {
       obj.requestedClusterName = message.requestedClusterName;
     }
+    if (message.placement !== undefined) {
+      obj.placement = AgentPlacement.toJSON(message.placement);
+    }
     return obj;
   },
 
@@ -8701,6 +8742,9 @@ export const JoinRefusal: MessageFns<JoinRefusal> = {
     message.lastAtUnixMs = object.lastAtUnixMs ?? 0;
     message.tokenId = object.tokenId ?? "";
     message.requestedClusterName = object.requestedClusterName ?? "";
+    message.placement = (object.placement !== undefined && object.placement !== null)
+      ? AgentPlacement.fromPartial(object.placement)
+      : undefined;
     return message;
   },
 };

@@ -22,7 +22,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { ClusterHealth, Header } from "./common.js";
+import { AgentPlacement, ClusterHealth, Header } from "./common.js";
 import { TunnelInfo } from "./join.js";
 
 export const protobufPackage = "warren.v1";
@@ -126,6 +126,7 @@ export interface Heartbeat {
   health: ClusterHealth | undefined;
   agentVersion: string;
   sentAtUnixMs: number;
+  placement: AgentPlacement | undefined;
 }
 
 export interface SetHubReplicasRequest {
@@ -1542,7 +1543,7 @@ export const WatchHeartbeatsResponse: MessageFns<WatchHeartbeatsResponse> = {
 };
 
 function createBaseHeartbeat(): Heartbeat {
-  return { health: undefined, agentVersion: "", sentAtUnixMs: 0 };
+  return { health: undefined, agentVersion: "", sentAtUnixMs: 0, placement: undefined };
 }
 
 export const Heartbeat: MessageFns<Heartbeat> = {
@@ -1555,6 +1556,9 @@ export const Heartbeat: MessageFns<Heartbeat> = {
     }
     if (message.sentAtUnixMs !== 0) {
       writer.uint32(24).int64(message.sentAtUnixMs);
+    }
+    if (message.placement !== undefined) {
+      AgentPlacement.encode(message.placement, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -1596,6 +1600,14 @@ export const Heartbeat: MessageFns<Heartbeat> = {
             message.sentAtUnixMs = longToNumber(reader.int64());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.placement = AgentPlacement.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1621,6 +1633,7 @@ export const Heartbeat: MessageFns<Heartbeat> = {
         : isSet(object.sent_at_unix_ms)
         ? globalThis.Number(object.sent_at_unix_ms)
         : 0,
+      placement: isSet(object.placement) ? AgentPlacement.fromJSON(object.placement) : undefined,
     };
   },
 
@@ -1635,6 +1648,9 @@ export const Heartbeat: MessageFns<Heartbeat> = {
     if (message.sentAtUnixMs !== 0) {
       obj.sentAtUnixMs = Math.round(message.sentAtUnixMs);
     }
+    if (message.placement !== undefined) {
+      obj.placement = AgentPlacement.toJSON(message.placement);
+    }
     return obj;
   },
 
@@ -1648,6 +1664,9 @@ export const Heartbeat: MessageFns<Heartbeat> = {
       : undefined;
     message.agentVersion = object.agentVersion ?? "";
     message.sentAtUnixMs = object.sentAtUnixMs ?? 0;
+    message.placement = (object.placement !== undefined && object.placement !== null)
+      ? AgentPlacement.fromPartial(object.placement)
+      : undefined;
     return message;
   },
 };

@@ -101,6 +101,18 @@ export interface ClusterHealth {
   systemMastersRefused: boolean;
 }
 
+/**
+ * Where an agent runs, as its Helm chart tells it (the downward API and the release): what
+ * warrenctl doctor needs to print fixes with the real names. An empty field is not known.
+ */
+export interface AgentPlacement {
+  namespace: string;
+  pod: string;
+  statefulSet: string;
+  helmRelease: string;
+  chartVersion: string;
+}
+
 function createBaseHeader(): Header {
   return { name: "", value: "" };
 }
@@ -371,6 +383,151 @@ export const ClusterHealth: MessageFns<ClusterHealth> = {
     message.detail = object.detail ?? "";
     message.checkedAtUnixMs = object.checkedAtUnixMs ?? 0;
     message.systemMastersRefused = object.systemMastersRefused ?? false;
+    return message;
+  },
+};
+
+function createBaseAgentPlacement(): AgentPlacement {
+  return { namespace: "", pod: "", statefulSet: "", helmRelease: "", chartVersion: "" };
+}
+
+export const AgentPlacement: MessageFns<AgentPlacement> = {
+  encode(message: AgentPlacement, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.namespace !== "") {
+      writer.uint32(10).string(message.namespace);
+    }
+    if (message.pod !== "") {
+      writer.uint32(18).string(message.pod);
+    }
+    if (message.statefulSet !== "") {
+      writer.uint32(26).string(message.statefulSet);
+    }
+    if (message.helmRelease !== "") {
+      writer.uint32(34).string(message.helmRelease);
+    }
+    if (message.chartVersion !== "") {
+      writer.uint32(42).string(message.chartVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AgentPlacement {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgentPlacement();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.namespace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pod = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.statefulSet = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.helmRelease = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.chartVersion = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AgentPlacement {
+    return {
+      namespace: isSet(object.namespace) ? globalThis.String(object.namespace) : "",
+      pod: isSet(object.pod) ? globalThis.String(object.pod) : "",
+      statefulSet: isSet(object.statefulSet)
+        ? globalThis.String(object.statefulSet)
+        : isSet(object.stateful_set)
+        ? globalThis.String(object.stateful_set)
+        : "",
+      helmRelease: isSet(object.helmRelease)
+        ? globalThis.String(object.helmRelease)
+        : isSet(object.helm_release)
+        ? globalThis.String(object.helm_release)
+        : "",
+      chartVersion: isSet(object.chartVersion)
+        ? globalThis.String(object.chartVersion)
+        : isSet(object.chart_version)
+        ? globalThis.String(object.chart_version)
+        : "",
+    };
+  },
+
+  toJSON(message: AgentPlacement): unknown {
+    const obj: any = {};
+    if (message.namespace !== "") {
+      obj.namespace = message.namespace;
+    }
+    if (message.pod !== "") {
+      obj.pod = message.pod;
+    }
+    if (message.statefulSet !== "") {
+      obj.statefulSet = message.statefulSet;
+    }
+    if (message.helmRelease !== "") {
+      obj.helmRelease = message.helmRelease;
+    }
+    if (message.chartVersion !== "") {
+      obj.chartVersion = message.chartVersion;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AgentPlacement>, I>>(base?: I): AgentPlacement {
+    return AgentPlacement.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AgentPlacement>, I>>(object: I): AgentPlacement {
+    const message = createBaseAgentPlacement();
+    message.namespace = object.namespace ?? "";
+    message.pod = object.pod ?? "";
+    message.statefulSet = object.statefulSet ?? "";
+    message.helmRelease = object.helmRelease ?? "";
+    message.chartVersion = object.chartVersion ?? "";
     return message;
   },
 };

@@ -18,6 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { AgentPlacement } from "./common.js";
 
 export const protobufPackage = "warren.v1";
 
@@ -41,6 +42,7 @@ export interface JoinRequest {
    * projected ServiceAccount token (audience: the hub's name) that proves who joins.
    */
   provisionToken: string;
+  placement: AgentPlacement | undefined;
 }
 
 export interface JoinRequest_LabelsEntry {
@@ -130,7 +132,15 @@ export interface GetTrustBundleResponse {
 }
 
 function createBaseJoinRequest(): JoinRequest {
-  return { token: "", csrPem: "", clusterName: "", labels: {}, agentVersion: "", provisionToken: "" };
+  return {
+    token: "",
+    csrPem: "",
+    clusterName: "",
+    labels: {},
+    agentVersion: "",
+    provisionToken: "",
+    placement: undefined,
+  };
 }
 
 export const JoinRequest: MessageFns<JoinRequest> = {
@@ -152,6 +162,9 @@ export const JoinRequest: MessageFns<JoinRequest> = {
     }
     if (message.provisionToken !== "") {
       writer.uint32(50).string(message.provisionToken);
+    }
+    if (message.placement !== undefined) {
+      AgentPlacement.encode(message.placement, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -220,6 +233,14 @@ export const JoinRequest: MessageFns<JoinRequest> = {
             message.provisionToken = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.placement = AgentPlacement.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -269,6 +290,7 @@ export const JoinRequest: MessageFns<JoinRequest> = {
         : isSet(object.provision_token)
         ? globalThis.String(object.provision_token)
         : "",
+      placement: isSet(object.placement) ? AgentPlacement.fromJSON(object.placement) : undefined,
     };
   },
 
@@ -298,6 +320,9 @@ export const JoinRequest: MessageFns<JoinRequest> = {
     if (message.provisionToken !== "") {
       obj.provisionToken = message.provisionToken;
     }
+    if (message.placement !== undefined) {
+      obj.placement = AgentPlacement.toJSON(message.placement);
+    }
     return obj;
   },
 
@@ -320,6 +345,9 @@ export const JoinRequest: MessageFns<JoinRequest> = {
     );
     message.agentVersion = object.agentVersion ?? "";
     message.provisionToken = object.provisionToken ?? "";
+    message.placement = (object.placement !== undefined && object.placement !== null)
+      ? AgentPlacement.fromPartial(object.placement)
+      : undefined;
     return message;
   },
 };
