@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { TestCluster } from "../k8s/index.js";
+import { kubectl } from "../k8s/kubectl.js";
 import { readStateSecret } from "../support/agent-in-cluster.js";
 import { backgroundKubectl, type BackgroundKubectl } from "../support/background-kubectl.js";
 import { kubeContext, rotateTo, rotationOf, stateCaPins } from "../support/ca-rotation.js";
@@ -150,6 +151,14 @@ describe("a phased CA rotation with three agents connected", () => {
     expect(refused.exitCode).not.toBe(0);
     expect(refused.stderr).toMatch(
       /your client certificate is from a CA that a rotation of the hub's CA dropped \(sha256:[0-9a-f]{64}\): get a new kubeconfig with warrenctl auth sign --user early --format kubernetes, and use the kubeconfig it gives/,
+    );
+    // With no discovery cache kubectl shows no Status for a 401, only the hub's Warning.
+    const cold = await kubectl(["--context", await kubeContext(before, "rot-b"), "get", "cm"], {
+      kubeconfig: before,
+      cacheDir: join(scratch, "cold-cache"),
+    });
+    expect(cold.stderr).toContain(
+      "Warning: your client certificate is from a CA that a rotation of the hub's CA dropped",
     );
     for (const { process } of agents.values()) {
       const said = (msg: string) => process.logs.entries.filter((e) => e.msg === msg).length;

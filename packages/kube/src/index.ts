@@ -1,4 +1,5 @@
 export { kubeStatus, parseKubeStatus, type KubeStatus } from "./kube-status.js";
+export { warningHeaderValue } from "./warning-header.js";
 export {
   forwardableHeaders,
   headerLines,

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 
-import { kubeStatus, type HeaderLine } from "@warren/kube";
+import { kubeStatus, warningHeaderValue, type HeaderLine } from "@warren/kube";
 
 import type { KubeRefusal } from "./kube-refusal.js";
 import { writeRawResponse } from "./upgrade-relay.js";
@@ -16,12 +16,17 @@ export const exchangeSocket = (exchange: KubeExchange) =>
 
 /**
  * The one place a refusal becomes what the client reads: a Status object kubectl prints as it
- * prints the API server's own, with Retry-After when waiting helps. A response already under
+ * prints the API server's own, its message also as a Warning (see warningHeaderValue), with
+ * Retry-After when waiting helps. A response already under
  * way can only be cut.
  */
 export function writeRefusal(exchange: KubeExchange, refusal: KubeRefusal): void {
   const body = Buffer.from(JSON.stringify(kubeStatus(refusal.httpStatus, refusal.message)));
-  const headers: HeaderLine[] = [{ name: "Content-Type", value: "application/json" }];
+  const headers: HeaderLine[] = [
+    { name: "Content-Type", value: "application/json" },
+    // The reason again, where kubectl prints it even when it does not show the Status.
+    { name: "Warning", value: warningHeaderValue(refusal.message) },
+  ];
   if (refusal.retryAfterSeconds !== undefined)
     headers.push({ name: "Retry-After", value: String(refusal.retryAfterSeconds) });
   if (exchange.kind === "upgrade") {
