@@ -3,11 +3,11 @@ import { hostname } from "node:os";
 
 import { StartedParts } from "@warren/cli";
 import { formatHostPort } from "@warren/config";
-import { errorFields, type Logger } from "@warren/log";
+import type { Logger } from "@warren/log";
 import { openStore, type HubStore } from "@warren/store";
 
 import { createAdminService } from "./admin/admin-service.js";
-import { ensureAdminProfile } from "./ca/admin-profile.js";
+import { keepAdminProfile } from "./ca/admin-profile.js";
 import { pushAuthorities, authoritiesMessage } from "./ca/authorities-push.js";
 import { followRotation } from "./ca/follow-rotation.js";
 import { HubAuthorities } from "./ca/hub-authorities.js";
@@ -360,14 +360,8 @@ async function assemble(
     logger,
     admins,
   };
-  const adminProfilePath = await ensureAdminProfile(profile);
-  // warrenctl on this machine follows a CA rotation too: its certificate and trusted CAs.
-  const unfollow = authorities.onChange(() => {
-    ensureAdminProfile(profile).catch((error: unknown) => {
-      logger.warn(errorFields(error), "could not refresh the local admin profile");
-    });
-  });
-  owner.started("admin profile follower", unfollow);
+  const adminProfile = await keepAdminProfile(profile);
+  owner.started("admin profile", adminProfile.stop);
   await pruneAudit(parts);
   owner.started("sweeps", startSweeps(parts));
   logger.info(
@@ -398,7 +392,7 @@ async function assemble(
     kubeUrl,
     webUrl,
     caPin: authorities.view.pin,
-    adminProfilePath,
+    adminProfilePath: adminProfile.path,
     registry,
     stop,
   };

@@ -5,7 +5,7 @@ import {
   writeAdminProfile,
 } from "@warren/hub-client";
 import { identityUri } from "@warren/identity";
-import type { Logger } from "@warren/log";
+import { errorFields, type Logger } from "@warren/log";
 import {
   generateKeyPair,
   issueCertificate,
@@ -87,4 +87,20 @@ export async function ensureAdminProfile(options: EnsureAdminProfileOptions): Pr
     ...credentials,
   });
   return path;
+}
+
+/**
+ * The local admin profile, written now and again whenever a CA rotation moves (warrenctl on
+ * this machine follows it: its certificate and the CAs it trusts). `stop` stops following.
+ */
+export async function keepAdminProfile(
+  options: EnsureAdminProfileOptions,
+): Promise<{ path: string; stop: () => void }> {
+  const path = await ensureAdminProfile(options);
+  const stop = options.authorities.onChange(() => {
+    ensureAdminProfile(options).catch((error: unknown) => {
+      options.logger.warn(errorFields(error), "could not refresh the local admin profile");
+    });
+  });
+  return { path, stop };
 }

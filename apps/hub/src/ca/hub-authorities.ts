@@ -91,7 +91,9 @@ export class HubAuthorities {
   /** Calls `listener` after every change of phase; returns how to stop. */
   onChange(listener: (state: AuthorityState) => void): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   /** Reads the store again (another replica moved the rotation); tells listeners of a change. */
