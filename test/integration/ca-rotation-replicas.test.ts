@@ -11,13 +11,7 @@ import { TestCluster } from "../k8s/index.js";
 import type { AgentNamespace } from "../support/agent-in-cluster.js";
 import { kubeContext, rotateTo, rotationOf, stateCaPins } from "../support/ca-rotation.js";
 import { eventually } from "../support/eventually.js";
-import {
-  applyRole,
-  bindGroup,
-  groupRole,
-  proxyAgentNamespace,
-  userKubeconfig,
-} from "../support/kube-through-hub.js";
+import { proxyAgentNamespace, readerRole, userKubeconfig } from "../support/kube-through-hub.js";
 import type { TestHub } from "../support/test-hub.js";
 import { WarrenFixtures } from "../support/warren-fixtures.js";
 
@@ -66,15 +60,12 @@ beforeAll(async () => {
   a = await replica();
   b = await replica();
   appNs = await cluster.createNamespace("rotation-ha-app");
-  const reader = cluster.uniqueName("rotation-ha-reader");
-  await cluster.rbac.createClusterRole({
-    body: {
-      metadata: { name: reader },
-      rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list"] }],
-    },
+  await readerRole(a, scratch, cluster, {
+    role: "reader",
+    group: "rotation-ha-readers",
+    namespace: appNs,
+    resources: ["configmaps"],
   });
-  await bindGroup(cluster, appNs, "rotation-ha-readers", reader);
-  await applyRole(a, scratch, "reader", groupRole("reader", "rotation-ha-readers"));
   where = await proxyAgentNamespace(cluster, "ha-rot");
   const agent = warren.agent({
     hubAddr: a.addr,

@@ -11,13 +11,7 @@ import { TestCluster } from "../k8s/index.js";
 import type { AgentNamespace } from "../support/agent-in-cluster.js";
 import { kubeContext, rotateTo, rotationOf, stateCaPins } from "../support/ca-rotation.js";
 import { eventually } from "../support/eventually.js";
-import {
-  applyRole,
-  bindGroup,
-  groupRole,
-  proxyAgentNamespace,
-  userKubeconfig,
-} from "../support/kube-through-hub.js";
+import { proxyAgentNamespace, readerRole, userKubeconfig } from "../support/kube-through-hub.js";
 import type { TestHub } from "../support/test-hub.js";
 import { WarrenFixtures } from "../support/warren-fixtures.js";
 import type { WarrenProcess } from "../support/warren-process.js";
@@ -60,16 +54,12 @@ beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), "ca-rollback-"));
   hub = await warren.hub();
   appNs = await cluster.createNamespace("rollback-app");
-  // Our own ClusterRole: "view" is aggregated, and no controller-manager runs here.
-  const viewer = cluster.uniqueName("rollback-viewer");
-  await cluster.rbac.createClusterRole({
-    body: {
-      metadata: { name: viewer },
-      rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] }],
-    },
+  await readerRole(hub, scratch, cluster, {
+    role: "viewer",
+    group: "rollback-viewers",
+    namespace: appNs,
+    resources: ["pods"],
   });
-  await bindGroup(cluster, appNs, "rollback-viewers", viewer);
-  await applyRole(hub, scratch, "viewer", groupRole("viewer", "rollback-viewers"));
   await Promise.all([startAgent("rb-online"), startAgent("rb-offline")]);
 }, 120_000);
 

@@ -12,13 +12,7 @@ import { kubectl } from "../k8s/kubectl.js";
 import { readStateSecret } from "../support/agent-in-cluster.js";
 import { backgroundKubectl, type BackgroundKubectl } from "../support/background-kubectl.js";
 import { kubeContext, rotateTo, rotationOf, stateCaPins } from "../support/ca-rotation.js";
-import {
-  applyRole,
-  bindGroup,
-  groupRole,
-  proxyAgentNamespace,
-  userKubeconfig,
-} from "../support/kube-through-hub.js";
+import { proxyAgentNamespace, readerRole, userKubeconfig } from "../support/kube-through-hub.js";
 import type { TestHub } from "../support/test-hub.js";
 import { WarrenFixtures } from "../support/warren-fixtures.js";
 import type { WarrenProcess } from "../support/warren-process.js";
@@ -57,15 +51,12 @@ beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), "ca-rotation-"));
   hub = await warren.hub();
   appNs = await cluster.createNamespace("rotation-app");
-  const reader = cluster.uniqueName("rotation-reader");
-  await cluster.rbac.createClusterRole({
-    body: {
-      metadata: { name: reader },
-      rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] }],
-    },
+  await readerRole(hub, scratch, cluster, {
+    role: "reader",
+    group: "rotation-readers",
+    namespace: appNs,
+    resources: ["configmaps"],
   });
-  await bindGroup(cluster, appNs, "rotation-readers", reader);
-  await applyRole(hub, scratch, "reader", groupRole("reader", "rotation-readers"));
   await cluster.kubectl(["create", "configmap", "seen", "-n", appNs]);
   await Promise.all(
     CLUSTERS.map(async (name) => {

@@ -190,3 +190,24 @@ export async function readyProxyAgent(
   await agent.logs.waitForMessage("agent ready");
   return agent;
 }
+
+/**
+ * A Warren role `role` whose members read `resources` in `namespace`, through a ClusterRole of
+ * our own ("view" is aggregated, and no controller-manager runs here) bound to group `group`.
+ */
+export async function readerRole(
+  hub: TestHub,
+  dir: string,
+  cluster: TestCluster,
+  grant: { role: string; group: string; namespace: string; resources: string[] },
+): Promise<void> {
+  const clusterRole = cluster.uniqueName(`${grant.role}-reads`);
+  await cluster.rbac.createClusterRole({
+    body: {
+      metadata: { name: clusterRole },
+      rules: [{ apiGroups: [""], resources: grant.resources, verbs: ["get", "list", "watch"] }],
+    },
+  });
+  await bindGroup(cluster, grant.namespace, grant.group, clusterRole);
+  await applyRole(hub, dir, grant.role, groupRole(grant.role, grant.group));
+}
