@@ -94,6 +94,7 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
   const server = createAgentGrpcServer({
     agentVersion: AGENT_VERSION,
     placement: placementOf(config),
+    labels: config.labels,
     logger: logger.child("service"),
     upstream,
     health: monitor,

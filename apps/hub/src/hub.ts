@@ -38,7 +38,7 @@ import { createUserService } from "./login/user-service.js";
 import { LOGIN_CALLBACK_PATH, startWebServer } from "./web/web-server.js";
 import { addresses, hubKubeNames } from "./hub-addresses.js";
 import { pruneAudit, startSweeps } from "./hub-sweeps.js";
-import { followChanges } from "./replicas/apply-change.js";
+import { announce, followChanges } from "./replicas/apply-change.js";
 import { ReplicaDirectory } from "./replicas/replica-directory.js";
 import { pushReplicas } from "./replicas/replica-push.js";
 import { AgentRegistry } from "./tunnel/agent-registry.js";
@@ -128,6 +128,10 @@ async function openListeners(parts: HubParts, started: StartedParts) {
     onAgent: (agent) => {
       if (parts.directory) void pushReplicas(agent, parts.directory.live, logger);
       void pushAuthorities(agent, authoritiesMessage(authorities, known.tunnel), logger);
+    },
+    onClusterLabels: async (name) => {
+      await parts.sessions.recheck({ cluster: name });
+      await announce(store, logger, { kind: "cluster", name });
     },
   });
   started.started("tunnel listener", () => {

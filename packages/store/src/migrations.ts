@@ -244,9 +244,12 @@ export const MIGRATIONS: readonly Migration[] = [
      CREATE INDEX documents_by_expiry ON documents (expires_at);`,
   },
   {
-    // Agents say where they run, so doctor's fixes name the real namespace, pod and release.
-    description: "agent placement",
-    sqlite: `ALTER TABLE agents ADD COLUMN placement TEXT NOT NULL DEFAULT '{}';`,
-    postgres: `ALTER TABLE agents ADD COLUMN placement TEXT NOT NULL DEFAULT '{}';`,
+    // Agents say where they run, so doctor's fixes name the real namespace, pod and release;
+    // and keep the label keys their token let them set, which follow the chart's labels.
+    description: "agent placement and label keys",
+    sqlite: `ALTER TABLE agents ADD COLUMN placement TEXT NOT NULL DEFAULT '{}';
+     ALTER TABLE agents ADD COLUMN label_keys TEXT NOT NULL DEFAULT '[]';`,
+    postgres: `ALTER TABLE agents ADD COLUMN placement TEXT NOT NULL DEFAULT '{}';
+     ALTER TABLE agents ADD COLUMN label_keys TEXT NOT NULL DEFAULT '[]';`,
   },
 ];

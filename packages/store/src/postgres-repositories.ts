@@ -122,7 +122,7 @@ export class PostgresJoinTokens implements JoinTokenRepository {
 
 const AGENT_COLUMNS = `id, cluster_name, token_id, agent_version, certificate_serial,
   previous_certificate_serial, certificate_pem, previous_certificate_pem,
-  certificate_expires_at, joined_at, renewed_at, revoked_at, placement`;
+  certificate_expires_at, joined_at, renewed_at, revoked_at, placement, label_keys`;
 
 const agentValues = (row: AgentRow): unknown[] => [
   row.id,
@@ -138,6 +138,7 @@ const agentValues = (row: AgentRow): unknown[] => [
   row.renewed_at,
   row.revoked_at,
   row.placement,
+  row.label_keys,
 ];
 
 /** One attempt at a join; throws JoinRaced when another replica created the cluster meanwhile. */
@@ -164,7 +165,7 @@ async function tryJoin(client: Queryable, join: AgentJoin): Promise<JoinOutcome>
   }
   await client.query(
     `INSERT INTO agents (${AGENT_COLUMNS})
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
     agentValues(agentToRow(join.agent)),
   );
   return existing

@@ -65,6 +65,8 @@ export interface AgentRecord {
   revokedAt: Date | undefined;
   /** Where the agent says it runs (namespace, pod, Helm release…), for fixes that name them. */
   placement: AgentPlacement;
+  /** Label keys its join token let it set on its cluster: they follow what the agent says. */
+  labelKeys: string[];
 }
 
 /** Where an agent runs, as its chart tells it; an empty field is not known. */

@@ -119,10 +119,10 @@ export class SqliteAgents implements AgentRepository {
     const insert = this.db.prepare(
       `INSERT INTO agents (id, cluster_name, token_id, agent_version, certificate_serial,
          previous_certificate_serial, certificate_pem, previous_certificate_pem,
-         certificate_expires_at, joined_at, renewed_at, revoked_at, placement)
+         certificate_expires_at, joined_at, renewed_at, revoked_at, placement, label_keys)
        VALUES (@id, @cluster_name, @token_id, @agent_version, @certificate_serial,
          @previous_certificate_serial, @certificate_pem, @previous_certificate_pem,
-         @certificate_expires_at, @joined_at, @renewed_at, @revoked_at, @placement)`,
+         @certificate_expires_at, @joined_at, @renewed_at, @revoked_at, @placement, @label_keys)`,
     );
     const outcome = this.db.transaction((): JoinOutcome => {
       const existing = findCluster.get(join.cluster.name) as ClusterRow | undefined;

@@ -44,6 +44,7 @@ const agent = (id: string, clusterName = "dev"): AgentRecord => ({
   renewedAt: undefined,
   revokedAt: undefined,
   placement: { namespace: "warren", pod: "warren-agent-0" },
+  labelKeys: ["tier"],
 });
 
 /** A user an admin made: no connector, no traits. */
@@ -224,6 +225,7 @@ describe.each([sqliteBackend(), postgresBackend()])("the $name hub store", (back
       namespace: "warren",
       pod: "warren-agent-0",
     });
+    expect((await store.agents.get("a1"))?.labelKeys).toEqual(["tier"]);
     const moved = { namespace: "infra", pod: "edge-1", statefulSet: "edge", helmRelease: "edge" };
     expect(await store.agents.setPlacement("a1", moved)).toBe(true);
     expect((await store.agents.list())[0]?.placement).toEqual(moved);

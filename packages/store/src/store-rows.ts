@@ -43,6 +43,8 @@ export interface AgentRow {
   revoked_at: number | null;
   /** AgentPlacement as JSON. */
   placement: string;
+  /** A JSON array. */
+  label_keys: string;
 }
 
 const optionalDate = (ms: number | null) => (ms === null ? undefined : new Date(ms));
@@ -108,6 +110,7 @@ export function agentFromRow(row: AgentRow): AgentRecord {
     renewedAt: optionalDate(row.renewed_at),
     revokedAt: optionalDate(row.revoked_at),
     placement: JSON.parse(row.placement) as AgentPlacement,
+    labelKeys: JSON.parse(row.label_keys) as string[],
   };
 }
 
@@ -126,5 +129,6 @@ export function agentToRow(agent: AgentRecord): AgentRow {
     renewed_at: agent.renewedAt?.getTime() ?? null,
     revoked_at: agent.revokedAt?.getTime() ?? null,
     placement: JSON.stringify(agent.placement),
+    label_keys: JSON.stringify(agent.labelKeys),
   };
 }

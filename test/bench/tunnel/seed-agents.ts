@@ -78,6 +78,7 @@ export async function seedAgents(
         renewedAt: undefined,
         revokedAt: undefined,
         placement: {},
+        labelKeys: [],
       };
       const cluster = { name: clusterName, labels: {}, createdAt: now, updatedAt: now };
       await store.agents.join({ tokenId, now, agent, cluster, mayJoinExisting: true });

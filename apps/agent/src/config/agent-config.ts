@@ -68,7 +68,8 @@ export function agentOptionSpecs() {
       parse: (raw) => parseLabels(String(raw)),
       default: (): Labels => ({}),
       description:
-        "labels to ask for when this join creates the cluster, k=v,… (only keys the token allows)",
+        "the cluster's labels, k=v,…: asked for when the join creates the cluster, and kept in " +
+        "step after (a chart upgrade), under the keys the join token allows",
     } satisfies OptionSpec<Labels>,
     caPin: {
       field: "ca_pin",

@@ -25,6 +25,8 @@ export interface AgentServiceDeps {
   agentVersion: string;
   /** Where the agent runs, told with every heartbeat. */
   placement?: AgentPlacement;
+  /** The labels it is configured with, told with every heartbeat (see followAgentLabels). */
+  labels?: Record<string, string>;
   logger: Logger;
   /** The cluster's API server; undefined when the agent has no cluster to reach. */
   upstream: UpstreamClient | undefined;
@@ -63,6 +65,7 @@ async function heartbeats(
         agentVersion: deps.agentVersion,
         sentAtUnixMs: Date.now(),
         placement: deps.placement,
+        labels: deps.labels ?? {},
       },
     });
   };

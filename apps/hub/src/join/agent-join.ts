@@ -66,6 +66,7 @@ async function joinWith(
       renewedAt: undefined,
       revokedAt: undefined,
       placement: boundedPlacement(request.placement),
+      labelKeys: token.agentLabelKeys,
     },
   });
   if (joined.outcome === "cluster_exists") throw clusterExistsRefusal(token, claim.clusterName);

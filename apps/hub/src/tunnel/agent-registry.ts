@@ -15,6 +15,8 @@ export interface ConnectedAgent {
   health: ClusterHealth | undefined;
   /** The standing heartbeat stream, which a drain ends first. */
   heartbeats: { cancel(): void } | undefined;
+  /** The labels the agent last said it is configured with. */
+  saidLabels?: Readonly<Record<string, string>>;
   /** Where the agent runs, as it last said (stored with its record). */
   placement: AgentPlacement;
   /** What the agent last said it trusts, and which CA signed its certificate. */

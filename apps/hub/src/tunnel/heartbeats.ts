@@ -1,10 +1,10 @@
-import { errorFields, type Logger } from "@warren/log";
+import { errorFields } from "@warren/log";
 import { AgentServiceService, type ClusterHealth } from "@warren/proto";
 
 import type { HubStore } from "@warren/store";
 
-import type { Clock } from "../clock.js";
 import type { ConnectedAgent } from "./agent-registry.js";
+import { followAgentLabels, type AgentLabelDeps } from "./agent-labels.js";
 import { boundedPlacement, samePlacement } from "./agent-placement.js";
 
 /** What an agent says is kept to sizes a person reads: a compromised one cannot fill memory. */
@@ -47,7 +47,7 @@ async function keepPlacement(
 export function watchHeartbeats(
   agent: ConnectedAgent,
   intervalMs: number,
-  deps: { clock: Clock; logger: Logger; store: HubStore },
+  deps: AgentLabelDeps,
 ): void {
   const { clock, logger } = deps;
   const call = agent.tunnel.grpc.call(AgentServiceService.watchHeartbeats);
@@ -61,6 +61,7 @@ export function watchHeartbeats(
         agent.agentVersion = boundedVersion(heartbeat.agentVersion) || agent.agentVersion;
         agent.health = boundedHealth(heartbeat.health);
         await keepPlacement(agent, heartbeat.placement, deps.store);
+        await followAgentLabels(agent, heartbeat.labels, deps);
       }
     }
   };

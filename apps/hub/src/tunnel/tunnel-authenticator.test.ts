@@ -54,6 +54,7 @@ async function registerAgent(id: string): Promise<AgentRecord> {
     renewedAt: undefined,
     revokedAt: undefined,
     placement: {},
+    labelKeys: [],
   };
   await store.tokens
     .create({

@@ -24,6 +24,8 @@ export interface TunnelListenerOptions {
   banner: string;
   /** Each agent once its tunnel is up (the hub tells it the live replicas). */
   onAgent(agent: ConnectedAgent): void;
+  /** After an agent's labels changed its cluster's (see followAgentLabels). */
+  onClusterLabels?: (cluster: string) => Promise<void>;
 }
 
 export interface TunnelListener {

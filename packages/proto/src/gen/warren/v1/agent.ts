@@ -126,7 +126,19 @@ export interface Heartbeat {
   health: ClusterHealth | undefined;
   agentVersion: string;
   sentAtUnixMs: number;
-  placement: AgentPlacement | undefined;
+  placement:
+    | AgentPlacement
+    | undefined;
+  /**
+   * The labels the agent is configured with (WARREN_LABELS, the chart's labels): the hub
+   * applies those under the keys the agent's join token allowed to its cluster.
+   */
+  labels: { [key: string]: string };
+}
+
+export interface Heartbeat_LabelsEntry {
+  key: string;
+  value: string;
 }
 
 export interface SetHubReplicasRequest {
@@ -1543,7 +1555,7 @@ export const WatchHeartbeatsResponse: MessageFns<WatchHeartbeatsResponse> = {
 };
 
 function createBaseHeartbeat(): Heartbeat {
-  return { health: undefined, agentVersion: "", sentAtUnixMs: 0, placement: undefined };
+  return { health: undefined, agentVersion: "", sentAtUnixMs: 0, placement: undefined, labels: {} };
 }
 
 export const Heartbeat: MessageFns<Heartbeat> = {
@@ -1560,6 +1572,9 @@ export const Heartbeat: MessageFns<Heartbeat> = {
     if (message.placement !== undefined) {
       AgentPlacement.encode(message.placement, writer.uint32(34).fork()).join();
     }
+    globalThis.Object.entries(message.labels).forEach(([key, value]: [string, string]) => {
+      Heartbeat_LabelsEntry.encode({ key: key as any, value }, writer.uint32(42).fork()).join();
+    });
     return writer;
   },
 
@@ -1608,6 +1623,17 @@ export const Heartbeat: MessageFns<Heartbeat> = {
             message.placement = AgentPlacement.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            const entry5 = Heartbeat_LabelsEntry.decode(reader, reader.uint32());
+            if (entry5.value !== undefined) {
+              message.labels[entry5.key] = entry5.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1634,6 +1660,20 @@ export const Heartbeat: MessageFns<Heartbeat> = {
         ? globalThis.Number(object.sent_at_unix_ms)
         : 0,
       placement: isSet(object.placement) ? AgentPlacement.fromJSON(object.placement) : undefined,
+      labels: isObject(object.labels)
+        ? (globalThis.Object.entries(object.labels) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -1651,6 +1691,15 @@ export const Heartbeat: MessageFns<Heartbeat> = {
     if (message.placement !== undefined) {
       obj.placement = AgentPlacement.toJSON(message.placement);
     }
+    if (message.labels) {
+      const entries = globalThis.Object.entries(message.labels) as [string, string][];
+      if (entries.length > 0) {
+        obj.labels = {};
+        entries.forEach(([k, v]) => {
+          obj.labels[k] = v;
+        });
+      }
+    }
     return obj;
   },
 
@@ -1667,6 +1716,100 @@ export const Heartbeat: MessageFns<Heartbeat> = {
     message.placement = (object.placement !== undefined && object.placement !== null)
       ? AgentPlacement.fromPartial(object.placement)
       : undefined;
+    message.labels = (globalThis.Object.entries(object.labels ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseHeartbeat_LabelsEntry(): Heartbeat_LabelsEntry {
+  return { key: "", value: "" };
+}
+
+export const Heartbeat_LabelsEntry: MessageFns<Heartbeat_LabelsEntry> = {
+  encode(message: Heartbeat_LabelsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Heartbeat_LabelsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHeartbeat_LabelsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Heartbeat_LabelsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: Heartbeat_LabelsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Heartbeat_LabelsEntry>, I>>(base?: I): Heartbeat_LabelsEntry {
+    return Heartbeat_LabelsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Heartbeat_LabelsEntry>, I>>(object: I): Heartbeat_LabelsEntry {
+    const message = createBaseHeartbeat_LabelsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -2403,6 +2546,10 @@ function longToNumber(int64: { toString(): string }): number {
     throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
   }
   return num;
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {
