@@ -40,11 +40,20 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
+/**
+ * client-go's WebSocket executor logs this when a frame arrives for a stream it has already
+ * closed at the end of an exec: a race inside client-go, seen once straight to the API server
+ * (a CI run at 0ffe10b), so not something either side of the comparison does wrong.
+ */
+const CLIENT_GO_STREAM_RACE =
+  /^E\d{4} [\d:.]+ +\d+ websocket\.go:\d+\] Unknown stream id \d+, discarding message\n/gm;
+
 async function probe(kubeconfig: string, side: string) {
   const ns = await cluster.createNamespace(`client-go-${side}`);
   await cluster.kubectl(["create", "configmap", "seeded", "-n", ns]);
   await cluster.runPod(ns, "shell");
-  return runCommand(inject("k8sBinaries").clientGoProbe, [kubeconfig, ns, "shell"]);
+  const result = await runCommand(inject("k8sBinaries").clientGoProbe, [kubeconfig, ns, "shell"]);
+  return { ...result, stderr: result.stderr.replace(CLIENT_GO_STREAM_RACE, "") };
 }
 
 describe("a client-go program through the hub", () => {
