@@ -78,8 +78,11 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
     autoRejoin: config.autoRejoin,
     checkIntervalMs: config.checkIntervalMs,
     readToken: tokenReader(config, logger),
+    // Bound late: the follower needs the keeper, and is made just below.
+    followTrust: (caCertificatesPem: readonly string[]): Promise<void> =>
+      follower.trustBundle(caCertificatesPem),
   });
-  const follower = new AuthorityFollower(identity, logger.child("identity"));
+  const follower: AuthorityFollower = new AuthorityFollower(identity, logger.child("identity"));
   const kubeConfig = clusterConfig(config);
   const upstream =
     kubeConfig && new UpstreamClient(kubeTargetFrom(kubeConfig), config.upstreamMaxRequests);

@@ -26,17 +26,29 @@ export class AuthorityFollower {
   ) {}
 
   follow(update: SetCertificateAuthoritiesRequest): Promise<SetCertificateAuthoritiesResponse> {
-    const next = this.queue.then(() => this.apply(update));
+    return this.queued(() => this.apply(update));
+  }
+
+  /**
+   * Trusts the CAs the hub trusts, as its identity check reports them: how an agent that
+   * missed a push (offline, or its tunnel refused the hub's new host certificate) catches up.
+   */
+  async trustBundle(caCertificatesPem: readonly string[]): Promise<void> {
+    if (caCertificatesPem.length === 0) return;
+    await this.queued(() => this.trustOnly(caCertificatesPem, "identity check"));
+  }
+
+  private queued<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work);
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async apply(
-    update: SetCertificateAuthoritiesRequest,
-  ): Promise<SetCertificateAuthoritiesResponse> {
+  /** Trusts exactly `caCertificatesPem` if it shares a CA with what is trusted now. */
+  private async trustOnly(caCertificatesPem: readonly string[], phase: string): Promise<void> {
     const current = this.identity.identity;
     if (!current) throw new Error("the agent has no identity yet");
-    const bundle = update.caCertificatesPem.join("");
+    const bundle = caCertificatesPem.join("");
     const trusted = bundlePins(current.caPem);
     const offered = bundlePins(bundle);
     if (!offered.some((pin) => trusted.includes(pin))) {
@@ -45,15 +57,20 @@ export class AuthorityFollower {
         { trustedCaPins: trusted, offeredCaPins: offered },
         "the hub sent certificate authorities none of which this agent trusts; ignored",
       );
-      return this.report();
+      return;
     }
-    if (!samePins(trusted, offered)) {
-      await this.identity.trust(bundle);
-      this.logger.info(
-        { phase: update.phase, trustedCaPins: offered, before: trusted },
-        "now trusts the hub's certificate authorities",
-      );
-    }
+    if (samePins(trusted, offered)) return;
+    await this.identity.trust(bundle);
+    this.logger.info(
+      { phase, trustedCaPins: offered, before: trusted },
+      "now trusts the hub's certificate authorities",
+    );
+  }
+
+  private async apply(
+    update: SetCertificateAuthoritiesRequest,
+  ): Promise<SetCertificateAuthoritiesResponse> {
+    await this.trustOnly(update.caCertificatesPem, update.phase);
     if (update.tunnel) this.identity.useTunnel(update.tunnel);
     if (this.report().certificateCaPin !== update.signingCaPin) {
       await this.identity.renewNow();

@@ -63,7 +63,12 @@ class FakeStore implements StateStore {
 class FakeHub implements HubApi {
   joins = 0;
   verifies = 0;
-  verdict: HubVerdict = { kind: "recognised", certificateExpiresAt: new Date(), tunnel: undefined };
+  verdict: HubVerdict = {
+    kind: "recognised",
+    certificateExpiresAt: new Date(),
+    tunnel: undefined,
+    caCertificatesPem: [],
+  };
   private onVerify: (() => void) | undefined;
 
   /** Resolves once verify() has been called `count` times. */

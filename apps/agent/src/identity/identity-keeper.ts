@@ -27,6 +27,8 @@ export interface IdentityKeeperOptions {
   checkIntervalMs: number;
   /** The join token now (a token file may change while the agent runs). */
   readToken: () => Promise<string | undefined>;
+  /** The CAs the hub trusts, as an identity check reports them (see AuthorityFollower). */
+  followTrust?: (caCertificatesPem: readonly string[]) => Promise<void>;
   retry?: BackoffOptions;
 }
 
@@ -336,10 +338,13 @@ export class IdentityKeeper {
     const current = this.versioned;
     if (!current) return;
     try {
-      const next = await this.judge(await this.options.hub.verify(current.state), current);
+      const verdict = await this.options.hub.verify(current.state);
+      const next = await this.judge(verdict, current);
       if (next && next !== current) this.adopt(next, "rejoined");
       if (next)
         this.problems.resolve({ agentId: next.state.agentId }, "the hub recognises this agent");
+      if (next === current && verdict.kind === "recognised")
+        await this.options.followTrust?.(verdict.caCertificatesPem);
     } catch (error) {
       this.reportFailure(error);
     }

@@ -77,6 +77,7 @@ export function createJoinService(deps: JoinServiceDeps): JoinServiceServer {
         labels: await clusterLabels(record.clusterName),
         certificateExpiresAtUnixMs: certificate.notAfter.getTime(),
         tunnel: deps.tunnel(),
+        caCertificatesPem: authorities.view.trusted,
       };
     }),
   };

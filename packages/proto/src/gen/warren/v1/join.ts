@@ -99,7 +99,11 @@ export interface CheckIdentityResponse {
   clusterName: string;
   labels: { [key: string]: string };
   certificateExpiresAtUnixMs: number;
-  tunnel: TunnelInfo | undefined;
+  tunnel:
+    | TunnelInfo
+    | undefined;
+  /** Every CA the hub trusts now: an agent that missed a rotation's push catches up here. */
+  caCertificatesPem: string[];
 }
 
 export interface CheckIdentityResponse_LabelsEntry {
@@ -1094,7 +1098,14 @@ export const CheckIdentityRequest: MessageFns<CheckIdentityRequest> = {
 };
 
 function createBaseCheckIdentityResponse(): CheckIdentityResponse {
-  return { agentId: "", clusterName: "", labels: {}, certificateExpiresAtUnixMs: 0, tunnel: undefined };
+  return {
+    agentId: "",
+    clusterName: "",
+    labels: {},
+    certificateExpiresAtUnixMs: 0,
+    tunnel: undefined,
+    caCertificatesPem: [],
+  };
 }
 
 export const CheckIdentityResponse: MessageFns<CheckIdentityResponse> = {
@@ -1113,6 +1124,9 @@ export const CheckIdentityResponse: MessageFns<CheckIdentityResponse> = {
     }
     if (message.tunnel !== undefined) {
       TunnelInfo.encode(message.tunnel, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.caCertificatesPem) {
+      writer.uint32(50).string(v!);
     }
     return writer;
   },
@@ -1173,6 +1187,14 @@ export const CheckIdentityResponse: MessageFns<CheckIdentityResponse> = {
             message.tunnel = TunnelInfo.decode(reader, reader.uint32());
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.caCertificatesPem.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1217,6 +1239,11 @@ export const CheckIdentityResponse: MessageFns<CheckIdentityResponse> = {
         ? globalThis.Number(object.certificate_expires_at_unix_ms)
         : 0,
       tunnel: isSet(object.tunnel) ? TunnelInfo.fromJSON(object.tunnel) : undefined,
+      caCertificatesPem: globalThis.Array.isArray(object?.caCertificatesPem)
+        ? object.caCertificatesPem.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.ca_certificates_pem)
+        ? object.ca_certificates_pem.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -1243,6 +1270,9 @@ export const CheckIdentityResponse: MessageFns<CheckIdentityResponse> = {
     if (message.tunnel !== undefined) {
       obj.tunnel = TunnelInfo.toJSON(message.tunnel);
     }
+    if (message.caCertificatesPem?.length) {
+      obj.caCertificatesPem = message.caCertificatesPem;
+    }
     return obj;
   },
 
@@ -1266,6 +1296,7 @@ export const CheckIdentityResponse: MessageFns<CheckIdentityResponse> = {
     message.tunnel = (object.tunnel !== undefined && object.tunnel !== null)
       ? TunnelInfo.fromPartial(object.tunnel)
       : undefined;
+    message.caCertificatesPem = object.caCertificatesPem?.map((e) => e) || [];
     return message;
   },
 };
