@@ -169,11 +169,7 @@ async function openListeners(parts: HubParts, started: StartedParts) {
       clusterExists: async (name) => (await store.clusters.get(name)) !== undefined,
     }),
     kubeNames,
-    authenticator: new KubeAuthenticator(
-      () => ({ pem: authorities.trustedPem, retired: authorities.state.retired }),
-      store,
-      clock,
-    ),
+    authenticator: new KubeAuthenticator(() => authorities.clientTrust, store, clock),
     unauthenticated: new UnauthenticatedLog(kubeLogger),
     sessions: parts.sessions,
     store,

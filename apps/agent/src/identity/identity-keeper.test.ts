@@ -80,10 +80,6 @@ class FakeHub implements HubApi {
     });
   }
 
-  presentedCaPin(): Promise<string> {
-    return Promise.resolve("sha256:x");
-  }
-
   join(_request: JoinRequestOptions): Promise<Joined> {
     this.joins += 1;
     return Promise.resolve({ state: stateFor(`joined-${this.joins}`), tunnel: undefined });

@@ -36,8 +36,6 @@ export interface Joined {
 
 /** The agent's calls to the hub, as an interface so the identity logic can be tested alone. */
 export interface HubApi {
-  /** The pin of the CA the hub presents now. */
-  presentedCaPin(): Promise<string>;
   join(request: JoinRequestOptions): Promise<Joined>;
   verify(state: AgentState): Promise<HubVerdict>;
   renew(state: AgentState): Promise<AgentState>;
@@ -78,11 +76,6 @@ export class GrpcHubApi implements HubApi {
         { cause: error },
       );
     }
-  }
-
-  async presentedCaPin(): Promise<string> {
-    // A pin names a key: a cross-signed top of the chain has the same one.
-    return caPin(await this.presentedCa(false));
   }
 
   /**

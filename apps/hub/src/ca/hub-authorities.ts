@@ -17,6 +17,17 @@ import {
 import type { RotationPhase } from "./rotation-phase.js";
 import { newCertificateAuthority, rotationStep } from "./rotation-step.js";
 
+/** Trusted CAs as one PEM bundle, and those completed rotations dropped. */
+export interface ClientTrust {
+  pem: string;
+  retired: readonly string[];
+}
+
+const trustOf = (state: AuthorityState, view: AuthorityView): ClientTrust => ({
+  pem: view.trusted.join(""),
+  retired: state.retired,
+});
+
 interface Loaded {
   state: AuthorityState;
   /** The document's version; undefined while no rotation has been stored. */
@@ -42,6 +53,8 @@ async function read(store: HubStore, now: Date): Promise<Loaded | undefined> {
 export class HubAuthorities {
   private loaded: Loaded;
   private currentView: AuthorityView;
+  /** What client certificates are checked against, made once per change: read per request. */
+  private currentTrust: ClientTrust;
   private readonly listeners = new Set<(state: AuthorityState) => void>();
 
   private constructor(
@@ -52,6 +65,7 @@ export class HubAuthorities {
   ) {
     this.loaded = loaded;
     this.currentView = viewOf(loaded.state);
+    this.currentTrust = trustOf(loaded.state, this.currentView);
   }
 
   /** The stored CAs, or a new CA on first start (another replica's, if it stored one first). */
@@ -85,7 +99,12 @@ export class HubAuthorities {
 
   /** The CAs a client certificate may come from, as one PEM bundle. */
   get trustedPem(): string {
-    return this.currentView.trusted.join("");
+    return this.currentTrust.pem;
+  }
+
+  /** The same, with the CAs rotations dropped; one object until the rotation moves. */
+  get clientTrust(): ClientTrust {
+    return this.currentTrust;
   }
 
   /** Calls `listener` after every change of phase; returns how to stop. */
@@ -135,6 +154,7 @@ export class HubAuthorities {
     const before = this.loaded.state.phase;
     this.loaded = loaded;
     this.currentView = viewOf(loaded.state);
+    this.currentTrust = trustOf(loaded.state, this.currentView);
     this.logger.info(
       { from: before, phase: loaded.state.phase, caPin: this.currentView.pin },
       "the CA rotation moved",

@@ -8,7 +8,7 @@ const CA_VALIDITY_MS = 10 * 365 * 24 * 3_600_000;
 const RETIRED_KEPT = 4;
 
 /** The hub's first CA; a rotation's CAs carry the date, so no two share a name. */
-export function caSubject(now: Date | undefined) {
+function caSubject(now: Date | undefined) {
   const commonName = now ? `Warren hub CA ${now.toISOString().slice(0, 19)}Z` : "Warren hub CA";
   return { commonName, organizations: ["warren"] };
 }

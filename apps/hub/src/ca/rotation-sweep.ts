@@ -27,6 +27,9 @@ export interface RotationSweepDeps {
  * caught up (it never strands one). Every replica sweeps; the store lets one of them move it.
  */
 export async function sweepRotation(deps: RotationSweepDeps, now: Date): Promise<void> {
+  // The change feed keeps the state current; the store is read only when a step looks due.
+  const seen = autoStepDueAt(deps.authorities.state);
+  if (!seen || now < seen) return;
   await deps.authorities.reload();
   const { state } = deps.authorities;
   const due = autoStepDueAt(state);

@@ -65,6 +65,12 @@ async function userCertificate(name: string, validityMs: number, uid = "uid-1") 
   return { caPem: ca.certificatePem, pem };
 }
 
+/** Trust in one CA, as the hub hands it over: the same object until it changes. */
+const trusting = (caPem: string) => {
+  const trust = { pem: caPem, retired: [] };
+  return () => trust;
+};
+
 const refusal = async (promise: Promise<unknown>) => {
   const error = await promise.then(
     () => undefined,
@@ -77,7 +83,7 @@ const refusal = async (promise: Promise<unknown>) => {
 describe("KubeAuthenticator", () => {
   it("verifies a connection's certificate once, and still checks expiry on every request", async () => {
     const { caPem, pem } = await userCertificate("alice", HOUR_MS);
-    const authenticator = new KubeAuthenticator(() => ({ pem: caPem, retired: [] }), store, clock);
+    const authenticator = new KubeAuthenticator(trusting(caPem), store, clock);
     const socket = connection(pem);
     expect((await authenticator.authenticate(socket)).user.name).toBe("alice");
     expect((await authenticator.authenticate(socket)).caller.uid).toBe("uid-1");
@@ -91,7 +97,7 @@ describe("KubeAuthenticator", () => {
 
   it("refuses the next request once the user is removed, on the same connection", async () => {
     const { caPem, pem } = await userCertificate("alice", HOUR_MS);
-    const authenticator = new KubeAuthenticator(() => ({ pem: caPem, retired: [] }), store, clock);
+    const authenticator = new KubeAuthenticator(trusting(caPem), store, clock);
     const socket = connection(pem);
     await authenticator.authenticate(socket);
     await store.users.delete("alice");
@@ -101,7 +107,7 @@ describe("KubeAuthenticator", () => {
 
   it("refuses a certificate signed for an earlier user of the same name", async () => {
     const { caPem, pem } = await userCertificate("alice", HOUR_MS, "uid-of-the-deleted-alice");
-    const authenticator = new KubeAuthenticator(() => ({ pem: caPem, retired: [] }), store, clock);
+    const authenticator = new KubeAuthenticator(trusting(caPem), store, clock);
     const stale = await refusal(authenticator.authenticate(connection(pem)));
     expect(stale.httpStatus).toBe(401);
     expect(stale.message).toContain("signed for an earlier user named alice");
@@ -111,11 +117,7 @@ describe("KubeAuthenticator", () => {
   it("refuses a certificate from another CA on every request", async () => {
     const { pem } = await userCertificate("alice", HOUR_MS);
     const other = await userCertificate("alice", HOUR_MS);
-    const authenticator = new KubeAuthenticator(
-      () => ({ pem: other.caPem, retired: [] }),
-      store,
-      clock,
-    );
+    const authenticator = new KubeAuthenticator(trusting(other.caPem), store, clock);
     const socket = connection(pem);
     for (let i = 0; i < 2; i++) {
       const foreign = await refusal(authenticator.authenticate(socket));

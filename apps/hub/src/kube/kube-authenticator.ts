@@ -48,6 +48,12 @@ function refuseRetired(pem: string, retired: readonly string[], fix: string): vo
   );
 }
 
+/** The CAs client certificates may come from, and those CA rotations dropped. */
+interface Trust {
+  pem: string;
+  retired: readonly string[];
+}
+
 /** Who a kubectl connection's certificate says it is: the hub's CA vouches for it. */
 export interface KubeCaller {
   name: string;
@@ -126,14 +132,14 @@ export function checkLock(user: UserRecord, now: Date): void {
  * expiry and the user's existence are checked on every request.
  */
 export class KubeAuthenticator {
-  private readonly verified = new WeakMap<TLSSocket, { caller: KubeCaller; trusted: string }>();
+  private readonly verified = new WeakMap<TLSSocket, { caller: KubeCaller; trusted: Trust }>();
 
   /**
    * `trusted`: the CAs a client certificate may come from now (two during a rotation), and
    * those a completed rotation retired; a connection is verified again when they change.
    */
   constructor(
-    private readonly trusted: () => { pem: string; retired: readonly string[] },
+    private readonly trusted: () => Trust,
     private readonly store: HubStore,
     private readonly clock: Clock,
   ) {}
@@ -141,8 +147,9 @@ export class KubeAuthenticator {
   async authenticate(socket: TLSSocket): Promise<AuthenticatedCaller> {
     const trusted = this.trusted();
     let caller = this.verified.get(socket);
-    if (caller?.trusted !== trusted.pem) {
-      caller = { caller: this.verify(socket, trusted), trusted: trusted.pem };
+    // The same object while nothing changed; a new one (even with equal text) re-verifies.
+    if (caller?.trusted !== trusted) {
+      caller = { caller: this.verify(socket, trusted), trusted };
       this.verified.set(socket, caller);
     }
     return {
@@ -151,10 +158,7 @@ export class KubeAuthenticator {
     };
   }
 
-  private verify(
-    socket: TLSSocket,
-    trusted: { pem: string; retired: readonly string[] },
-  ): KubeCaller {
+  private verify(socket: TLSSocket, trusted: Trust): KubeCaller {
     const presented = socket.getPeerX509Certificate();
     if (presented === undefined) {
       throw new KubeRefusal(401, `no client certificate was presented: ${RESIGN}`);
