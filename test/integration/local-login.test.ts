@@ -158,6 +158,11 @@ describe("local users", () => {
       "--watch",
     ]);
     await watch.stdout.waitFor((e) => (e.msg ?? "").startsWith("seen "), "the watch's list");
+    // The list prints before the watch request is open; an event printed proves it is (a lock
+    // in between refuses the watch request itself, on stderr).
+    const ping = cluster.uniqueName("ping");
+    await cluster.kubectl(["create", "configmap", ping, "-n", appNs]);
+    await watch.stdout.waitFor((e) => (e.msg ?? "").startsWith(`${ping} `), "the watch's event");
     const locked = await hub.warrenctl(
       "users",
       "lock",
