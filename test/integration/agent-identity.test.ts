@@ -5,6 +5,11 @@ import { afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { TestCluster } from "../k8s/index.js";
 import { agentNamespace, readStateSecret } from "../support/agent-in-cluster.js";
 import { WarrenFixtures } from "../support/warren-fixtures.js";
+import { withoutDetectedLabels } from "../support/detected-labels.js";
+
+interface ListedCluster {
+  labels: Record<string, string>;
+}
 
 let cluster: TestCluster;
 const warren = new WarrenFixtures();
@@ -56,7 +61,7 @@ describe("agent identity", () => {
     expect(after?.secret.metadata?.resourceVersion).toBe(stored?.secret.metadata?.resourceVersion);
 
     const listed = await theHub.warrenctl("clusters", "ls", "--format", "json");
-    expect(JSON.parse(listed.stdout)).toEqual([
+    expect(withoutDetectedLabels(JSON.parse(listed.stdout) as ListedCluster[])).toEqual([
       expect.objectContaining({
         name: "alpha",
         labels: { env: "test" },

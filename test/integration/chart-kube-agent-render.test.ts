@@ -1,10 +1,14 @@
-// charts/kube-agent rendered by the real helm: lint, the schema, the defaults and each option.
+// charts/kube-agent rendered by the real helm: lint, the schema, the defaults and each option
+// (and, for what depends on the cluster, against the real API server).
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
+import { TestCluster } from "../k8s/index.js";
+import { agentNamespace } from "../support/agent-in-cluster.js";
+import { frontForAgent } from "../support/api-server-front.js";
 import {
   containerOf,
   Helm,
@@ -238,6 +242,53 @@ describe("each option", () => {
     expect(binding.subjects).toEqual([
       { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "warren-admins" },
     ]);
+  });
+
+  it("adminClusterRoleBinding: made by itself on GKE, and only there", async () => {
+    const kinds = (manifests: Manifest[]) => manifests.map((m) => m.kind);
+    expect(kinds(await render({ "rbac.create": false }))).not.toContain("ClusterRoleBinding");
+    // helm learns the version from the cluster it renders for (--validate); here GKE's.
+    const cluster = await TestCluster.load(inject("k8sDir"));
+    const { front, where } = await frontForAgent(
+      cluster,
+      await agentNamespace(cluster, "gke-render"),
+      scratch,
+    );
+    front.mode = "autopilot";
+    // helm reads each object it would make (none exist): the account may read them all.
+    const reader = cluster.uniqueName("gke-render");
+    await cluster.rbac.createClusterRoleBinding({
+      body: {
+        metadata: { name: reader },
+        roleRef: {
+          apiGroup: "rbac.authorization.k8s.io",
+          kind: "ClusterRole",
+          name: "cluster-admin",
+        },
+        subjects: [{ kind: "ServiceAccount", name: "warren-agent", namespace: where.namespace }],
+      },
+    });
+    try {
+      const onGke = new Helm(
+        inject("k8sBinaries").helm,
+        join(scratch, "helm-gke"),
+        where.kubeconfig,
+      );
+      const gke = await onGke.template(
+        "warren-agent",
+        "warren",
+        { ...REQUIRED, "rbac.create": false },
+        undefined,
+        ["--validate"],
+      );
+      const binding = one(gke, "ClusterRoleBinding", "warren-agent-warren-admin-group");
+      expect(binding.subjects).toEqual([
+        { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "cluster-admin" },
+      ]);
+    } finally {
+      await cluster.rbac.deleteClusterRoleBinding({ name: reader });
+      await front.stop();
+    }
   });
 
   it("image, resources and the security contexts are yours to set", async () => {

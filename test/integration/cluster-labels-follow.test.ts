@@ -17,6 +17,7 @@ import {
 } from "../support/kube-through-hub.js";
 import type { TestHub } from "../support/test-hub.js";
 import { WarrenFixtures } from "../support/warren-fixtures.js";
+import { withoutDetectedLabels } from "../support/detected-labels.js";
 
 let cluster: TestCluster;
 let hub: TestHub;
@@ -38,7 +39,9 @@ const agentWith = (labels: string) =>
 
 async function labelsOf(name: string): Promise<Record<string, string>> {
   const listed = await hub.warrenctl("clusters", "ls", "--format", "json");
-  const clusters = JSON.parse(listed.stdout) as { name: string; labels: Record<string, string> }[];
+  const clusters = withoutDetectedLabels(
+    JSON.parse(listed.stdout) as { name: string; labels: Record<string, string> }[],
+  );
   return clusters.find((c) => c.name === name)?.labels ?? {};
 }
 

@@ -9,7 +9,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { TestCluster } from "../k8s/index.js";
 import { agentNamespace, type AgentNamespace } from "../support/agent-in-cluster.js";
-import { frontForAgent, type ApiServerFront } from "../support/api-server-front.js";
+import {
+  AUTOPILOT_VERSION,
+  frontForAgent,
+  type ApiServerFront,
+} from "../support/api-server-front.js";
 import { eventually } from "../support/eventually.js";
 import {
   applyRole,
@@ -117,6 +121,31 @@ afterAll(async () => {
 });
 
 describe("warrenctl doctor", () => {
+  it("sees what each API server says about its cluster, as labels roles match on", async () => {
+    const direct = JSON.parse((await cluster.kubectl(["version", "-o", "json"])).stdout) as {
+      serverVersion: { gitVersion: string };
+    };
+    const labelsOf = async (name: string) =>
+      eventually(
+        async () => {
+          const listed = JSON.parse(
+            (await hub.warrenctl("clusters", "ls", "--format", "json")).stdout,
+          ) as { name: string; labels: Record<string, string> }[];
+          const labels = listed.find((c) => c.name === name)?.labels ?? {};
+          return "warren.dev/kubernetes-version" in labels && labels;
+        },
+        { description: `${name}'s detected labels` },
+      );
+    expect(await labelsOf("autopilot")).toEqual({
+      "warren.dev/kubernetes-version": AUTOPILOT_VERSION,
+      "warren.dev/provider": "gke",
+      "warren.dev/gke-autopilot": "true",
+    });
+    expect(await labelsOf("fine")).toEqual({
+      "warren.dev/kubernetes-version": direct.serverVersion.gitVersion.split("+")[0],
+    });
+  });
+
   it("finds a role that impersonates system:masters on a cluster that refuses it (GKE Autopilot)", async () => {
     await applyRole(
       hub,
@@ -136,12 +165,28 @@ describe("warrenctl doctor", () => {
       const result = await hub.warrenctl("doctor", "autopilot");
       expect(result.code).toBe(1);
       expect(result.stdout).toContain(
-        '✗ cluster "autopilot": it refuses impersonating system:masters (as GKE Autopilot does), which role(s) "admins" grant there',
+        '✗ cluster "autopilot": it is GKE Autopilot (its agent detected ' +
+          "warren.dev/gke-autopilot=true), which refuses impersonating system:masters, which " +
+          'role(s) "admins" grant there, so their users get 403\n' +
+          '  fix: give such clusters a role granting kubernetes_groups: ["cluster-admin"] (a ' +
+          "group the agent chart binds to the cluster-admin ClusterRole by itself on GKE, and " +
+          "with --set adminClusterRoleBinding.create=true elsewhere), and keep the " +
+          "system:masters role(s) off them: kubernetes_labels_expression: " +
+          '\'labels["warren.dev/gke-autopilot"] != "true"\'\n',
       );
-      expect(result.stdout).toContain("--set adminClusterRoleBinding.create=true");
-      expect(result.stdout).toContain("kubernetes_labels_expression");
       // The same role on a cluster that allows it is no problem.
       expect((await hub.warrenctl("doctor", "fine")).code).toBe(0);
+      // The fix as printed: the role keeps off Autopilot by the detected label alone.
+      await applyRole(
+        hub,
+        scratch,
+        "admins",
+        'kind: role\nmetadata: { name: admins }\nspec:\n  allow:\n    kubernetes_labels_expression: \'labels["warren.dev/gke-autopilot"] != "true"\'\n    kubernetes_groups: ["system:masters"]\n',
+      );
+      expect((await hub.warrenctl("doctor", "autopilot")).code).toBe(0);
+      const after = await rawKubeRequest(`${hub.kubeUrl}/k8s/autopilot/api/v1/pods`, admin, {});
+      expect(after.status).toBe(403);
+      expect(after.body).toContain("none matches its labels");
     } finally {
       await hub.warrenctl("users", "rm", "ada");
       await hub.warrenctl("roles", "rm", "admins");

@@ -22,6 +22,7 @@ import { TestCluster } from "../k8s/index.js";
 import { agentNamespace, type AgentNamespace } from "../support/agent-in-cluster.js";
 import type { TestHub } from "../support/test-hub.js";
 import { WarrenFixtures } from "../support/warren-fixtures.js";
+import { withoutDetectedLabels } from "../support/detected-labels.js";
 
 const HUB_NAME = "hub.join.test";
 let cluster: TestCluster;
@@ -130,9 +131,12 @@ describe("a provision token with join_method: kubernetes", () => {
       env: { WARREN_PROVISION_TOKEN: "agents", WARREN_CA_PIN: hub.caPin },
     });
     await agent.logs.waitForMessage("agent ready");
-    const clusters = JSON.parse(
-      (await hub.warrenctl("clusters", "ls", "--format", "json")).stdout,
-    ) as { name: string; labels: Record<string, string> }[];
+    const clusters = withoutDetectedLabels(
+      JSON.parse((await hub.warrenctl("clusters", "ls", "--format", "json")).stdout) as {
+        name: string;
+        labels: Record<string, string>;
+      }[],
+    );
     expect(clusters).toContainEqual(
       expect.objectContaining({ name: "projected", labels: { env: "projected" } }),
     );

@@ -18,6 +18,11 @@ import { startOidcProvider, type TestOidcProvider } from "../support/oidc-provid
 import type { TestHub } from "../support/test-hub.js";
 import { warrenCli } from "../support/warren-cli.js";
 import { WarrenFixtures } from "../support/warren-fixtures.js";
+import { withoutDetectedLabels } from "../support/detected-labels.js";
+
+interface ListedCluster {
+  labels: Record<string, string>;
+}
 
 let cluster: TestCluster;
 let hub: TestHub;
@@ -186,7 +191,7 @@ describe("SSO login", () => {
     expect(result.stdout).toContain("as alice@example.com, roles: sso-dev");
     expect(page?.body).toContain("Logged in to Warren");
     const ls = await me.cli(["kube", "ls", "--format", "json"]);
-    expect(JSON.parse(ls.stdout)).toEqual([
+    expect(withoutDetectedLabels(JSON.parse(ls.stdout) as ListedCluster[])).toEqual([
       expect.objectContaining({
         name: "one",
         labels: { env: "dev" },

@@ -21,6 +21,7 @@ import {
 } from "../support/kube-through-hub.js";
 import { runWarrenctl, type TestHub } from "../support/test-hub.js";
 import { WarrenFixtures } from "../support/warren-fixtures.js";
+import { withoutDetectedLabels } from "../support/detected-labels.js";
 
 let cluster: TestCluster;
 let hub: TestHub;
@@ -36,7 +37,11 @@ interface ListedCluster {
 }
 
 const listClusters = async (on: TestHub) =>
-  JSON.parse((await on.warrenctl("clusters", "ls", "--format", "json")).stdout) as ListedCluster[];
+  withoutDetectedLabels(
+    JSON.parse(
+      (await on.warrenctl("clusters", "ls", "--format", "json")).stdout,
+    ) as ListedCluster[],
+  );
 
 beforeAll(async () => {
   cluster = await TestCluster.load(inject("k8sDir"));

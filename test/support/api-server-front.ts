@@ -16,6 +16,22 @@ const SSAR_PATH = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
 const FAILING_READYZ =
   "[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\nreadyz check failed\n";
 
+export const AUTOPILOT_VERSION = "v1.32.0-gke.1014001";
+
+const AUTOPILOT_GROUP_VERSION = { groupVersion: "auto.gke.io/v1", version: "v1" };
+
+/** What GKE Autopilot's API server answers where it differs from ours. */
+const AUTOPILOT_SAYS: Record<string, object> = {
+  "/version": { major: "1", minor: "32", gitVersion: AUTOPILOT_VERSION, platform: "linux/amd64" },
+  "/apis/auto.gke.io": {
+    kind: "APIGroup",
+    apiVersion: "v1",
+    name: "auto.gke.io",
+    versions: [AUTOPILOT_GROUP_VERSION],
+    preferredVersion: AUTOPILOT_GROUP_VERSION,
+  },
+};
+
 /**
  * A TLS front for the real API server that relays every request as it came (the caller's own
  * token included), except what its mode makes fail: /readyz answering 500 with a verbose
@@ -74,8 +90,16 @@ export class ApiServerFront {
     this.relay(req, res, path);
   }
 
-  /** GKE Autopilot's admission: requests impersonating system:masters are refused. */
+  /**
+   * GKE Autopilot as its API server shows itself: a "-gke." version and its own API group,
+   * auto.gke.io; and its admission: requests impersonating system:masters are refused.
+   */
   private autopilot(req: IncomingMessage, res: ServerResponse, path: string): void {
+    const shown = AUTOPILOT_SAYS[path.split("?")[0] ?? ""];
+    if (shown) {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(shown));
+      return;
+    }
     const groups = [req.headers["impersonate-group"] ?? []].flat();
     if (groups.includes("system:masters")) {
       const status = kubeStatus(

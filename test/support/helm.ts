@@ -86,6 +86,7 @@ export class Helm {
     namespace: string,
     values: Readonly<Record<string, string | number | boolean>>,
     chart = KUBE_AGENT_CHART,
+    moreArgs: readonly string[] = [],
   ): Promise<Manifest[]> {
     const result = await this.run([
       "template",
@@ -94,6 +95,7 @@ export class Helm {
       "-n",
       namespace,
       ...setFlags(values),
+      ...moreArgs,
     ]);
     if (result.exitCode !== 0) throw new Error(`helm template failed: ${result.stderr}`);
     return parseAllDocuments(result.stdout)

@@ -16,6 +16,13 @@ export {
   type Labels,
 } from "./cluster-labels.js";
 export {
+  DETECTED_LABEL_KEYS,
+  DetectedLabel,
+  RESERVED_LABEL_PREFIX,
+  detectedLabelsOf,
+  isReservedLabelKey,
+} from "./detected-labels.js";
+export {
   describeIdentity,
   identityUri,
   parseIdentityUri,

@@ -1,8 +1,10 @@
+import type { Labels } from "@warren/identity";
 import type { Logger } from "@warren/log";
 import { HealthState, healthStateName, type ClusterHealth } from "@warren/proto";
 
 import type { UpstreamClient } from "../proxy/upstream-request.js";
 import { checkClusterHealth } from "./cluster-health.js";
+import { detectClusterLabels } from "./detected-labels.js";
 
 /** Same state, same missing permissions, same status: a repeat, not a change. */
 const sameHealth = (a: ClusterHealth, b: ClusterHealth) =>
@@ -11,12 +13,18 @@ const sameHealth = (a: ClusterHealth, b: ClusterHealth) =>
   a.systemMastersRefused === b.systemMastersRefused &&
   a.missingPermissions.join() === b.missingPermissions.join();
 
+const sameLabels = (a: Labels, b: Labels) =>
+  Object.keys(a).length === Object.keys(b).length &&
+  Object.entries(a).every(([key, value]) => b[key] === value);
+
 /**
  * Checks the cluster's health every intervalMs and on demand, keeps the latest result for
- * the heartbeats, and logs a change of state once (not every period).
+ * the heartbeats, and logs a change of state once (not every period). Each check also asks
+ * the API server what it is (see detectClusterLabels).
  */
 export class HealthMonitor {
   private latest: ClusterHealth | undefined;
+  private detected: Labels = {};
   private running: Promise<ClusterHealth> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<(health: ClusterHealth) => void>();
@@ -38,17 +46,26 @@ export class HealthMonitor {
     this.timer.unref();
   }
 
+  /** What the API server said about its cluster last; empty until it said. */
+  get detectedLabels(): Labels {
+    return this.detected;
+  }
+
   /** Runs a check now (or joins the one running) and resolves with its result. */
   checkNow(): Promise<ClusterHealth> {
-    this.running ??= checkClusterHealth(this.upstream).then((health) => {
+    this.running ??= Promise.all([
+      checkClusterHealth(this.upstream),
+      detectClusterLabels(this.upstream),
+    ]).then(([health, labels]) => {
       this.running = undefined;
+      this.recordLabels(labels);
       this.record(health);
       return health;
     });
     return this.running;
   }
 
-  /** Calls `listener` on each change of state (the heartbeats report it at once). */
+  /** Calls `listener` on each change of state or labels (the heartbeats report it at once). */
   onChange(listener: (health: ClusterHealth) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -56,6 +73,14 @@ export class HealthMonitor {
 
   stop(): void {
     clearInterval(this.timer);
+  }
+
+  /** Kept when the API server said something new; an unanswered check keeps the last. */
+  private recordLabels(labels: Labels | undefined): void {
+    if (!labels || sameLabels(labels, this.detected)) return;
+    this.detected = labels;
+    this.logger.info({ labels }, "the cluster's detected labels");
+    if (this.latest) for (const listener of this.listeners) listener(this.latest);
   }
 
   private record(health: ClusterHealth): void {

@@ -66,6 +66,7 @@ async function heartbeats(
         sentAtUnixMs: Date.now(),
         placement: deps.placement,
         labels: deps.labels ?? {},
+        detectedLabels: deps.health?.detectedLabels ?? {},
       },
     });
   };

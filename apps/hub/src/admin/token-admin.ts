@@ -4,6 +4,8 @@ import {
   formatLabels,
   generateJoinToken,
   validateClusterName,
+  isReservedLabelKey,
+  RESERVED_LABEL_PREFIX,
   validateLabels,
   validatePrincipalName,
 } from "@warren/identity";
@@ -97,6 +99,13 @@ export async function kubeSubject(
   const labels = validIdentityInput(() => validateLabels(request.labels));
   const keys = Object.fromEntries(request.agentLabelKeys.map((key) => [key, ""]));
   validIdentityInput(() => validateLabels(keys));
+  const reserved = request.agentLabelKeys.filter(isReservedLabelKey);
+  if (reserved.length > 0) {
+    throw refuse.invalid(
+      `agent_label_keys: ${reserved.join(", ")} under ${RESERVED_LABEL_PREFIX} are detected from ` +
+        "the cluster's API server, not set by its agent: leave them out of --agent-label-keys",
+    );
+  }
   const existing = await store.clusters.get(clusterName);
   const relabels = Object.entries(labels).some(([key, value]) => existing?.labels[key] !== value);
   if (existing && relabels) {

@@ -1,4 +1,11 @@
-import { IdentityError, validateLabels, type Labels } from "@warren/identity";
+import {
+  DETECTED_LABEL_KEYS,
+  IdentityError,
+  detectedLabelsOf,
+  isReservedLabelKey,
+  validateLabels,
+  type Labels,
+} from "@warren/identity";
 import type { Logger } from "@warren/log";
 import type { HubStore } from "@warren/store";
 
@@ -28,23 +35,38 @@ const sameLabels = (a: Labels, b: Labels) =>
   Object.entries(a).every(([key, value]) => b[key] === value);
 
 /**
- * Applies the labels an agent says it has (a chart upgrade changed them) to its cluster,
- * within the keys its token allowed: no state reset, and the next request matches roles by
- * the new labels. Labels that are not valid are left out, with a warning.
+ * What the agent may set, and what it says under those keys: its configured labels under the
+ * keys its join token allowed (none of Warren's own), and the detected labels once it has
+ * detected any (before that, or with an older agent, those stay as they are).
+ */
+export function agentSay(agent: ConnectedAgent, said: Labels, detected: Labels) {
+  const tokenKeys = agent.record.labelKeys.filter((key) => !isReservedLabelKey(key));
+  const detectedNow = detectedLabelsOf(detected);
+  const keys =
+    Object.keys(detectedNow).length > 0 ? [...tokenKeys, ...DETECTED_LABEL_KEYS] : tokenKeys;
+  const configured = Object.entries(said).filter(([key]) => tokenKeys.includes(key));
+  return { keys, labels: { ...Object.fromEntries(configured), ...detectedNow } };
+}
+
+/**
+ * Applies the labels an agent says it has (a chart upgrade changed them, or the API server
+ * says something new about itself) to its cluster, within the keys its token allowed and the
+ * detected keys: no state reset, and the next request matches roles by the new labels.
+ * Labels that are not valid are left out, with a warning.
  */
 export async function followAgentLabels(
   agent: ConnectedAgent,
   said: Labels,
+  detected: Labels,
   deps: AgentLabelDeps,
 ): Promise<void> {
-  const allowed = agent.record.labelKeys;
+  const { keys, labels } = agentSay(agent, said, detected);
   // Once per tunnel and per change: an admin's relabel of such a key stands until the agent's
-  // own configuration changes or it reconnects (a chart upgrade restarts it).
-  if (allowed.length === 0 || (agent.saidLabels && sameLabels(agent.saidLabels, said))) return;
-  agent.saidLabels = said;
-  const within = Object.fromEntries(Object.entries(said).filter(([key]) => allowed.includes(key)));
+  // own say changes or it reconnects (a chart upgrade restarts it).
+  if (keys.length === 0 || (agent.saidLabels && sameLabels(agent.saidLabels, labels))) return;
+  agent.saidLabels = labels;
   try {
-    validateLabels(within);
+    validateLabels(labels);
   } catch (error) {
     if (!(error instanceof IdentityError)) throw error;
     deps.logger.warn(
@@ -55,7 +77,7 @@ export async function followAgentLabels(
   }
   const cluster = await deps.store.clusters.get(agent.record.clusterName);
   if (!cluster) return;
-  const next = followedLabels(cluster.labels, allowed, within);
+  const next = followedLabels(cluster.labels, keys, labels);
   if (sameLabels(next, cluster.labels)) return;
   await deps.store.clusters.setLabels(cluster.name, next, deps.clock.now());
   deps.logger.info(

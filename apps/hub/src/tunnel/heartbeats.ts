@@ -61,7 +61,7 @@ export function watchHeartbeats(
         agent.agentVersion = boundedVersion(heartbeat.agentVersion) || agent.agentVersion;
         agent.health = boundedHealth(heartbeat.health);
         await keepPlacement(agent, heartbeat.placement, deps.store);
-        await followAgentLabels(agent, heartbeat.labels, deps);
+        await followAgentLabels(agent, heartbeat.labels, heartbeat.detectedLabels, deps);
       }
     }
   };

@@ -1,3 +1,4 @@
+import { DetectedLabel } from "@warren/identity";
 import { parseRoleDocument, resolveKubeAccess, type Role } from "@warren/rbac";
 import type { ClusterInfo, RoleInfo } from "@warren/proto";
 
@@ -15,9 +16,21 @@ function rolesGrantingMasters(roles: readonly Role[], cluster: ClusterInfo): str
     .map((role) => role.name);
 }
 
+const AUTOPILOT_EXPRESSION = `labels["${DetectedLabel.GkeAutopilot}"] != "true"`;
+
+/** Why the cluster refuses system:masters, as doctor knows it. */
+function refusalOf(cluster: ClusterInfo): string | undefined {
+  if (cluster.labels[DetectedLabel.GkeAutopilot] === "true")
+    return `it is GKE Autopilot (its agent detected ${DetectedLabel.GkeAutopilot}=true), which refuses impersonating ${MASTERS}`;
+  if (cluster.agents.some((a) => a.connected && a.health?.systemMastersRefused))
+    return `it refuses impersonating ${MASTERS} (as GKE Autopilot does)`;
+  return undefined;
+}
+
 /**
- * A cluster whose agent may not impersonate system:masters (GKE Autopilot refuses it), yet
- * roles grant it there: their users get 403 on every request.
+ * A cluster that will not let its agent impersonate system:masters (GKE Autopilot, by its
+ * detected label or by what its agent was told), yet roles grant it there: their users get
+ * 403 on every request.
  */
 export function systemMastersFindings(
   clusters: readonly ClusterInfo[],
@@ -25,21 +38,20 @@ export function systemMastersFindings(
 ): Finding[] {
   const roles = roleInfos.map((info) => parseRoleDocument(info.document, info.name));
   return clusters.flatMap((cluster) => {
-    const refused = cluster.agents.some((a) => a.connected && a.health?.systemMastersRefused);
-    const granting = refused ? rolesGrantingMasters(roles, cluster) : [];
+    const refusal = refusalOf(cluster);
+    const granting = refusal ? rolesGrantingMasters(roles, cluster) : [];
     if (granting.length === 0) return [];
     return [
       {
         subject: `cluster "${cluster.name}"`,
         problem:
-          `it refuses impersonating ${MASTERS} (as GKE Autopilot does), which role(s) ` +
+          `${refusal ?? ""}, which role(s) ` +
           `${granting.map((r) => `"${r}"`).join(", ")} grant there, so their users get 403`,
         fix:
-          "install the agent with --set adminClusterRoleBinding.create=true (a group " +
-          '"cluster-admin" bound to the cluster-admin ClusterRole) and give such clusters a ' +
-          'label (e.g. platform=autopilot) with a role granting kubernetes_groups: ["cluster-admin"] ' +
-          `there, while the ${MASTERS} role excludes them (kubernetes_labels_expression: ` +
-          '\'labels["platform"] != "autopilot"\')',
+          'give such clusters a role granting kubernetes_groups: ["cluster-admin"] (a group the ' +
+          "agent chart binds to the cluster-admin ClusterRole by itself on GKE, and with " +
+          "--set adminClusterRoleBinding.create=true elsewhere), and keep the " +
+          `${MASTERS} role(s) off them: kubernetes_labels_expression: '${AUTOPILOT_EXPRESSION}'`,
       },
     ];
   });

@@ -134,9 +134,19 @@ export interface Heartbeat {
    * applies those under the keys the agent's join token allowed to its cluster.
    */
   labels: { [key: string]: string };
+  /**
+   * What the API server says about the cluster (warren.dev/kubernetes-version, provider,
+   * gke-autopilot); empty when it has not said yet. The hub keeps only those keys.
+   */
+  detectedLabels: { [key: string]: string };
 }
 
 export interface Heartbeat_LabelsEntry {
+  key: string;
+  value: string;
+}
+
+export interface Heartbeat_DetectedLabelsEntry {
   key: string;
   value: string;
 }
@@ -1555,7 +1565,7 @@ export const WatchHeartbeatsResponse: MessageFns<WatchHeartbeatsResponse> = {
 };
 
 function createBaseHeartbeat(): Heartbeat {
-  return { health: undefined, agentVersion: "", sentAtUnixMs: 0, placement: undefined, labels: {} };
+  return { health: undefined, agentVersion: "", sentAtUnixMs: 0, placement: undefined, labels: {}, detectedLabels: {} };
 }
 
 export const Heartbeat: MessageFns<Heartbeat> = {
@@ -1574,6 +1584,9 @@ export const Heartbeat: MessageFns<Heartbeat> = {
     }
     globalThis.Object.entries(message.labels).forEach(([key, value]: [string, string]) => {
       Heartbeat_LabelsEntry.encode({ key: key as any, value }, writer.uint32(42).fork()).join();
+    });
+    globalThis.Object.entries(message.detectedLabels).forEach(([key, value]: [string, string]) => {
+      Heartbeat_DetectedLabelsEntry.encode({ key: key as any, value }, writer.uint32(50).fork()).join();
     });
     return writer;
   },
@@ -1634,6 +1647,17 @@ export const Heartbeat: MessageFns<Heartbeat> = {
             }
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            const entry6 = Heartbeat_DetectedLabelsEntry.decode(reader, reader.uint32());
+            if (entry6.value !== undefined) {
+              message.detectedLabels[entry6.key] = entry6.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1674,6 +1698,33 @@ export const Heartbeat: MessageFns<Heartbeat> = {
           {},
         )
         : {},
+      detectedLabels: isObject(object.detectedLabels)
+        ? (globalThis.Object.entries(object.detectedLabels) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.detected_labels)
+        ? (globalThis.Object.entries(object.detected_labels) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -1700,6 +1751,15 @@ export const Heartbeat: MessageFns<Heartbeat> = {
         });
       }
     }
+    if (message.detectedLabels) {
+      const entries = globalThis.Object.entries(message.detectedLabels) as [string, string][];
+      if (entries.length > 0) {
+        obj.detectedLabels = {};
+        entries.forEach(([k, v]) => {
+          obj.detectedLabels[k] = v;
+        });
+      }
+    }
     return obj;
   },
 
@@ -1717,6 +1777,15 @@ export const Heartbeat: MessageFns<Heartbeat> = {
       ? AgentPlacement.fromPartial(object.placement)
       : undefined;
     message.labels = (globalThis.Object.entries(object.labels ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.detectedLabels = (globalThis.Object.entries(object.detectedLabels ?? {}) as [string, string][]).reduce(
       (acc: { [key: string]: string }, [key, value]: [string, string]) => {
         if (value !== undefined) {
           acc[key] = globalThis.String(value);
@@ -1808,6 +1877,93 @@ export const Heartbeat_LabelsEntry: MessageFns<Heartbeat_LabelsEntry> = {
   },
   fromPartial<I extends Exact<DeepPartial<Heartbeat_LabelsEntry>, I>>(object: I): Heartbeat_LabelsEntry {
     const message = createBaseHeartbeat_LabelsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseHeartbeat_DetectedLabelsEntry(): Heartbeat_DetectedLabelsEntry {
+  return { key: "", value: "" };
+}
+
+export const Heartbeat_DetectedLabelsEntry: MessageFns<Heartbeat_DetectedLabelsEntry> = {
+  encode(message: Heartbeat_DetectedLabelsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Heartbeat_DetectedLabelsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHeartbeat_DetectedLabelsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Heartbeat_DetectedLabelsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: Heartbeat_DetectedLabelsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Heartbeat_DetectedLabelsEntry>, I>>(base?: I): Heartbeat_DetectedLabelsEntry {
+    return Heartbeat_DetectedLabelsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Heartbeat_DetectedLabelsEntry>, I>>(
+    object: I,
+  ): Heartbeat_DetectedLabelsEntry {
+    const message = createBaseHeartbeat_DetectedLabelsEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
     return message;
