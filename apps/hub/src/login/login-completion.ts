@@ -53,5 +53,8 @@ export async function completeLogin(
       name: session.id,
     }),
   );
-  return deps.loginSessions.issue(session, user);
+  const login = deps.loginSessions.issue(session, user);
+  // Only a session shorter than the time since it opened gets here: a configuration bug.
+  if (!login) throw new Error("a login session ended as it opened: its ttl is too short");
+  return login;
 }

@@ -133,7 +133,9 @@ export function createLoginService(deps: LoginServiceDeps): LoginServiceServer {
       const user = await store.users.get(session.user);
       if (user?.uid !== session.uid) throw sessionEnded();
       refuseLocked(user, deps.clock.now());
-      return { login: deps.loginSessions.issue(session, user) };
+      const login = deps.loginSessions.issue(session, user);
+      if (!login) throw sessionEnded();
+      return { login };
     }),
   };
 }

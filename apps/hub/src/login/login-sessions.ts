@@ -120,10 +120,18 @@ export class LoginSessions {
   }
 
   /** A certificate for the session's key, living until the next renewal or the session's end. */
-  issue(session: LoginSession, user: UserRecord): LoginResult {
-    const { authorities, clock, certificateTtlMs, kubeNames } = this.options;
-    const now = clock.now();
+  /**
+   * A certificate for the session's key, to the session's end at most. Undefined when the
+   * session has ended by `now` (it may end between being read and this call).
+   */
+  issue(
+    session: LoginSession,
+    user: UserRecord,
+    now = this.options.clock.now(),
+  ): LoginResult | undefined {
+    const { authorities, certificateTtlMs, kubeNames } = this.options;
     const validityMs = Math.min(certificateTtlMs, session.expiresAt.getTime() - now.getTime());
+    if (validityMs <= 0) return undefined;
     const certificatePem = issueCertificate({
       ca: authorities.view.clientIssuer,
       publicKeyPem: session.publicKeyPem,
