@@ -8,6 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vi
 
 import { TestCluster } from "../k8s/index.js";
 import { agentNamespace, readStateSecret, writeTokenFile } from "../support/agent-in-cluster.js";
+import { eventually } from "../support/eventually.js";
+import { chartAgentNamespace } from "../support/kube-through-hub.js";
 import type { LogEntry } from "../support/process-logs.js";
 import { WarrenFixtures } from "../support/warren-fixtures.js";
 
@@ -131,5 +133,78 @@ describe("an agent whose hub changes", () => {
     const after = await readStateSecret(cluster, where.namespace, "a-0");
     expect(after?.secret.metadata?.resourceVersion).toBe(before?.secret.metadata?.resourceVersion);
     expect(recreated.process.logs.entries.some((e) => e.msg === "agent joined")).toBe(false);
+  });
+
+  it("pinned, refuses a recreated hub and tells it, then re-joins once given its token and pin", async () => {
+    const hub = await warren.hub();
+    // The chart's permissions, so the cluster is healthy once the agent is back.
+    const where = await chartAgentNamespace(cluster, "pinned");
+    // As the chart runs it: release and StatefulSet "edge", so doctor's fix can name them.
+    const pinnedTo = (to: { caPin: string }, token: string) =>
+      warren.agent({
+        hubAddr: hub.addr,
+        clusterName: "pinned",
+        podName: "edge-0",
+        where,
+        token,
+        env: {
+          ...FAST_CHECKS,
+          WARREN_CA_PIN: to.caPin,
+          WARREN_STATEFULSET: "edge",
+          WARREN_HELM_RELEASE: "edge",
+          WARREN_CHART_VERSION: "0.1.0",
+        },
+      });
+    const first = pinnedTo(hub, await warren.token(hub, "pinned"));
+    const ready = await first.logs.waitForMessage("agent ready");
+
+    await hub.process.stop();
+    const recreated = await warren.hub({ port: hub.port });
+    const mismatch = await first.logs.waitFor(isProblem("ca_mismatch"), "the CA mismatch error");
+    expect(mismatch.msg).toContain(
+      `issued by CA ${hub.caPin}, but the hub at ${hub.addr} now presents CA ${recreated.caPin}`,
+    );
+    expect(mismatch.msg).toContain(
+      `This agent pins CA ${hub.caPin} (caPin), so it sends its join token to no other hub`,
+    );
+    await recreated.process.logs.waitFor(
+      (e) => e.msg === "an agent pinned to another CA will not join this hub (its own report)",
+      "the agent's report",
+    );
+    // It never sent its token: the new hub saw no join.
+    expect(recreated.process.logs.entries.some((e) => e.method === "Join")).toBe(false);
+
+    const doctor = await recreated.warrenctl("doctor");
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toMatch(
+      new RegExp(
+        `✗ cluster "pinned": an agent says it is this cluster's and pins CA ${hub.caPin}, not ` +
+          "this hub's, so it sends no join token here \\(its own report, unverified: \\d+ " +
+          "time\\(s\\), last",
+      ),
+    );
+    expect(doctor.stdout).toContain(
+      "  fix: if this hub replaced the one the agent pins, mint a token here and give the " +
+        "agent both (warrenctl tokens add --type kube --cluster pinned, then helm upgrade edge " +
+        `charts/kube-agent -n ${where.namespace} --reuse-values --set authToken=NEW_TOKEN ` +
+        `--set caPin=${recreated.caPin}): it re-joins by itself, replacing its old identity; ` +
+        "if the agent is not yours, leave it\n",
+    );
+
+    // The chart upgrade doctor printed: a new pod with the new token and pin.
+    await first.stop();
+    const upgraded = pinnedTo(recreated, await warren.token(recreated, "pinned"));
+    const rejoined = await upgraded.logs.waitForMessage("re-joined the hub");
+    expect(rejoined.agentId).not.toBe(ready.agentId);
+    await upgraded.logs.waitForMessage("agent ready");
+    // Once the hub has the tunnel too, the cluster is connected and its report is history.
+    const healed = await eventually(
+      async () => {
+        const result = await recreated.warrenctl("doctor");
+        return result.code === 0 && result;
+      },
+      { description: "the hub to see the re-joined agent" },
+    );
+    expect(healed.stdout).toBe("No problems found (1 cluster(s)).\n");
   });
 });

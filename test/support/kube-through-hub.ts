@@ -14,6 +14,7 @@ import type { WarrenProcess } from "./warren-process.js";
 export async function grantImpersonation(
   cluster: TestCluster,
   where: AgentNamespace,
+  more: { getPods?: boolean } = {},
 ): Promise<void> {
   const name = cluster.uniqueName("warren-agent-impersonate");
   await cluster.rbac.createClusterRole({
@@ -25,6 +26,7 @@ export async function grantImpersonation(
           resources: ["users", "groups", "serviceaccounts"],
           verbs: ["impersonate"],
         },
+        ...(more.getPods ? [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }] : []),
       ],
     },
   });
@@ -44,6 +46,16 @@ export async function proxyAgentNamespace(
 ): Promise<AgentNamespace> {
   const where = await agentNamespace(cluster, prefix);
   await grantImpersonation(cluster, where);
+  return where;
+}
+
+/** An agent namespace with every permission the kube-agent chart grants: a healthy cluster. */
+export async function chartAgentNamespace(
+  cluster: TestCluster,
+  prefix: string,
+): Promise<AgentNamespace> {
+  const where = await agentNamespace(cluster, prefix);
+  await grantImpersonation(cluster, where, { getPods: true });
   return where;
 }
 

@@ -74,7 +74,7 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
     hubAddr: config.hubAddr,
     clusterName: config.clusterName,
     labels: config.labels,
-    caPinned: config.caPin !== undefined,
+    caPin: config.caPin,
     autoRejoin: config.autoRejoin,
     checkIntervalMs: config.checkIntervalMs,
     readToken: tokenReader(config, logger),

@@ -18,6 +18,8 @@ export enum RefusalReason {
   ClusterExists = "cluster_exists",
   /** The agent asked for labels its token does not let it set. */
   LabelsNotAllowed = "labels_not_allowed",
+  /** An agent pinned to another CA will not join this hub (its own report; no token sent). */
+  CaPinMismatch = "ca_pin_mismatch",
   /** Too many failed joins from the caller's address lately. */
   Throttled = "throttled",
   InvalidRequest = "invalid_request",

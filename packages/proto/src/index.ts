@@ -50,6 +50,8 @@ export {
   EnrollAdminResponse,
   GetTrustBundleRequest,
   GetTrustBundleResponse,
+  ReportPinMismatchRequest,
+  ReportPinMismatchResponse,
   JoinRequest,
   JoinResponse,
   JoinServiceClient,

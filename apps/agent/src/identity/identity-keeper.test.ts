@@ -104,7 +104,7 @@ function keeper(store: StateStore, hub: HubApi, overrides: Partial<IdentityKeepe
     hubAddr: "hub:1",
     clusterName: "c",
     labels: {},
-    caPinned: true,
+    caPin: `sha256:${"ab".repeat(32)}`,
     autoRejoin: true,
     checkIntervalMs: 60_000,
     readToken: () => Promise.resolve("token"),

@@ -21,7 +21,8 @@ export interface IdentityKeeperOptions {
   clusterName: string;
   labels: Labels;
   /** Whether the hub's CA is pinned; without a pin the first join trusts what it sees. */
-  caPinned: boolean;
+  /** The CA pin the agent is configured with (WARREN_CA_PIN), if any. */
+  caPin: string | undefined;
   autoRejoin: boolean;
   /** How often to confirm the hub still recognises the identity, in milliseconds. */
   checkIntervalMs: number;
@@ -198,9 +199,16 @@ export class IdentityKeeper {
     verdict: Extract<HubVerdict, { kind: "ca_changed" }>,
     loaded: VersionedState,
   ): string {
-    const next = this.options.autoRejoin
-      ? "Re-joining with the join token (auto-rejoin is on; a token minted on this hub is needed)."
-      : "Auto-rejoin is off.";
+    const pinned = this.options.caPin;
+    const next =
+      pinned !== undefined && pinned !== verdict.presentedPin
+        ? `This agent pins CA ${pinned} (caPin), so it sends its join token to no other hub: if ` +
+          `this hub replaced that one, give the agent a token minted here and caPin ` +
+          `${verdict.presentedPin} (helm upgrade … --set authToken=NEW_TOKEN --set caPin=${verdict.presentedPin}); ` +
+          "it then re-joins by itself."
+        : this.options.autoRejoin
+          ? "Re-joining with the join token (auto-rejoin is on; a token minted on this hub is needed)."
+          : "Auto-rejoin is off.";
     return (
       `the hub's CA changed: agent ${loaded.state.agentId} holds an identity (in ${this.options.store.description}) ` +
       `issued by CA ${verdict.trustedPins.join(", ")}, but the hub at ${this.options.hubAddr} now presents CA ` +
@@ -223,7 +231,7 @@ export class IdentityKeeper {
       );
       return undefined;
     }
-    if (!this.options.caPinned) {
+    if (this.options.caPin === undefined) {
       this.options.logger.warn(
         { hubAddr: this.options.hubAddr },
         "joining without a CA pin: trusting the CA the hub presents; set WARREN_CA_PIN to verify it",

@@ -60,7 +60,25 @@ export interface GrpcHubApiOptions {
 }
 
 export class GrpcHubApi implements HubApi {
+  /** The CAs this agent told it pins another: once each, not on every retry. */
+  private readonly reportedTo = new Set<string>();
+
   constructor(private readonly options: GrpcHubApiOptions) {}
+
+  /**
+   * Tells a hub whose CA is not the pinned one that this agent will not join it: the cluster
+   * name, the pin and where the agent runs, never the token. Its doctor can then name the
+   * agent if that hub replaced the pinned one. Best effort: a failure changes nothing.
+   */
+  private async reportPinMismatch(caPem: string, clusterName: string, pinned: string) {
+    const presented = caPin(caPem);
+    if (this.reportedTo.has(presented)) return;
+    this.reportedTo.add(presented);
+    const request = { clusterName, pinnedCaPin: pinned, placement: this.options.placement };
+    await this.call({ caPem }, (client) =>
+      callUnary(client.reportPinMismatch.bind(client), request),
+    ).catch(() => undefined);
+  }
 
   /** The hub's CA as a trust anchor (`anchor`), or the top of its chain (enough for a pin). */
   private async presentedCa(anchor: boolean): Promise<string> {
@@ -128,6 +146,7 @@ export class GrpcHubApi implements HubApi {
     const caPem = await this.presentedCa(true);
     const presentedPin = caPin(caPem);
     if (this.options.caPin !== undefined && this.options.caPin !== presentedPin) {
+      await this.reportPinMismatch(caPem, request.clusterName, this.options.caPin);
       throw new AgentError(
         AgentErrorCode.CaMismatch,
         `the hub at ${this.options.hubAddr} presents CA ${presentedPin}, not the pinned ` +

@@ -22,6 +22,8 @@ export function getHubInfoHandler(
       caPem: deps.authorities.view.serverIssuer.certificatePem,
       hubName: deps.kubeNames.hubName,
       kubeServerName: deps.kubeNames.kubeServerName,
+      trustedCaPems: deps.authorities.view.trusted,
+      retiredCaPems: [...deps.authorities.state.retired],
     });
   });
 }

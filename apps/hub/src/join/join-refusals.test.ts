@@ -52,4 +52,28 @@ describe("JoinRefusals", () => {
     expect(peers.filter((p) => p === "10.0.0.1")).toHaveLength(10);
     expect(peers).toContain("10.0.0.2");
   });
+
+  it("keeps pinned agents' reports apart, few per address, never pushing out token refusals", () => {
+    const refusals = new JoinRefusals();
+    refusals.record(refused({}));
+    const pin = `sha256:${"ab".repeat(32)}`;
+    for (let i = 0; i < 500; i++) {
+      refusals.recordPinMismatch({
+        clusterName: `c${String(i % 3)}`,
+        pinnedCaPin: pin,
+        peer: `10.1.${String(Math.floor(i / 3))}.1`,
+        at: new Date(5000 + i),
+      });
+    }
+    const listed = refusals.list();
+    expect(listed.filter((r) => r.tokenId === "t1")).toHaveLength(1);
+    const reports = listed.filter((r) => r.reason === "ca_pin_mismatch");
+    expect(reports.length).toBeLessThanOrEqual(50);
+    expect(reports[0]).toMatchObject({ tokenId: "", pinnedCaPin: pin, count: 1 });
+    // One address adds two at most, however many clusters it names.
+    const one = new JoinRefusals();
+    for (const clusterName of ["a", "b", "c", "d"])
+      one.recordPinMismatch({ clusterName, pinnedCaPin: pin, peer: "10.9.9.9", at: new Date(1) });
+    expect(one.list().map((r) => r.clusterName)).toEqual(["a", "b"]);
+  });
 });

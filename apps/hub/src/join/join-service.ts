@@ -8,6 +8,7 @@ import { unaryHandler } from "../grpc/unary-handler.js";
 import { agentIdentityMessage, issueAgentCertificate } from "./agent-certificate.js";
 import { agentJoin, type AgentJoinDeps } from "./agent-join.js";
 import { enrollAdminHandler } from "./enroll-admin.js";
+import { reportPinMismatchHandler } from "./pin-mismatch-report.js";
 
 export interface JoinServiceDeps extends AgentJoinDeps {
   authenticator: PeerAuthenticator;
@@ -66,6 +67,8 @@ export function createJoinService(deps: JoinServiceDeps): JoinServiceServer {
     getTrustBundle: unaryHandler(log, "GetTrustBundle", () =>
       Promise.resolve({ caCertificatesPem: authorities.view.trusted }),
     ),
+
+    reportPinMismatch: reportPinMismatchHandler({ ...deps, logger: log }),
 
     enrollAdmin: enrollAdminHandler({ ...deps, logger: log, admins: deps.authenticator.admins }),
 

@@ -1,3 +1,4 @@
+import { caPin } from "@warren/pki";
 import type { ClusterInfo } from "@warren/proto";
 
 import type { Command, FlagValues } from "../../command.js";
@@ -9,6 +10,7 @@ import { clusterFindings } from "./cluster-findings.js";
 import { execRbacFindings } from "./exec-rbac-findings.js";
 import { formatFindings, type Finding } from "./finding.js";
 import { kubeconfigFindings } from "./kubeconfig-findings.js";
+import { resolveKubeconfig } from "./kubeconfig-use.js";
 import { joinRefusalFindings } from "./join-refusal-findings.js";
 import { systemMastersFindings } from "./system-masters-findings.js";
 
@@ -45,7 +47,8 @@ export const doctor: Command = {
   args: "[CLUSTER]",
   flags: { kubeconfig: { type: "string" }, namespace: { type: "string" }, ...FORMAT_FLAG },
   flagHelp: [
-    "--kubeconfig FILE    also check a user's kubeconfig against this hub",
+    "--kubeconfig FILE    also check a user's kubeconfig (its current context) against this hub,",
+    "                     each finding with what kubectl prints for it",
     "--namespace NS       where to check roles' RBAC, e.g. exec (default: default)",
     FORMAT_HELP,
   ],
@@ -65,17 +68,23 @@ export const doctor: Command = {
     }
     const inScope = clusters.filter((c) => only === undefined || c.name === only);
     const { roles } = await hub.call(hub.admin.listRoles.bind(hub.admin), {});
+    const info = await hub.call(hub.admin.getHubInfo.bind(hub.admin), {});
+    const connected = connectedClusters(clusters);
     const findings: Finding[] = [
       ...clusterFindings(inScope),
       ...systemMastersFindings(inScope, roles),
-      ...joinRefusalFindings(refusals, connectedClusters(clusters), only, context.now()),
+      ...joinRefusalFindings(refusals, connected, only, context.now(), caPin(info.caPem)),
       ...(await execRbacFindings(hub, inScope, roles, namespaceOf(flags))),
     ];
     const path = typeof flags.kubeconfig === "string" ? flags.kubeconfig : undefined;
     if (path !== undefined) {
-      const info = await hub.call(hub.admin.getHubInfo.bind(hub.admin), {});
-      const facts = { ...info, clusterNames: clusters.map((c) => c.name) };
-      findings.push(...kubeconfigFindings(await readInputFile(path), facts, context.now()));
+      const resolved = await resolveKubeconfig(await readInputFile(path), path);
+      findings.push(...resolved.findings);
+      if ("use" in resolved) {
+        const { users } = await hub.call(hub.admin.listUsers.bind(hub.admin), {});
+        const facts = { ...info, users, clusterNames: clusters.map((c) => c.name) };
+        findings.push(...kubeconfigFindings(resolved.use, facts, context.now()));
+      }
     }
     const checked = [
       only === undefined ? `${String(clusters.length)} cluster(s)` : `cluster "${only}"`,

@@ -7,12 +7,12 @@ import type { Finding } from "./finding.js";
 /** Refusals older than this are history, not a problem now. */
 const RECENT_MS = 3_600_000;
 
-function fix(refusal: JoinRefusal): string {
+function fix(refusal: JoinRefusal, hubPin: string): string {
   const place = placeOf(refusal.placement);
-  return `${fixNamed(refusal, place)}${assumedNames([place])}`;
+  return `${fixNamed(refusal, place, hubPin)}${assumedNames([place])}`;
 }
 
-function fixNamed(refusal: JoinRefusal, place: ReturnType<typeof placeOf>): string {
+function fixNamed(refusal: JoinRefusal, place: ReturnType<typeof placeOf>, hubPin: string): string {
   const cluster = refusal.clusterName || "CLUSTER";
   const newToken = (name: string) =>
     `mint a token for it (warrenctl tokens add --type kube --cluster ${name}) and give it to ` +
@@ -30,6 +30,13 @@ function fixNamed(refusal: JoinRefusal, place: ReturnType<typeof placeOf>): stri
       );
     case "cluster_exists":
       return newToken(refusal.requestedClusterName || cluster);
+    case "ca_pin_mismatch":
+      return (
+        "if this hub replaced the one the agent pins, mint a token here and give the agent both " +
+        `(warrenctl tokens add --type kube --cluster ${cluster}, then ` +
+        `${helmUpgrade(place, `--set authToken=NEW_TOKEN --set caPin=${hubPin}`)}): it re-joins ` +
+        "by itself, replacing its old identity; if the agent is not yours, leave it"
+      );
     case "service_account_token_rejected":
       return (
         "give the agent a projected ServiceAccount token whose audience is this hub's name " +
@@ -55,18 +62,26 @@ function problem(refusal: JoinRefusal, now: Date): string {
       `"${refusal.requestedClusterName}" and was refused (${when})`
     );
   }
+  if (refusal.reason === "ca_pin_mismatch") {
+    return (
+      `an agent says it is this cluster's and pins CA ${refusal.pinnedCaPin}, not this hub's, so ` +
+      `it sends no join token here (its own report, unverified: ${when})`
+    );
+  }
   return `joins with token ${refusal.tokenId} are refused: ${refusal.message} (${when})`;
 }
 
 /**
  * Agents failing to join lately with tokens this hub minted (refusals of unknown tokens are
- * not kept: their callers chose every word of them).
+ * not kept: their callers chose every word of them), and agents pinned to another CA that
+ * said so (few are kept, and shown as their word).
  */
 export function joinRefusalFindings(
   refusals: readonly JoinRefusal[],
   connectedClusters: ReadonlySet<string>,
   only: string | undefined,
   now: Date,
+  hubPin: string,
 ): Finding[] {
   return (
     refusals
@@ -78,7 +93,7 @@ export function joinRefusalFindings(
       .map((r) => ({
         subject: r.clusterName ? `cluster "${r.clusterName}"` : "an admin token",
         problem: problem(r, now),
-        fix: fix(r),
+        fix: fix(r, hubPin),
       }))
   );
 }

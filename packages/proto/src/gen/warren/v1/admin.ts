@@ -563,6 +563,13 @@ export interface GetHubInfoResponse {
   hubName: string;
   /** Kubeconfigs reach cluster C with tls-server-name C.<kube_server_name>. */
   kubeServerName: string;
+  /**
+   * Every CA the hub trusts now, PEM each (two while a rotation runs): a kubeconfig may trust
+   * any of them, and a client certificate may come from any of them.
+   */
+  trustedCaPems: string[];
+  /** CAs completed rotations dropped, PEM each: certificates from them are refused. */
+  retiredCaPems: string[];
 }
 
 export interface ListJoinRefusalsRequest {
@@ -587,7 +594,11 @@ export interface JoinRefusal {
   /** The cluster the agent asked to join as, when it differs from the token's (cut to 63 bytes). */
   requestedClusterName: string;
   /** Where the refused agent says it runs (as it said; for the fix, not proof of anything). */
-  placement: AgentPlacement | undefined;
+  placement:
+    | AgentPlacement
+    | undefined;
+  /** reason ca_pin_mismatch: the pin the agent holds instead of this hub's (no token was sent). */
+  pinnedCaPin: string;
 }
 
 export interface ListJoinRefusalsResponse {
@@ -8303,7 +8314,7 @@ export const GetHubInfoRequest: MessageFns<GetHubInfoRequest> = {
 };
 
 function createBaseGetHubInfoResponse(): GetHubInfoResponse {
-  return { version: "", kubeUrl: "", caPem: "", hubName: "", kubeServerName: "" };
+  return { version: "", kubeUrl: "", caPem: "", hubName: "", kubeServerName: "", trustedCaPems: [], retiredCaPems: [] };
 }
 
 export const GetHubInfoResponse: MessageFns<GetHubInfoResponse> = {
@@ -8322,6 +8333,12 @@ export const GetHubInfoResponse: MessageFns<GetHubInfoResponse> = {
     }
     if (message.kubeServerName !== "") {
       writer.uint32(42).string(message.kubeServerName);
+    }
+    for (const v of message.trustedCaPems) {
+      writer.uint32(50).string(v!);
+    }
+    for (const v of message.retiredCaPems) {
+      writer.uint32(58).string(v!);
     }
     return writer;
   },
@@ -8379,6 +8396,22 @@ export const GetHubInfoResponse: MessageFns<GetHubInfoResponse> = {
             message.kubeServerName = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.trustedCaPems.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.retiredCaPems.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -8414,6 +8447,16 @@ export const GetHubInfoResponse: MessageFns<GetHubInfoResponse> = {
         : isSet(object.kube_server_name)
         ? globalThis.String(object.kube_server_name)
         : "",
+      trustedCaPems: globalThis.Array.isArray(object?.trustedCaPems)
+        ? object.trustedCaPems.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.trusted_ca_pems)
+        ? object.trusted_ca_pems.map((e: any) => globalThis.String(e))
+        : [],
+      retiredCaPems: globalThis.Array.isArray(object?.retiredCaPems)
+        ? object.retiredCaPems.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.retired_ca_pems)
+        ? object.retired_ca_pems.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -8434,6 +8477,12 @@ export const GetHubInfoResponse: MessageFns<GetHubInfoResponse> = {
     if (message.kubeServerName !== "") {
       obj.kubeServerName = message.kubeServerName;
     }
+    if (message.trustedCaPems?.length) {
+      obj.trustedCaPems = message.trustedCaPems;
+    }
+    if (message.retiredCaPems?.length) {
+      obj.retiredCaPems = message.retiredCaPems;
+    }
     return obj;
   },
 
@@ -8447,6 +8496,8 @@ export const GetHubInfoResponse: MessageFns<GetHubInfoResponse> = {
     message.caPem = object.caPem ?? "";
     message.hubName = object.hubName ?? "";
     message.kubeServerName = object.kubeServerName ?? "";
+    message.trustedCaPems = object.trustedCaPems?.map((e) => e) || [];
+    message.retiredCaPems = object.retiredCaPems?.map((e) => e) || [];
     return message;
   },
 };
@@ -8515,6 +8566,7 @@ function createBaseJoinRefusal(): JoinRefusal {
     tokenId: "",
     requestedClusterName: "",
     placement: undefined,
+    pinnedCaPin: "",
   };
 }
 
@@ -8549,6 +8601,9 @@ export const JoinRefusal: MessageFns<JoinRefusal> = {
     }
     if (message.placement !== undefined) {
       AgentPlacement.encode(message.placement, writer.uint32(82).fork()).join();
+    }
+    if (message.pinnedCaPin !== "") {
+      writer.uint32(90).string(message.pinnedCaPin);
     }
     return writer;
   },
@@ -8646,6 +8701,14 @@ export const JoinRefusal: MessageFns<JoinRefusal> = {
             message.placement = AgentPlacement.decode(reader, reader.uint32());
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.pinnedCaPin = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -8690,6 +8753,11 @@ export const JoinRefusal: MessageFns<JoinRefusal> = {
         ? globalThis.String(object.requested_cluster_name)
         : "",
       placement: isSet(object.placement) ? AgentPlacement.fromJSON(object.placement) : undefined,
+      pinnedCaPin: isSet(object.pinnedCaPin)
+        ? globalThis.String(object.pinnedCaPin)
+        : isSet(object.pinned_ca_pin)
+        ? globalThis.String(object.pinned_ca_pin)
+        : "",
     };
   },
 
@@ -8725,6 +8793,9 @@ export const JoinRefusal: MessageFns<JoinRefusal> = {
     if (message.placement !== undefined) {
       obj.placement = AgentPlacement.toJSON(message.placement);
     }
+    if (message.pinnedCaPin !== "") {
+      obj.pinnedCaPin = message.pinnedCaPin;
+    }
     return obj;
   },
 
@@ -8745,6 +8816,7 @@ export const JoinRefusal: MessageFns<JoinRefusal> = {
     message.placement = (object.placement !== undefined && object.placement !== null)
       ? AgentPlacement.fromPartial(object.placement)
       : undefined;
+    message.pinnedCaPin = object.pinnedCaPin ?? "";
     return message;
   },
 };

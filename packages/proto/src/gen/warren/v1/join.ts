@@ -127,6 +127,17 @@ export interface EnrollAdminResponse {
   expiresAtUnixMs: number;
 }
 
+export interface ReportPinMismatchRequest {
+  /** The cluster the agent is configured for (the one its token was minted for). */
+  clusterName: string;
+  /** The CA pin the agent is configured with, which this hub does not match. */
+  pinnedCaPin: string;
+  placement: AgentPlacement | undefined;
+}
+
+export interface ReportPinMismatchResponse {
+}
+
 export interface GetTrustBundleRequest {
 }
 
@@ -1628,6 +1639,169 @@ export const EnrollAdminResponse: MessageFns<EnrollAdminResponse> = {
   },
 };
 
+function createBaseReportPinMismatchRequest(): ReportPinMismatchRequest {
+  return { clusterName: "", pinnedCaPin: "", placement: undefined };
+}
+
+export const ReportPinMismatchRequest: MessageFns<ReportPinMismatchRequest> = {
+  encode(message: ReportPinMismatchRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.clusterName !== "") {
+      writer.uint32(10).string(message.clusterName);
+    }
+    if (message.pinnedCaPin !== "") {
+      writer.uint32(18).string(message.pinnedCaPin);
+    }
+    if (message.placement !== undefined) {
+      AgentPlacement.encode(message.placement, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReportPinMismatchRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReportPinMismatchRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.clusterName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pinnedCaPin = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.placement = AgentPlacement.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReportPinMismatchRequest {
+    return {
+      clusterName: isSet(object.clusterName)
+        ? globalThis.String(object.clusterName)
+        : isSet(object.cluster_name)
+        ? globalThis.String(object.cluster_name)
+        : "",
+      pinnedCaPin: isSet(object.pinnedCaPin)
+        ? globalThis.String(object.pinnedCaPin)
+        : isSet(object.pinned_ca_pin)
+        ? globalThis.String(object.pinned_ca_pin)
+        : "",
+      placement: isSet(object.placement) ? AgentPlacement.fromJSON(object.placement) : undefined,
+    };
+  },
+
+  toJSON(message: ReportPinMismatchRequest): unknown {
+    const obj: any = {};
+    if (message.clusterName !== "") {
+      obj.clusterName = message.clusterName;
+    }
+    if (message.pinnedCaPin !== "") {
+      obj.pinnedCaPin = message.pinnedCaPin;
+    }
+    if (message.placement !== undefined) {
+      obj.placement = AgentPlacement.toJSON(message.placement);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReportPinMismatchRequest>, I>>(base?: I): ReportPinMismatchRequest {
+    return ReportPinMismatchRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReportPinMismatchRequest>, I>>(object: I): ReportPinMismatchRequest {
+    const message = createBaseReportPinMismatchRequest();
+    message.clusterName = object.clusterName ?? "";
+    message.pinnedCaPin = object.pinnedCaPin ?? "";
+    message.placement = (object.placement !== undefined && object.placement !== null)
+      ? AgentPlacement.fromPartial(object.placement)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseReportPinMismatchResponse(): ReportPinMismatchResponse {
+  return {};
+}
+
+export const ReportPinMismatchResponse: MessageFns<ReportPinMismatchResponse> = {
+  encode(_: ReportPinMismatchResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReportPinMismatchResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReportPinMismatchResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ReportPinMismatchResponse {
+    return {};
+  },
+
+  toJSON(_: ReportPinMismatchResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReportPinMismatchResponse>, I>>(base?: I): ReportPinMismatchResponse {
+    return ReportPinMismatchResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReportPinMismatchResponse>, I>>(_: I): ReportPinMismatchResponse {
+    const message = createBaseReportPinMismatchResponse();
+    return message;
+  },
+};
+
 function createBaseGetTrustBundleRequest(): GetTrustBundleRequest {
   return {};
 }
@@ -1809,6 +1983,22 @@ export const JoinServiceService = {
     responseDeserialize: (value: Buffer): GetTrustBundleResponse => GetTrustBundleResponse.decode(value),
   },
   /**
+   * An agent that pins another CA tells the hub it will not join it, and sends no token: so the
+   * hub's doctor sees agents stranded by a recreated hub. Anyone may call it; the hub keeps a
+   * few such reports, marked as the caller's word.
+   */
+  reportPinMismatch: {
+    path: "/warren.v1.JoinService/ReportPinMismatch" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReportPinMismatchRequest): Buffer =>
+      Buffer.from(ReportPinMismatchRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReportPinMismatchRequest => ReportPinMismatchRequest.decode(value),
+    responseSerialize: (value: ReportPinMismatchResponse): Buffer =>
+      Buffer.from(ReportPinMismatchResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReportPinMismatchResponse => ReportPinMismatchResponse.decode(value),
+  },
+  /**
    * Exchanges an admin token and a certificate signing request for an admin certificate, so
    * warrenctl on another machine can administer the hub with a key that never left it.
    */
@@ -1836,6 +2026,12 @@ export interface JoinServiceServer extends UntypedServiceImplementation {
    * anchor trust; a client that pinned the new CA's key finds its self-signed certificate here.
    */
   getTrustBundle: handleUnaryCall<GetTrustBundleRequest, GetTrustBundleResponse>;
+  /**
+   * An agent that pins another CA tells the hub it will not join it, and sends no token: so the
+   * hub's doctor sees agents stranded by a recreated hub. Anyone may call it; the hub keeps a
+   * few such reports, marked as the caller's word.
+   */
+  reportPinMismatch: handleUnaryCall<ReportPinMismatchRequest, ReportPinMismatchResponse>;
   /**
    * Exchanges an admin token and a certificate signing request for an admin certificate, so
    * warrenctl on another machine can administer the hub with a key that never left it.
@@ -1908,6 +2104,26 @@ export interface JoinServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetTrustBundleResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * An agent that pins another CA tells the hub it will not join it, and sends no token: so the
+   * hub's doctor sees agents stranded by a recreated hub. Anyone may call it; the hub keeps a
+   * few such reports, marked as the caller's word.
+   */
+  reportPinMismatch(
+    request: ReportPinMismatchRequest,
+    callback: (error: ServiceError | null, response: ReportPinMismatchResponse) => void,
+  ): ClientUnaryCall;
+  reportPinMismatch(
+    request: ReportPinMismatchRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReportPinMismatchResponse) => void,
+  ): ClientUnaryCall;
+  reportPinMismatch(
+    request: ReportPinMismatchRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReportPinMismatchResponse) => void,
   ): ClientUnaryCall;
   /**
    * Exchanges an admin token and a certificate signing request for an admin certificate, so
