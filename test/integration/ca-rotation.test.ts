@@ -127,6 +127,11 @@ describe("a phased CA rotation with three agents connected", () => {
     await watchStillFlows("after-update-servers");
 
     const done = await rotate("standby");
+    // The watch's certificate is from the CA standby dropped: it ends, saying so.
+    await watch.exited;
+    expect(watch.stdout.text()).toContain(
+      "your client certificate is from a CA that a rotation of the hub's CA dropped",
+    );
     expect(done.activeCaPin).toBe(newPin);
     expect(done.newCaPin).toBeUndefined();
     for (const name of CLUSTERS) {

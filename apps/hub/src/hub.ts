@@ -236,6 +236,8 @@ async function openListeners(parts: HubParts, started: StartedParts) {
   known.loginCallbackUrl = `${webUrl}${LOGIN_CALLBACK_PATH}`;
   const unfollow = authorities.onChange(() => {
     void followRotation({ ...parts, serving, servers: { kube, web, api }, tunnel: known.tunnel });
+    // A step that drops a CA ends the open watches and execs of certificates it issued.
+    void parts.sessions.recheck({});
   });
   started.started("CA rotation follower", unfollow);
   return {
@@ -331,7 +333,7 @@ async function assemble(
     joinRefusals: new JoinRefusals(),
     joinThrottle: new JoinThrottle(),
     sessions: new SessionBook(
-      sessionCheck({ store, roleBook, clock }),
+      sessionCheck({ store, roleBook, clock, clientTrust: () => authorities.clientTrust }),
       clock,
       logger.child("sessions"),
       config.kubeMaxInFlightPerUser,

@@ -9,7 +9,7 @@ import type { HubStore, UserRecord } from "@warren/store";
 import type { Clock } from "../clock.js";
 import { findCluster, listClusters } from "./cluster-directory.js";
 import type { RequestedIdentity } from "./impersonation-request.js";
-import { checkCaller, checkLock } from "./kube-authenticator.js";
+import { checkCaller, checkIssuer, checkLock, type Trust } from "./kube-authenticator.js";
 import { KubeRefusal } from "./kube-refusal.js";
 import type { SessionGrant } from "./kube-sessions.js";
 import type { RoleBook } from "./user-roles.js";
@@ -18,6 +18,11 @@ export interface AccessDecisionDeps {
   store: HubStore;
   roleBook: RoleBook;
   clock: Clock;
+}
+
+export interface SessionCheckDeps extends AccessDecisionDeps {
+  /** The CAs client certificates may come from now (a rotation step changes them). */
+  clientTrust: () => Trust;
 }
 
 export interface KubeGrant {
@@ -79,11 +84,12 @@ export async function decideKubeAccess(
 }
 
 /**
- * Whether an open session still holds: its user, certificate and lock as on admission, and
- * roles that still grant at least the Kubernetes identity it acts as.
+ * Whether an open session still holds: its certificate from a CA trusted now, its user and
+ * lock as on admission, and roles that still grant at least the Kubernetes identity it acts as.
  */
-export function sessionCheck(deps: AccessDecisionDeps) {
+export function sessionCheck(deps: SessionCheckDeps) {
   return async (grant: SessionGrant): Promise<void> => {
+    checkIssuer(grant.caller.certificatePem, deps.clientTrust(), deps.clock.now());
     const user = await checkCaller(deps.store, grant.caller, deps.clock.now());
     const cluster = await clusterNamed(deps, user, grant.cluster);
     const now = await decideKubeAccess(deps, user, cluster, grant.requested, grant.resource);

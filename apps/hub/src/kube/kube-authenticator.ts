@@ -49,14 +49,32 @@ function refuseRetired(pem: string, retired: readonly string[], fix: string): vo
 }
 
 /** The CAs client certificates may come from, and those CA rotations dropped. */
-interface Trust {
+export interface Trust {
   pem: string;
   retired: readonly string[];
+}
+
+/**
+ * Refuses (401) a certificate no CA the hub trusts now has issued, naming a rotation's
+ * dropped CA apart from any other: on each new connection, and for open sessions when a
+ * rotation step changes the trusted CAs.
+ */
+export function checkIssuer(pem: string, trusted: Trust, now: Date): void {
+  const fix = fixFor(pem);
+  try {
+    refuseRetired(pem, trusted.retired, fix);
+    verifyIssuedBy(pem, trusted.pem, now);
+  } catch (error) {
+    if (error instanceof PkiError) throw new KubeRefusal(401, certificateProblem(error, fix));
+    throw error;
+  }
 }
 
 /** Who a kubectl connection's certificate says it is: the hub's CA vouches for it. */
 export interface KubeCaller {
   name: string;
+  /** As presented: checked again for open sessions when the trusted CAs change. */
+  certificatePem: string;
   /** The uid of the user the certificate was signed for. */
   uid: string;
   notAfter: Date;
@@ -164,9 +182,8 @@ export class KubeAuthenticator {
       throw new KubeRefusal(401, `no client certificate was presented: ${RESIGN}`);
     }
     const pem = presented.toString();
+    checkIssuer(pem, trusted, this.clock.now());
     try {
-      refuseRetired(pem, trusted.retired, fixFor(pem));
-      verifyIssuedBy(pem, trusted.pem, this.clock.now());
       const identity = readIdentity(pem);
       if (identity.kind !== "user") {
         throw new KubeRefusal(
@@ -176,14 +193,13 @@ export class KubeAuthenticator {
       }
       const caller: KubeCaller = {
         name: identity.name,
+        certificatePem: pem,
         uid: identity.uid,
         notAfter: new Date(presented.validTo),
       };
       if (identity.session !== undefined) caller.session = identity.session;
       return caller;
     } catch (error) {
-      if (error instanceof PkiError)
-        throw new KubeRefusal(401, certificateProblem(error, fixFor(pem)));
       if (error instanceof IdentityError) throw new KubeRefusal(401, `${error.message}: ${RESIGN}`);
       throw error;
     }

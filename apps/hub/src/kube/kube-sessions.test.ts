@@ -10,7 +10,12 @@ const clock = { now: () => now };
 function session(user: string, cluster = "one") {
   const ended: KubeRefusal[] = [];
   const value: KubeSession = {
-    caller: { name: user, uid: "u", notAfter: new Date(now.getTime() + 3_600_000) },
+    caller: {
+      name: user,
+      certificatePem: "",
+      uid: "u",
+      notAfter: new Date(now.getTime() + 3_600_000),
+    },
     cluster,
     requested: { groups: [] },
     kubernetesUser: user,
