@@ -76,6 +76,11 @@ export function parseLabels(text: string): Labels {
   return validateLabels(labels);
 }
 
+/** The same keys with the same values. */
+export const sameLabels = (a: Labels, b: Labels): boolean =>
+  Object.keys(a).length === Object.keys(b).length &&
+  Object.entries(a).every(([key, value]) => b[key] === value);
+
 export function formatLabels(labels: Labels): string {
   return Object.entries(labels)
     .sort(([a], [b]) => a.localeCompare(b))

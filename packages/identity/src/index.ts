@@ -10,6 +10,7 @@ export {
 export {
   formatLabels,
   parseLabels,
+  sameLabels,
   validateClusterName,
   validateLabels,
   validatePrincipalName,

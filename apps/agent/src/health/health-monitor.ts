@@ -1,4 +1,4 @@
-import type { Labels } from "@warren/identity";
+import { sameLabels, type Labels } from "@warren/identity";
 import type { Logger } from "@warren/log";
 import { HealthState, healthStateName, type ClusterHealth } from "@warren/proto";
 
@@ -12,10 +12,6 @@ const sameHealth = (a: ClusterHealth, b: ClusterHealth) =>
   a.statusCode === b.statusCode &&
   a.systemMastersRefused === b.systemMastersRefused &&
   a.missingPermissions.join() === b.missingPermissions.join();
-
-const sameLabels = (a: Labels, b: Labels) =>
-  Object.keys(a).length === Object.keys(b).length &&
-  Object.entries(a).every(([key, value]) => b[key] === value);
 
 /**
  * Checks the cluster's health every intervalMs and on demand, keeps the latest result for

@@ -3,6 +3,7 @@ import {
   IdentityError,
   detectedLabelsOf,
   isReservedLabelKey,
+  sameLabels,
   validateLabels,
   type Labels,
 } from "@warren/identity";
@@ -29,10 +30,6 @@ export function followedLabels(current: Labels, allowedKeys: readonly string[], 
   const followed = Object.entries(said).filter(([key]) => allowedKeys.includes(key));
   return Object.fromEntries([...kept, ...followed]);
 }
-
-const sameLabels = (a: Labels, b: Labels) =>
-  Object.keys(a).length === Object.keys(b).length &&
-  Object.entries(a).every(([key, value]) => b[key] === value);
 
 /**
  * What the agent may set, and what it says under those keys: its configured labels under the

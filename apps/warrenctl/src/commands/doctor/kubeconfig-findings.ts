@@ -6,7 +6,7 @@ import type { UserInfo } from "@warren/proto";
 
 import type { Finding } from "./finding.js";
 import { KubectlPrints } from "./kubectl-prints.js";
-import type { ClusterUse, KubeconfigUse, UserUse } from "./kubeconfig-use.js";
+import { RESIGN, type ClusterUse, type KubeconfigUse, type UserUse } from "./kubeconfig-use.js";
 
 export interface HubFacts {
   kubeUrl: string;
@@ -20,7 +20,6 @@ export interface HubFacts {
   users: readonly UserInfo[];
 }
 
-const RESIGN = "warrenctl auth sign --user NAME --format kubernetes --out FILE";
 const samePin = (a: string, b: string) => {
   try {
     return caPin(a) === caPin(b);

@@ -72,7 +72,8 @@ function clusterUse(name: string, entry: Record<string, unknown>, caPem?: string
 
 type Resolved = { use: KubeconfigUse; findings: Finding[] } | { findings: Finding[] };
 
-const RESIGN = "warrenctl auth sign --user NAME --format kubernetes --out FILE";
+/** How a user gets a whole new kubeconfig, as the fixes say it. */
+export const RESIGN = "warrenctl auth sign --user NAME --format kubernetes --out FILE";
 
 /** The context kubectl uses, or why it has none: each with what kubectl then prints. */
 function contextProblem(config: RawKubeconfig, subject: string): Finding | undefined {
