@@ -61,4 +61,12 @@ describe("local credentials", () => {
       "unknown, used or expired",
     );
   });
+
+  it("makes invites that a command line cannot take for a flag", async () => {
+    // base64url may start with "-"; 64 draws make an unprefixed secret fail this ~64% of the time.
+    for (let i = 0; i < 64; i++) {
+      const { secret } = await credentials.invite(`user${i}`);
+      expect(secret).toMatch(/^wri1\.[A-Za-z0-9_-]{32}$/);
+    }
+  });
 });

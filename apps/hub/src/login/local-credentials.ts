@@ -32,6 +32,8 @@ export interface LocalCredentialsOptions {
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest();
 
+const INVITE_PREFIX = "wri1.";
+
 const badCredentials = (message: string) =>
   new Refusal(status.UNAUTHENTICATED, RefusalReason.BadCredentials, message);
 
@@ -43,7 +45,8 @@ export class LocalCredentials {
   async invite(user: string): Promise<{ secret: string; expiresAt: Date }> {
     const { store, clock, inviteTtlMs } = this.options;
     const now = clock.now();
-    const secret = randomBytes(24).toString("base64url");
+    // The prefix keeps a secret that starts with "-" from reading as a flag to `warren login`.
+    const secret = `${INVITE_PREFIX}${randomBytes(24).toString("base64url")}`;
     const expiresAt = new Date(now.getTime() + inviteTtlMs);
     const body = JSON.stringify({ hash: sha256(secret).toString("hex") });
     await store.documents.put({ kind: INVITE_KIND, name: user, body, expiresAt, updatedAt: now });
