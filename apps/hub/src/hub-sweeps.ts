@@ -41,6 +41,15 @@ export async function pruneAudit(parts: SweepParts): Promise<void> {
   if (pruned > 0) logger.info({ pruned, before: cutoff.toISOString() }, "pruned audit events");
 }
 
+/** Removes session recordings older than session_recording_retention. */
+export async function pruneRecordings(parts: SweepParts): Promise<void> {
+  const { store, clock, config, logger } = parts;
+  const cutoff = new Date(clock.now().getTime() - config.sessionRecordingRetentionMs);
+  const pruned = await store.recordings.deleteBefore(cutoff);
+  if (pruned > 0)
+    logger.info({ pruned, before: cutoff.toISOString() }, "pruned session recordings");
+}
+
 export function startSweeps(parts: SweepParts): () => void {
   const { store, registry, clock, logger, sessions } = parts;
   const stops = [
@@ -49,6 +58,12 @@ export function startSweeps(parts: SweepParts): () => void {
       () => pruneAudit(parts),
       logger,
       "prune audit events past audit_retention",
+    ),
+    every(
+      AUDIT_PRUNE_INTERVAL_MS,
+      () => pruneRecordings(parts),
+      logger,
+      "prune session recordings past session_recording_retention",
     ),
     every(SESSION_RECHECK_INTERVAL_MS, () => sessions.recheck({}), logger, "check open sessions"),
     every(

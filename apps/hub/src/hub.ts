@@ -37,7 +37,7 @@ import { createLoginService } from "./login/login-service.js";
 import { createUserService } from "./login/user-service.js";
 import { LOGIN_CALLBACK_PATH, startWebServer } from "./web/web-server.js";
 import { addresses, hubKubeNames } from "./hub-addresses.js";
-import { pruneAudit, startSweeps } from "./hub-sweeps.js";
+import { pruneAudit, pruneRecordings, startSweeps } from "./hub-sweeps.js";
 import { announce, followChanges } from "./replicas/apply-change.js";
 import { ReplicaDirectory } from "./replicas/replica-directory.js";
 import { pushReplicas } from "./replicas/replica-push.js";
@@ -365,6 +365,7 @@ async function assemble(
   const adminProfile = await keepAdminProfile(profile);
   owner.started("admin profile", adminProfile.stop);
   await pruneAudit(parts);
+  await pruneRecordings(parts);
   owner.started("sweeps", startSweeps(parts));
   logger.info(
     {

@@ -104,4 +104,17 @@ describe("role templates and options", () => {
       ),
     ).toThrow(/line 4: spec.options.max_session_ttl: .*\n.*line 6: spec.allow.kubernetes_groups/);
   });
+
+  it("reads record_sessions, and only as true or false", () => {
+    const role = (value: string) =>
+      parseRoleDocument(
+        `kind: role\nmetadata: { name: r }\nspec:\n  options: { record_sessions: ${value} }\n`,
+      );
+    expect(role("false").recordSessions).toBe(false);
+    expect(role("true").recordSessions).toBe(true);
+    expect(parseRoleDocument("kind: role\nmetadata: { name: r }\n").recordSessions).toBeUndefined();
+    expect(() => role('"no"')).toThrow(
+      /line 4: spec.options.record_sessions: expected true or false/,
+    );
+  });
 });

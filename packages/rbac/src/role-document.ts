@@ -31,6 +31,11 @@ export interface Role {
   deny: RoleConditions;
   /** spec.options.max_session_ttl: the longest a login session with this role may last. */
   maxSessionTtlMs?: number;
+  /**
+   * spec.options.record_sessions: false lets this role's exec and attach sessions on the
+   * clusters it matches go unrecorded, unless another role granting the session records.
+   */
+  recordSessions?: boolean;
   /** Whether groups or users use {{external.…}} traits (expanded per user). */
   templated?: boolean;
   /** metadata.labels; warren.dev/origin says who manages the role. */
@@ -41,7 +46,7 @@ const NAME = /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/;
 const TOP_FIELDS = ["kind", "version", "metadata", "spec"];
 const METADATA_FIELDS = ["name", "description", "labels"];
 const SPEC_FIELDS = ["allow", "deny", "options"];
-const OPTION_FIELDS = ["max_session_ttl"];
+const OPTION_FIELDS = ["max_session_ttl", "record_sessions"];
 const CONDITION_FIELDS = [
   "kubernetes_labels",
   "kubernetes_labels_expression",
@@ -209,6 +214,10 @@ function readRole(reader: RoleReader, values: unknown): Role {
   if ("problem" in labels) reader.problem(["metadata", "labels"], labels.problem);
   else if (Object.keys(labels.labels).length > 0) role.labels = labels.labels;
   if (maxSessionTtlMs !== undefined) role.maxSessionTtlMs = maxSessionTtlMs;
+  if (options.record_sessions !== undefined) {
+    if (typeof options.record_sessions === "boolean") role.recordSessions = options.record_sessions;
+    else reader.problem(["spec", "options", "record_sessions"], "expected true or false");
+  }
   if (reader.templated) role.templated = true;
   return role;
 }

@@ -13,6 +13,8 @@ import type {
   NewDocument,
   HubKeyRecord,
   JoinTokenRecord,
+  RecordingEnd,
+  SessionRecordingRecord,
 } from "./records.js";
 
 export interface CertificateAuthorityRepository {
@@ -200,6 +202,37 @@ export interface AuditRepository {
   deleteBefore(cutoff: Date): Promise<number>;
 }
 
+export interface RecordingChunk {
+  seq: number;
+  data: Buffer;
+}
+
+export interface RecordingQuery {
+  user?: string;
+  cluster?: string;
+  since?: Date;
+  /** Newest first, at most this many. */
+  limit: number;
+}
+
+/**
+ * Recorded exec and attach sessions: a row per session and its events in chunks, written as
+ * the session runs, so any replica can play one back (even one still running).
+ */
+export interface RecordingRepository {
+  start(recording: SessionRecordingRecord): Promise<void>;
+  /** Appends the chunk numbered `seq` (0, 1, 2…) of the recording's events. */
+  append(id: string, seq: number, data: Buffer): Promise<void>;
+  /** False when there is no such recording (it was pruned meanwhile). */
+  finish(id: string, end: RecordingEnd): Promise<boolean>;
+  get(id: string): Promise<SessionRecordingRecord | undefined>;
+  list(query: RecordingQuery): Promise<SessionRecordingRecord[]>;
+  /** The recording's chunks in order, from the one numbered `fromSeq`, at most `limit`. */
+  chunks(id: string, fromSeq?: number, limit?: number): Promise<RecordingChunk[]>;
+  /** Removes recordings started before `cutoff`, chunks and all; returns how many. */
+  deleteBefore(cutoff: Date): Promise<number>;
+}
+
 /** Everything the hub owns: SQLite for one replica, PostgreSQL for several. */
 export interface HubStore {
   readonly certificateAuthority: CertificateAuthorityRepository;
@@ -211,6 +244,7 @@ export interface HubStore {
   readonly roles: RoleRepository;
   readonly documents: DocumentRepository;
   readonly audit: AuditRepository;
+  readonly recordings: RecordingRepository;
   readonly replicas: HubReplicaRepository;
   readonly changes: ChangeFeed;
   /** Whether several replicas may share this store (PostgreSQL), or only one (SQLite). */

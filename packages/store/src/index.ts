@@ -18,6 +18,9 @@ export type {
   HubStore,
   JoinOutcome,
   JoinTokenRepository,
+  RecordingChunk,
+  RecordingQuery,
+  RecordingRepository,
 } from "./hub-store.js";
 export {
   AUDIT_KINDS,
@@ -39,6 +42,8 @@ export {
   type HubReplicaRecord,
   type JoinTokenRecord,
   type TokenType,
+  type RecordingEnd,
+  type SessionRecordingRecord,
 } from "./records.js";
 export { openSqliteStore, type OpenSqliteStoreOptions } from "./sqlite-store.js";
 export {

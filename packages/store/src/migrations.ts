@@ -252,4 +252,58 @@ export const MIGRATIONS: readonly Migration[] = [
     postgres: `ALTER TABLE agents ADD COLUMN placement TEXT NOT NULL DEFAULT '{}';
      ALTER TABLE agents ADD COLUMN label_keys TEXT NOT NULL DEFAULT '[]';`,
   },
+  {
+    // Interactive exec and attach sessions are recorded: a row per session, events in chunks.
+    description: "session recordings",
+    sqlite: `CREATE TABLE session_recordings (
+       id TEXT PRIMARY KEY,
+       "user" TEXT NOT NULL,
+       cluster TEXT NOT NULL,
+       kubernetes_user TEXT NOT NULL,
+       namespace TEXT NOT NULL,
+       pod TEXT NOT NULL,
+       container TEXT NOT NULL,
+       command TEXT NOT NULL,
+       subresource TEXT NOT NULL,
+       tty INTEGER NOT NULL,
+       protocol TEXT NOT NULL,
+       started_at INTEGER NOT NULL,
+       ended_at INTEGER,
+       exit_code INTEGER,
+       end_reason TEXT NOT NULL,
+       bytes INTEGER NOT NULL
+     );
+     CREATE INDEX session_recordings_by_start ON session_recordings (started_at, id);
+     CREATE TABLE session_recording_chunks (
+       recording_id TEXT NOT NULL,
+       seq INTEGER NOT NULL,
+       data BLOB NOT NULL,
+       PRIMARY KEY (recording_id, seq)
+     );`,
+    postgres: `CREATE TABLE session_recordings (
+       id TEXT PRIMARY KEY,
+       "user" TEXT NOT NULL,
+       cluster TEXT NOT NULL,
+       kubernetes_user TEXT NOT NULL,
+       namespace TEXT NOT NULL,
+       pod TEXT NOT NULL,
+       container TEXT NOT NULL,
+       command TEXT NOT NULL,
+       subresource TEXT NOT NULL,
+       tty INTEGER NOT NULL,
+       protocol TEXT NOT NULL,
+       started_at BIGINT NOT NULL,
+       ended_at BIGINT,
+       exit_code INTEGER,
+       end_reason TEXT NOT NULL,
+       bytes BIGINT NOT NULL
+     );
+     CREATE INDEX session_recordings_by_start ON session_recordings (started_at, id);
+     CREATE TABLE session_recording_chunks (
+       recording_id TEXT NOT NULL,
+       seq INTEGER NOT NULL,
+       data BYTEA NOT NULL,
+       PRIMARY KEY (recording_id, seq)
+     );`,
+  },
 ];

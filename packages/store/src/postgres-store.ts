@@ -4,6 +4,7 @@ import { StoreError, StoreErrorCode } from "./errors.js";
 import type { HubStore } from "./hub-store.js";
 import { PostgresRoles, PostgresUsers } from "./postgres-access-repositories.js";
 import { PostgresAudit } from "./postgres-audit.js";
+import { PostgresRecordings } from "./postgres-recordings.js";
 import { PostgresChangeFeed } from "./postgres-change-feed.js";
 import { PostgresClusters } from "./postgres-clusters.js";
 import { PostgresDatabase } from "./postgres-database.js";
@@ -76,6 +77,7 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
     roles: new PostgresRoles(db),
     documents: new PostgresDocuments(db),
     audit: new PostgresAudit(db),
+    recordings: new PostgresRecordings(db),
     replicas: new PostgresReplicas(db),
     changes,
     shared: true,

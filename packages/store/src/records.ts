@@ -190,3 +190,38 @@ export interface DocumentRecord {
 }
 
 export type NewDocument = Omit<DocumentRecord, "version">;
+
+/** An interactive exec or attach the hub recorded: who, where, and how it ended. */
+export interface SessionRecordingRecord {
+  /** The request id of the session's audit events. */
+  id: string;
+  user: string;
+  cluster: string;
+  kubernetesUser: string;
+  namespace: string;
+  pod: string;
+  container: string;
+  /** The command an exec ran; empty for attach. */
+  command: string[];
+  subresource: "exec" | "attach";
+  tty: boolean;
+  /** The stream protocol the API server chose (a WebSocket subprotocol, or SPDY and its). */
+  protocol: string;
+  startedAt: Date;
+  /** Unset while the session runs (or when its replica stopped before it ended). */
+  endedAt?: Date;
+  /** The command's exit code, when the API server said it. */
+  exitCode?: number;
+  /** How it ended, in words: the API server's status, or why the hub ended it. */
+  endReason: string;
+  /** Bytes of recorded events so far. */
+  bytes: number;
+}
+
+/** How a recorded session ended. */
+export interface RecordingEnd {
+  endedAt: Date;
+  exitCode?: number;
+  endReason: string;
+  bytes: number;
+}

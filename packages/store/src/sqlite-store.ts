@@ -7,6 +7,7 @@ import { StoreError, StoreErrorCode } from "./errors.js";
 import type { HubStore } from "./hub-store.js";
 import { SqliteRoles, SqliteUsers } from "./sqlite-access-repositories.js";
 import { SqliteAudit } from "./sqlite-audit.js";
+import { SqliteRecordings } from "./sqlite-recordings.js";
 import { localChangeFeed } from "./local-change-feed.js";
 import { SqliteClusters } from "./sqlite-clusters.js";
 import { SqliteDocuments } from "./sqlite-documents.js";
@@ -79,6 +80,7 @@ export function openSqliteStore(options: OpenSqliteStoreOptions): HubStore {
     roles: new SqliteRoles(db),
     documents: new SqliteDocuments(db),
     audit: new SqliteAudit(db),
+    recordings: new SqliteRecordings(db),
     replicas: new SqliteReplicas(db),
     changes: localChangeFeed,
     shared: false,

@@ -6,7 +6,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import type { HubStore } from "./hub-store.js";
 import { openPostgresStore } from "./postgres-store.js";
-import type { AgentRecord, AuditEventRecord, JoinTokenRecord } from "./records.js";
+import type {
+  AgentRecord,
+  AuditEventRecord,
+  JoinTokenRecord,
+  SessionRecordingRecord,
+} from "./records.js";
 import { openSqliteStore } from "./sqlite-store.js";
 import { startPostgresServer, type PostgresServer } from "./testing/postgres-server.js";
 
@@ -435,6 +440,66 @@ describe.each([sqliteBackend(), postgresBackend()])("the $name hub store", (back
     );
     expect(await store.audit.deleteBefore(later(15))).toBe(2);
     expect((await store.audit.list({ limit: 10 })).map((e) => e.requestId)).toEqual(["3"]);
+  });
+
+  it("keeps a recording's chunks in order, its end, and prunes old ones with their chunks", async () => {
+    const recording = (id: string, minute: number): SessionRecordingRecord => ({
+      id,
+      user: "alice",
+      cluster: minute === 0 ? "one" : "two",
+      kubernetesUser: "alice",
+      namespace: "apps",
+      pod: "web-0",
+      container: "main",
+      command: ["sh", "-c", "echo hi"],
+      subresource: "exec",
+      tty: true,
+      protocol: "v5.channel.k8s.io",
+      startedAt: later(minute),
+      endReason: "",
+      bytes: 0,
+    });
+    await store.recordings.start(recording("r1", 0));
+    await store.recordings.start(recording("r2", 10));
+    const bytes = Buffer.from([0, 1, 2, 0xff]);
+    await store.recordings.append("r1", 0, bytes);
+    await store.recordings.append("r1", 1, Buffer.from("second"));
+    expect(await store.recordings.chunks("r1")).toEqual([
+      { seq: 0, data: bytes },
+      { seq: 1, data: Buffer.from("second") },
+    ]);
+    expect(await store.recordings.chunks("r1", 1)).toEqual([
+      { seq: 1, data: Buffer.from("second") },
+    ]);
+    expect((await store.recordings.chunks("r1", 0, 1)).map((c) => c.seq)).toEqual([0]);
+    expect(await store.recordings.get("r1")).toEqual(recording("r1", 0));
+    expect(
+      await store.recordings.finish("r1", {
+        endedAt: later(1),
+        exitCode: 3,
+        endReason: "exit code 3",
+        bytes: 10,
+      }),
+    ).toBe(true);
+    expect(await store.recordings.get("r1")).toEqual({
+      ...recording("r1", 0),
+      endedAt: later(1),
+      exitCode: 3,
+      endReason: "exit code 3",
+      bytes: 10,
+    });
+    expect(await store.recordings.finish("nope", { endedAt: now, endReason: "", bytes: 0 })).toBe(
+      false,
+    );
+    const ids = (list: SessionRecordingRecord[]) => list.map((r) => r.id);
+    expect(ids(await store.recordings.list({ limit: 10 }))).toEqual(["r2", "r1"]);
+    expect(ids(await store.recordings.list({ limit: 10, cluster: "one" }))).toEqual(["r1"]);
+    expect(ids(await store.recordings.list({ limit: 10, user: "bob" }))).toEqual([]);
+    expect(ids(await store.recordings.list({ limit: 10, since: later(5) }))).toEqual(["r2"]);
+    expect(await store.recordings.deleteBefore(later(5))).toBe(1);
+    expect(await store.recordings.get("r1")).toBeUndefined();
+    expect(await store.recordings.chunks("r1")).toEqual([]);
+    expect(ids(await store.recordings.list({ limit: 10 }))).toEqual(["r2"]);
   });
 
   it("refuses to delete a role a user holds, in the same transaction as the check", async () => {

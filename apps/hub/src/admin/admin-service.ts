@@ -9,6 +9,7 @@ import { clusterAdmin } from "./cluster-admin.js";
 import type { ClusterAdminDeps } from "./cluster-infos.js";
 import { connectorAdmin, type ConnectorAdminDeps } from "./connector-admin.js";
 import { loginAdmin, type LoginAdminDeps } from "./login-admin.js";
+import { recordingAdmin, type RecordingAdminDeps } from "./recording-admin.js";
 import { provisionTokenAdmin, type ProvisionTokenAdminDeps } from "./provision-token-admin.js";
 import { roleAdmin, type RoleAdminDeps } from "./role-admin.js";
 import { rotationAdmin, type RotationAdminDeps } from "./rotation-admin.js";
@@ -28,7 +29,8 @@ export type AdminServiceDeps = TokenAdminDeps &
   UserCertificateAdminDeps &
   AuditAdminDeps &
   JoinRefusalsAdminDeps &
-  RotationAdminDeps;
+  RotationAdminDeps &
+  RecordingAdminDeps;
 
 /** The admin API: every call needs an admin certificate. */
 export function createAdminService(deps: AdminServiceDeps): AdminServiceServer {
@@ -43,6 +45,7 @@ export function createAdminService(deps: AdminServiceDeps): AdminServiceServer {
     ...provisionTokenAdmin(scoped),
     ...loginAdmin(scoped),
     ...rotationAdmin(scoped),
+    ...recordingAdmin(scoped),
     signUserCertificate: signUserCertificateHandler(scoped),
     listAuditEvents: listAuditEventsHandler(scoped),
     getHubInfo: getHubInfoHandler(scoped),

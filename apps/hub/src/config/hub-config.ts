@@ -242,6 +242,13 @@ export function hubOptionSpecs(env: NodeJS.ProcessEnv) {
       default: () => 90 * DAY_MS,
       description: "how long audit events are kept; older ones are pruned hourly",
     } satisfies OptionSpec<number>,
+    sessionRecordingRetentionMs: {
+      field: "session_recording_retention",
+      env: "WARREN_HUB_SESSION_RECORDING_RETENTION",
+      parse: durationMs,
+      default: () => 90 * DAY_MS,
+      description: "how long recordings of exec and attach sessions are kept; pruned hourly",
+    } satisfies OptionSpec<number>,
     kubeMaxInFlightPerUser: {
       field: "kube_max_in_flight_per_user",
       env: "WARREN_HUB_KUBE_MAX_IN_FLIGHT_PER_USER",

@@ -31,6 +31,8 @@ export interface KubeGrant {
   kubernetesGroups: string[];
   /** Set when the user may see only some objects of this list or watch. */
   filter?: ObjectFilter;
+  /** Whether an exec or attach is recorded: unless every role granting it says not to. */
+  recordSessions: boolean;
 }
 
 /**
@@ -64,9 +66,10 @@ export async function decideKubeAccess(
   resource: KubeResourceRequest | undefined,
 ): Promise<KubeGrant> {
   checkLock(user, deps.clock.now());
+  const roles = await deps.roleBook.rolesOf(user);
   const access = resolveKubeAccess({
     user: user.name,
-    roles: await deps.roleBook.rolesOf(user),
+    roles,
     cluster,
     requestedUser: requested.user,
     requestedGroups: requested.groups,
@@ -80,7 +83,8 @@ export async function decideKubeAccess(
       access.denial,
     );
   }
-  return { cluster, ...access };
+  const granting = roles.filter((role) => access.roles.includes(role.name));
+  return { cluster, ...access, recordSessions: granting.some((r) => r.recordSessions !== false) };
 }
 
 /**

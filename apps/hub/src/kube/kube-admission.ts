@@ -26,6 +26,8 @@ export interface AdmittedKubeRequest {
   resource?: KubeResourceRequest;
   /** Set when kubernetes_resources let the user see only some objects of the answer. */
   filter?: FilterHolder;
+  /** Whether an interactive exec or attach is recorded (the roles that grant it say). */
+  recordSessions: boolean;
   /** A create's body, read to learn the object's name; relayed instead of the request's. */
   body?: Buffer;
 }
@@ -93,6 +95,7 @@ export async function admitKubeRequest(
     kubernetesUser: grant.kubernetesUser,
     kubernetesGroups: grant.kubernetesGroups,
     longRunning: request.longRunning,
+    recordSessions: grant.recordSessions,
     ...(resource ? { resource } : {}),
     ...(grant.filter ? { filter: { current: grant.filter } } : {}),
     ...(body ? { body } : {}),

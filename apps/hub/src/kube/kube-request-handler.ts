@@ -29,7 +29,8 @@ import { clusterOfServerName, type KubeNames } from "./kube-names.js";
 import { kubeRoute } from "./kube-route.js";
 import type { SessionBook } from "./kube-sessions.js";
 import type { UnauthenticatedLog } from "./unauthenticated-log.js";
-import { relayUpgrade } from "./upgrade-relay.js";
+import { relayUpgrade, type RecordingStart } from "./upgrade-relay.js";
+import { recordingOf } from "./session-recording.js";
 
 export interface KubeHandlerDeps extends KubeAdmissionDeps, KubeAuditDeps {
   authenticator: KubeAuthenticator;
@@ -60,11 +61,20 @@ async function relay(
   admitted: AdmittedKubeRequest,
   headers: readonly HeaderLine[],
   signal: AbortSignal,
+  record: RecordingStart | undefined,
 ): Promise<number> {
   const forwarded = forwardableHeaders(headers, exchange.kind === "upgrade");
   return exchange.kind === "http"
     ? relayHttp(admitted, exchange.req, exchange.res, forwarded, signal)
-    : relayUpgrade(admitted, exchange.req, exchange.socket, exchange.head, forwarded, signal);
+    : relayUpgrade(
+        admitted,
+        exchange.req,
+        exchange.socket,
+        exchange.head,
+        forwarded,
+        signal,
+        record,
+      );
 }
 
 /** Everything after authentication: route, admission, the session, the relay. */
@@ -112,7 +122,11 @@ async function serveAuthenticated(
   });
   try {
     if (admitted.longRunning) await recordKubeStart(deps, record);
-    const status = await relay(exchange, admitted, headers, abort.signal);
+    const recording =
+      exchange.kind === "upgrade"
+        ? recordingOf(deps, record, admitted, attributes, abort)
+        : undefined;
+    const status = await relay(exchange, admitted, headers, abort.signal, recording);
     // A client that left is no refusal: the request was served as long as it stayed.
     const ended: unknown = abort.signal.reason;
     const reason = ended instanceof KubeRefusal && !isClientClosed(ended) ? ended.message : "";

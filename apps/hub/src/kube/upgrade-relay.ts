@@ -8,6 +8,7 @@ import type { AdmittedKubeRequest } from "./kube-admission.js";
 import type { KubeRefusal } from "./kube-refusal.js";
 import { openProxyCall, payloadOf, readResponseHead, type ProxyCall } from "./proxy-call.js";
 import { webSocketEnding, type StreamEnding } from "./stream-ending.js";
+import type { SessionTap } from "../recording/session-tap.js";
 import { drainedOrClosed, overWriteAhead } from "@warren/tunnel";
 
 /** Error bodies of refused upgrades are small Status objects; more is not read. */
@@ -56,8 +57,9 @@ async function refusedUpgradeBody(call: ProxyCall): Promise<Buffer> {
 }
 
 /** The client's bytes to the agent; the client leaving aborts the request's signal (see kube-server). */
-function pipeClientToAgent(socket: Duplex, call: ProxyCall): void {
+function pipeClientToAgent(socket: Duplex, call: ProxyCall, tap: SessionTap | undefined): void {
   socket.on("data", (data: Buffer) => {
+    tap?.fromClient(data);
     socket.pause();
     call.write({ frame: { $case: "upgraded", value: { data } } }).then(
       () => socket.resume(),
@@ -74,10 +76,12 @@ async function pipeAgentToClient(
   call: ProxyCall,
   ending: StreamEnding | undefined,
   ended: AbortEnding,
+  tap: SessionTap | undefined,
 ): Promise<void> {
   try {
     for await (const data of payloadOf(call)) {
       if (ended.done) return;
+      tap?.fromServer(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
       const flowing = socket.write(data);
       // Counted as written before any wait: an abort meanwhile must know where the stream is.
       ending?.wrote(data);
@@ -98,11 +102,21 @@ function webSocketProtocol(headers: readonly HeaderLine[]): string | undefined {
   return headers.find((h) => /^sec-websocket-protocol$/i.test(h.name))?.value ?? "";
 }
 
+/** Starts recording an upgraded session from the API server's 101 answer; throws to refuse it. */
+export type RecordingStart = (
+  responseHeaders: readonly HeaderLine[],
+) => Promise<SessionTap | undefined>;
+
+/** Why the hub ended a session, when it did: the refusal the client was shown. */
+const endedBy = (signal: AbortSignal) =>
+  signal.aborted && signal.reason instanceof Error ? signal.reason.message : undefined;
+
 /**
  * exec, attach and port-forward: passes the upgrade request to the agent; on 101 the socket
  * and the stream carry raw bytes both ways until either side closes, or `signal` aborts (the
  * user's access ended): then a WebSocket gets the refusal on its error channel and a close
- * frame, and SPDY is cut. Resolves with the status the API server answered once it ends.
+ * frame, and SPDY is cut. With `record`, both directions are recorded as they pass. Resolves
+ * with the status the API server answered once it ends.
  */
 export async function relayUpgrade(
   admitted: AdmittedKubeRequest,
@@ -111,6 +125,7 @@ export async function relayUpgrade(
   firstBytes: Buffer,
   headers: readonly HeaderLine[],
   signal: AbortSignal,
+  record?: RecordingStart,
 ): Promise<number> {
   const call = await openProxyCall(admitted, req.method ?? "GET", headers, signal);
   if (firstBytes.length > 0)
@@ -122,6 +137,14 @@ export async function relayUpgrade(
     writeRawResponse(socket, head.statusCode, kept, body);
     return head.statusCode;
   }
+  let tap: SessionTap | undefined;
+  try {
+    tap = await record?.(head.headers);
+  } catch (error) {
+    call.cancel();
+    throw error;
+  }
+  tap?.fromClient(firstBytes);
   writeRawResponse(socket, 101, head.headers);
   const protocol = webSocketProtocol(head.headers);
   const ending = protocol === undefined ? undefined : webSocketEnding(protocol);
@@ -130,7 +153,8 @@ export async function relayUpgrade(
     if (closing) socket.end(closing);
     else socket.destroy();
   });
-  pipeClientToAgent(socket, call);
-  await pipeAgentToClient(socket, call, ending, ended);
+  pipeClientToAgent(socket, call, tap);
+  await pipeAgentToClient(socket, call, ending, ended, tap);
+  await tap?.end(endedBy(signal));
   return 101;
 }

@@ -41,6 +41,12 @@ export const ROLE_SPEC: Schema = object(
       max_session_ttl: str("The longest a login with this role lasts, e.g. 8h.", {
         pattern: "^[0-9]+(ms|s|m|h|d)$",
       }),
+      record_sessions: {
+        type: "boolean",
+        description:
+          "false: exec and attach sessions this role grants are not recorded (another role " +
+          "granting the same session that records wins).",
+      },
     }),
   },
 );

@@ -2,6 +2,8 @@ import type { Command } from "../command.js";
 import { agentsPing } from "./agents/ping.js";
 import { agentsRm } from "./agents/rm.js";
 import { auditLs } from "./audit/ls.js";
+import { recordingsLs } from "./recordings/ls.js";
+import { recordingsPlay } from "./recordings/play.js";
 import { authLogin } from "./auth/login.js";
 import { authRotate } from "./auth/rotate.js";
 import { authSign } from "./auth/sign.js";
@@ -65,5 +67,7 @@ export const COMMANDS: readonly Command[] = [
   adminsRm,
   authSign,
   auditLs,
+  recordingsLs,
+  recordingsPlay,
   doctor,
 ];

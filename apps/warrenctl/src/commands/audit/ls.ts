@@ -1,26 +1,10 @@
-import { parseDuration } from "@warren/config";
 import type { AuditEvent } from "@warren/proto";
 
 import type { Command } from "../../command.js";
-import { WarrenctlError, WarrenctlErrorCode } from "../../errors.js";
 import { countFlag, stringFlag } from "../../flag-values.js";
 import { FORMAT_FLAG, FORMAT_HELP, formatOf, json } from "../../output/format.js";
 import { table } from "../../output/table.js";
-
-/** --since 1h (ago) or an ISO time. */
-function sinceOf(text: string | undefined, now: Date): number {
-  if (text === undefined) return 0;
-  const time = Date.parse(text);
-  if (!Number.isNaN(time)) return time;
-  try {
-    return now.getTime() - parseDuration(text);
-  } catch {
-    throw new WarrenctlError(
-      WarrenctlErrorCode.InvalidFlag,
-      `--since: "${text}" is neither a duration (30m, 2h) nor a time (2026-01-02T15:04:05Z)`,
-    );
-  }
-}
+import { sinceOf } from "../../since-flag.js";
 
 const eventJson = (e: AuditEvent) => ({
   kind: e.kind,

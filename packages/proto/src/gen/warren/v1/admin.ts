@@ -691,6 +691,63 @@ export interface AgentRotationStatus {
   behind: string;
 }
 
+export interface SessionRecording {
+  /** The request id of the session's audit events. */
+  id: string;
+  user: string;
+  cluster: string;
+  kubernetesUser: string;
+  namespace: string;
+  pod: string;
+  container: string;
+  command: string[];
+  /** exec or attach. */
+  subresource: string;
+  tty: boolean;
+  protocol: string;
+  startedAtUnixMs: number;
+  /** 0 while the session runs (or if its hub replica stopped before it ended). */
+  endedAtUnixMs: number;
+  hasExitCode: boolean;
+  exitCode: number;
+  endReason: string;
+  bytes: number;
+}
+
+export interface RecordedEvent {
+  /** 0 stdin, 1 stdout, 2 stderr, 3 error (the API server's Status), 4 resize (JSON). */
+  stream: number;
+  /** Milliseconds since the session started. */
+  offsetMs: number;
+  data: Buffer;
+}
+
+export interface ListSessionRecordingsRequest {
+  user: string;
+  cluster: string;
+  sinceUnixMs: number;
+  /** 0 means 100. */
+  limit: number;
+}
+
+export interface ListSessionRecordingsResponse {
+  recordings: SessionRecording[];
+}
+
+export interface GetSessionRecordingRequest {
+  id: string;
+  /** The first chunk to read: 0, then the previous answer's next_chunk. */
+  fromChunk: number;
+}
+
+export interface GetSessionRecordingResponse {
+  recording: SessionRecording | undefined;
+  events: RecordedEvent[];
+  nextChunk: number;
+  /** Whether chunks from next_chunk on were not in this answer. */
+  more: boolean;
+}
+
 function createBaseTokenInfo(): TokenInfo {
   return {
     id: "",
@@ -10145,6 +10202,884 @@ export const AgentRotationStatus: MessageFns<AgentRotationStatus> = {
   },
 };
 
+function createBaseSessionRecording(): SessionRecording {
+  return {
+    id: "",
+    user: "",
+    cluster: "",
+    kubernetesUser: "",
+    namespace: "",
+    pod: "",
+    container: "",
+    command: [],
+    subresource: "",
+    tty: false,
+    protocol: "",
+    startedAtUnixMs: 0,
+    endedAtUnixMs: 0,
+    hasExitCode: false,
+    exitCode: 0,
+    endReason: "",
+    bytes: 0,
+  };
+}
+
+export const SessionRecording: MessageFns<SessionRecording> = {
+  encode(message: SessionRecording, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.user !== "") {
+      writer.uint32(18).string(message.user);
+    }
+    if (message.cluster !== "") {
+      writer.uint32(26).string(message.cluster);
+    }
+    if (message.kubernetesUser !== "") {
+      writer.uint32(34).string(message.kubernetesUser);
+    }
+    if (message.namespace !== "") {
+      writer.uint32(42).string(message.namespace);
+    }
+    if (message.pod !== "") {
+      writer.uint32(50).string(message.pod);
+    }
+    if (message.container !== "") {
+      writer.uint32(58).string(message.container);
+    }
+    for (const v of message.command) {
+      writer.uint32(66).string(v!);
+    }
+    if (message.subresource !== "") {
+      writer.uint32(74).string(message.subresource);
+    }
+    if (message.tty !== false) {
+      writer.uint32(80).bool(message.tty);
+    }
+    if (message.protocol !== "") {
+      writer.uint32(90).string(message.protocol);
+    }
+    if (message.startedAtUnixMs !== 0) {
+      writer.uint32(96).int64(message.startedAtUnixMs);
+    }
+    if (message.endedAtUnixMs !== 0) {
+      writer.uint32(104).int64(message.endedAtUnixMs);
+    }
+    if (message.hasExitCode !== false) {
+      writer.uint32(112).bool(message.hasExitCode);
+    }
+    if (message.exitCode !== 0) {
+      writer.uint32(120).int32(message.exitCode);
+    }
+    if (message.endReason !== "") {
+      writer.uint32(130).string(message.endReason);
+    }
+    if (message.bytes !== 0) {
+      writer.uint32(136).int64(message.bytes);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SessionRecording {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSessionRecording();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.user = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.cluster = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.kubernetesUser = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.namespace = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.pod = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.container = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.command.push(reader.string());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.subresource = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.tty = reader.bool();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.protocol = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.startedAtUnixMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.endedAtUnixMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.hasExitCode = reader.bool();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.exitCode = reader.int32();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.endReason = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.bytes = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SessionRecording {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      user: isSet(object.user) ? globalThis.String(object.user) : "",
+      cluster: isSet(object.cluster) ? globalThis.String(object.cluster) : "",
+      kubernetesUser: isSet(object.kubernetesUser)
+        ? globalThis.String(object.kubernetesUser)
+        : isSet(object.kubernetes_user)
+        ? globalThis.String(object.kubernetes_user)
+        : "",
+      namespace: isSet(object.namespace) ? globalThis.String(object.namespace) : "",
+      pod: isSet(object.pod) ? globalThis.String(object.pod) : "",
+      container: isSet(object.container) ? globalThis.String(object.container) : "",
+      command: globalThis.Array.isArray(object?.command) ? object.command.map((e: any) => globalThis.String(e)) : [],
+      subresource: isSet(object.subresource) ? globalThis.String(object.subresource) : "",
+      tty: isSet(object.tty) ? globalThis.Boolean(object.tty) : false,
+      protocol: isSet(object.protocol) ? globalThis.String(object.protocol) : "",
+      startedAtUnixMs: isSet(object.startedAtUnixMs)
+        ? globalThis.Number(object.startedAtUnixMs)
+        : isSet(object.started_at_unix_ms)
+        ? globalThis.Number(object.started_at_unix_ms)
+        : 0,
+      endedAtUnixMs: isSet(object.endedAtUnixMs)
+        ? globalThis.Number(object.endedAtUnixMs)
+        : isSet(object.ended_at_unix_ms)
+        ? globalThis.Number(object.ended_at_unix_ms)
+        : 0,
+      hasExitCode: isSet(object.hasExitCode)
+        ? globalThis.Boolean(object.hasExitCode)
+        : isSet(object.has_exit_code)
+        ? globalThis.Boolean(object.has_exit_code)
+        : false,
+      exitCode: isSet(object.exitCode)
+        ? globalThis.Number(object.exitCode)
+        : isSet(object.exit_code)
+        ? globalThis.Number(object.exit_code)
+        : 0,
+      endReason: isSet(object.endReason)
+        ? globalThis.String(object.endReason)
+        : isSet(object.end_reason)
+        ? globalThis.String(object.end_reason)
+        : "",
+      bytes: isSet(object.bytes) ? globalThis.Number(object.bytes) : 0,
+    };
+  },
+
+  toJSON(message: SessionRecording): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.user !== "") {
+      obj.user = message.user;
+    }
+    if (message.cluster !== "") {
+      obj.cluster = message.cluster;
+    }
+    if (message.kubernetesUser !== "") {
+      obj.kubernetesUser = message.kubernetesUser;
+    }
+    if (message.namespace !== "") {
+      obj.namespace = message.namespace;
+    }
+    if (message.pod !== "") {
+      obj.pod = message.pod;
+    }
+    if (message.container !== "") {
+      obj.container = message.container;
+    }
+    if (message.command?.length) {
+      obj.command = message.command;
+    }
+    if (message.subresource !== "") {
+      obj.subresource = message.subresource;
+    }
+    if (message.tty !== false) {
+      obj.tty = message.tty;
+    }
+    if (message.protocol !== "") {
+      obj.protocol = message.protocol;
+    }
+    if (message.startedAtUnixMs !== 0) {
+      obj.startedAtUnixMs = Math.round(message.startedAtUnixMs);
+    }
+    if (message.endedAtUnixMs !== 0) {
+      obj.endedAtUnixMs = Math.round(message.endedAtUnixMs);
+    }
+    if (message.hasExitCode !== false) {
+      obj.hasExitCode = message.hasExitCode;
+    }
+    if (message.exitCode !== 0) {
+      obj.exitCode = Math.round(message.exitCode);
+    }
+    if (message.endReason !== "") {
+      obj.endReason = message.endReason;
+    }
+    if (message.bytes !== 0) {
+      obj.bytes = Math.round(message.bytes);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SessionRecording>, I>>(base?: I): SessionRecording {
+    return SessionRecording.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SessionRecording>, I>>(object: I): SessionRecording {
+    const message = createBaseSessionRecording();
+    message.id = object.id ?? "";
+    message.user = object.user ?? "";
+    message.cluster = object.cluster ?? "";
+    message.kubernetesUser = object.kubernetesUser ?? "";
+    message.namespace = object.namespace ?? "";
+    message.pod = object.pod ?? "";
+    message.container = object.container ?? "";
+    message.command = object.command?.map((e) => e) || [];
+    message.subresource = object.subresource ?? "";
+    message.tty = object.tty ?? false;
+    message.protocol = object.protocol ?? "";
+    message.startedAtUnixMs = object.startedAtUnixMs ?? 0;
+    message.endedAtUnixMs = object.endedAtUnixMs ?? 0;
+    message.hasExitCode = object.hasExitCode ?? false;
+    message.exitCode = object.exitCode ?? 0;
+    message.endReason = object.endReason ?? "";
+    message.bytes = object.bytes ?? 0;
+    return message;
+  },
+};
+
+function createBaseRecordedEvent(): RecordedEvent {
+  return { stream: 0, offsetMs: 0, data: Buffer.alloc(0) };
+}
+
+export const RecordedEvent: MessageFns<RecordedEvent> = {
+  encode(message: RecordedEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.stream !== 0) {
+      writer.uint32(8).uint32(message.stream);
+    }
+    if (message.offsetMs !== 0) {
+      writer.uint32(16).uint32(message.offsetMs);
+    }
+    if (message.data.length !== 0) {
+      writer.uint32(26).bytes(message.data);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordedEvent {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordedEvent();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.stream = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.offsetMs = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.data = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordedEvent {
+    return {
+      stream: isSet(object.stream) ? globalThis.Number(object.stream) : 0,
+      offsetMs: isSet(object.offsetMs)
+        ? globalThis.Number(object.offsetMs)
+        : isSet(object.offset_ms)
+        ? globalThis.Number(object.offset_ms)
+        : 0,
+      data: isSet(object.data) ? Buffer.from(bytesFromBase64(object.data)) : Buffer.alloc(0),
+    };
+  },
+
+  toJSON(message: RecordedEvent): unknown {
+    const obj: any = {};
+    if (message.stream !== 0) {
+      obj.stream = Math.round(message.stream);
+    }
+    if (message.offsetMs !== 0) {
+      obj.offsetMs = Math.round(message.offsetMs);
+    }
+    if (message.data.length !== 0) {
+      obj.data = base64FromBytes(message.data);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecordedEvent>, I>>(base?: I): RecordedEvent {
+    return RecordedEvent.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecordedEvent>, I>>(object: I): RecordedEvent {
+    const message = createBaseRecordedEvent();
+    message.stream = object.stream ?? 0;
+    message.offsetMs = object.offsetMs ?? 0;
+    message.data = object.data ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
+function createBaseListSessionRecordingsRequest(): ListSessionRecordingsRequest {
+  return { user: "", cluster: "", sinceUnixMs: 0, limit: 0 };
+}
+
+export const ListSessionRecordingsRequest: MessageFns<ListSessionRecordingsRequest> = {
+  encode(message: ListSessionRecordingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== "") {
+      writer.uint32(10).string(message.user);
+    }
+    if (message.cluster !== "") {
+      writer.uint32(18).string(message.cluster);
+    }
+    if (message.sinceUnixMs !== 0) {
+      writer.uint32(24).int64(message.sinceUnixMs);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(32).uint32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSessionRecordingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSessionRecordingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.cluster = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.sinceUnixMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.limit = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListSessionRecordingsRequest {
+    return {
+      user: isSet(object.user) ? globalThis.String(object.user) : "",
+      cluster: isSet(object.cluster) ? globalThis.String(object.cluster) : "",
+      sinceUnixMs: isSet(object.sinceUnixMs)
+        ? globalThis.Number(object.sinceUnixMs)
+        : isSet(object.since_unix_ms)
+        ? globalThis.Number(object.since_unix_ms)
+        : 0,
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+    };
+  },
+
+  toJSON(message: ListSessionRecordingsRequest): unknown {
+    const obj: any = {};
+    if (message.user !== "") {
+      obj.user = message.user;
+    }
+    if (message.cluster !== "") {
+      obj.cluster = message.cluster;
+    }
+    if (message.sinceUnixMs !== 0) {
+      obj.sinceUnixMs = Math.round(message.sinceUnixMs);
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListSessionRecordingsRequest>, I>>(base?: I): ListSessionRecordingsRequest {
+    return ListSessionRecordingsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListSessionRecordingsRequest>, I>>(object: I): ListSessionRecordingsRequest {
+    const message = createBaseListSessionRecordingsRequest();
+    message.user = object.user ?? "";
+    message.cluster = object.cluster ?? "";
+    message.sinceUnixMs = object.sinceUnixMs ?? 0;
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseListSessionRecordingsResponse(): ListSessionRecordingsResponse {
+  return { recordings: [] };
+}
+
+export const ListSessionRecordingsResponse: MessageFns<ListSessionRecordingsResponse> = {
+  encode(message: ListSessionRecordingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.recordings) {
+      SessionRecording.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSessionRecordingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSessionRecordingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.recordings.push(SessionRecording.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListSessionRecordingsResponse {
+    return {
+      recordings: globalThis.Array.isArray(object?.recordings)
+        ? object.recordings.map((e: any) => SessionRecording.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListSessionRecordingsResponse): unknown {
+    const obj: any = {};
+    if (message.recordings?.length) {
+      obj.recordings = message.recordings.map((e) => SessionRecording.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListSessionRecordingsResponse>, I>>(base?: I): ListSessionRecordingsResponse {
+    return ListSessionRecordingsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListSessionRecordingsResponse>, I>>(
+    object: I,
+  ): ListSessionRecordingsResponse {
+    const message = createBaseListSessionRecordingsResponse();
+    message.recordings = object.recordings?.map((e) => SessionRecording.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGetSessionRecordingRequest(): GetSessionRecordingRequest {
+  return { id: "", fromChunk: 0 };
+}
+
+export const GetSessionRecordingRequest: MessageFns<GetSessionRecordingRequest> = {
+  encode(message: GetSessionRecordingRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.fromChunk !== 0) {
+      writer.uint32(16).uint32(message.fromChunk);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSessionRecordingRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSessionRecordingRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.fromChunk = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSessionRecordingRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      fromChunk: isSet(object.fromChunk)
+        ? globalThis.Number(object.fromChunk)
+        : isSet(object.from_chunk)
+        ? globalThis.Number(object.from_chunk)
+        : 0,
+    };
+  },
+
+  toJSON(message: GetSessionRecordingRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.fromChunk !== 0) {
+      obj.fromChunk = Math.round(message.fromChunk);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSessionRecordingRequest>, I>>(base?: I): GetSessionRecordingRequest {
+    return GetSessionRecordingRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSessionRecordingRequest>, I>>(object: I): GetSessionRecordingRequest {
+    const message = createBaseGetSessionRecordingRequest();
+    message.id = object.id ?? "";
+    message.fromChunk = object.fromChunk ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetSessionRecordingResponse(): GetSessionRecordingResponse {
+  return { recording: undefined, events: [], nextChunk: 0, more: false };
+}
+
+export const GetSessionRecordingResponse: MessageFns<GetSessionRecordingResponse> = {
+  encode(message: GetSessionRecordingResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.recording !== undefined) {
+      SessionRecording.encode(message.recording, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.events) {
+      RecordedEvent.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.nextChunk !== 0) {
+      writer.uint32(24).uint32(message.nextChunk);
+    }
+    if (message.more !== false) {
+      writer.uint32(32).bool(message.more);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSessionRecordingResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSessionRecordingResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.recording = SessionRecording.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.events.push(RecordedEvent.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.nextChunk = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.more = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSessionRecordingResponse {
+    return {
+      recording: isSet(object.recording) ? SessionRecording.fromJSON(object.recording) : undefined,
+      events: globalThis.Array.isArray(object?.events) ? object.events.map((e: any) => RecordedEvent.fromJSON(e)) : [],
+      nextChunk: isSet(object.nextChunk)
+        ? globalThis.Number(object.nextChunk)
+        : isSet(object.next_chunk)
+        ? globalThis.Number(object.next_chunk)
+        : 0,
+      more: isSet(object.more) ? globalThis.Boolean(object.more) : false,
+    };
+  },
+
+  toJSON(message: GetSessionRecordingResponse): unknown {
+    const obj: any = {};
+    if (message.recording !== undefined) {
+      obj.recording = SessionRecording.toJSON(message.recording);
+    }
+    if (message.events?.length) {
+      obj.events = message.events.map((e) => RecordedEvent.toJSON(e));
+    }
+    if (message.nextChunk !== 0) {
+      obj.nextChunk = Math.round(message.nextChunk);
+    }
+    if (message.more !== false) {
+      obj.more = message.more;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSessionRecordingResponse>, I>>(base?: I): GetSessionRecordingResponse {
+    return GetSessionRecordingResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSessionRecordingResponse>, I>>(object: I): GetSessionRecordingResponse {
+    const message = createBaseGetSessionRecordingResponse();
+    message.recording = (object.recording !== undefined && object.recording !== null)
+      ? SessionRecording.fromPartial(object.recording)
+      : undefined;
+    message.events = object.events?.map((e) => RecordedEvent.fromPartial(e)) || [];
+    message.nextChunk = object.nextChunk ?? 0;
+    message.more = object.more ?? false;
+    return message;
+  },
+};
+
 /** Served by the hub over mutual TLS to admin certificates; warrenctl is its client. */
 export type AdminServiceService = typeof AdminServiceService;
 export const AdminServiceService = {
@@ -10471,6 +11406,30 @@ export const AdminServiceService = {
       Buffer.from(ListAuditEventsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListAuditEventsResponse => ListAuditEventsResponse.decode(value),
   },
+  /** Recorded exec and attach sessions, newest first; a recording's id is its audit request id. */
+  listSessionRecordings: {
+    path: "/warren.v1.AdminService/ListSessionRecordings" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListSessionRecordingsRequest): Buffer =>
+      Buffer.from(ListSessionRecordingsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListSessionRecordingsRequest => ListSessionRecordingsRequest.decode(value),
+    responseSerialize: (value: ListSessionRecordingsResponse): Buffer =>
+      Buffer.from(ListSessionRecordingsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListSessionRecordingsResponse => ListSessionRecordingsResponse.decode(value),
+  },
+  /** One recording's events, a page of chunks at a time (a running session's so far). */
+  getSessionRecording: {
+    path: "/warren.v1.AdminService/GetSessionRecording" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetSessionRecordingRequest): Buffer =>
+      Buffer.from(GetSessionRecordingRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetSessionRecordingRequest => GetSessionRecordingRequest.decode(value),
+    responseSerialize: (value: GetSessionRecordingResponse): Buffer =>
+      Buffer.from(GetSessionRecordingResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetSessionRecordingResponse => GetSessionRecordingResponse.decode(value),
+  },
   /** What the hub is and where users reach it: for warrenctl doctor's checks. */
   getHubInfo: {
     path: "/warren.v1.AdminService/GetHubInfo" as const,
@@ -10591,6 +11550,10 @@ export interface AdminServiceServer extends UntypedServiceImplementation {
   /** Certifies a key made on the user's side, for a kubeconfig (warrenctl auth sign). */
   signUserCertificate: handleUnaryCall<SignUserCertificateRequest, SignUserCertificateResponse>;
   listAuditEvents: handleUnaryCall<ListAuditEventsRequest, ListAuditEventsResponse>;
+  /** Recorded exec and attach sessions, newest first; a recording's id is its audit request id. */
+  listSessionRecordings: handleUnaryCall<ListSessionRecordingsRequest, ListSessionRecordingsResponse>;
+  /** One recording's events, a page of chunks at a time (a running session's so far). */
+  getSessionRecording: handleUnaryCall<GetSessionRecordingRequest, GetSessionRecordingResponse>;
   /** What the hub is and where users reach it: for warrenctl doctor's checks. */
   getHubInfo: handleUnaryCall<GetHubInfoRequest, GetHubInfoResponse>;
   /** Joins the hub refused lately, by cluster and reason (kept in memory, newest first). */
@@ -11094,6 +12057,38 @@ export interface AdminServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListAuditEventsResponse) => void,
   ): ClientUnaryCall;
+  /** Recorded exec and attach sessions, newest first; a recording's id is its audit request id. */
+  listSessionRecordings(
+    request: ListSessionRecordingsRequest,
+    callback: (error: ServiceError | null, response: ListSessionRecordingsResponse) => void,
+  ): ClientUnaryCall;
+  listSessionRecordings(
+    request: ListSessionRecordingsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListSessionRecordingsResponse) => void,
+  ): ClientUnaryCall;
+  listSessionRecordings(
+    request: ListSessionRecordingsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListSessionRecordingsResponse) => void,
+  ): ClientUnaryCall;
+  /** One recording's events, a page of chunks at a time (a running session's so far). */
+  getSessionRecording(
+    request: GetSessionRecordingRequest,
+    callback: (error: ServiceError | null, response: GetSessionRecordingResponse) => void,
+  ): ClientUnaryCall;
+  getSessionRecording(
+    request: GetSessionRecordingRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetSessionRecordingResponse) => void,
+  ): ClientUnaryCall;
+  getSessionRecording(
+    request: GetSessionRecordingRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetSessionRecordingResponse) => void,
+  ): ClientUnaryCall;
   /** What the hub is and where users reach it: for warrenctl doctor's checks. */
   getHubInfo(
     request: GetHubInfoRequest,
@@ -11190,6 +12185,14 @@ export const AdminServiceClient = makeGenericClientConstructor(
   service: typeof AdminServiceService;
   serviceName: string;
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {
   return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
