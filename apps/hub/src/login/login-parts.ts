@@ -11,7 +11,7 @@ import type { RoleBook } from "../kube/user-roles.js";
 import { ConnectorBook } from "./connector-book.js";
 import { LocalCredentials } from "./local-credentials.js";
 import { LoginSessions } from "./login-sessions.js";
-import { completeSsoLogin } from "./sso-completion.js";
+import { completeSsoLogin, completeSsoWebLogin } from "./sso-completion.js";
 import { SsoLogins } from "./sso-logins.js";
 
 export interface LoginPartsDeps {
@@ -69,6 +69,8 @@ export function createLoginParts(deps: LoginPartsDeps): LoginParts {
     callbackUrl: deps.loginCallbackUrl,
     complete: (spec, identity, publicKeyPem, source) =>
       completeSsoLogin(completion, spec, identity, publicKeyPem, source),
+    completeWeb: (spec, identity, source) =>
+      completeSsoWebLogin(completion, spec, identity, source),
   });
   return { connectors, credentials, loginSessions, ssoLogins };
 }

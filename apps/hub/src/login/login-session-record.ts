@@ -15,6 +15,11 @@ export interface LoginSession {
   createdAt: Date;
   expiresAt: Date;
   source: string;
+  /**
+   * A web console login: the SHA-256 of the secret in its cookie. Such a session has no key
+   * (publicKeyPem is empty), so no certificate is ever issued or renewed for it.
+   */
+  webSecretHash?: string;
 }
 
 interface SessionJson extends Omit<LoginSession, "createdAt" | "expiresAt"> {

@@ -51,6 +51,7 @@ export class LoginSessions {
     method: string,
     publicKeyPem: string,
     source: string,
+    webSecretHash?: string,
   ): Promise<LoginSession> {
     const now = this.options.clock.now();
     const session: LoginSession = {
@@ -62,6 +63,7 @@ export class LoginSessions {
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.sessionTtlMs(roles)),
       source,
+      ...(webSecretHash === undefined ? {} : { webSecretHash }),
     };
     await this.options.store.documents.create({
       kind: LOGIN_SESSION_KIND,

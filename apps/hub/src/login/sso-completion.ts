@@ -5,13 +5,13 @@ import { RefusalReason } from "@warren/hub-client";
 import { IdentityError, validatePrincipalName } from "@warren/identity";
 import type { Logger } from "@warren/log";
 import type { LoginResult } from "@warren/proto";
-import type { HubStore } from "@warren/store";
+import type { HubStore, UserRecord } from "@warren/store";
 
 import { Refusal } from "../errors.js";
 import type { AccessWatch } from "../kube/kube-sessions.js";
 import { announce } from "../replicas/apply-change.js";
 import type { ConnectorSpec } from "./connector-document.js";
-import { completeLogin, type LoginCompletionDeps } from "./login-completion.js";
+import { completeLogin, completeWebLogin, type LoginCompletionDeps } from "./login-completion.js";
 import type { ProviderIdentity } from "./provider-identity.js";
 import { ssoFailed } from "./sso-errors.js";
 
@@ -51,13 +51,11 @@ function username(identity: ProviderIdentity, spec: ConnectorSpec): string {
  * An identity from a connector becomes a Warren user: its claims map to roles (those that
  * exist), the user is created or updated as that connector's, and the login completes.
  */
-export async function completeSsoLogin(
+async function ssoUser(
   deps: SsoCompletionDeps,
   spec: ConnectorSpec,
   identity: ProviderIdentity,
-  publicKeyPem: string,
-  source: string,
-): Promise<LoginResult> {
+): Promise<UserRecord> {
   const name = username(identity, spec);
   const roles: string[] = [];
   for (const role of identity.roles) {
@@ -100,5 +98,27 @@ export async function completeSsoLogin(
   // Roles or traits may have changed: open sessions of this user follow at once.
   await announce(deps.store, deps.logger, { kind: "users", names: [name] });
   await deps.sessions.recheck({ users: [name] });
-  return completeLogin(deps, user, origin, publicKeyPem, source);
+  return user;
+}
+
+export async function completeSsoLogin(
+  deps: SsoCompletionDeps,
+  spec: ConnectorSpec,
+  identity: ProviderIdentity,
+  publicKeyPem: string,
+  source: string,
+): Promise<LoginResult> {
+  const user = await ssoUser(deps, spec, identity);
+  return completeLogin(deps, user, user.origin, publicKeyPem, source);
+}
+
+/** The same login for the web console: the cookie value of its session. */
+export async function completeSsoWebLogin(
+  deps: SsoCompletionDeps,
+  spec: ConnectorSpec,
+  identity: ProviderIdentity,
+  source: string,
+): Promise<string> {
+  const user = await ssoUser(deps, spec, identity);
+  return completeWebLogin(deps, user, user.origin, source);
 }

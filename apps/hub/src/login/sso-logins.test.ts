@@ -37,6 +37,7 @@ const logins = () =>
     callbackUrl: () => "https://hub.example:3080/v1/login/callback",
     complete: (_spec, identity) =>
       Promise.resolve(LoginResult.fromPartial({ user: identity.username, sessionId: "s1" })),
+    completeWeb: (_spec, identity) => Promise.resolve(`web-${identity.username}.secret`),
   });
 
 beforeEach(async () => {
@@ -87,5 +88,24 @@ describe("SSO logins", () => {
     await expect(
       logins().begin("corp", "KEY", "https://evil.example/cb", "1.2.3.4"),
     ).rejects.toThrow("redirect_url must be http://127.0.0.1");
+  });
+
+  it("give a console login's cookie to the browser once, and leave nothing for a CLI to take", async () => {
+    finish = () => Promise.resolve({ username: "alice", traits: {}, roles: ["dev"] });
+    const sso = logins();
+    const started = await sso.begin("corp", "", "", "127.0.0.1", true);
+    const state = new URL(started.authUrl).searchParams.get("state") ?? "";
+    const callback = new URL(`https://hub.example:3080/v1/login/callback?state=${state}&code=c`);
+    expect(await sso.callback(callback)).toEqual({
+      ok: true,
+      web: true,
+      userCode: "",
+      message: "",
+      webSession: "web-alice.secret",
+    });
+    expect((await sso.callback(callback)).ok).toBe(false);
+    await expect(sso.finish(started.requestId, 0, new AbortController().signal)).rejects.toThrow(
+      "unknown or expired",
+    );
   });
 });

@@ -36,6 +36,8 @@ interface SsoRequest {
   userCode: string;
   checks: BrowserChecks;
   source: string;
+  /** A web console login: no key, and the browser (not a CLI) gets the outcome, as a cookie. */
+  web?: boolean;
   state: "pending" | "done" | "failed";
   login?: unknown;
   failure?: Failure;
@@ -55,15 +57,27 @@ export interface SsoLoginsOptions {
   logger: Logger;
   connectors: ConnectorBook;
   complete: CompleteSso;
+  completeWeb: CompleteWebSso;
   /** Where the provider sends the browser back (the hub's web address), unless the connector says. */
   callbackUrl: () => string;
 }
+
+/** A web console login's outcome: the session's cookie value. */
+export type CompleteWebSso = (
+  spec: ConnectorSpec,
+  identity: ProviderIdentity,
+  source: string,
+) => Promise<string>;
 
 /** What the hub's callback page says to the person at the browser. */
 export interface CallbackOutcome {
   ok: boolean;
   message: string;
   userCode: string;
+  /** A web console login that succeeded: the cookie to set before going to the console. */
+  webSession?: string;
+  /** A web console login (failed or not): the console shows the message. */
+  web?: boolean;
   /** Send the browser here (the CLI's loopback page), if the CLI gave one. */
   redirect?: URL;
 }
@@ -116,6 +130,7 @@ export class SsoLogins {
     publicKeyPem: string,
     redirectUrl: string,
     source: string,
+    web = false,
   ): Promise<BeginSsoLoginResponse> {
     const { store, clock } = this.options;
     const { spec, provider } = await this.options.connectors.provider(connector);
@@ -132,6 +147,7 @@ export class SsoLogins {
       userCode: userCode(),
       checks,
       source,
+      ...(web ? { web } : {}),
       state: "pending",
     };
     const authUrl = await provider.authUrl(checks);
@@ -179,6 +195,7 @@ export class SsoLogins {
       return { ok: false, userCode: "", message: "This login expired: run warren login again." };
     const request = JSON.parse(stored.body) as SsoRequest;
     let outcome: Pick<SsoRequest, "state" | "login" | "failure">;
+    let webSession: string | undefined;
     try {
       const { spec, provider } = await this.options.connectors.provider(request.connector);
       // The provider sent the browser to redirectUrl: that, with its answer, is the current URL
@@ -186,15 +203,31 @@ export class SsoLogins {
       const current = new URL(request.checks.redirectUrl);
       current.search = url.search;
       const identity = await provider.finish(current, request.checks);
-      const login = await this.options.complete(
-        spec,
-        identity,
-        request.publicKeyPem,
-        request.source,
-      );
-      outcome = { state: "done", login: LoginResult.toJSON(login) };
+      if (request.web) {
+        webSession = await this.options.completeWeb(spec, identity, request.source);
+        outcome = { state: "done" };
+      } else {
+        const login = await this.options.complete(
+          spec,
+          identity,
+          request.publicKeyPem,
+          request.source,
+        );
+        outcome = { state: "done", login: LoginResult.toJSON(login) };
+      }
     } catch (error) {
       outcome = { state: "failed", failure: failureOf(error, request.connector, logger) };
+    }
+    if (request.web) {
+      // Nobody polls for a console login: the browser gets its outcome now, and only once.
+      await store.documents.delete(REQUEST_KIND, pointer.body);
+      return {
+        ok: webSession !== undefined,
+        web: true,
+        userCode: "",
+        message: outcome.failure?.message ?? "",
+        ...(webSession === undefined ? {} : { webSession }),
+      };
     }
     await store.documents.put({
       ...stored,
