@@ -36,6 +36,7 @@ import { createLoginParts } from "./login/login-parts.js";
 import { createLoginService } from "./login/login-service.js";
 import { createUserService } from "./login/user-service.js";
 import { LOGIN_CALLBACK_PATH, startWebServer } from "./web/web-server.js";
+import { consoleAssetsDir } from "@warren/console";
 import { addresses, hubKubeNames } from "./hub-addresses.js";
 import { pruneAudit, pruneRecordings, startSweeps } from "./hub-sweeps.js";
 import { announce, followChanges } from "./replicas/apply-change.js";
@@ -193,6 +194,18 @@ async function openListeners(parts: HubParts, started: StartedParts) {
     ssoLogins: login.ssoLogins,
     logger: logger.child("web"),
     handshakeTimeoutMs: config.tlsHandshakeTimeoutMs,
+    console: {
+      ...parts,
+      ...login,
+      hubName: () => kubeNames.hubName,
+      kubeEndpoint: () => ({
+        ...kubeNames,
+        kubeUrl: known.kubeUrl,
+        caPems: authorities.view.trusted,
+        hubAddr: known.join,
+      }),
+    },
+    assetsDir: consoleAssetsDir(),
   });
   started.started("web address", () => web.close());
   const api: ApiServer = await startApiServer({

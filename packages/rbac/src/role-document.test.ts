@@ -112,6 +112,10 @@ describe("role templates and options", () => {
       );
     expect(role("false").recordSessions).toBe(false);
     expect(role("true").recordSessions).toBe(true);
+    const admin = parseRoleDocument(
+      "kind: role\nmetadata: { name: r }\nspec:\n  options: { console_admin: true }\n",
+    );
+    expect(admin.consoleAdmin).toBe(true);
     expect(parseRoleDocument("kind: role\nmetadata: { name: r }\n").recordSessions).toBeUndefined();
     expect(() => role('"no"')).toThrow(
       /line 4: spec.options.record_sessions: expected true or false/,

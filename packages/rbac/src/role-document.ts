@@ -36,6 +36,8 @@ export interface Role {
    * clusters it matches go unrecorded, unless another role granting the session records.
    */
   recordSessions?: boolean;
+  /** spec.options.console_admin: the web console shows this role's users the admin pages. */
+  consoleAdmin?: boolean;
   /** Whether groups or users use {{external.…}} traits (expanded per user). */
   templated?: boolean;
   /** metadata.labels; warren.dev/origin says who manages the role. */
@@ -46,7 +48,7 @@ const NAME = /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/;
 const TOP_FIELDS = ["kind", "version", "metadata", "spec"];
 const METADATA_FIELDS = ["name", "description", "labels"];
 const SPEC_FIELDS = ["allow", "deny", "options"];
-const OPTION_FIELDS = ["max_session_ttl", "record_sessions"];
+const OPTION_FIELDS = ["max_session_ttl", "record_sessions", "console_admin"];
 const CONDITION_FIELDS = [
   "kubernetes_labels",
   "kubernetes_labels_expression",
@@ -78,6 +80,12 @@ class RoleReader extends DocumentReader {
       }
     }
     return values;
+  }
+
+  boolean(path: YamlPath, value: unknown): boolean | undefined {
+    if (value === undefined || typeof value === "boolean") return value;
+    this.problem(path, "expected true or false");
+    return undefined;
   }
 
   duration(path: YamlPath, value: unknown): number | undefined {
@@ -214,10 +222,13 @@ function readRole(reader: RoleReader, values: unknown): Role {
   if ("problem" in labels) reader.problem(["metadata", "labels"], labels.problem);
   else if (Object.keys(labels.labels).length > 0) role.labels = labels.labels;
   if (maxSessionTtlMs !== undefined) role.maxSessionTtlMs = maxSessionTtlMs;
-  if (options.record_sessions !== undefined) {
-    if (typeof options.record_sessions === "boolean") role.recordSessions = options.record_sessions;
-    else reader.problem(["spec", "options", "record_sessions"], "expected true or false");
-  }
+  const recordSessions = reader.boolean(
+    ["spec", "options", "record_sessions"],
+    options.record_sessions,
+  );
+  if (recordSessions !== undefined) role.recordSessions = recordSessions;
+  const consoleAdmin = reader.boolean(["spec", "options", "console_admin"], options.console_admin);
+  if (consoleAdmin !== undefined) role.consoleAdmin = consoleAdmin;
   if (reader.templated) role.templated = true;
   return role;
 }

@@ -189,7 +189,10 @@ export interface AuditQuery {
   kind?: AuditKind;
   user?: string;
   cluster?: string;
+  verb?: string;
   since?: Date;
+  /** Events before this time only. */
+  until?: Date;
   /** Newest first, at most this many. */
   limit: number;
 }

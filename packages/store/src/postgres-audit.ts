@@ -58,6 +58,7 @@ export class PostgresAudit implements AuditRepository {
       `SELECT * FROM audit_events
        WHERE ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR "user" = $2)
          AND ($3::text IS NULL OR cluster = $3) AND time >= $4
+         AND ($6::text IS NULL OR verb = $6) AND ($7::bigint IS NULL OR time < $7)
        ORDER BY time DESC, id DESC LIMIT $5`,
       [
         query.kind ?? null,
@@ -65,6 +66,8 @@ export class PostgresAudit implements AuditRepository {
         query.cluster ?? null,
         query.since?.getTime() ?? 0,
         query.limit,
+        query.verb ?? null,
+        query.until?.getTime() ?? null,
       ],
     );
     return rows.map(fromAuditRow);

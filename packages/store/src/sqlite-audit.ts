@@ -32,14 +32,17 @@ export class SqliteAudit implements AuditRepository {
       .prepare(
         `SELECT * FROM audit_events
          WHERE (@kind IS NULL OR kind = @kind) AND (@user IS NULL OR user = @user)
-           AND (@cluster IS NULL OR cluster = @cluster) AND time >= @since
+           AND (@cluster IS NULL OR cluster = @cluster) AND (@verb IS NULL OR verb = @verb)
+           AND time >= @since AND (@until IS NULL OR time < @until)
          ORDER BY time DESC, id DESC LIMIT @limit`,
       )
       .all({
         kind: query.kind ?? null,
         user: query.user ?? null,
         cluster: query.cluster ?? null,
+        verb: query.verb ?? null,
         since: query.since?.getTime() ?? 0,
+        until: query.until?.getTime() ?? null,
         limit: query.limit,
       }) as AuditRow[];
     return Promise.resolve(rows.map(fromAuditRow));

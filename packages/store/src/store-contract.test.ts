@@ -422,6 +422,9 @@ describe.each([sqliteBackend(), postgresBackend()])("the $name hub store", (back
       "2",
     ]);
     expect(ids(await store.audit.list({ limit: 1 }))).toEqual(["3"]);
+    expect(ids(await store.audit.list({ limit: 10, until: later(20) }))).toEqual(["2", "1"]);
+    expect(ids(await store.audit.list({ limit: 10, verb: "delete" }))).toEqual([]);
+    expect(ids(await store.audit.list({ limit: 10, verb: "list" }))).toEqual(["3", "2", "1"]);
     expect((await store.audit.list({ limit: 1, user: "bob" }))[0]).toEqual(
       event({ requestId: "2", time: later(10), user: "bob" }),
     );

@@ -49,7 +49,9 @@ export function clusters(
 }
 
 /** The clusters as ListClusters shows them, now. */
-export async function listClusterInfos(deps: ClusterAdminDeps): Promise<ClusterInfo[]> {
+export async function listClusterInfos(
+  deps: Pick<ClusterAdminDeps, "store" | "registry">,
+): Promise<ClusterInfo[]> {
   const [records, agents] = await Promise.all([
     deps.store.clusters.list(),
     deps.store.agents.list(),

@@ -9,6 +9,11 @@ import type { ServerIdentity } from "../ca/server-identity.js";
 import { HubError, HubErrorCode } from "../errors.js";
 import type { SsoLogins } from "../login/sso-logins.js";
 import { callbackPage } from "./callback-page.js";
+import { handleConsoleApi, sendJson, type ConsoleApiDeps } from "./console-api.js";
+import { serveConsoleAsset } from "./console-assets.js";
+import { CONSOLE_COOKIE } from "./console-caller.js";
+import { consoleLogin, finishConsoleLogin, type ConsoleLoginDeps } from "./console-login.js";
+import { ConsoleRefusal } from "./console-refusal.js";
 
 /** Where identity providers send the browser back after a login. */
 export const LOGIN_CALLBACK_PATH = "/v1/login/callback";
@@ -26,6 +31,9 @@ export interface WebServerOptions {
   ssoLogins: SsoLogins;
   logger: Logger;
   handshakeTimeoutMs: number;
+  /** The web console's API and login; its pages come from `assetsDir`. */
+  console: ConsoleApiDeps & ConsoleLoginDeps;
+  assetsDir: string;
 }
 
 const SECURITY_HEADERS = {
@@ -35,8 +43,15 @@ const SECURITY_HEADERS = {
   "x-frame-options": "DENY",
 };
 
+function refused(response: ServerResponse, refusal: ConsoleRefusal): void {
+  const headers: Record<string, string> =
+    refusal.httpStatus === 401 ? { "set-cookie": `${CONSOLE_COOKIE}=; Path=/; Max-Age=0` } : {};
+  sendJson(response, refusal.httpStatus, { error: refusal.message }, headers);
+}
+
 async function handle(
   options: WebServerOptions,
+  login: ReturnType<typeof consoleLogin>,
   request: IncomingMessage,
   response: ServerResponse,
 ) {
@@ -45,34 +60,53 @@ async function handle(
     response.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
     return;
   }
-  if (request.method !== "GET" || url.pathname !== LOGIN_CALLBACK_PATH) {
+  if (url.pathname.startsWith("/v1/web/")) {
+    try {
+      if (!(await login(request, response, url))) {
+        await handleConsoleApi(options.console, request, response, url);
+      }
+    } catch (error) {
+      if (!(error instanceof ConsoleRefusal)) throw error;
+      refused(response, error);
+    }
+    return;
+  }
+  if (request.method === "GET" && url.pathname === LOGIN_CALLBACK_PATH) {
+    const outcome = await options.ssoLogins.callback(url);
+    if (outcome.web) {
+      finishConsoleLogin(response, outcome);
+      return;
+    }
+    if (outcome.redirect) {
+      response.writeHead(303, { location: outcome.redirect.toString(), ...SECURITY_HEADERS }).end();
+      return;
+    }
     response
-      .writeHead(404, { "content-type": "text/plain", ...SECURITY_HEADERS })
-      .end("not found\n");
+      .writeHead(outcome.ok ? 200 : 403, {
+        "content-type": "text/html; charset=utf-8",
+        ...SECURITY_HEADERS,
+      })
+      .end(callbackPage(outcome));
     return;
   }
-  const outcome = await options.ssoLogins.callback(url);
-  if (outcome.redirect) {
-    response.writeHead(303, { location: outcome.redirect.toString(), ...SECURITY_HEADERS }).end();
+  if (
+    request.method === "GET" &&
+    (await serveConsoleAsset(options.assetsDir, url.pathname, response))
+  )
     return;
-  }
-  response
-    .writeHead(outcome.ok ? 200 : 403, {
-      "content-type": "text/html; charset=utf-8",
-      ...SECURITY_HEADERS,
-    })
-    .end(callbackPage(outcome));
+  response.writeHead(404, { "content-type": "text/plain", ...SECURITY_HEADERS }).end("not found\n");
 }
 
-/** The hub's web address: today the SSO callback (the web console comes here later). */
+/** The hub's web address: the web console, its API, and identity providers' callbacks. */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const server: Server = createServer({
     cert: options.identity.certificateChainPem,
     key: options.identity.privateKeyPem,
     handshakeTimeout: options.handshakeTimeoutMs,
   });
+  const login = consoleLogin(options.console);
   server.on("request", (request: IncomingMessage, response: ServerResponse) => {
-    handle(options, request, response).catch((error: unknown) => {
+    handle(options, login, request, response).catch((error: unknown) => {
       options.logger.error({ ...errorFields(error) }, "web request failed");
       if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
       response.end("internal error in warren-hub; see its log\n");

@@ -47,6 +47,12 @@ export const ROLE_SPEC: Schema = object(
           "false: exec and attach sessions this role grants are not recorded (another role " +
           "granting the same session that records wins).",
       },
+      console_admin: {
+        type: "boolean",
+        description:
+          "true: the web console shows users of this role the admin pages (agents, audit log, " +
+          "live sessions, recordings).",
+      },
     }),
   },
 );
