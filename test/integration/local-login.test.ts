@@ -62,7 +62,7 @@ async function invited(name: string): Promise<string> {
   const added = await hub.warrenctl("users", "add", name, "--roles", "reader", "--format", "json");
   expect(added.code, added.stderr).toBe(0);
   const { invite } = JSON.parse(added.stdout) as { invite: string };
-  expect(invite).toMatch(/^[A-Za-z0-9_-]{32}$/);
+  expect(invite).toMatch(/^wri1\.[A-Za-z0-9_-]{32}$/);
   return invite;
 }
 
