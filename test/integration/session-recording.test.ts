@@ -10,7 +10,7 @@ import { TestCluster } from "../k8s/index.js";
 import { backgroundKubectl } from "../support/background-kubectl.js";
 import {
   applyRole,
-  bindGroup,
+  bindExec,
   groupRole,
   proxyAgentNamespace,
   userKubeconfig,
@@ -62,17 +62,7 @@ beforeAll(async () => {
     token,
   });
   appNs = await cluster.createNamespace("rec-app");
-  const execer = cluster.uniqueName("execer");
-  await cluster.rbac.createClusterRole({
-    body: {
-      metadata: { name: execer },
-      rules: [
-        { apiGroups: [""], resources: ["pods"], verbs: ["get"] },
-        { apiGroups: [""], resources: ["pods/exec"], verbs: ["get", "create"] },
-      ],
-    },
-  });
-  await bindGroup(cluster, appNs, "execers", execer);
+  await bindExec(cluster, appNs, "execers");
   await applyRole(hub, scratch, "recorded", groupRole("recorded", "execers"));
   const unrecorded =
     groupRole("unrecorded", "execers") + "  options:\n    record_sessions: false\n";

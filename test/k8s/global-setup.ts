@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { ensurePostgresBin } from "@warren/store/testing";
 import type { TestProject } from "vitest/node";
 
+import { ensureChromium } from "../support/chromium.js";
 import { ensureBinaries, type K8sBinaries } from "./binaries.js";
 import { startLocalCluster, stopLocalCluster } from "./local-cluster.js";
 
@@ -28,6 +29,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const binaries = await ensureBinaries({ log });
   // The HA tests run their own PostgreSQL servers; a fresh machine gets Debian's package here.
   ensurePostgresBin(log);
+  // So do the web console's tests a browser: installed here, outside any test's time limit.
+  ensureChromium(log);
   const dir = await mkdtemp(join(tmpdir(), "warren-k8s-"));
   const started = Date.now();
   try {

@@ -223,3 +223,18 @@ export async function readerRole(
   await bindGroup(cluster, grant.namespace, grant.group, clusterRole);
   await applyRole(hub, dir, grant.role, groupRole(grant.role, grant.group));
 }
+
+/** Lets Kubernetes group `group` exec into pods of `namespace` (WebSocket: get; SPDY: create). */
+export async function bindExec(cluster: TestCluster, namespace: string, group: string) {
+  const name = cluster.uniqueName("execer");
+  await cluster.rbac.createClusterRole({
+    body: {
+      metadata: { name },
+      rules: [
+        { apiGroups: [""], resources: ["pods"], verbs: ["get"] },
+        { apiGroups: [""], resources: ["pods/exec"], verbs: ["get", "create"] },
+      ],
+    },
+  });
+  await bindGroup(cluster, namespace, group, name);
+}

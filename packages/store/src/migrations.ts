@@ -27,6 +27,34 @@ const BIND_TOKENS_AND_LOCK_USERS = `ALTER TABLE agents DROP COLUMN labels;
      ALTER TABLE audit_events ADD COLUMN stage TEXT NOT NULL DEFAULT 'ResponseComplete';
      ALTER TABLE audit_events ADD COLUMN source TEXT NOT NULL DEFAULT '';`;
 
+/** The recordings tables, in either store's types for times and bytes. */
+const recordingTables = (bigint: string, bytes: string) =>
+  `CREATE TABLE session_recordings (
+       id TEXT PRIMARY KEY,
+       "user" TEXT NOT NULL,
+       cluster TEXT NOT NULL,
+       kubernetes_user TEXT NOT NULL,
+       namespace TEXT NOT NULL,
+       pod TEXT NOT NULL,
+       container TEXT NOT NULL,
+       command TEXT NOT NULL,
+       subresource TEXT NOT NULL,
+       tty INTEGER NOT NULL,
+       protocol TEXT NOT NULL,
+       started_at ${bigint} NOT NULL,
+       ended_at ${bigint},
+       exit_code INTEGER,
+       end_reason TEXT NOT NULL,
+       bytes ${bigint} NOT NULL
+     );
+     CREATE INDEX session_recordings_by_start ON session_recordings (started_at, id);
+     CREATE TABLE session_recording_chunks (
+       recording_id TEXT NOT NULL,
+       seq INTEGER NOT NULL,
+       data ${bytes} NOT NULL,
+       PRIMARY KEY (recording_id, seq)
+     );`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     description: "the CA, join tokens and agents",
@@ -255,55 +283,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     // Interactive exec and attach sessions are recorded: a row per session, events in chunks.
     description: "session recordings",
-    sqlite: `CREATE TABLE session_recordings (
-       id TEXT PRIMARY KEY,
-       "user" TEXT NOT NULL,
-       cluster TEXT NOT NULL,
-       kubernetes_user TEXT NOT NULL,
-       namespace TEXT NOT NULL,
-       pod TEXT NOT NULL,
-       container TEXT NOT NULL,
-       command TEXT NOT NULL,
-       subresource TEXT NOT NULL,
-       tty INTEGER NOT NULL,
-       protocol TEXT NOT NULL,
-       started_at INTEGER NOT NULL,
-       ended_at INTEGER,
-       exit_code INTEGER,
-       end_reason TEXT NOT NULL,
-       bytes INTEGER NOT NULL
-     );
-     CREATE INDEX session_recordings_by_start ON session_recordings (started_at, id);
-     CREATE TABLE session_recording_chunks (
-       recording_id TEXT NOT NULL,
-       seq INTEGER NOT NULL,
-       data BLOB NOT NULL,
-       PRIMARY KEY (recording_id, seq)
-     );`,
-    postgres: `CREATE TABLE session_recordings (
-       id TEXT PRIMARY KEY,
-       "user" TEXT NOT NULL,
-       cluster TEXT NOT NULL,
-       kubernetes_user TEXT NOT NULL,
-       namespace TEXT NOT NULL,
-       pod TEXT NOT NULL,
-       container TEXT NOT NULL,
-       command TEXT NOT NULL,
-       subresource TEXT NOT NULL,
-       tty INTEGER NOT NULL,
-       protocol TEXT NOT NULL,
-       started_at BIGINT NOT NULL,
-       ended_at BIGINT,
-       exit_code INTEGER,
-       end_reason TEXT NOT NULL,
-       bytes BIGINT NOT NULL
-     );
-     CREATE INDEX session_recordings_by_start ON session_recordings (started_at, id);
-     CREATE TABLE session_recording_chunks (
-       recording_id TEXT NOT NULL,
-       seq INTEGER NOT NULL,
-       data BYTEA NOT NULL,
-       PRIMARY KEY (recording_id, seq)
-     );`,
+    sqlite: recordingTables("INTEGER", "BLOB"),
+    postgres: recordingTables("BIGINT", "BYTEA"),
   },
 ];

@@ -5,6 +5,8 @@ import { chown, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 
+import { installDebianPackage } from "./debian-package.js";
+
 // A real PostgreSQL server for tests: its own data directory and Unix socket in a temporary
 // directory, no TCP port at all, stopped (and deleted) by stop(). It is the Debian package's
 // server; initdb and postgres refuse to run as root, so as root they run as `postgres`.
@@ -40,8 +42,6 @@ function installedBin(): string | undefined {
   return newest === undefined ? undefined : join(DEBIAN_ROOT, newest, "bin");
 }
 
-const APT = ["-o", "DPkg::Lock::Timeout=600", "-y", "-q"];
-
 /**
  * The directory with initdb and postgres. On a fresh Debian machine (as root, as CI runs) it
  * installs Debian's postgresql package first, so the README's test line needs nothing else;
@@ -50,21 +50,7 @@ const APT = ["-o", "DPkg::Lock::Timeout=600", "-y", "-q"];
 export function ensurePostgresBin(log: (line: string) => void = () => undefined): string {
   const found = installedBin();
   if (found) return found;
-  if (userInfo().uid === 0 && existsSync("/usr/bin/apt-get")) {
-    log("installing Debian's postgresql package for the PostgreSQL tests");
-    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    const install = () =>
-      execFileSync("apt-get", [...APT, "install", "--no-install-recommends", "postgresql"], {
-        stdio: "ignore",
-        env,
-      });
-    try {
-      install();
-    } catch {
-      execFileSync("apt-get", [...APT, "update"], { stdio: "ignore", env });
-      install();
-    }
-  }
+  installDebianPackage("postgresql", log);
   const installed = installedBin();
   if (installed) return installed;
   throw new Error(

@@ -1,10 +1,10 @@
 import type { AuditEvent } from "@warren/proto";
 
 import type { Command } from "../../command.js";
-import { countFlag, stringFlag } from "../../flag-values.js";
+import { stringFlag } from "../../flag-values.js";
 import { FORMAT_FLAG, FORMAT_HELP, formatOf, json } from "../../output/format.js";
 import { table } from "../../output/table.js";
-import { sinceOf } from "../../since-flag.js";
+import { LISTING_FLAGS, listingFilters, listingHelp } from "../../listing-filters.js";
 
 const eventJson = (e: AuditEvent) => ({
   kind: e.kind,
@@ -31,20 +31,10 @@ export const auditLs: Command = {
   noun: "audit",
   verb: "ls",
   summary: "list kube requests, admin actions and joins, newest first",
-  flags: {
-    kind: { type: "string" },
-    user: { type: "string" },
-    cluster: { type: "string" },
-    since: { type: "string" },
-    limit: { type: "string" },
-    ...FORMAT_FLAG,
-  },
+  flags: { kind: { type: "string" }, ...LISTING_FLAGS, ...FORMAT_FLAG },
   flagHelp: [
     "--kind KIND          only kube (kubectl requests), admin (admin API calls) or join",
-    "--user NAME          only this user's (or admin's) events",
-    "--cluster NAME       only requests to this cluster",
-    "--since 1h|TIME      only requests since then",
-    "--limit N            at most N events (default 100)",
+    ...listingHelp("events", "this user's (or admin's) events"),
     FORMAT_HELP,
   ],
   async run(context, flags) {
@@ -52,10 +42,7 @@ export const auditLs: Command = {
     const hub = await context.hub();
     const { events } = await hub.call(hub.admin.listAuditEvents.bind(hub.admin), {
       kind: stringFlag(flags, "kind") ?? "",
-      user: stringFlag(flags, "user") ?? "",
-      cluster: stringFlag(flags, "cluster") ?? "",
-      sinceUnixMs: sinceOf(stringFlag(flags, "since"), context.now()),
-      limit: countFlag(flags, "limit", 10_000) ?? 0,
+      ...listingFilters(flags, context.now()),
     });
     if (format === "json") {
       context.stdout.write(json(events.map(eventJson)));

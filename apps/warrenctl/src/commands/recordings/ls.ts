@@ -1,10 +1,9 @@
 import type { SessionRecording } from "@warren/proto";
 
 import type { Command } from "../../command.js";
-import { countFlag, stringFlag } from "../../flag-values.js";
 import { FORMAT_FLAG, FORMAT_HELP, formatOf, json } from "../../output/format.js";
 import { table } from "../../output/table.js";
-import { sinceOf } from "../../since-flag.js";
+import { LISTING_FLAGS, listingFilters, listingHelp } from "../../listing-filters.js";
 
 export const recordingJson = (r: SessionRecording) => ({
   id: r.id,
@@ -32,29 +31,15 @@ export const recordingsLs: Command = {
   noun: "recordings",
   verb: "ls",
   summary: "list recorded exec and attach sessions, newest first",
-  flags: {
-    user: { type: "string" },
-    cluster: { type: "string" },
-    since: { type: "string" },
-    limit: { type: "string" },
-    ...FORMAT_FLAG,
-  },
-  flagHelp: [
-    "--user NAME          only this user's sessions",
-    "--cluster NAME       only sessions on this cluster",
-    "--since 1h|TIME      only sessions started since then",
-    "--limit N            at most N recordings (default 100)",
-    FORMAT_HELP,
-  ],
+  flags: { ...LISTING_FLAGS, ...FORMAT_FLAG },
+  flagHelp: [...listingHelp("sessions", "this user's sessions"), FORMAT_HELP],
   async run(context, flags) {
     const format = formatOf(flags);
     const hub = await context.hub();
-    const { recordings } = await hub.call(hub.admin.listSessionRecordings.bind(hub.admin), {
-      user: stringFlag(flags, "user") ?? "",
-      cluster: stringFlag(flags, "cluster") ?? "",
-      sinceUnixMs: sinceOf(stringFlag(flags, "since"), context.now()),
-      limit: countFlag(flags, "limit", 10_000) ?? 0,
-    });
+    const { recordings } = await hub.call(
+      hub.admin.listSessionRecordings.bind(hub.admin),
+      listingFilters(flags, context.now()),
+    );
     if (format === "json") {
       context.stdout.write(json(recordings.map(recordingJson)));
       return;
