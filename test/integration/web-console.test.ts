@@ -14,11 +14,12 @@ import { launchChromium } from "../support/chromium.js";
 import { eventually } from "../support/eventually.js";
 import {
   applyRole,
-  bindGroup,
+  bindExec,
   chartAgentNamespace,
   userKubeconfig,
 } from "../support/kube-through-hub.js";
 import { startOidcProvider, type TestOidcProvider } from "../support/oidc-provider.js";
+import { warrenCli } from "../support/warren-cli.js";
 import type { TestHub } from "../support/test-hub.js";
 import { WarrenFixtures } from "../support/warren-fixtures.js";
 
@@ -74,17 +75,7 @@ spec:
 `,
   );
   appNs = await cluster.createNamespace("console-app");
-  const execer = cluster.uniqueName("console-execer");
-  await cluster.rbac.createClusterRole({
-    body: {
-      metadata: { name: execer },
-      rules: [
-        { apiGroups: [""], resources: ["pods"], verbs: ["get"] },
-        { apiGroups: [""], resources: ["pods/exec"], verbs: ["get", "create"] },
-      ],
-    },
-  });
-  await bindGroup(cluster, appNs, "execers", execer);
+  await bindExec(cluster, appNs, "execers");
   // The chart's permissions: the agent reports the cluster healthy.
   const agent = warren.agent({
     hubAddr: hub.addr,
@@ -207,5 +198,45 @@ describe("the web console", () => {
     await expect.poll(() => page.locator("tr[data-recording]").count()).toBe(2);
     await screenshot(page, "recordings");
     await page.context().close();
+  });
+
+  it("lets a local user log in with the password an invite set, and refuses a wrong one", async () => {
+    const added = await hub.warrenctl("users", "add", "lou", "--roles", "dev", "--format", "json");
+    const { invite } = JSON.parse(added.stdout) as { invite: string };
+    const home = await mkdtemp(join(scratch, "lou-"));
+    const set = await warrenCli(home, join(home, "kubeconfig"))(
+      [
+        "login",
+        "--hub",
+        hub.addr,
+        "--ca-pin",
+        hub.caPin,
+        "--user",
+        "lou",
+        "--invite",
+        invite,
+        "--password-stdin",
+      ],
+      { stdin: "lou's long password\n" },
+    );
+    expect(set.code, set.stderr).toBe(0);
+    if (!browser) throw new Error("no browser");
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    await page.goto(hub.webUrl);
+    await page.locator('input[name="user"]').fill("lou");
+    await page.locator('input[name="password"]').fill("not it");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect
+      .poll(() => page.getByRole("alert").textContent())
+      .toBe("wrong user name or password");
+    await page.locator('input[name="password"]').fill("lou's long password");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL(`${hub.webUrl}/#/clusters`);
+    await expect.poll(() => page.locator("tr[data-cluster]").count()).toBe(1);
+    expect(await page.locator("header .who").textContent()).toBe("lou (dev)");
+    const sessions = await hub.warrenctl("users", "sessions", "lou", "--format", "json");
+    expect(sessions.stdout).toContain('"method": "password"');
+    await context.close();
   });
 });

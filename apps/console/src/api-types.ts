@@ -6,6 +6,8 @@ export interface ErrorResponse {
 
 export interface LoginOptionsResponse {
   hubName: string;
+  /** Users an admin made log in with a password. */
+  localUsers: boolean;
   connectors: { name: string; kind: string; display: string }[];
 }
 

@@ -39,3 +39,16 @@ export function query(params: Record<string, string>): string {
   const text = search.toString();
   return text === "" ? "" : `?${text}`;
 }
+
+/** A local user's password login; the hub's words when it refuses. */
+export async function passwordLogin(user: string, password: string): Promise<void> {
+  const response = await fetch("/v1/web/login/password", {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-warren-console": "1" },
+    credentials: "same-origin",
+    body: JSON.stringify({ user, password }),
+  });
+  if (response.ok) return;
+  const body = (await response.json().catch(() => ({}))) as Partial<ErrorResponse>;
+  throw new ApiError(response.status, body.error ?? `the hub answered ${response.status}`);
+}

@@ -1,3 +1,5 @@
+import { useState } from "preact/hooks";
+
 import type { MeResponse } from "../src/api-types.ts";
 import { logOut } from "./api.ts";
 import { AgentsPage } from "./pages/agents.tsx";
@@ -35,9 +37,15 @@ function Page({ route, me }: { route: Route; me: MeResponse }) {
 
 export function App() {
   const route = useRoute();
-  const me = useApi<MeResponse>(route.page === "login" ? undefined : "me");
+  // Bumped by a login on this page: who "me" is has changed.
+  const [logins, setLogins] = useState(0);
+  const me = useApi<MeResponse>(route.page === "login" ? undefined : "me", logins);
   if (route.page === "login" || me.error !== undefined) {
-    return <LoginPage error={route.params.get("error") ?? undefined} />;
+    const loggedIn = () => {
+      setLogins((n) => n + 1);
+      window.location.hash = "#/clusters";
+    };
+    return <LoginPage error={route.params.get("error") ?? undefined} loggedIn={loggedIn} />;
   }
   if (!me.data) return <main class="loading">Loading…</main>;
   const pages = me.data.admin ? [...USER_PAGES, ...ADMIN_PAGES] : USER_PAGES;

@@ -8,8 +8,10 @@ export interface Loaded<T> {
   loading: boolean;
 }
 
-/** Loads `path` whenever it changes; a newer load cancels the older one. */
-export function useApi<T>(path: string | undefined): Loaded<T> {
+/**
+ * Loads `path` whenever it (or `version`) changes; a newer load cancels the older one.
+ */
+export function useApi<T>(path: string | undefined, version = 0): Loaded<T> {
   const [state, setState] = useState<Loaded<T>>({ loading: path !== undefined });
   useEffect(() => {
     if (path === undefined) return undefined;
@@ -26,6 +28,6 @@ export function useApi<T>(path: string | undefined): Loaded<T> {
     return () => {
       abort.abort();
     };
-  }, [path]);
+  }, [path, version]);
   return state;
 }

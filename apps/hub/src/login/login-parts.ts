@@ -11,6 +11,7 @@ import type { RoleBook } from "../kube/user-roles.js";
 import { ConnectorBook } from "./connector-book.js";
 import { LocalCredentials } from "./local-credentials.js";
 import { LoginSessions } from "./login-sessions.js";
+import { PasswordLogins } from "./password-logins.js";
 import { completeSsoLogin, completeSsoWebLogin } from "./sso-completion.js";
 import { SsoLogins } from "./sso-logins.js";
 
@@ -35,6 +36,7 @@ export interface LoginParts {
   credentials: LocalCredentials;
   loginSessions: LoginSessions;
   ssoLogins: SsoLogins;
+  passwordLogins: PasswordLogins;
 }
 
 export function createLoginParts(deps: LoginPartsDeps): LoginParts {
@@ -72,5 +74,6 @@ export function createLoginParts(deps: LoginPartsDeps): LoginParts {
     completeWeb: (spec, identity, source) =>
       completeSsoWebLogin(completion, spec, identity, source),
   });
-  return { connectors, credentials, loginSessions, ssoLogins };
+  const passwordLogins = new PasswordLogins(store, credentials, clock);
+  return { connectors, credentials, loginSessions, ssoLogins, passwordLogins };
 }

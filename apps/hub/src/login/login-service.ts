@@ -9,15 +9,13 @@ import { unaryHandler } from "../grpc/unary-handler.js";
 import { requestPublicKey } from "../join/agent-certificate.js";
 import { JoinThrottle, peerAddress } from "../join/join-throttle.js";
 import type { KubeNames } from "../kube/kube-names.js";
-import { logsInWithPassword } from "../admin/user-origin.js";
 import type { ConnectorBook } from "./connector-book.js";
 import type { LocalCredentials } from "./local-credentials.js";
 import { completeLogin, refuseLocked, type LoginCompletionDeps } from "./login-completion.js";
 import type { LoginSessions } from "./login-sessions.js";
+import { badCredentials, type PasswordLogins } from "./password-logins.js";
 import type { SsoLogins } from "./sso-logins.js";
 
-/** Wrong passwords and invites per address: each costs the hub a slow hash. */
-const FAILED_LOGIN_THROTTLE = { burst: 20, refillIntervalMs: 3_000, maxAddresses: 10_000 };
 /** Browser logins begun per address: each is kept in the store until it expires. */
 const SSO_BEGIN_THROTTLE = { burst: 60, refillIntervalMs: 1_000, maxAddresses: 10_000 };
 
@@ -28,6 +26,7 @@ export interface LoginServiceDeps extends LoginCompletionDeps {
   credentials: LocalCredentials;
   ssoLogins: SsoLogins;
   loginSessions: LoginSessions;
+  passwordLogins: PasswordLogins;
   kubeNames: KubeNames;
 }
 
@@ -38,9 +37,6 @@ const sessionEnded = () =>
     "your login session ended (logged out, ended by an admin, or expired): run warren login",
   );
 
-const badCredentials = () =>
-  new Refusal(status.UNAUTHENTICATED, RefusalReason.BadCredentials, "wrong user name or password");
-
 /** The same key in two encodings compares equal: PEM text differs only in line endings. */
 const sameKey = (a: string, b: string) => a.replace(/\s+/g, "") === b.replace(/\s+/g, "");
 
@@ -48,25 +44,8 @@ const sameKey = (a: string, b: string) => a.replace(/\s+/g, "") === b.replace(/\
 export function createLoginService(deps: LoginServiceDeps): LoginServiceServer {
   const log = deps.logger;
   const { store, credentials, clock } = deps;
-  const failures = new JoinThrottle(FAILED_LOGIN_THROTTLE);
   const begins = new JoinThrottle(SSO_BEGIN_THROTTLE);
-
-  /** Runs a password check; a refusal spends one of the address's failures. */
-  const counted = async <T>(address: string, attempt: () => Promise<T>): Promise<T> => {
-    failures.admit(address, clock.now());
-    try {
-      return await attempt();
-    } catch (error) {
-      if (error instanceof Refusal) failures.failed(address, clock.now());
-      throw error;
-    }
-  };
-
-  /** A local user (one an admin made); anyone else gets the same answer as a wrong password. */
-  const localUser = async (name: string) => {
-    const user = await store.users.get(name);
-    return user && logsInWithPassword(user.origin) ? user : undefined;
-  };
+  const passwords = deps.passwordLogins;
 
   return {
     getLoginOptions: unaryHandler(log, "GetLoginOptions", async () => ({
@@ -100,12 +79,7 @@ export function createLoginService(deps: LoginServiceDeps): LoginServiceServer {
       const { user: name, password, csrPem } = call.request;
       const publicKeyPem = requestPublicKey(csrPem);
       const address = peerAddress(call.getPeer());
-      const user = await counted(address, async () => {
-        await credentials.check(name, password);
-        const found = await localUser(name);
-        if (!found) throw badCredentials();
-        return found;
-      });
+      const user = await passwords.check(name, password, address);
       return { login: await completeLogin(deps, user, "password", publicKeyPem, address) };
     }),
 
@@ -113,9 +87,9 @@ export function createLoginService(deps: LoginServiceDeps): LoginServiceServer {
       const { user: name, invite, newPassword, csrPem } = call.request;
       const publicKeyPem = requestPublicKey(csrPem);
       const address = peerAddress(call.getPeer());
-      const user = await localUser(name);
+      const user = await passwords.localUser(name);
       if (user) refuseLocked(user, clock.now());
-      await counted(address, () => credentials.acceptInvite(name, invite, newPassword));
+      await passwords.counted(address, () => credentials.acceptInvite(name, invite, newPassword));
       if (!user) throw badCredentials();
       return { login: await completeLogin(deps, user, "invite", publicKeyPem, address) };
     }),

@@ -1,23 +1,63 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
+import { status } from "@grpc/grpc-js";
 import type { LoginOptionsResponse } from "@warren/console";
 
 import type { Clock } from "../clock.js";
 import { Refusal } from "../errors.js";
 import { JoinThrottle } from "../join/join-throttle.js";
 import type { ConnectorBook } from "../login/connector-book.js";
+import { completeWebLogin, type LoginCompletionDeps } from "../login/login-completion.js";
 import type { LoginSessions } from "../login/login-sessions.js";
+import type { PasswordLogins } from "../login/password-logins.js";
 import type { CallbackOutcome, SsoLogins } from "../login/sso-logins.js";
 import { CONSOLE_COOKIE, consoleCaller, type ConsoleCallerDeps } from "./console-caller.js";
 import { sendJson } from "./console-api.js";
 import { ConsoleRefusal } from "./console-refusal.js";
 
-export interface ConsoleLoginDeps extends ConsoleCallerDeps {
+export interface ConsoleLoginDeps extends ConsoleCallerDeps, LoginCompletionDeps {
   clock: Clock;
   connectors: ConnectorBook;
   ssoLogins: SsoLogins;
   loginSessions: LoginSessions;
+  passwordLogins: PasswordLogins;
   hubName: () => string;
+}
+
+/** A user name and a password are small; more is not read. */
+const MAX_LOGIN_BODY_BYTES = 4096;
+
+const STATUS_OF: Partial<Record<status, ConsoleRefusal["httpStatus"]>> = {
+  [status.UNAUTHENTICATED]: 401,
+  [status.PERMISSION_DENIED]: 403,
+  [status.RESOURCE_EXHAUSTED]: 429,
+};
+
+/** A login refusal (wrong password, locked, throttled) in the console's terms, same words. */
+const asConsoleRefusal = (error: unknown) =>
+  error instanceof Refusal
+    ? new ConsoleRefusal(STATUS_OF[error.grpcCode] ?? 400, error.message)
+    : error;
+
+async function readLoginBody(
+  request: IncomingMessage,
+): Promise<{ user: string; password: string }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_LOGIN_BODY_BYTES) throw new ConsoleRefusal(400, "the login form is too large");
+    chunks.push(chunk);
+  }
+  try {
+    const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
+    if (typeof body.user === "string" && typeof body.password === "string") {
+      return { user: body.user, password: body.password };
+    }
+  } catch {
+    // Said below.
+  }
+  throw new ConsoleRefusal(400, 'expected {"user": …, "password": …}');
 }
 
 /** Console logins begun per address: each is kept in the store until it expires (10 min). */
@@ -47,6 +87,7 @@ export function consoleLogin(deps: ConsoleLoginDeps) {
     if (url.pathname === "/v1/web/login-options") {
       const body: LoginOptionsResponse = {
         hubName: deps.hubName(),
+        localUsers: true,
         connectors: (await deps.connectors.list()).map(({ spec }) => ({
           name: spec.name,
           kind: spec.kind,
@@ -78,6 +119,23 @@ export function consoleLogin(deps: ConsoleLoginDeps) {
           throw error;
         });
       response.writeHead(303, { location: started.authUrl, "cache-control": "no-store" }).end();
+      return true;
+    }
+    if (url.pathname === "/v1/web/login/password") {
+      if (request.method !== "POST" || request.headers["x-warren-console"] !== "1") {
+        throw new ConsoleRefusal(405, "log in with the console's form");
+      }
+      const address = request.socket.remoteAddress ?? "";
+      const form = await readLoginBody(request);
+      const cookie = await deps.passwordLogins
+        .check(form.user, form.password, address)
+        .then((user) => completeWebLogin(deps, user, "password", address))
+        .catch((error: unknown) => {
+          throw asConsoleRefusal(error);
+        });
+      response
+        .writeHead(204, { "set-cookie": `${CONSOLE_COOKIE}=${cookie}; ${COOKIE_FLAGS}` })
+        .end();
       return true;
     }
     if (url.pathname === "/v1/web/logout") {
