@@ -21,7 +21,7 @@ const USAGE =
   "usage: npm run bench -- tunnel [--iterations N] [--mib N] [--agents N]\n" +
   "                               [--only latency,throughput,headOfLine,scale]\n" +
   "       npm run bench -- kube [--iterations N] [--requests N] [--concurrency N] [--objects N]\n" +
-  "                             [--only latency,load,fastWatch,largeList,accessEnd]\n" +
+  "                             [--only latency,load,fastWatch,largeList,accessEnd,execStream]\n" +
   "       npm run bench -- ha [--agents N] [--concurrency N] [--iterations N]\n" +
   "       npm run bench -- operator [--objects N]";
 

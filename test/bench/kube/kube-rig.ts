@@ -10,6 +10,7 @@ import { startLocalCluster, stopLocalCluster } from "../../k8s/local-cluster.js"
 import { spawnAgent } from "../../support/agent-in-cluster.js";
 import {
   applyRole,
+  bindExec,
   bindGroup,
   kubeconfigTls,
   proxyAgentNamespace,
@@ -55,6 +56,9 @@ export interface KubeRig {
     kubeApiserver: number;
     etcd: number;
   };
+  /** Kubeconfigs for kubectl exec into `pod`: straight, through the hub recorded and not. */
+  exec: { pod: string; direct: string; recorded: string; unrecorded: string };
+  cluster: TestCluster;
   /** warrenctl users lock / unlock of the user throughHub acts as. */
   lockUser(): Promise<void>;
   unlockUser(): Promise<void>;
@@ -64,6 +68,17 @@ export interface KubeRig {
 const ROLE = `kind: role
 metadata: { name: bench }
 spec:
+  allow:
+    kubernetes_labels: { "*": "*" }
+    kubernetes_groups: ["${GROUP}"]
+`;
+
+const EXEC_POD = "bench-shell";
+
+const UNRECORDED_ROLE = `kind: role
+metadata: { name: bench-unrecorded }
+spec:
+  options: { record_sessions: false }
   allow:
     kubernetes_labels: { "*": "*" }
     kubernetes_groups: ["${GROUP}"]
@@ -119,7 +134,17 @@ export async function startKubeRig(): Promise<KubeRig> {
   });
   await agent.logs.waitForMessage("agent ready");
   await applyRole(hub, scratch, "bench", ROLE);
-  const hubTls = await kubeconfigTls(await userKubeconfig(hub, scratch, USER, "bench"));
+  const userConfig = await userKubeconfig(hub, scratch, USER, "bench");
+  const hubTls = await kubeconfigTls(userConfig);
+  // exec: a pod on the test node, and a user whose role records no session.
+  await Promise.all([cluster.runPod(namespace, EXEC_POD), bindExec(cluster, namespace, GROUP)]);
+  await applyRole(hub, scratch, "bench-unrecorded", UNRECORDED_ROLE);
+  const unrecordedConfig = await userKubeconfig(
+    hub,
+    scratch,
+    `${USER}-unrecorded`,
+    "bench-unrecorded",
+  );
   await applyRole(hub, scratch, "bench-filtered", filteredRole(namespace));
   const filteredTls = await kubeconfigTls(
     await userKubeconfig(hub, scratch, `${USER}-filtered`, "bench-filtered"),
@@ -150,6 +175,13 @@ export async function startKubeRig(): Promise<KubeRig> {
     peer: kubeClient(peer.base, { ca: peer.servingCaPem, cert: own.certPem, key: own.keyPem }),
     admin,
     namespace,
+    exec: {
+      pod: EXEC_POD,
+      direct: cluster.adminKubeconfigPath,
+      recorded: userConfig,
+      unrecorded: unrecordedConfig,
+    },
+    cluster,
     pids: {
       hub: hub.process.pid,
       agent: agent.pid,
