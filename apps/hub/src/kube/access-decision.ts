@@ -7,7 +7,7 @@ import {
 import type { HubStore, UserRecord } from "@warren/store";
 
 import type { Clock } from "../clock.js";
-import { findCluster, listClusters } from "./cluster-directory.js";
+import { findCluster, reachableClusters } from "./cluster-directory.js";
 import type { RequestedIdentity } from "./impersonation-request.js";
 import { checkCaller, checkIssuer, checkLock, type Trust } from "./kube-authenticator.js";
 import { KubeRefusal } from "./kube-refusal.js";
@@ -47,9 +47,7 @@ export async function clusterNamed(
   const cluster = await findCluster(deps.store, name);
   if (cluster) return cluster;
   const roles = await deps.roleBook.rolesOf(user);
-  const reachable = (await listClusters(deps.store))
-    .filter((c) => resolveKubeAccess({ user: user.name, roles, cluster: c }).allowed)
-    .map((c) => c.name);
+  const reachable = (await reachableClusters(deps.store, user.name, roles)).map((c) => c.name);
   throw new KubeRefusal(
     404,
     `there is no cluster ${JSON.stringify(name.slice(0, 63))} on this hub that you may reach` +

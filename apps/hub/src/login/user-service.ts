@@ -1,12 +1,11 @@
 import type { Logger } from "@warren/log";
 import type { LoginSessionInfo, UserServiceServer } from "@warren/proto";
-import { resolveKubeAccess } from "@warren/rbac";
 import type { HubStore } from "@warren/store";
 
 import { refuse } from "../errors.js";
 import type { PeerAuthenticator } from "../grpc/peer-authenticator.js";
 import { unaryHandler } from "../grpc/unary-handler.js";
-import { listClusters } from "../kube/cluster-directory.js";
+import { reachableClusters } from "../kube/cluster-directory.js";
 import type { RoleBook } from "../kube/user-roles.js";
 import type { AgentRegistry } from "../tunnel/agent-registry.js";
 import type { LoginSession } from "./login-session-record.js";
@@ -53,9 +52,7 @@ export function createUserService(deps: UserServiceDeps): UserServiceServer {
     listKubeClusters: unaryHandler(log, "ListKubeClusters", async (call) => {
       const { user } = await authenticator.user(call);
       const roles = await deps.roleBook.rolesOf(user);
-      const clusters = (await listClusters(deps.store)).filter(
-        (cluster) => resolveKubeAccess({ user: user.name, roles, cluster }).allowed,
-      );
+      const clusters = await reachableClusters(deps.store, user.name, roles);
       return {
         clusters: clusters.map((cluster) => {
           const agents = deps.registry.inCluster(cluster.name);

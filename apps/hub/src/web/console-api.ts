@@ -8,13 +8,12 @@ import type {
   RecordingEventsResponse,
   RecordingsResponse,
 } from "@warren/console";
-import { resolveKubeAccess } from "@warren/rbac";
 import type { HubStore } from "@warren/store";
 
 import { auditEvent } from "../audit/audit-event.js";
 import type { AuditWriter } from "../audit/audit-writer.js";
 import { listClusterInfos } from "../admin/cluster-infos.js";
-import { listClusters } from "../kube/cluster-directory.js";
+import { reachableClusters } from "../kube/cluster-directory.js";
 import { decodeEvents } from "../recording/recorded-event.js";
 import type { AgentRegistry } from "../tunnel/agent-registry.js";
 import { consoleCaller, type ConsoleCaller, type ConsoleCallerDeps } from "./console-caller.js";
@@ -75,10 +74,7 @@ const limitParam = (url: URL) =>
   Math.min(Math.max(Number(url.searchParams.get("limit")) || 200, 1), MAX_LIMIT);
 
 async function clusters(deps: ConsoleApiDeps, caller: ConsoleCaller): Promise<ClustersResponse> {
-  const reachable = (await listClusters(deps.store)).filter(
-    (cluster) =>
-      resolveKubeAccess({ user: caller.user.name, roles: caller.roles, cluster }).allowed,
-  );
+  const reachable = await reachableClusters(deps.store, caller.user.name, caller.roles);
   return {
     clusters: reachable.map((cluster) => {
       const agents = deps.registry.inCluster(cluster.name);

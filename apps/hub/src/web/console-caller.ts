@@ -13,6 +13,14 @@ import { ConsoleRefusal } from "./console-refusal.js";
 
 export const CONSOLE_COOKIE = "warren_console";
 
+const COOKIE_FLAGS = "Path=/; HttpOnly; Secure; SameSite=Strict";
+
+/** The Set-Cookie value that gives the browser a console login, or (empty) takes it away. */
+export const consoleCookie = (value: string) =>
+  value === ""
+    ? `${CONSOLE_COOKIE}=; ${COOKIE_FLAGS}; Max-Age=0`
+    : `${CONSOLE_COOKIE}=${value}; ${COOKIE_FLAGS}`;
+
 export interface ConsoleCallerDeps {
   store: HubStore;
   clock: Clock;

@@ -11,7 +11,7 @@ import { completeWebLogin, type LoginCompletionDeps } from "../login/login-compl
 import type { LoginSessions } from "../login/login-sessions.js";
 import type { PasswordLogins } from "../login/password-logins.js";
 import type { CallbackOutcome, SsoLogins } from "../login/sso-logins.js";
-import { CONSOLE_COOKIE, consoleCaller, type ConsoleCallerDeps } from "./console-caller.js";
+import { consoleCaller, consoleCookie, type ConsoleCallerDeps } from "./console-caller.js";
 import { sendJson } from "./console-api.js";
 import { ConsoleRefusal } from "./console-refusal.js";
 
@@ -63,8 +63,6 @@ async function readLoginBody(
 /** Console logins begun per address: each is kept in the store until it expires (10 min). */
 const BEGIN_THROTTLE = { burst: 60, refillIntervalMs: 1_000, maxAddresses: 10_000 };
 
-const COOKIE_FLAGS = "Path=/; HttpOnly; Secure; SameSite=Strict";
-
 /** Sets the console's cookie and sends the browser to the console, or back to its login page. */
 export function finishConsoleLogin(response: ServerResponse, outcome: CallbackOutcome): void {
   if (outcome.webSession === undefined) {
@@ -75,7 +73,7 @@ export function finishConsoleLogin(response: ServerResponse, outcome: CallbackOu
   response
     .writeHead(303, {
       location: "/#/clusters",
-      "set-cookie": `${CONSOLE_COOKIE}=${outcome.webSession}; ${COOKIE_FLAGS}`,
+      "set-cookie": consoleCookie(outcome.webSession),
     })
     .end();
 }
@@ -133,9 +131,7 @@ export function consoleLogin(deps: ConsoleLoginDeps) {
         .catch((error: unknown) => {
           throw asConsoleRefusal(error);
         });
-      response
-        .writeHead(204, { "set-cookie": `${CONSOLE_COOKIE}=${cookie}; ${COOKIE_FLAGS}` })
-        .end();
+      response.writeHead(204, { "set-cookie": consoleCookie(cookie) }).end();
       return true;
     }
     if (url.pathname === "/v1/web/logout") {
@@ -145,9 +141,7 @@ export function consoleLogin(deps: ConsoleLoginDeps) {
       }
       const caller = await consoleCaller(deps, request);
       await deps.loginSessions.end(caller.user.name, caller.session.id);
-      response
-        .writeHead(204, { "set-cookie": `${CONSOLE_COOKIE}=; ${COOKIE_FLAGS}; Max-Age=0` })
-        .end();
+      response.writeHead(204, { "set-cookie": consoleCookie("") }).end();
       return true;
     }
     return false;

@@ -11,7 +11,7 @@ import type { SsoLogins } from "../login/sso-logins.js";
 import { callbackPage } from "./callback-page.js";
 import { handleConsoleApi, sendJson, type ConsoleApiDeps } from "./console-api.js";
 import { serveConsoleAsset } from "./console-assets.js";
-import { CONSOLE_COOKIE } from "./console-caller.js";
+import { consoleCookie } from "./console-caller.js";
 import { consoleLogin, finishConsoleLogin, type ConsoleLoginDeps } from "./console-login.js";
 import { ConsoleRefusal } from "./console-refusal.js";
 
@@ -45,7 +45,7 @@ const SECURITY_HEADERS = {
 
 function refused(response: ServerResponse, refusal: ConsoleRefusal): void {
   const headers: Record<string, string> =
-    refusal.httpStatus === 401 ? { "set-cookie": `${CONSOLE_COOKIE}=; Path=/; Max-Age=0` } : {};
+    refusal.httpStatus === 401 ? { "set-cookie": consoleCookie("") } : {};
   sendJson(response, refusal.httpStatus, { error: refusal.message }, headers);
 }
 
