@@ -18,6 +18,7 @@ import {
 } from "../support/helm.js";
 import { applyRole, bindGroup, userKubeconfig } from "../support/kube-through-hub.js";
 import type { TestHub } from "../support/test-hub.js";
+import { withoutDetectedLabels } from "../support/detected-labels.js";
 import { WarrenFixtures } from "../support/warren-fixtures.js";
 import { spawnWarren, type WarrenProcess } from "../support/warren-process.js";
 
@@ -31,6 +32,7 @@ let scratch: string;
 let namespace: string;
 let values: Record<string, string>;
 let rendered: Manifest[];
+let tokenFile: string;
 const warren = new WarrenFixtures();
 
 beforeAll(async () => {
@@ -42,10 +44,19 @@ beforeAll(async () => {
   values = {
     hubAddr: hub.addr,
     kubeClusterName: CLUSTER,
-    authToken: await warren.token(hub, CLUSTER, "--labels", "env=charted"),
+    authToken: await warren.token(
+      hub,
+      CLUSTER,
+      "--labels",
+      "env=charted",
+      "--agent-label-keys",
+      "tier",
+    ),
     caPin: hub.caPin,
+    "labels.tier": "gold",
   };
   rendered = await helm.template(RELEASE, namespace, values);
+  tokenFile = join(scratch, "auth-token");
 }, 120_000);
 
 afterAll(async () => {
@@ -55,9 +66,9 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-/** The agent's environment as the StatefulSet sets it, with the downward API resolved. */
-function statefulSetEnv(pod: string, tokenFile: string): Record<string, string> {
-  const env = containerOf(one(rendered, "StatefulSet")).env;
+/** The agent's environment as a StatefulSet sets it, with the downward API resolved. */
+function statefulSetEnv(sts: Manifest, pod: string, tokenFile: string): Record<string, string> {
+  const env = containerOf(sts).env;
   const fromChart = Object.fromEntries(env.map((e) => [e.name, e.value ?? ""]));
   return {
     ...fromChart,
@@ -133,7 +144,6 @@ describe("helm install charts/kube-agent", () => {
   });
 
   it("runs an agent as the chart's ServiceAccount that joins, keeps its state and serves kubectl", async () => {
-    const tokenFile = join(scratch, "auth-token");
     const secret = await cluster.core.readNamespacedSecret({
       name: `${RELEASE}-join-token`,
       namespace,
@@ -142,7 +152,7 @@ describe("helm install charts/kube-agent", () => {
     const agent = await runAsChartServiceAccount(
       RELEASE,
       ["start"],
-      statefulSetEnv(`${RELEASE}-0`, tokenFile),
+      statefulSetEnv(one(rendered, "StatefulSet"), `${RELEASE}-0`, tokenFile),
     );
     try {
       await agent.logs.waitForMessage("agent ready");
@@ -185,6 +195,56 @@ describe("helm install charts/kube-agent", () => {
     }
   });
 
+  it("follows a helm upgrade of its labels: same state, and RBAC matches the new ones", async () => {
+    await applyRole(
+      hub,
+      scratch,
+      "charted-gold",
+      'kind: role\nmetadata: { name: charted-gold }\nspec:\n  allow:\n    kubernetes_labels: { tier: gold }\n    kubernetes_groups: ["charted-readers"]\n',
+    );
+    const kubeconfig = await userKubeconfig(hub, scratch, "gina", "charted-gold");
+    const getSecrets = () =>
+      cluster.kubectl(["get", "secrets", "-n", namespace, "-o", "name"], kubeconfig);
+    const before = await runLiveAgent();
+    const joined = await before.logs.waitForMessage("agent ready");
+    await before.logs.waitForMessage("tunnel up");
+    expect((await getSecrets()).stderr).toBe("");
+    await before.stop();
+
+    const upgraded = await helm.run([
+      "upgrade",
+      RELEASE,
+      KUBE_AGENT_CHART,
+      "-n",
+      namespace,
+      "--reuse-values",
+      "--set",
+      "labels.tier=silver",
+    ]);
+    expect(upgraded.stdout).toContain("STATUS: deployed");
+    const followed = hub.process.logs.mark();
+    const after = await runLiveAgent();
+    try {
+      expect((await after.logs.waitForMessage("agent ready")).agentId).toBe(joined.agentId);
+      await hub.process.logs.waitFor(
+        (e) => e.msg === "the cluster's labels follow its agent" && e.cluster === CLUSTER,
+        "the hub following the upgraded labels",
+        30_000,
+        followed,
+      );
+      const listed = await hub.warrenctl("clusters", "ls", "--format", "json");
+      const [charted] = withoutDetectedLabels(
+        JSON.parse(listed.stdout) as { name: string; labels: Record<string, string> }[],
+      ).filter((c) => c.name === CLUSTER);
+      expect(charted?.labels).toEqual({ env: "charted", tier: "silver" });
+      const refused = await getSecrets();
+      expect(refused.exitCode).not.toBe(0);
+      expect(refused.stderr).toContain("none matches its labels");
+    } finally {
+      await after.stop();
+    }
+  });
+
   it("grants the ServiceAccount no more than that", async () => {
     expect(await canI("list", "secrets", "--all-namespaces")).toBe("no");
     expect(await canI("list", "secrets", "-n", namespace)).toBe("no");
@@ -219,6 +279,25 @@ describe("helm install charts/kube-agent", () => {
     expect(left.stdout).toContain(`secret/${RELEASE}-join-token`);
   });
 });
+
+/** The agent as the StatefulSet in the API server runs it now (after any helm upgrade). */
+async function runLiveAgent(): Promise<WarrenProcess> {
+  const live = await cluster.kubectl([
+    "get",
+    "statefulset",
+    RELEASE,
+    "-n",
+    namespace,
+    "-o",
+    "json",
+  ]);
+  const sts = JSON.parse(live.stdout) as Manifest;
+  return runAsChartServiceAccount(
+    RELEASE,
+    ["start"],
+    statefulSetEnv(sts, `${RELEASE}-0`, tokenFile),
+  );
+}
 
 /** A Role of the namespace that lets its group read secrets there: something to reach. */
 async function secretReaderRole(): Promise<string> {
