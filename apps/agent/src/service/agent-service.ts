@@ -4,6 +4,7 @@ import { status } from "@grpc/grpc-js";
 import { errorFields, type Logger } from "@warren/log";
 import {
   AgentServiceService,
+  proxyMethod,
   type AgentPlacement,
   type HubReplica,
   type SetCertificateAuthoritiesRequest,
@@ -141,7 +142,7 @@ export function createAgentGrpcServer(deps: AgentServiceDeps): AgentGrpcServer {
       call.end();
     })
     .add(AgentServiceService.watchHeartbeats, (call) => heartbeats(call, deps, heartbeatStops))
-    .add(AgentServiceService.proxy, async (call) => {
+    .add(proxyMethod, async (call) => {
       if (!deps.upstream) {
         call.end(status.FAILED_PRECONDITION, NO_CLUSTER);
         return;

@@ -1,6 +1,6 @@
 import type { HeaderLine } from "@warren/kube";
 import {
-  AgentServiceService,
+  proxyMethod,
   type ProxyRequest,
   type ProxyResponse,
   type ResponseHead,
@@ -34,7 +34,7 @@ export async function openProxyCall(
   let call: ProxyCall;
   signal.throwIfAborted();
   try {
-    call = admitted.agent.tunnel.grpc.call(AgentServiceService.proxy, { signal });
+    call = admitted.agent.tunnel.grpc.call(proxyMethod, { signal });
   } catch (error) {
     throw new KubeRefusal(503, `the agent's tunnel closed: ${(error as Error).message}; retry`);
   }

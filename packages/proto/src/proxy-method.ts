@@ -1,0 +1,119 @@
+import {
+  AgentServiceService,
+  type ProxyRequest,
+  type ProxyResponse,
+} from "./gen/warren/v1/agent.js";
+
+// Bodies and upgraded bytes are nearly all a Proxy stream carries. The generated codec copies
+// each chunk three times on the way out (writer, finish, Buffer.from) and once on the way in;
+// these do it once out and never in. The bytes on the wire are the same: any peer's encoding
+// of these messages decodes here, and ours decodes anywhere.
+
+/** Field numbers in agent.proto: the `frame` oneof of ProxyRequest and ProxyResponse... */
+const BODY_FIELD = 2;
+const UPGRADED_FIELD = 3;
+/** ...and `data` in BodyChunk and UpgradedData. */
+const DATA_FIELD = 1;
+const LENGTH_DELIMITED = 2;
+
+type DataFrame =
+  { $case: "body"; value: { data: Buffer } } | { $case: "upgraded"; value: { data: Buffer } };
+
+function varintLength(value: number): number {
+  let length = 1;
+  for (let rest = value; rest >= 0x80; rest = Math.floor(rest / 0x80)) length++;
+  return length;
+}
+
+function writeVarint(out: Buffer, at: number, value: number): number {
+  let rest = value;
+  let next = at;
+  while (rest >= 0x80) {
+    out[next++] = (rest % 0x80) | 0x80;
+    rest = Math.floor(rest / 0x80);
+  }
+  out[next++] = rest;
+  return next;
+}
+
+/** A varint at `at` and where it ends; undefined past the end or beyond 2^32. */
+function readVarint(bytes: Buffer, at: number): { value: number; end: number } | undefined {
+  let value = 0;
+  let scale = 1;
+  for (let next = at; next < bytes.length && next < at + 5; next++) {
+    const byte = bytes[next] ?? 0;
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) return { value, end: next + 1 };
+    scale *= 0x80;
+  }
+  return undefined;
+}
+
+/** `field` holding a message whose only field is `data`: the data copied once. */
+export function encodeDataFrame(frame: DataFrame): Buffer {
+  const { data } = frame.value;
+  const field = frame.$case === "body" ? BODY_FIELD : UPGRADED_FIELD;
+  // An empty bytes field is left out, as protobuf encoders do.
+  const inner = data.length === 0 ? 0 : 1 + varintLength(data.length) + data.length;
+  const out = Buffer.allocUnsafe(1 + varintLength(inner) + inner);
+  out[0] = (field << 3) | LENGTH_DELIMITED;
+  let at = writeVarint(out, 1, inner);
+  if (inner > 0) {
+    out[at++] = (DATA_FIELD << 3) | LENGTH_DELIMITED;
+    at = writeVarint(out, at, data.length);
+    out.set(data, at);
+  }
+  return out;
+}
+
+/**
+ * A body or upgraded frame read as a view of `bytes`, or undefined when `bytes` holds anything
+ * else (a head, an unknown field, several fields): the generated decoder reads those.
+ */
+export function decodeDataFrame(bytes: Buffer): DataFrame | undefined {
+  const tag = bytes[0] ?? 0;
+  const field = tag >> 3;
+  if ((tag & 7) !== LENGTH_DELIMITED || (field !== BODY_FIELD && field !== UPGRADED_FIELD)) {
+    return undefined;
+  }
+  const inner = readVarint(bytes, 1);
+  if (inner === undefined || inner.end + inner.value !== bytes.length) return undefined;
+  let data = bytes.subarray(bytes.length);
+  if (inner.value > 0) {
+    if (bytes[inner.end] !== ((DATA_FIELD << 3) | LENGTH_DELIMITED)) return undefined;
+    const length = readVarint(bytes, inner.end + 1);
+    if (length === undefined || length.end + length.value !== bytes.length) return undefined;
+    data = bytes.subarray(length.end);
+  }
+  return field === BODY_FIELD
+    ? { $case: "body", value: { data } }
+    : { $case: "upgraded", value: { data } };
+}
+
+function isDataFrame(frame: ProxyRequest["frame"] | ProxyResponse["frame"]): frame is DataFrame {
+  return frame?.$case === "body" || frame?.$case === "upgraded";
+}
+
+/**
+ * AgentService.Proxy with bodies and upgraded bytes copied once on the way out and read in
+ * place on the way in; heads go through the generated codec. Both ends use this definition.
+ */
+export const proxyMethod = {
+  ...AgentServiceService.proxy,
+  requestSerialize: (value: ProxyRequest): Buffer =>
+    isDataFrame(value.frame)
+      ? encodeDataFrame(value.frame)
+      : AgentServiceService.proxy.requestSerialize(value),
+  requestDeserialize: (bytes: Buffer): ProxyRequest => {
+    const frame = decodeDataFrame(bytes);
+    return frame ? { frame } : AgentServiceService.proxy.requestDeserialize(bytes);
+  },
+  responseSerialize: (value: ProxyResponse): Buffer =>
+    isDataFrame(value.frame)
+      ? encodeDataFrame(value.frame)
+      : AgentServiceService.proxy.responseSerialize(value),
+  responseDeserialize: (bytes: Buffer): ProxyResponse => {
+    const frame = decodeDataFrame(bytes);
+    return frame ? { frame } : AgentServiceService.proxy.responseDeserialize(bytes);
+  },
+};
