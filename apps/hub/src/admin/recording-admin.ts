@@ -10,8 +10,22 @@ import { decodeEvents } from "../recording/recorded-event.js";
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 10_000;
-/** Chunks are ~64 KiB: a page stays well under gRPC's 4 MiB message limit. */
+/** Chunks read for a page: a second of a quiet shell each, or up to ~256 KiB of a busy one. */
 const CHUNKS_PER_PAGE = 16;
+/** A page ends after the chunk that reaches this, well under gRPC's 4 MiB message limit. */
+const PAGE_BYTES = 1024 * 1024;
+
+/** The chunks of one page: all of `chunks` up to PAGE_BYTES, at least one. */
+export function pageOf<T extends { data: Buffer }>(chunks: readonly T[]): T[] {
+  let bytes = 0;
+  const page: T[] = [];
+  for (const chunk of chunks.slice(0, CHUNKS_PER_PAGE)) {
+    if (page.length > 0 && bytes >= PAGE_BYTES) break;
+    page.push(chunk);
+    bytes += chunk.data.length;
+  }
+  return page;
+}
 
 export interface RecordingAdminDeps extends AdminHandlerDeps {
   store: HubStore;
@@ -65,13 +79,13 @@ export function recordingAdmin(
           );
         }
         const chunks = await deps.store.recordings.chunks(id, fromChunk, CHUNKS_PER_PAGE + 1);
-        const page = chunks.slice(0, CHUNKS_PER_PAGE);
+        const page = pageOf(chunks);
         const events = page.flatMap((chunk) => decodeEvents(chunk.data));
         return {
           recording: recordingMessage(recording),
           events: events.map((e) => ({ stream: e.stream, offsetMs: e.offsetMs, data: e.data })),
           nextChunk: (page.at(-1)?.seq ?? fromChunk - 1) + 1,
-          more: chunks.length > CHUNKS_PER_PAGE,
+          more: chunks.length > page.length,
         };
       },
       // Watching what someone did in a shell is itself worth a line in the audit log.

@@ -13,8 +13,11 @@ export interface RecorderDeps {
   flushIntervalMs: number;
 }
 
-/** A chunk is written sooner once this much waits. */
-const FLUSH_BYTES = 64 * 1024;
+/**
+ * A chunk is written sooner once this much waits. Each chunk is a commit (a disk sync):
+ * at 64 KiB, a session streaming data spent more of the hub on commits than on relaying.
+ */
+const FLUSH_BYTES = 256 * 1024;
 /** Events waiting on a store that does not keep up: past this the session is ended. */
 const MAX_PENDING_BYTES = 8 * 1024 * 1024;
 /** The error channel carries one Status; more is not kept for the exit code. */

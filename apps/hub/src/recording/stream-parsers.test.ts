@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 
 import { RecordedStream } from "./recorded-event.js";
 import { SPDY_DICTIONARY, spdyStreams } from "./spdy-streams.js";
-import { webSocketChannels } from "./websocket-channels.js";
+import { unmasked, webSocketChannels } from "./websocket-channels.js";
 
 type Seen = [RecordedStream, string][];
 
@@ -39,6 +39,23 @@ function wsFrame(opcode: number, payload: Buffer, { fin = true, masked = false }
 }
 
 describe("webSocketChannels", () => {
+  it("unmasks as RFC 6455 says, from any offset into the payload and any alignment", () => {
+    const mask = randomBytes(4);
+    const payload = randomBytes(1000);
+    for (const [start, length] of [
+      [0, 1000],
+      [1, 999],
+      [2, 7],
+      [3, 4],
+      [5, 0],
+      [6, 3],
+    ] as const) {
+      const piece = payload.subarray(start, start + length);
+      const expected = Buffer.from(piece.map((byte, i) => byte ^ (mask[(start + i) % 4] ?? 0)));
+      expect(unmasked(piece, mask, start).equals(expected), `${start}+${length}`).toBe(true);
+    }
+  });
+
   it("reads channels from masked, fragmented and long frames, split anywhere", () => {
     const long = "x".repeat(300);
     const bytes = Buffer.concat([
