@@ -34,3 +34,8 @@ export async function cpuDuring(
     Object.entries(after).map(([name, ms]) => [name, ms - (before[name] ?? 0)]),
   );
 }
+
+/** Adds `more` (CPU ms by process) into `total`. */
+export function addCpu(total: Record<string, number>, more: Readonly<Record<string, number>>) {
+  for (const [name, ms] of Object.entries(more)) total[name] = (total[name] ?? 0) + ms;
+}

@@ -1,3 +1,4 @@
+import { addCpu, cpuDuring } from "../process-cpu.js";
 import { latencyStats, median, ratio, type LatencyStats } from "../stats.js";
 import { getBody, getJson, sendJson, watch, type KubeClient } from "./https-client.js";
 import type { KubeRig } from "./kube-rig.js";
@@ -32,6 +33,10 @@ export interface KubeListReport {
   /** Warren's MiB/s over the peer's. */
   warrenVsPeer: number;
   targetRatio: number;
+  /** CPU ms per MiB listed, by process, through the hub and through the peer. */
+  cpuMsPerMiB: { throughHub: Record<string, number>; peer: Record<string, number> };
+  /** Hub + agent against the peer's server + client, CPU ms per MiB. */
+  proxyCpuMsPerMiB: { warren: number; peer: number };
   /** The same list as a user whose kubernetes_resources rules make the hub filter it. */
   filtered: {
     bytes: number;
@@ -136,11 +141,22 @@ export async function measureKubeList(
   await listMiBps(rig.throughHub, path);
   await listMiBps(rig.filteredThroughHub, path);
   await listMiBps(rig.peer, path);
+  const cpu = { throughHub: {}, peer: {} };
+  const withCpu = async (into: Record<string, number>, client: KubeClient) => {
+    let listed = { bytes: 0, mibps: 0 };
+    addCpu(
+      into,
+      await cpuDuring(rig.pids, async () => {
+        listed = await listMiBps(client, path);
+      }),
+    );
+    return listed;
+  };
   for (let i = 0; i < rounds; i++) {
     const d = await listMiBps(rig.direct, path);
-    const h = await listMiBps(rig.throughHub, path);
+    const h = await withCpu(cpu.throughHub, rig.throughHub);
     const f = await listMiBps(rig.filteredThroughHub, path);
-    peer.push((await listMiBps(rig.peer, path)).mibps);
+    peer.push((await withCpu(cpu.peer, rig.peer)).mibps);
     direct.push(d.mibps);
     throughHub.push(h.mibps);
     filtered.push(f.mibps);
@@ -161,12 +177,33 @@ export async function measureKubeList(
     peerRatio: ratio(median(peer), median(direct)),
     warrenVsPeer: ratio(median(throughHub), median(peer)),
     targetRatio: 0.85,
+    ...listCpu(cpu, (bytes * rounds) / (1024 * 1024)),
     filtered: {
       bytes: filteredBytes,
       throughHub: filtered,
       medianThroughHub: median(filtered),
       ratioToUnfiltered: ratio(median(filtered), median(throughHub)),
       ratioToDirect: ratio(median(filtered), median(direct)),
+    },
+  };
+}
+
+function listCpu(
+  cpu: { throughHub: Record<string, number>; peer: Record<string, number> },
+  mebibytes: number,
+): Pick<KubeListReport, "cpuMsPerMiB" | "proxyCpuMsPerMiB"> {
+  const per = (total: Record<string, number>) =>
+    Object.fromEntries(Object.entries(total).map(([name, ms]) => [name, ratio(ms, mebibytes)]));
+  const sum = (total: Record<string, number>, ...names: string[]) =>
+    ratio(
+      names.reduce((all, name) => all + (total[name] ?? 0), 0),
+      mebibytes,
+    );
+  return {
+    cpuMsPerMiB: { throughHub: per(cpu.throughHub), peer: per(cpu.peer) },
+    proxyCpuMsPerMiB: {
+      warren: sum(cpu.throughHub, "hub", "agent"),
+      peer: sum(cpu.peer, "peerServer", "peerClient"),
     },
   };
 }

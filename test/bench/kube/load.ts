@@ -1,4 +1,4 @@
-import { cpuDuring } from "../process-cpu.js";
+import { addCpu, cpuDuring } from "../process-cpu.js";
 import { median, ratio } from "../stats.js";
 import { getBody, getText, type KubeClient } from "./https-client.js";
 import type { KubeRig } from "./kube-rig.js";
@@ -48,10 +48,6 @@ async function apiServerCounts(admin: KubeClient): Promise<{ requests: number; e
   };
 }
 
-function addInto(total: Record<string, number>, more: Record<string, number>): void {
-  for (const [name, ms] of Object.entries(more)) total[name] = (total[name] ?? 0) + ms;
-}
-
 const perRequest = (total: Record<string, number>, requests: number) =>
   Object.fromEntries(Object.entries(total).map(([name, ms]) => [name, ratio(ms, requests)]));
 
@@ -82,7 +78,7 @@ export async function measureKubeLoad(
   for (let i = 0; i < rounds; i++) {
     for (const name of paths) {
       const before = await apiServerCounts(rig.admin);
-      addInto(
+      addCpu(
         cpu[name],
         await cpuDuring(rig.pids, async () => {
           rates[name].push(await round(rig[name], path, requests, concurrency));
