@@ -177,17 +177,8 @@ describe("helm install charts/kube-agent", () => {
         chartVersion: "0.1.0",
       });
       await bindGroup(cluster, namespace, "charted-readers", await secretReaderRole(), "Role");
-      await applyRole(
-        hub,
-        scratch,
-        "charted",
-        'kind: role\nmetadata: { name: charted }\nspec:\n  allow:\n    kubernetes_labels: { env: charted }\n    kubernetes_groups: ["charted-readers"]\n',
-      );
-      const kubeconfig = await userKubeconfig(hub, scratch, "carla", "charted");
-      const through = await cluster.kubectl(
-        ["get", "secrets", "-n", namespace, "-o", "name"],
-        kubeconfig,
-      );
+      const kubeconfig = await readerKubeconfig("carla", "charted", "{ env: charted }");
+      const through = await listSecrets(kubeconfig);
       expect(through.stderr).toBe("");
       expect(through.stdout).toContain(`secret/${RELEASE}-0-state`);
     } finally {
@@ -196,15 +187,8 @@ describe("helm install charts/kube-agent", () => {
   });
 
   it("follows a helm upgrade of its labels: same state, and RBAC matches the new ones", async () => {
-    await applyRole(
-      hub,
-      scratch,
-      "charted-gold",
-      'kind: role\nmetadata: { name: charted-gold }\nspec:\n  allow:\n    kubernetes_labels: { tier: gold }\n    kubernetes_groups: ["charted-readers"]\n',
-    );
-    const kubeconfig = await userKubeconfig(hub, scratch, "gina", "charted-gold");
-    const getSecrets = () =>
-      cluster.kubectl(["get", "secrets", "-n", namespace, "-o", "name"], kubeconfig);
+    const kubeconfig = await readerKubeconfig("gina", "charted-gold", "{ tier: gold }");
+    const getSecrets = () => listSecrets(kubeconfig);
     const before = await runLiveAgent();
     const joined = await before.logs.waitForMessage("agent ready");
     await before.logs.waitForMessage("tunnel up");
@@ -279,6 +263,21 @@ describe("helm install charts/kube-agent", () => {
     expect(left.stdout).toContain(`secret/${RELEASE}-join-token`);
   });
 });
+
+/** A user whose role lets group charted-readers in on clusters with `labels`. */
+async function readerKubeconfig(user: string, role: string, labels: string): Promise<string> {
+  await applyRole(
+    hub,
+    scratch,
+    role,
+    `kind: role\nmetadata: { name: ${role} }\nspec:\n  allow:\n    kubernetes_labels: ${labels}\n` +
+      '    kubernetes_groups: ["charted-readers"]\n',
+  );
+  return userKubeconfig(hub, scratch, user, role);
+}
+
+const listSecrets = (kubeconfig: string) =>
+  cluster.kubectl(["get", "secrets", "-n", namespace, "-o", "name"], kubeconfig);
 
 /** The agent as the StatefulSet in the API server runs it now (after any helm upgrade). */
 async function runLiveAgent(): Promise<WarrenProcess> {

@@ -94,26 +94,34 @@ function isDataFrame(frame: ProxyRequest["frame"] | ProxyResponse["frame"]): fra
   return frame?.$case === "body" || frame?.$case === "upgraded";
 }
 
+/** A message type's codec, with its data frames taken by the functions above. */
+function withDataFrames<T extends ProxyRequest | ProxyResponse>(
+  serialize: (value: T) => Buffer,
+  deserialize: (bytes: Buffer) => T,
+) {
+  return {
+    serialize: (value: T): Buffer =>
+      isDataFrame(value.frame) ? encodeDataFrame(value.frame) : serialize(value),
+    deserialize: (bytes: Buffer): T => {
+      const frame = decodeDataFrame(bytes);
+      // A data frame is a valid `frame` of both message types.
+      return frame ? ({ frame } as T) : deserialize(bytes);
+    },
+  };
+}
+
+const generated = AgentServiceService.proxy;
+const requests = withDataFrames(generated.requestSerialize, generated.requestDeserialize);
+const responses = withDataFrames(generated.responseSerialize, generated.responseDeserialize);
+
 /**
  * AgentService.Proxy with bodies and upgraded bytes copied once on the way out and read in
  * place on the way in; heads go through the generated codec. Both ends use this definition.
  */
 export const proxyMethod = {
-  ...AgentServiceService.proxy,
-  requestSerialize: (value: ProxyRequest): Buffer =>
-    isDataFrame(value.frame)
-      ? encodeDataFrame(value.frame)
-      : AgentServiceService.proxy.requestSerialize(value),
-  requestDeserialize: (bytes: Buffer): ProxyRequest => {
-    const frame = decodeDataFrame(bytes);
-    return frame ? { frame } : AgentServiceService.proxy.requestDeserialize(bytes);
-  },
-  responseSerialize: (value: ProxyResponse): Buffer =>
-    isDataFrame(value.frame)
-      ? encodeDataFrame(value.frame)
-      : AgentServiceService.proxy.responseSerialize(value),
-  responseDeserialize: (bytes: Buffer): ProxyResponse => {
-    const frame = decodeDataFrame(bytes);
-    return frame ? { frame } : AgentServiceService.proxy.responseDeserialize(bytes);
-  },
+  ...generated,
+  requestSerialize: requests.serialize,
+  requestDeserialize: requests.deserialize,
+  responseSerialize: responses.serialize,
+  responseDeserialize: responses.deserialize,
 };
