@@ -32,6 +32,43 @@ export function getBody(client: KubeClient, path: string): Promise<number> {
   });
 }
 
+/** How long a watch may bring no new object before the bench says so and fails. */
+const WATCH_STALL_MS = 60_000;
+
+/** The wait `start` sets up, failed when `arrivals` stops growing for WATCH_STALL_MS. */
+function stallBounded(
+  arrivals: ReadonlyMap<string, number>,
+  what: string,
+  start: (done: () => void, fail: (error: Error) => void) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = arrivals.size;
+    const check = () => {
+      if (arrivals.size === seen) {
+        reject(
+          new Error(
+            `${what}: nothing for ${String(WATCH_STALL_MS)} ms after ${String(seen)} events`,
+          ),
+        );
+        return;
+      }
+      seen = arrivals.size;
+      timer = setTimeout(check, WATCH_STALL_MS);
+    };
+    let timer = setTimeout(check, WATCH_STALL_MS);
+    start(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** GET `path` as text. Any status but 200 fails. */
 export function getText(client: KubeClient, path: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -133,18 +170,25 @@ export function watch(client: KubeClient, path: string): Promise<WatchStream> {
       res.on("end", () => {
         failAll(`the server ended the watch after ${String(arrivals.size)} events`);
       });
+      // A reset connection ends with 'close' and no 'end': without this a bench waited forever.
+      res.on("close", () => {
+        failAll(`the connection closed after ${String(arrivals.size)} events`);
+      });
       resolve({
         arrivals,
         received: (count) =>
           arrivals.size >= count
             ? Promise.resolve()
-            : new Promise((done, fail) => {
+            : stallBounded(arrivals, `watch ${path} on ${client.base}`, (done, fail) => {
                 waiters.push({ count, done, fail });
               }),
         close: () => req.destroy(),
       });
     });
-    req.on("error", reject);
+    req.on("error", (error) => {
+      failAll(error.message);
+      reject(error);
+    });
     req.end();
   });
 }
