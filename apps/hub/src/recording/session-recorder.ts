@@ -64,7 +64,8 @@ export class SessionRecorder {
   record(stream: RecordedStream, data: Buffer): void {
     if (this.failed || data.length === 0) return;
     const offsetMs = performance.now() - this.startedMs;
-    // The relay reuses nothing it passed on, but a copy keeps the chunk independent of it.
+    // Copied: `data` may be a view into a whole Proxy message (read in place, see proxyMethod),
+    // which a small event kept for up to a second would otherwise hold in memory.
     this.pending.push({ stream, offsetMs, data: Buffer.from(data) });
     this.pendingBytes += data.length;
     this.totalBytes += data.length;
