@@ -52,7 +52,7 @@ async function connectedAgent(hub: TestHub, name: string, env: Record<string, st
   const up = await agent.logs.waitForMessage("tunnel up");
   const agentId = String(up.agentId);
   await hub.process.logs.waitForMessage("agent connected", { agentId });
-  return { agent, agentId };
+  return { agent, agentId, hostKeyType: up.hostKeyType };
 }
 
 const disconnected = (reason: string) => (entry: LogEntry) =>
@@ -61,7 +61,9 @@ const disconnected = (reason: string) => (entry: LogEntry) =>
 describe("the tunnel between hub and agent", () => {
   it("carries requests, and clusters ls shows the agent connected with its round trip", async () => {
     const hub = await warren.hub();
-    const { agentId } = await connectedAgent(hub, "alpha");
+    const { agentId, hostKeyType } = await connectedAgent(hub, "alpha");
+    // The hub's fast key: it signs each agent's handshake, all of them after a restart.
+    expect(hostKeyType).toBe("ssh-ed25519");
     const ping = await hub.warrenctl("agents", "ping", agentId, "--format", "json");
     expect(ping.code, ping.stderr).toBe(0);
     expect((JSON.parse(ping.stdout) as { roundTripMs: number }).roundTripMs).toBeGreaterThan(0);

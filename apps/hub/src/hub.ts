@@ -12,7 +12,7 @@ import { pushAuthorities, authoritiesMessage } from "./ca/authorities-push.js";
 import { followRotation } from "./ca/follow-rotation.js";
 import { HubAuthorities } from "./ca/hub-authorities.js";
 import { ServingIdentities } from "./ca/serving-identities.js";
-import { ensureTunnelHostIdentity } from "./ca/tunnel-host-identity.js";
+import { ensureTunnelHostIdentity, tunnelInfo } from "./ca/tunnel-host-identity.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { HubConfig } from "./config/hub-config.js";
 import { ensurePrivateDataDir } from "./data-dir.js";
@@ -143,7 +143,7 @@ async function openListeners(parts: HubParts, started: StartedParts) {
     join: "",
     kubeUrl: "",
     loginCallbackUrl: "",
-    tunnel: { addr: "", hostCertificatePem: hostIdentity.certificatePem },
+    tunnel: tunnelInfo(hostIdentity),
   };
   const authenticator = new PeerAuthenticator(() => authorities.trustedPem, store, clock);
   const kubeNames = hubKubeNames(config);

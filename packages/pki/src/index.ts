@@ -1,7 +1,7 @@
 export { PkiError, PkiErrorCode } from "./errors.js";
 export {
   DEFAULT_RSA_MODULUS_BITS,
-  generateEcKeyPair,
+  generateEd25519KeyPair,
   generateKeyPair,
   type KeyPair,
 } from "./key-pair.js";

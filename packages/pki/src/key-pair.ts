@@ -30,12 +30,11 @@ export async function generateKeyPair(modulusBits = DEFAULT_RSA_MODULUS_BITS): P
 }
 
 /**
- * An ECDSA P-256 key pair, for keys that sign often and need no certificate request (the hub's
+ * An Ed25519 key pair, for keys that sign often and need no certificate request (the hub's
  * SSH host key signs every agent's handshake: a tenth of the CPU of RSA-2048 each time).
  */
-export async function generateEcKeyPair(): Promise<KeyPair> {
-  const { privateKey, publicKey } = await generateKeyPairAsync("ec", {
-    namedCurve: "P-256",
+export async function generateEd25519KeyPair(): Promise<KeyPair> {
+  const { privateKey, publicKey } = await generateKeyPairAsync("ed25519", {
     publicKeyEncoding: { type: "spki", format: "pem" },
     privateKeyEncoding: { type: "pkcs8", format: "pem" },
   });

@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { identityUri } from "@warren/identity";
-import { TUNNEL_HOST_KEY_NAME } from "@warren/hub";
+import { TUNNEL_ED25519_HOST_KEY_NAME, TUNNEL_HOST_KEY_NAME } from "@warren/hub";
 import { generateKeyPair, issueCertificate, readCertificate } from "@warren/pki";
 import { openSqliteStore } from "@warren/store";
 import { sshPublicKey } from "@warren/tunnel";
@@ -13,8 +13,8 @@ export interface SimulationConfig {
   tunnelAddr: string;
   agentIds: string[];
   privateKeyPem: string;
-  /** The hub's SSH host key, base64 of its wire form. */
-  hostKey: string;
+  /** SSH wire forms (base64) of the hub's host keys. */
+  hostKeys: string[];
 }
 
 /**
@@ -30,9 +30,11 @@ export async function seedAgents(
   const store = openSqliteStore({ path: join(dataDir, "hub.db") });
   try {
     const ca = await store.certificateAuthority.get();
-    const hostKey = await store.keys.get(TUNNEL_HOST_KEY_NAME);
-    if (!ca || !hostKey)
-      throw new Error("start the hub once first: its CA and host key are missing");
+    const hostKeys = await Promise.all(
+      [TUNNEL_HOST_KEY_NAME, TUNNEL_ED25519_HOST_KEY_NAME].map((name) => store.keys.get(name)),
+    );
+    if (!ca || hostKeys.includes(undefined))
+      throw new Error("start the hub once first: its CA and host keys are missing");
     const keys = await generateKeyPair();
     const now = new Date();
     const tokenId = "5eed5eed5eed5eed";
@@ -84,14 +86,14 @@ export async function seedAgents(
       await store.agents.join({ tokenId, now, agent, cluster, mayJoinExisting: true });
       agentIds.push(agentId);
     }
-    const hostPublicKey = createPublicKey(hostKey.privateKeyPem)
-      .export({ type: "spki", format: "pem" })
-      .toString();
     const config: SimulationConfig = {
       tunnelAddr,
       agentIds,
       privateKeyPem: keys.privateKeyPem,
-      hostKey: sshPublicKey(hostPublicKey).toString("base64"),
+      // Both, as a real agent accepts them (it is served with the Ed25519 one).
+      hostKeys: hostKeys.map((key) =>
+        sshPublicKey(createPublicKey(key?.privateKeyPem ?? "")).toString("base64"),
+      ),
     };
     const path = join(dataDir, "..", "simulation.json");
     await writeFile(path, JSON.stringify(config));

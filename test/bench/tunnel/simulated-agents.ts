@@ -12,7 +12,7 @@ import type { SimulationConfig } from "./seed-agents.js";
 
 const config = JSON.parse(readFileSync(process.argv[2] ?? "", "utf8")) as SimulationConfig;
 const [host = "127.0.0.1", port = "0"] = config.tunnelAddr.split(":");
-const hostKey = Buffer.from(config.hostKey, "base64");
+const hostKeys = config.hostKeys.map((key) => Buffer.from(key, "base64"));
 const server = createAgentGrpcServer({
   agentVersion: "simulated",
   logger: silentLogger,
@@ -40,7 +40,7 @@ async function agent(agentId: string): Promise<void> {
         port: Number(port),
         username: agentId,
         privateKeyPem: config.privateKeyPem,
-        expectedHostKey: hostKey,
+        expectedHostKeys: hostKeys,
         onChannel: (channel) => {
           server.serve(channel);
           if (!connection.served) up += 1;

@@ -13,7 +13,7 @@ import { AgentError } from "../errors.js";
 import type { IdentityKeeper } from "../identity/identity-keeper.js";
 import { ProblemLog } from "../problem-log.js";
 import type { AgentGrpcServer } from "../service/agent-service.js";
-import { certifiedHostKey } from "./certified-host-key.js";
+import { certifiedHostKeys } from "./certified-host-keys.js";
 
 export interface TunnelKeeperOptions {
   identity: IdentityKeeper;
@@ -143,11 +143,11 @@ export class TunnelKeeper {
       port,
       username: state.agentId,
       privateKeyPem: state.privateKeyPem,
-      expectedHostKey: certifiedHostKey(tunnel, state.caPem),
-      onChannel: (channel) => {
+      expectedHostKeys: certifiedHostKeys(tunnel, state.caPem),
+      onChannel: (channel, hostKeyType) => {
         this.options.server.serve(channel);
         // Up means usable: the hub has opened its gRPC connection through the tunnel.
-        if (!served) this.announceUp(state.agentId, addr);
+        if (!served) this.announceUp(state.agentId, addr, hostKeyType);
         served = true;
       },
       keepaliveIntervalMs: this.options.keepaliveIntervalMs,
@@ -171,10 +171,10 @@ export class TunnelKeeper {
     return served;
   }
 
-  private announceUp(agentId: string, tunnelAddr: string): void {
+  private announceUp(agentId: string, tunnelAddr: string, hostKeyType: string): void {
     this.options.onUp?.();
     this.problems.resolve({ tunnelAddr }, "the tunnel is back");
-    this.options.logger.info({ agentId, tunnelAddr }, "tunnel up");
+    this.options.logger.info({ agentId, tunnelAddr, hostKeyType }, "tunnel up");
   }
 
   private async onFailure(error: unknown): Promise<void> {

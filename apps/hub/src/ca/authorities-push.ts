@@ -1,5 +1,9 @@
 import { errorFields, type Logger } from "@warren/log";
-import { AgentServiceService, type SetCertificateAuthoritiesRequest } from "@warren/proto";
+import {
+  AgentServiceService,
+  type SetCertificateAuthoritiesRequest,
+  type TunnelInfo,
+} from "@warren/proto";
 
 import type { ConnectedAgent } from "../tunnel/agent-registry.js";
 import type { HubAuthorities } from "./hub-authorities.js";
@@ -10,14 +14,14 @@ const PUSH_TIMEOUT_MS = 60_000;
 /** What every agent is told: the CAs to trust, who signs agents, the tunnel's certificate. */
 export function authoritiesMessage(
   authorities: HubAuthorities,
-  tunnel: { addr: string; hostCertificatePem: string },
+  tunnel: TunnelInfo,
 ): SetCertificateAuthoritiesRequest {
   const { view, state } = authorities;
   return {
     phase: state.phase,
     caCertificatesPem: view.trusted,
     signingCaPin: view.clientPin,
-    tunnel: { ...tunnel },
+    tunnel: { ...tunnel, hostCertificatePems: [...tunnel.hostCertificatePems] },
   };
 }
 

@@ -1,4 +1,5 @@
 import { errorFields, type Logger } from "@warren/log";
+import type { TunnelInfo } from "@warren/proto";
 import type { HubStore } from "@warren/store";
 
 import type { Clock } from "../clock.js";
@@ -9,7 +10,7 @@ import type { WebServer } from "../web/web-server.js";
 import { authoritiesMessage, pushAuthorities } from "./authorities-push.js";
 import type { HubAuthorities } from "./hub-authorities.js";
 import type { ServingIdentities } from "./serving-identities.js";
-import { ensureTunnelHostIdentity } from "./tunnel-host-identity.js";
+import { ensureTunnelHostIdentity, tunnelInfo } from "./tunnel-host-identity.js";
 
 export interface FollowRotationDeps {
   authorities: HubAuthorities;
@@ -19,8 +20,8 @@ export interface FollowRotationDeps {
     web: Pick<WebServer, "setIdentity">;
     api: Pick<ApiServer, "setCredentials">;
   };
-  /** What agents are told of the tunnel; its host certificate is replaced here. */
-  tunnel: { addr: string; hostCertificatePem: string };
+  /** What agents are told of the tunnel; its host certificates are replaced here. */
+  tunnel: TunnelInfo;
   registry: AgentRegistry;
   store: HubStore;
   clock: Clock;
@@ -40,7 +41,7 @@ export async function followRotation(deps: FollowRotationDeps): Promise<void> {
     deps.servers.web.setIdentity(now.identity);
     deps.servers.api.setCredentials({ caPem: now.trustedPem, identity: now.identity });
     const host = await ensureTunnelHostIdentity(deps.store, now.view.serverIssuer, deps.clock);
-    deps.tunnel.hostCertificatePem = host.certificatePem;
+    Object.assign(deps.tunnel, tunnelInfo(host, deps.tunnel.addr));
   } catch (error) {
     deps.logger.error(errorFields(error), "could not re-issue the hub's certificates");
     return;

@@ -3,7 +3,7 @@ import type { Logger } from "@warren/log";
 import type { AgentRecord, HubStore } from "@warren/store";
 import { TunnelServer } from "@warren/tunnel";
 
-import type { TunnelHostIdentity } from "../ca/tunnel-host-identity.js";
+import { hostKeyPems, type TunnelHostIdentity } from "../ca/tunnel-host-identity.js";
 import type { Clock } from "../clock.js";
 import { HubError, HubErrorCode } from "../errors.js";
 import type { AgentRegistry, ConnectedAgent } from "./agent-registry.js";
@@ -37,7 +37,7 @@ export interface TunnelListener {
 /** The SSH listener agents dial; each authenticated tunnel joins the registry. */
 export async function startTunnelListener(options: TunnelListenerOptions): Promise<TunnelListener> {
   const server = new TunnelServer<AgentRecord>({
-    hostKeyPem: options.hostIdentity.privateKeyPem,
+    hostKeyPems: hostKeyPems(options.hostIdentity),
     authenticate: tunnelAuthenticator(options.store, options.clock),
     onTunnel: (tunnel) => {
       const agent = options.registry.add(tunnel);

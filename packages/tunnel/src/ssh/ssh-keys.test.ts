@@ -1,13 +1,31 @@
-import { createPublicKey, verify } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, verify } from "node:crypto";
 
-import { generateEcKeyPair, generateKeyPair } from "@warren/pki";
+import { generateEd25519KeyPair, generateKeyPair } from "@warren/pki";
 import { describe, expect, it } from "vitest";
 
 import { sshPublicKey, sshSigningKey, verifySshSignature } from "./ssh-keys.js";
 
 describe("SSH keys", () => {
-  it("signs with an ECDSA P-256 key as ssh2 expects, from PKCS#8 PEM", async () => {
-    const keys = await generateEcKeyPair();
+  it("signs with an Ed25519 key as ssh2 expects, from PKCS#8 PEM", async () => {
+    const keys = await generateEd25519KeyPair();
+    const key = sshSigningKey(keys.privateKeyPem);
+    expect(key.type).toBe("ssh-ed25519");
+    expect(key.getPublicSSH().equals(sshPublicKey(keys.publicKeyPem))).toBe(true);
+    const data = Buffer.from("exchange hash");
+    const signature = key.sign(data);
+    expect(verify(null, data, keys.publicKeyPem, signature)).toBe(true);
+    // ssh2's own check, as an agent makes it of the hub's handshake.
+    expect(key.verify(data, signature)).toBe(true);
+    expect(key.verify(Buffer.from("another hash"), signature)).toBe(false);
+  });
+
+  it("signs with an ECDSA P-256 key as ssh2 expects, from PKCS#8 PEM", () => {
+    // A hub of one earlier version had such a host key.
+    const pair = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const keys = {
+      privateKeyPem: pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      publicKeyPem: pair.publicKey.export({ type: "spki", format: "pem" }).toString(),
+    };
     const key = sshSigningKey(keys.privateKeyPem);
     expect(key.type).toBe("ecdsa-sha2-nistp256");
     expect(key.getPublicSSH().equals(sshPublicKey(keys.publicKeyPem))).toBe(true);

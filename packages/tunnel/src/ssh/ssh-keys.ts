@@ -4,22 +4,13 @@ import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 
 import ssh2, { type ParsedKey } from "ssh2";
 
 import { TunnelError, TunnelErrorCode } from "../errors.js";
-
-function sshString(bytes: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(bytes.length);
-  return Buffer.concat([length, bytes]);
-}
-
-/** An SSH mpint: big-endian, with a zero byte in front when the top bit is set. */
-function sshMpint(base64url: string): Buffer {
-  const bytes = Buffer.from(base64url, "base64url");
-  return sshString((bytes[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
-}
+import { openSshEd25519PrivateKey } from "./openssh-private-key.js";
+import { sshMpint, sshString } from "./ssh-wire.js";
 
 /**
  * The SSH wire form of a public key given as SPKI PEM or as a KeyObject: an "ssh-rsa" blob
- * (agents' keys) or an "ecdsa-sha2-nistp256" one (the hub's host key, RFC 5656).
+ * (agents' keys, the hub's first host key), an "ssh-ed25519" one (RFC 8709, the hub's fast
+ * host key) or an "ecdsa-sha2-nistp256" one (RFC 5656).
  */
 export function sshPublicKey(publicKey: string | KeyObject): Buffer {
   const key = typeof publicKey === "string" ? createPublicKey(publicKey) : publicKey;
@@ -39,11 +30,39 @@ export function sshPublicKey(publicKey: string | KeyObject): Buffer {
       sshString(point),
     ]);
   }
-  throw new TunnelError(TunnelErrorCode.InvalidKey, "SSH keys here are RSA or ECDSA P-256 keys");
+  if (jwk.kty === "OKP" && jwk.crv === "Ed25519" && jwk.x !== undefined) {
+    return Buffer.concat([
+      sshString(Buffer.from("ssh-ed25519")),
+      sshString(Buffer.from(jwk.x, "base64url")),
+    ]);
+  }
+  throw new TunnelError(
+    TunnelErrorCode.InvalidKey,
+    "SSH keys here are RSA, Ed25519 or ECDSA P-256 keys",
+  );
 }
 
-/** The hash each key type signs with when ssh2 names none (ssh-rsa's is SHA-1, RFC 4253). */
-const DEFAULT_HASH: Record<string, string> = { "ecdsa-sha2-nistp256": "sha256", "ssh-rsa": "sha1" };
+/**
+ * The hash each key type signs with when ssh2 names none (ssh-rsa's is SHA-1, RFC 4253);
+ * null for Ed25519, which hashes as part of its signature.
+ */
+const DEFAULT_HASH: Record<string, string | null> = {
+  "ecdsa-sha2-nistp256": "sha256",
+  "ssh-rsa": "sha1",
+  "ssh-ed25519": null,
+};
+
+/** The key as PEM that ssh2 reads: PKCS#1 or SEC1, or OpenSSH's format for Ed25519. */
+function ssh2Pem(key: KeyObject): string {
+  switch (key.asymmetricKeyType) {
+    case "ed25519":
+      return openSshEd25519PrivateKey(key);
+    case "ec":
+      return key.export({ type: "sec1", format: "pem" }).toString();
+    default:
+      return key.export({ type: "pkcs1", format: "pem" }).toString();
+  }
+}
 
 /**
  * A private key as ssh2 uses it for signing, from PKCS#8, PKCS#1 or SEC1 PEM. ssh2 hands its
@@ -52,17 +71,15 @@ const DEFAULT_HASH: Record<string, string> = { "ecdsa-sha2-nistp256": "sha256", 
  */
 export function sshSigningKey(privateKeyPem: string): ParsedKey {
   const key = createPrivateKey(privateKeyPem);
-  // ssh2 reads PKCS#1 and SEC1, not PKCS#8.
-  const type = key.asymmetricKeyType === "ec" ? "sec1" : "pkcs1";
-  const parsed = ssh2.utils.parseKey(key.export({ type, format: "pem" }).toString());
+  const parsed = ssh2.utils.parseKey(ssh2Pem(key));
   if (parsed instanceof Error || Array.isArray(parsed)) {
     throw new TunnelError(TunnelErrorCode.InvalidKey, "the private key is not one SSH can use");
   }
-  const defaultHash = DEFAULT_HASH[parsed.type] ?? "sha256";
+  const defaultHash = parsed.type in DEFAULT_HASH ? DEFAULT_HASH[parsed.type] : "sha256";
   // ssh2 returns, rather than throws, a signing error.
   parsed.sign = (data, algo) => {
     try {
-      return sign(algo ?? defaultHash, Buffer.from(data), key);
+      return sign(defaultHash === null ? null : (algo ?? defaultHash), Buffer.from(data), key);
     } catch (error) {
       return error as Buffer;
     }

@@ -6,8 +6,9 @@ import ssh2, { type PublicKeyAuthMethod } from "ssh2";
 
 import { coalesceWrites } from "./coalesced-writes.js";
 import { TunnelError, TunnelErrorCode } from "../errors.js";
-import { TUNNEL_ALGORITHMS } from "./ssh-algorithms.js";
+import { hostKeyAlgorithmsFor, TUNNEL_ALGORITHMS } from "./ssh-algorithms.js";
 import { sshSigningKey } from "./ssh-keys.js";
+import { sshKeyType } from "./ssh-wire.js";
 
 export interface TunnelClientOptions {
   host: string;
@@ -16,10 +17,16 @@ export interface TunnelClientOptions {
   username: string;
   /** The agent's key (PEM), the one its certificate certifies. */
   privateKeyPem: string;
-  /** SSH wire form of the only host key to accept: the key the hub's CA certified. */
-  expectedHostKey: Buffer;
-  /** Each channel the hub opens: one gRPC connection for the agent to serve. */
-  onChannel(channel: Duplex): void;
+  /**
+   * SSH wire forms of the host keys to accept, the keys the hub's CA certified: only their
+   * algorithms are offered.
+   */
+  expectedHostKeys: Buffer[];
+  /**
+   * Each channel the hub opens: one gRPC connection for the agent to serve. With it, the type
+   * of the host key the hub was accepted with ("ssh-ed25519", "ssh-rsa"…), for the log.
+   */
+  onChannel(channel: Duplex, hostKeyType: string): void;
   /** How often to send SSH keepalives, in milliseconds. Default 5000. */
   keepaliveIntervalMs?: number;
   /** Unanswered keepalives for this long, in milliseconds, and the tunnel closes. Default 15000. */
@@ -82,9 +89,10 @@ export async function openTunnel(options: TunnelClientOptions): Promise<TunnelCo
   const address = `${options.host}:${options.port}`;
   const client = new ssh2.Client();
   let hostKeyRejected = false;
+  let hostKeyType = "";
   let lastError: SshError | undefined;
   client.on("tcp connection", (_info, accept) => {
-    options.onChannel(coalesceWrites(accept()));
+    options.onChannel(coalesceWrites(accept()), hostKeyType);
   });
   client.on("error", (error: SshError) => {
     lastError = error;
@@ -119,13 +127,17 @@ export async function openTunnel(options: TunnelClientOptions): Promise<TunnelCo
     username: options.username,
     authHandler: [publicKeyAuth],
     hostVerifier: (key: Buffer) => {
-      hostKeyRejected = !key.equals(options.expectedHostKey);
+      hostKeyRejected = !options.expectedHostKeys.some((expected) => key.equals(expected));
+      hostKeyType = sshKeyType(key);
       return !hostKeyRejected;
     },
     keepaliveInterval: interval,
     keepaliveCountMax: Math.max(1, Math.ceil((options.keepaliveTimeoutMs ?? 15_000) / interval)),
     readyTimeout: options.readyTimeoutMs ?? 30_000,
-    algorithms: TUNNEL_ALGORITHMS,
+    algorithms: {
+      ...TUNNEL_ALGORITHMS,
+      serverHostKey: hostKeyAlgorithmsFor(options.expectedHostKeys),
+    },
   });
   // Not events.once: it rejects on 'error', and a tunnel that ends in an error still just ends.
   const closed = new Promise<string>((resolve) => {

@@ -24,8 +24,12 @@ export type TunnelAuthResult<Peer> =
   | { accepted: false; reason: string };
 
 export interface TunnelServerOptions<Peer> {
-  /** The hub's SSH host key (PEM); agents accept it only as certified by the hub's CA. */
-  hostKeyPem: string;
+  /**
+   * The hub's SSH host keys (PEM), at most one per type; each agent is served with the first
+   * of its offered algorithms one of these keys has, and accepts it only as certified by the
+   * hub's CA.
+   */
+  hostKeyPems: string[];
   /** Decides whether `username` may connect with `publicKey` (SSH wire form). */
   authenticate(username: string, publicKey: Buffer): Promise<TunnelAuthResult<Peer>>;
   /** Each tunnel once the agent is authenticated and its gRPC connection is open. */
@@ -90,7 +94,7 @@ export class TunnelServer<Peer> {
     );
     this.ssh = new ssh2.Server(
       {
-        hostKeys: [{ key: sshSigningKey(options.hostKeyPem) }],
+        hostKeys: options.hostKeyPems.map((pem) => ({ key: sshSigningKey(pem) })),
         algorithms: TUNNEL_ALGORITHMS,
         ...(options.banner === undefined ? {} : { banner: options.banner }),
       },

@@ -10,7 +10,7 @@ import {
   status,
   type ServerWritableStream,
 } from "@grpc/grpc-js";
-import { generateEcKeyPair, generateKeyPair, type KeyPair } from "@warren/pki";
+import { generateEd25519KeyPair, generateKeyPair, type KeyPair } from "@warren/pki";
 import {
   AgentServiceService,
   type AgentServiceServer,
@@ -64,13 +64,20 @@ const testService: AgentServiceServer = {
   watchHeartbeats: (call) => call.end(),
 };
 
-let hostKeys: KeyPair;
+/** RSA and Ed25519, as the hub has. */
+let hostKeys: KeyPair[];
 let agentKeys: KeyPair;
 const cleanups: (() => Promise<void> | void)[] = [];
 
 beforeAll(async () => {
-  // An ECDSA host key (which agents accept, for a hub that moves to one) and RSA agent keys.
-  [hostKeys, agentKeys] = await Promise.all([generateEcKeyPair(), generateKeyPair()]);
+  // Host keys as the hub's, and an RSA agent key as agents have.
+  const [rsa, ed25519, agentKey] = await Promise.all([
+    generateKeyPair(),
+    generateEd25519KeyPair(),
+    generateKeyPair(),
+  ]);
+  hostKeys = [rsa, ed25519];
+  agentKeys = agentKey;
 });
 
 afterEach(async () => {
@@ -87,12 +94,12 @@ interface Rig {
 }
 
 async function hub(
-  hostKeyPem = hostKeys.privateKeyPem,
   gate: {
     maxConcurrentHandshakes?: number;
     handshakeTimeoutMs?: number;
     handshakeTurnMs?: number;
   } = {},
+  hostKeyPems = hostKeys.map((key) => key.privateKeyPem),
 ): Promise<Rig> {
   const tunnels: AgentTunnel<string>[] = [];
   const waiting: ((t: AgentTunnel<string>) => void)[] = [];
@@ -108,7 +115,7 @@ async function hub(
       : new Promise<void>((resolve) => logWaiters.push({ message, resolve }));
   const logger = { debug: record, info: record, warn: record, error: record, child: () => logger };
   const server = new TunnelServer<string>({
-    hostKeyPem,
+    hostKeyPems,
     authenticate: (username, key) =>
       Promise.resolve(
         username === "agent-1" && key.equals(sshPublicKey(agentKeys.publicKeyPem))
@@ -135,7 +142,7 @@ async function hub(
 
 async function agent(
   port: number,
-  overrides: { username?: string; hostKey?: Buffer } = {},
+  overrides: { username?: string; hostKeys?: Buffer[] } = {},
 ): Promise<TunnelConnection> {
   const grpc = new GrpcServer();
   grpc.addService(AgentServiceService, testService);
@@ -145,7 +152,7 @@ async function agent(
     port,
     username: overrides.username ?? "agent-1",
     privateKeyPem: agentKeys.privateKeyPem,
-    expectedHostKey: overrides.hostKey ?? sshPublicKey(hostKeys.publicKeyPem),
+    expectedHostKeys: overrides.hostKeys ?? hostKeys.map((key) => sshPublicKey(key.publicKeyPem)),
     onChannel: (channel) => {
       injector.injectConnection(channel);
     },
@@ -185,16 +192,15 @@ describe("the tunnel", () => {
     expect(await tunnel.grpc.ping(1000)).toBeGreaterThanOrEqual(0);
   });
 
-  it("serves with an RSA host key, as the hub has", async () => {
-    const rsa = await generateKeyPair();
-    const rig = await hub(rsa.privateKeyPem);
+  it("serves an agent that accepts only the RSA host key (from a hub that named one)", async () => {
+    const rig = await hub();
     const tunnel = rig.nextTunnel();
-    await agent(rig.port, { hostKey: sshPublicKey(rsa.publicKeyPem) });
+    await agent(rig.port, { hostKeys: [sshPublicKey(hostKeys[0]?.publicKeyPem ?? "")] });
     expect(await (await tunnel).grpc.ping(1000)).toBeGreaterThanOrEqual(0);
   });
 
   it("holds handshakes past its limit until a turn frees, then serves them", async () => {
-    const rig = await hub(hostKeys.privateKeyPem, { maxConcurrentHandshakes: 1 });
+    const rig = await hub({ maxConcurrentHandshakes: 1 });
     const tunnels = [rig.nextTunnel(), rig.nextTunnel(), rig.nextTunnel()];
     await Promise.all([agent(rig.port), agent(rig.port), agent(rig.port)]);
     for (const tunnel of await Promise.all(tunnels)) {
@@ -203,7 +209,7 @@ describe("the tunnel", () => {
   });
 
   it("starts a waiting handshake only when the one before it ends", async () => {
-    const rig = await hub(hostKeys.privateKeyPem, {
+    const rig = await hub({
       maxConcurrentHandshakes: 1,
       handshakeTimeoutMs: 300,
     });
@@ -216,7 +222,7 @@ describe("the tunnel", () => {
   });
 
   it("takes the turn from a connection that stalls, without dropping it", async () => {
-    const rig = await hub(hostKeys.privateKeyPem, {
+    const rig = await hub({
       maxConcurrentHandshakes: 1,
       handshakeTurnMs: 100,
       handshakeTimeoutMs: 60_000,
@@ -231,7 +237,7 @@ describe("the tunnel", () => {
   });
 
   it("lets a connection that gave up while waiting go quietly", async () => {
-    const rig = await hub(hostKeys.privateKeyPem, { maxConcurrentHandshakes: 1 });
+    const rig = await hub({ maxConcurrentHandshakes: 1 });
     const holder = await rawConnection(rig.port);
     const waiter = connect({ host: "127.0.0.1", port: rig.port });
     await once(waiter, "connect");
@@ -326,7 +332,7 @@ describe("the tunnel", () => {
     });
     await rig.logged("refused an agent's tunnel");
     const otherKey = sshPublicKey((await generateKeyPair()).publicKeyPem);
-    await expect(agent(rig.port, { hostKey: otherKey })).rejects.toMatchObject({
+    await expect(agent(rig.port, { hostKeys: [otherKey] })).rejects.toMatchObject({
       code: TunnelErrorCode.HostKeyMismatch,
     });
     expect(rig.tunnels).toHaveLength(0);

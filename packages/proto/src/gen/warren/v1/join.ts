@@ -71,10 +71,18 @@ export interface TunnelInfo {
   /** host:port of the hub's SSH listener. */
   addr: string;
   /**
-   * Certificate for the hub's SSH host key, from the hub's CA: an agent accepts the SSH
-   * server only if its host key is this certificate's key.
+   * Certificate for the hub's RSA SSH host key, from the hub's CA: an agent that reads only
+   * this field accepts the SSH server only if its host key is this certificate's key (and
+   * offers no algorithm the hub serves with another key).
    */
   hostCertificatePem: string;
+  /**
+   * Certificates for every SSH host key of the hub (host_certificate_pem's among them), from
+   * the hub's CA. An agent that reads this field accepts any of these keys, and offers only
+   * the algorithms of their types: the hub signs each handshake with the key the agent's
+   * first such algorithm names.
+   */
+  hostCertificatePems: string[];
 }
 
 export interface JoinResponse {
@@ -737,7 +745,7 @@ export const AgentIdentity_LabelsEntry: MessageFns<AgentIdentity_LabelsEntry> = 
 };
 
 function createBaseTunnelInfo(): TunnelInfo {
-  return { addr: "", hostCertificatePem: "" };
+  return { addr: "", hostCertificatePem: "", hostCertificatePems: [] };
 }
 
 export const TunnelInfo: MessageFns<TunnelInfo> = {
@@ -747,6 +755,9 @@ export const TunnelInfo: MessageFns<TunnelInfo> = {
     }
     if (message.hostCertificatePem !== "") {
       writer.uint32(18).string(message.hostCertificatePem);
+    }
+    for (const v of message.hostCertificatePems) {
+      writer.uint32(26).string(v!);
     }
     return writer;
   },
@@ -780,6 +791,14 @@ export const TunnelInfo: MessageFns<TunnelInfo> = {
             message.hostCertificatePem = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.hostCertificatePems.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -800,6 +819,11 @@ export const TunnelInfo: MessageFns<TunnelInfo> = {
         : isSet(object.host_certificate_pem)
         ? globalThis.String(object.host_certificate_pem)
         : "",
+      hostCertificatePems: globalThis.Array.isArray(object?.hostCertificatePems)
+        ? object.hostCertificatePems.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.host_certificate_pems)
+        ? object.host_certificate_pems.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -811,6 +835,9 @@ export const TunnelInfo: MessageFns<TunnelInfo> = {
     if (message.hostCertificatePem !== "") {
       obj.hostCertificatePem = message.hostCertificatePem;
     }
+    if (message.hostCertificatePems?.length) {
+      obj.hostCertificatePems = message.hostCertificatePems;
+    }
     return obj;
   },
 
@@ -821,6 +848,7 @@ export const TunnelInfo: MessageFns<TunnelInfo> = {
     const message = createBaseTunnelInfo();
     message.addr = object.addr ?? "";
     message.hostCertificatePem = object.hostCertificatePem ?? "";
+    message.hostCertificatePems = object.hostCertificatePems?.map((e) => e) || [];
     return message;
   },
 };
