@@ -19,6 +19,7 @@ export {
 export { CLOCK_SKEW_ALLOWANCE_MS, type Subject } from "./certificate-template.js";
 export { createCertificateRequest, readCertificateRequest } from "./certificate-request.js";
 export { caPin, parseCaPin } from "./ca-pin.js";
+export { readCertifiedKey, type CertifiedKey } from "./certified-key.js";
 export {
   issuerIn,
   readCertificate,

@@ -1,11 +1,12 @@
-import { X509Certificate, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 
+import { readCertifiedKey } from "@warren/pki";
 import type { AgentRecord, HubStore } from "@warren/store";
 import { sshPublicKey, type TunnelAuthResult } from "@warren/tunnel";
 
 import type { Clock } from "../clock.js";
 
-interface CertifiedKey {
+interface AgentKey {
   sshKey: Buffer;
   publicKey: KeyObject;
   expiresAt: Date;
@@ -13,15 +14,11 @@ interface CertifiedKey {
 
 const PARSED_LIMIT = 50_000;
 
-function certificateKey(parsed: Map<string, CertifiedKey>, certificatePem: string): CertifiedKey {
+function certificateKey(parsed: Map<string, AgentKey>, certificatePem: string): AgentKey {
   const cached = parsed.get(certificatePem);
   if (cached) return cached;
-  const cert = new X509Certificate(certificatePem);
-  const key = {
-    sshKey: sshPublicKey(cert.publicKey),
-    publicKey: cert.publicKey,
-    expiresAt: new Date(cert.validTo),
-  };
+  const { publicKey, notAfter } = readCertifiedKey(certificatePem);
+  const key = { sshKey: sshPublicKey(publicKey), publicKey, expiresAt: notAfter };
   if (parsed.size >= PARSED_LIMIT) parsed.clear();
   parsed.set(certificatePem, key);
   return key;
@@ -33,10 +30,10 @@ function certificateKey(parsed: Map<string, CertifiedKey>, certificatePem: strin
  * refusal says why, for the hub's log.
  */
 export function tunnelAuthenticator(store: HubStore, clock: Clock) {
-  // Parsed once per certificate: after a hub restart every agent authenticates at once (twice
-  // each: SSH asks whether a key would do before it signs), and parsing X.509 was a seventh
-  // of the hub's time in that storm.
-  const parsed = new Map<string, CertifiedKey>();
+  // Parsed once per certificate, and cheaply (readCertifiedKey): after a hub restart every
+  // agent authenticates at once (twice each: SSH asks whether a key would do before it
+  // signs), and X509Certificate was a seventh of the hub's time in that storm.
+  const parsed = new Map<string, AgentKey>();
   return async (agentId: string, publicKey: Buffer): Promise<TunnelAuthResult<AgentRecord>> => {
     const record = await store.agents.get(agentId);
     if (!record) {
@@ -52,9 +49,15 @@ export function tunnelAuthenticator(store: HubStore, clock: Clock) {
     const certificates = [record.certificatePem, record.previousCertificatePem].filter(
       (pem): pem is string => pem !== undefined && pem !== "",
     );
-    const matching = certificates
-      .map((pem) => certificateKey(parsed, pem))
-      .find((cert) => cert.sshKey.equals(publicKey));
+    // Read in turn: most agents present their current certificate's key.
+    let matching: AgentKey | undefined;
+    for (const pem of certificates) {
+      const key = certificateKey(parsed, pem);
+      if (key.sshKey.equals(publicKey)) {
+        matching = key;
+        break;
+      }
+    }
     if (!matching) {
       return {
         accepted: false,
