@@ -247,10 +247,10 @@ async function openListeners(parts: HubParts, started: StartedParts) {
   )}`;
   const webUrl = `https://${formatHostPort(config.webPublicAddr ?? { host: tunnelHost, port: web.port })}`;
   known.loginCallbackUrl = `${webUrl}${LOGIN_CALLBACK_PATH}`;
-  const unfollow = authorities.onChange(() => {
-    void followRotation({ ...parts, serving, servers: { kube, web, api }, tunnel: known.tunnel });
+  const unfollow = authorities.onChange(async () => {
     // A step that drops a CA ends the open watches and execs of certificates it issued.
     void parts.sessions.recheck({});
+    await followRotation({ ...parts, serving, servers: { kube, web, api }, tunnel: known.tunnel });
   });
   started.started("CA rotation follower", unfollow);
   return {

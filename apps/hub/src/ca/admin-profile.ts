@@ -97,8 +97,8 @@ export async function keepAdminProfile(
   options: EnsureAdminProfileOptions,
 ): Promise<{ path: string; stop: () => void }> {
   const path = await ensureAdminProfile(options);
-  const stop = options.authorities.onChange(() => {
-    ensureAdminProfile(options).catch((error: unknown) => {
+  const stop = options.authorities.onChange(async () => {
+    await ensureAdminProfile(options).catch((error: unknown) => {
       options.logger.warn(errorFields(error), "could not refresh the local admin profile");
     });
   });

@@ -31,8 +31,9 @@ export interface FollowRotationDeps {
 /**
  * What this replica does when the CA rotation moves (here or on another replica): serve new
  * connections with certificates from the CA that serves now and accept clients of every
- * trusted CA, certify the SSH host key anew, and tell every connected agent. Open connections
- * keep the certificates they were made with.
+ * trusted CA, certify the SSH host keys anew, and tell every connected agent. Resolves once it
+ * serves so; the agents are told without waiting for their answers. Open connections keep the
+ * certificates they were made with.
  */
 export async function followRotation(deps: FollowRotationDeps): Promise<void> {
   try {
@@ -46,8 +47,8 @@ export async function followRotation(deps: FollowRotationDeps): Promise<void> {
     deps.logger.error(errorFields(error), "could not re-issue the hub's certificates");
     return;
   }
+  // Not awaited: a step is done once this replica serves by it; agents follow as they answer
+  // (an agent renewing its certificate first may take a while), and status shows who is behind.
   const message = authoritiesMessage(deps.authorities, deps.tunnel);
-  await Promise.all(
-    deps.registry.all().map((agent) => pushAuthorities(agent, message, deps.logger)),
-  );
+  for (const agent of deps.registry.all()) void pushAuthorities(agent, message, deps.logger);
 }

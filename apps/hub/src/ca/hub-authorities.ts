@@ -55,7 +55,7 @@ export class HubAuthorities {
   private currentView: AuthorityView;
   /** What client certificates are checked against, made once per change: read per request. */
   private currentTrust: ClientTrust;
-  private readonly listeners = new Set<(state: AuthorityState) => void>();
+  private readonly listeners = new Set<(state: AuthorityState) => Promise<void> | void>();
 
   private constructor(
     loaded: Loaded,
@@ -107,8 +107,12 @@ export class HubAuthorities {
     return this.currentTrust;
   }
 
-  /** Calls `listener` after every change of phase; returns how to stop. */
-  onChange(listener: (state: AuthorityState) => void): () => void {
+  /**
+   * Calls `listener` after every change of phase; returns how to stop. A change is done once
+   * every listener's promise settled: rotate() answers only then, so an admin whose step
+   * returned meets this replica already serving (and its local profile written) by it.
+   */
+  onChange(listener: (state: AuthorityState) => Promise<void> | void): () => void {
     this.listeners.add(listener);
     return () => {
       this.listeners.delete(listener);
@@ -118,7 +122,7 @@ export class HubAuthorities {
   /** Reads the store again (another replica moved the rotation); tells listeners of a change. */
   async reload(): Promise<void> {
     const loaded = await read(this.store, this.clock.now());
-    if (loaded && loaded.version !== this.loaded.version) this.adopt(loaded);
+    if (loaded && loaded.version !== this.loaded.version) await this.adopt(loaded);
   }
 
   /**
@@ -146,11 +150,11 @@ export class HubAuthorities {
           "look with warrenctl auth rotate --status and try again",
       );
     }
-    this.adopt({ state, version: written.version });
+    await this.adopt({ state, version: written.version });
     return state;
   }
 
-  private adopt(loaded: Loaded): void {
+  private async adopt(loaded: Loaded): Promise<void> {
     const before = this.loaded.state.phase;
     this.loaded = loaded;
     this.currentView = viewOf(loaded.state);
@@ -159,6 +163,7 @@ export class HubAuthorities {
       { from: before, phase: loaded.state.phase, caPin: this.currentView.pin },
       "the CA rotation moved",
     );
-    for (const listener of this.listeners) listener(loaded.state);
+    // Listeners report their own failures; one that throws must not hold the others.
+    await Promise.allSettled([...this.listeners].map(async (listener) => listener(loaded.state)));
   }
 }
