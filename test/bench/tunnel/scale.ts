@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 
 import type { LogEntry } from "../../support/process-logs.js";
 import { loopbackListenArgs } from "../../support/test-hub.js";
@@ -22,6 +23,8 @@ export interface ScaleReport {
   reconnectAfterRestartSeconds: number;
   /** CPU the hub and the simulated fleet each spent on that reconnection. */
   reconnectCpuSeconds: { hub: number; simulatedAgents: number };
+  /** Share of a core each used with every agent connected and no requests (keepalives). */
+  restingCpuPercent: { hub: number; simulatedAgents: number };
   note: string;
   target: string;
 }
@@ -35,6 +38,22 @@ async function cpuSeconds(pid: number): Promise<number> {
 async function rssBytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) * 1024;
+}
+
+/** A window of three keepalive intervals (5 s each, both ends' default). */
+const RESTING_WINDOW_MS = 15_000;
+
+async function restingCpu(
+  hubPid: number,
+  fleetPid: number,
+): Promise<{ hub: number; simulatedAgents: number }> {
+  const before = await Promise.all([cpuSeconds(hubPid), cpuSeconds(fleetPid)]);
+  // A measurement window, not a wait for an event: the fleet is at rest throughout.
+  await sleep(RESTING_WINDOW_MS);
+  const after = await Promise.all([cpuSeconds(hubPid), cpuSeconds(fleetPid)]);
+  const percent = (i: number) =>
+    Math.round((((after[i] ?? 0) - (before[i] ?? 0)) * 100_000) / RESTING_WINDOW_MS) / 10;
+  return { hub: percent(0), simulatedAgents: percent(1) };
 }
 
 interface RunningHub {
@@ -87,6 +106,7 @@ export async function measureScale(dir: string, agents: number): Promise<ScaleRe
       hub: await cpuSeconds(hub.process.pid),
       simulatedAgents: Math.round(((await cpuSeconds(fleet.pid)) - fleetCpu) * 10) / 10,
     };
+    const restingCpuPercent = await restingCpu(hub.process.pid, fleet.pid);
     const perAgent = (connected - idle) / agents;
     return {
       description:
@@ -99,6 +119,7 @@ export async function measureScale(dir: string, agents: number): Promise<ScaleRe
       firstConnectSeconds: seconds(firstConnect),
       reconnectAfterRestartSeconds: seconds(reconnect),
       reconnectCpuSeconds,
+      restingCpuPercent,
       note: "the simulated agents run on the same two cores as the hub, and redial as real agents do (500 ms doubling to 30 s, with jitter)",
       target: "10000 agents: hub under 1 GiB, back within 60 s of a restart",
     };
