@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from "node:timers/promises";
+
 import { addCpu, cpuDuring } from "../process-cpu.js";
 import { median, ratio } from "../stats.js";
 import { getBody, getText, type KubeClient } from "./https-client.js";
@@ -25,6 +27,17 @@ export interface KubeLoadReport {
     throughHub: Record<string, number>;
     peer: Record<string, number>;
   };
+  /**
+   * The same less what each process uses at rest over the same time (idleCpuMsPerSecond): a
+   * slower path runs longer, and the API server and etcd do periodic work of their own.
+   */
+  cpuMsPerRequestLessIdle: {
+    direct: Record<string, number>;
+    throughHub: Record<string, number>;
+    peer: Record<string, number>;
+  };
+  /** CPU ms per second each process uses with no requests, measured before the rounds. */
+  idleCpuMsPerSecond: Record<string, number>;
   /** Proxy CPU per request: hub + agent for Warren, server + client for the peer. */
   proxyCpuMsPerRequest: { warren: number; peer: number; warrenVsPeer: number };
   /**
@@ -63,6 +76,19 @@ async function round(client: KubeClient, path: string, requests: number, concurr
 
 const paths = ["direct", "throughHub", "peer"] as const;
 
+/** A window long enough to hold several of the API server's and etcd's periodic tasks. */
+const IDLE_WINDOW_MS = 5000;
+
+async function idleCpuMsPerSecond(
+  pids: Readonly<Record<string, number>>,
+): Promise<Record<string, number>> {
+  // A measurement window with nothing sent, not a wait for an event.
+  const used = await cpuDuring(pids, () => sleep(IDLE_WINDOW_MS));
+  return Object.fromEntries(
+    Object.entries(used).map(([name, ms]) => [name, ratio((ms * 1000) / IDLE_WINDOW_MS, 1)]),
+  );
+}
+
 /** Requests per second at `concurrency`, rounds alternating direct, hub and peer. */
 export async function measureKubeLoad(
   rig: KubeRig,
@@ -74,6 +100,8 @@ export async function measureKubeLoad(
   for (const name of paths) await round(rig[name], path, concurrency * 4, concurrency);
   const rates = { direct: [] as number[], throughHub: [] as number[], peer: [] as number[] };
   const cpu = { direct: {}, throughHub: {}, peer: {} };
+  const elapsedMs = { direct: 0, throughHub: 0, peer: 0 };
+  const idle = await idleCpuMsPerSecond(rig.pids);
   const counted = Object.fromEntries(paths.map((name) => [name, { requests: 0, etcd: 0 }]));
   for (let i = 0; i < rounds; i++) {
     for (const name of paths) {
@@ -81,7 +109,9 @@ export async function measureKubeLoad(
       addCpu(
         cpu[name],
         await cpuDuring(rig.pids, async () => {
-          rates[name].push(await round(rig[name], path, requests, concurrency));
+          const rate = await round(rig[name], path, requests, concurrency);
+          rates[name].push(rate);
+          elapsedMs[name] += (requests * 1000) / rate;
         }),
       );
       const after = await apiServerCounts(rig.admin);
@@ -100,6 +130,16 @@ export async function measureKubeLoad(
     throughHub: perRequest(cpu.throughHub, requests * rounds),
     peer: perRequest(cpu.peer, requests * rounds),
   };
+  const lessIdle = (name: (typeof paths)[number]) =>
+    perRequest(
+      Object.fromEntries(
+        Object.entries(cpu[name] as Record<string, number>).map(([process, ms]) => [
+          process,
+          ms - ((idle[process] ?? 0) * elapsedMs[name]) / 1000,
+        ]),
+      ),
+      requests * rounds,
+    );
   const warrenCpu = (cpuMsPerRequest.throughHub.hub ?? 0) + (cpuMsPerRequest.throughHub.agent ?? 0);
   const peerCpu = (cpuMsPerRequest.peer.peerServer ?? 0) + (cpuMsPerRequest.peer.peerClient ?? 0);
   const [direct, throughHub, peer] = [
@@ -120,6 +160,12 @@ export async function measureKubeLoad(
     warrenVsPeer: ratio(throughHub, peer),
     targetRatio: 0.65,
     cpuMsPerRequest,
+    cpuMsPerRequestLessIdle: {
+      direct: lessIdle("direct"),
+      throughHub: lessIdle("throughHub"),
+      peer: lessIdle("peer"),
+    },
+    idleCpuMsPerSecond: idle,
     proxyCpuMsPerRequest: {
       warren: ratio(warrenCpu, 1),
       peer: ratio(peerCpu, 1),
