@@ -1,8 +1,9 @@
 // Warren's wire contracts. Everything here is generated from proto/warren/v1 (see
-// scripts/generate.mjs), except healthStateName and proxyMethod; this file only names what
-// other packages may use.
+// scripts/generate.mjs), except healthStateName, proxyMethod and downloadMethod; this file
+// only names what other packages may use.
 
 export { healthStateName } from "./health-state-name.js";
+export { downloadMethod } from "./download-method.js";
 export { proxyMethod } from "./proxy-method.js";
 
 export {

@@ -3,6 +3,7 @@ import {
   type ProxyRequest,
   type ProxyResponse,
 } from "./gen/warren/v1/agent.js";
+import { readVarint, varintLength, writeVarint } from "./varint.js";
 
 // Bodies and upgraded bytes are nearly all a Proxy stream carries. The generated codec copies
 // each chunk three times on the way out (writer, finish, Buffer.from) and once on the way in;
@@ -18,36 +19,6 @@ const LENGTH_DELIMITED = 2;
 
 type DataFrame =
   { $case: "body"; value: { data: Buffer } } | { $case: "upgraded"; value: { data: Buffer } };
-
-function varintLength(value: number): number {
-  let length = 1;
-  for (let rest = value; rest >= 0x80; rest = Math.floor(rest / 0x80)) length++;
-  return length;
-}
-
-function writeVarint(out: Buffer, at: number, value: number): number {
-  let rest = value;
-  let next = at;
-  while (rest >= 0x80) {
-    out[next++] = (rest % 0x80) | 0x80;
-    rest = Math.floor(rest / 0x80);
-  }
-  out[next++] = rest;
-  return next;
-}
-
-/** A varint at `at` and where it ends; undefined past the end or beyond 2^32. */
-function readVarint(bytes: Buffer, at: number): { value: number; end: number } | undefined {
-  let value = 0;
-  let scale = 1;
-  for (let next = at; next < bytes.length && next < at + 5; next++) {
-    const byte = bytes[next] ?? 0;
-    value += (byte & 0x7f) * scale;
-    if (byte < 0x80) return { value, end: next + 1 };
-    scale *= 0x80;
-  }
-  return undefined;
-}
 
 /** `field` holding a message whose only field is `data`: the data copied once. */
 export function encodeDataFrame(frame: DataFrame): Buffer {

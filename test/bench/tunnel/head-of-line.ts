@@ -1,4 +1,4 @@
-import { AgentServiceService } from "@warren/proto";
+import { downloadMethod } from "@warren/proto";
 import type { Http2GrpcClient } from "@warren/tunnel";
 
 import { ratio, throughput, type Throughput } from "../stats.js";
@@ -42,7 +42,7 @@ export async function measureHeadOfLine(
   for (let round = 0; round < ROUNDS; round++) {
     alone.push(await busy(client, busyStreams, bytesEach));
     // A reader that has stopped: the call fills its own window, then waits.
-    const stalled = client.call(AgentServiceService.download);
+    const stalled = client.call(downloadMethod);
     await stalled.write({ bytes: 16 * 1024 * MiB, chunkBytes: 0 });
     stalled.end();
     beside.push(await busy(client, busyStreams, bytesEach));

@@ -1,4 +1,4 @@
-import { AgentServiceService } from "@warren/proto";
+import { downloadMethod } from "@warren/proto";
 import type { Http2GrpcClient } from "@warren/tunnel";
 
 import { ratio, throughput, type Throughput } from "../stats.js";
@@ -8,7 +8,7 @@ const MiB = 1024 * 1024;
 
 /** Reads a whole Download of `bytes` from the agent; resolves with what arrived. */
 export async function download(client: Http2GrpcClient, bytes: number): Promise<number> {
-  const call = client.call(AgentServiceService.download);
+  const call = client.call(downloadMethod);
   await call.write({ bytes, chunkBytes: 0 });
   call.end();
   let received = 0;

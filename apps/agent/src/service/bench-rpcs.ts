@@ -1,4 +1,4 @@
-import { AgentServiceService } from "@warren/proto";
+import { AgentServiceService, downloadMethod } from "@warren/proto";
 import type { Http2GrpcServer } from "@warren/tunnel";
 
 const DEFAULT_DOWNLOAD_CHUNK_BYTES = 64 * 1024;
@@ -14,7 +14,7 @@ export function serveBenchRpcs(server: Http2GrpcServer): void {
     for await (const request of call) await call.write({ payload: request.payload });
     call.end();
   });
-  server.add(AgentServiceService.download, async (call) => {
+  server.add(downloadMethod, async (call) => {
     const first = await call.requests.next();
     if (first.done) return;
     const size = Math.min(
