@@ -81,19 +81,28 @@ export class PostgresDatabase {
     } catch (error) {
       throw this.translate(error);
     }
-    let broken = false;
+    // A checked-out client has no error listener of the pool's: the server going away during
+    // the transaction (a restart, a failover) would emit 'error' unhandled and end the hub.
+    // An object: TypeScript's flow analysis does not see callbacks setting a plain let.
+    const connection: { lost?: unknown; broken?: boolean } = {};
+    const onError = (error: unknown) => {
+      connection.lost ??= error;
+    };
+    client.on("error", onError);
     try {
       await client.query("BEGIN");
       const result = await work(client);
       await client.query("COMMIT");
       return result;
     } catch (error) {
+      if (connection.lost !== undefined) throw this.unreachable(connection.lost);
       await client.query("ROLLBACK").catch(() => {
-        broken = true;
+        connection.broken = true;
       });
       throw this.translate(error);
     } finally {
-      client.release(broken);
+      client.removeListener("error", onError);
+      client.release(connection.broken === true || connection.lost !== undefined);
     }
   }
 
@@ -108,6 +117,11 @@ export class PostgresDatabase {
         { cause: error },
       );
     }
+    return this.unreachable(error);
+  }
+
+  /** The connection is gone (whatever pg's error says): the store is unreachable. */
+  private unreachable(error: unknown): StoreError {
     return new StoreError(
       StoreErrorCode.Unavailable,
       `the hub's store (PostgreSQL ${this.options.location}) is unreachable: ` +

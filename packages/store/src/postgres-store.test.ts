@@ -1,10 +1,11 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { StoreErrorCode } from "./errors.js";
 import type { HubStore, StoreChange } from "./hub-store.js";
 import { MIGRATIONS } from "./migrations.js";
+import { PostgresDatabase } from "./postgres-database.js";
 import { openPostgresStore, redactStoreUrl } from "./postgres-store.js";
 import { startPostgresServer, type PostgresServer } from "./testing/postgres-server.js";
 
@@ -79,6 +80,40 @@ describe("the PostgreSQL store", () => {
       await server.resume();
     }
     expect(await store.users.list()).toEqual([]);
+  });
+
+  it("fails a transaction the database goes away during, naming the store, and lives on", async () => {
+    const db = new PostgresDatabase({
+      connectionString: server.url,
+      password: (await readFile(server.passwordFile, "utf8")).trim(),
+      location: "the test server",
+      maxConnections: 2,
+      connectTimeoutMs: 2000,
+    });
+    let entered: () => void = () => undefined;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    let proceed: () => void = () => undefined;
+    const serverGone = new Promise<void>((resolve) => (proceed = resolve));
+    const transaction = db.transaction(async (client) => {
+      await client.query("SELECT 1");
+      entered();
+      await serverGone;
+      await client.query("SELECT 1");
+    });
+    await inside;
+    // Its client is checked out, idle in the transaction, when the server shuts down: an
+    // 'error' nobody listened for would end this process (and vitest's run) here.
+    await server.pause();
+    try {
+      proceed();
+      await expect(transaction).rejects.toMatchObject({
+        code: StoreErrorCode.Unavailable,
+        message: expect.stringContaining("(PostgreSQL the test server) is unreachable") as string,
+      });
+    } finally {
+      await server.resume();
+    }
+    await db.close();
   });
 
   it("tells every other replica of a change at once, and not the one that made it", async () => {
