@@ -21,7 +21,8 @@ export function authoritiesMessage(
     phase: state.phase,
     caCertificatesPem: view.trusted,
     signingCaPin: view.clientPin,
-    tunnel: { ...tunnel, hostCertificatePems: [...tunnel.hostCertificatePems] },
+    // A snapshot: followRotation replaces the fields (and the array) of what it is given.
+    tunnel: { ...tunnel },
   };
 }
 
