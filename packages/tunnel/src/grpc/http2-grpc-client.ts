@@ -6,6 +6,11 @@ import { status } from "@grpc/grpc-js";
 
 import { TunnelError, TunnelErrorCode } from "../errors.js";
 import { GrpcCall, type GrpcMethod } from "./grpc-call.js";
+import {
+  DEFAULT_CONNECTION_WINDOW_BYTES,
+  DEFAULT_STREAM_WINDOW_BYTES,
+  tunnelSettings,
+} from "./http2-settings.js";
 
 export interface Http2GrpcClientOptions {
   /** Receive window of each call, in bytes. Default 1 MiB. */
@@ -23,9 +28,6 @@ export interface CallOptions {
   /** Cancels the call when it aborts; an aborted signal opens no call at all. */
   signal?: AbortSignal;
 }
-
-const DEFAULT_STREAM_WINDOW_BYTES = 1024 * 1024;
-const DEFAULT_CONNECTION_WINDOW_BYTES = 64 * 1024 * 1024;
 
 /**
  * A gRPC client over any Duplex (here: an SSH channel). grpc-js has no public way to run a
@@ -45,10 +47,7 @@ export class Http2GrpcClient extends EventEmitter {
     const connectionWindow = options.connectionWindowBytes ?? DEFAULT_CONNECTION_WINDOW_BYTES;
     this.session = connect("http://warren-agent", {
       createConnection: () => transport,
-      settings: {
-        enablePush: false,
-        initialWindowSize: options.streamWindowBytes ?? DEFAULT_STREAM_WINDOW_BYTES,
-      },
+      settings: tunnelSettings(options.streamWindowBytes ?? DEFAULT_STREAM_WINDOW_BYTES),
       // In megabytes; buffered responses of stalled calls count against it.
       maxSessionMemory: Math.ceil((2 * connectionWindow) / (1024 * 1024)),
     });

@@ -11,6 +11,11 @@ import type { Duplex } from "node:stream";
 
 import { status } from "@grpc/grpc-js";
 
+import {
+  DEFAULT_CONNECTION_WINDOW_BYTES,
+  DEFAULT_STREAM_WINDOW_BYTES,
+  tunnelSettings,
+} from "./http2-settings.js";
 import { ServerCall, type GrpcServerMethod } from "./server-call.js";
 
 /** A handler owns its call: it writes responses and ends it (a throw ends it as INTERNAL). */
@@ -30,9 +35,6 @@ export interface Http2GrpcServerOptions {
   onHandlerError?: (error: unknown, path: string) => void;
 }
 
-const DEFAULT_STREAM_WINDOW_BYTES = 1024 * 1024;
-const CONNECTION_WINDOW_BYTES = 64 * 1024 * 1024;
-
 /**
  * The gRPC server side of the tunnel, on node:http2 directly: the counterpart of
  * Http2GrpcClient. It serves connections handed to it (SSH channels) or a loopback port, and
@@ -47,15 +49,12 @@ export class Http2GrpcServer {
 
   constructor(private readonly options: Http2GrpcServerOptions = {}) {
     this.server = createServer({
-      settings: {
-        enablePush: false,
-        initialWindowSize: options.streamWindowBytes ?? DEFAULT_STREAM_WINDOW_BYTES,
-      },
-      maxSessionMemory: Math.ceil((2 * CONNECTION_WINDOW_BYTES) / (1024 * 1024)),
+      settings: tunnelSettings(options.streamWindowBytes ?? DEFAULT_STREAM_WINDOW_BYTES),
+      maxSessionMemory: Math.ceil((2 * DEFAULT_CONNECTION_WINDOW_BYTES) / (1024 * 1024)),
     });
     this.server.on("session", (session: ServerHttp2Session) => {
       this.sessions.add(session);
-      session.setLocalWindowSize(CONNECTION_WINDOW_BYTES);
+      session.setLocalWindowSize(DEFAULT_CONNECTION_WINDOW_BYTES);
       session.on("error", () => {
         // Followed by 'close'; the calls on it are aborted by their streams.
       });
