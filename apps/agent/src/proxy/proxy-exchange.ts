@@ -11,6 +11,9 @@ import type { UpstreamClient } from "./upstream-request.js";
 
 export type ProxyCall = ServerCall<ProxyRequest, ProxyResponse>;
 
+/** A complete answer up to this size leaves as one message; a larger one is streamed. */
+const MAX_WHOLE_ANSWER_BYTES = 1024 * 1024;
+
 /** How the API server answered: a response with a body, or a switch to raw bytes (101). */
 type Answer =
   | { kind: "response"; res: IncomingMessage }
@@ -129,11 +132,15 @@ export class ProxyExchange {
     this.socket?.end();
   }
 
-  private writeHead(statusCode: number, res: IncomingMessage, upgrade: boolean): void {
+  private headOf(statusCode: number, res: IncomingMessage, upgrade: boolean): ProxyResponse {
     this.answered = true;
     this.recordAnswer(statusCode);
     const headers = forwardableHeaders(headerLines(res.rawHeaders), upgrade);
-    void this.call.write({ frame: { $case: "head", value: { statusCode, headers } } });
+    return { frame: { $case: "head", value: { statusCode, headers } } };
+  }
+
+  private writeHead(statusCode: number, res: IncomingMessage, upgrade: boolean): void {
+    void this.call.write(this.headOf(statusCode, res, upgrade));
   }
 
   /** Sends what the API server writes, as flow control allows, then ends the call. */
@@ -149,6 +156,7 @@ export class ProxyExchange {
   }
 
   private async respond(res: IncomingMessage): Promise<void> {
+    if (this.answerWhole(res)) return;
     this.writeHead(res.statusCode ?? 502, res, false);
     try {
       await this.pump(res, "body");
@@ -157,6 +165,26 @@ export class ProxyExchange {
       this.logger.debug(errorFields(error), "response relay ended early");
       this.call.destroy();
     }
+  }
+
+  /**
+   * When the API server's whole answer came with its head (most answers to a GET do), sends
+   * the body and the end in the same turn as the head: one SSH packet to the hub instead of
+   * three, each costing both sides a loop turn, a decryption and a write. False when the
+   * body is still coming: it is streamed.
+   */
+  private answerWhole(res: IncomingMessage): boolean {
+    if (!res.complete || res.readableLength > MAX_WHOLE_ANSWER_BYTES) return false;
+    const head = this.headOf(res.statusCode ?? 502, res, false);
+    const data = res.read() as Buffer | null;
+    // Drained to its end, so the connection goes back to the pool.
+    res.resume();
+    this.call.finish(
+      data !== null && data.length > 0
+        ? [head, { frame: { $case: "body", value: { data } } }]
+        : [head],
+    );
+    return true;
   }
 
   private async relayUpgraded(

@@ -1,6 +1,6 @@
 import { EventEmitter, once } from "node:events";
-import { connect as connectHttp2 } from "node:http2";
-import { connect } from "node:net";
+import { connect as connectHttp2, createServer, type Settings } from "node:http2";
+import { connect, type AddressInfo } from "node:net";
 
 import { status } from "@grpc/grpc-js";
 import { AgentServiceService } from "@warren/proto";
@@ -80,6 +80,51 @@ describe("Http2GrpcServer", () => {
     );
     expect([broken.grpcStatus, broken.message]).toEqual([status.INTERNAL, "a bug"]);
     expect(errors).toHaveLength(1);
+  });
+
+  it("finishes a call with its last responses and OK, each arriving whole", async () => {
+    const server = new Http2GrpcServer().add(AgentServiceService.echo, (call) => {
+      call.finish([{ payload: Buffer.from("head") }, { payload: Buffer.alloc(100_000, 7) }]);
+      // Dropped: the call has ended.
+      void call.write({ payload: Buffer.from("late") });
+    });
+    const client = await pair(server);
+    const call = client.call(AgentServiceService.echo);
+    call.end();
+    const lengths: number[] = [];
+    // A status other than OK would throw here.
+    for await (const response of call) lengths.push(response.payload.length);
+    expect(lengths).toEqual([4, 100_000]);
+  });
+
+  it("announces 64 KiB frames on both ends, so bulk bytes cross in fewer frames", async () => {
+    const server = new Http2GrpcServer().add(AgentServiceService.ping, () => undefined);
+    await pair(server);
+    const session = connectHttp2(`http://127.0.0.1:${String(port)}`);
+    cleanups.push(() => {
+      session.destroy();
+    });
+    await once(session, "remoteSettings");
+    expect(session.remoteSettings.maxFrameSize).toBe(64 * 1024);
+    // And the client, seen from a bare HTTP/2 server.
+    const bare = createServer();
+    const settings = new Promise<number | undefined>((resolve) => {
+      bare.once("session", (peer) => {
+        peer.once("remoteSettings", (remote: Settings) => {
+          resolve(remote.maxFrameSize);
+        });
+      });
+    });
+    bare.listen(0, "127.0.0.1");
+    await once(bare, "listening");
+    const socket = connect({ host: "127.0.0.1", port: (bare.address() as AddressInfo).port });
+    await once(socket, "connect");
+    const client = new Http2GrpcClient(socket);
+    cleanups.push(() => {
+      client.destroy();
+      bare.close();
+    });
+    expect(await settings).toBe(64 * 1024);
   });
 
   it("aborts the call's signal when the client cancels, and when the deadline passes", async () => {

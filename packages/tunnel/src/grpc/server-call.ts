@@ -128,6 +128,25 @@ export class ServerCall<Request, Response> implements AsyncIterable<Request> {
     return overWriteAhead(this.stream, flowing) ? drainedOrClosed(this.stream) : Promise.resolve();
   }
 
+  /**
+   * Sends the last responses and ends the call with OK, all in one turn: the headers, one DATA
+   * frame holding every message and the trailers leave together (a small answer is one
+   * packet on the tunnel instead of one per message). Dropped after the end.
+   */
+  finish(responses: readonly Response[]): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.stream.destroyed) return;
+    this.sendHeaders();
+    this.stream.once("wantTrailers", () => {
+      this.stream.sendTrailers({ "grpc-status": String(status.OK) });
+    });
+    const frames = responses.map((response) =>
+      frameMessage(this.method.responseSerialize(response)),
+    );
+    this.stream.end(frames.length === 1 ? frames[0] : Buffer.concat(frames));
+  }
+
   /** Ends the call with `code` (OK unless said otherwise) after the responses written. */
   end(code: status = status.OK, message = ""): void {
     if (this.finished) return;
