@@ -38,7 +38,8 @@ export interface ThroughputReport {
   throughTunnel: { oneStream: Throughput; concurrent: Throughput };
   openSshReverseForward: { oneStream: Throughput; concurrent: Throughput };
   ratioToOpenSsh: { oneStream: number; concurrent: number };
-  target: string;
+  /** The issue's bar for one stream against `ssh -R`. */
+  targetRatioOneStream: number;
 }
 
 const ROUNDS = 5;
@@ -82,6 +83,6 @@ export async function measureThroughput(
       oneStream: ratio(ours.one.mebibytesPerSecond, theirs.one.mebibytesPerSecond),
       concurrent: ratio(ours.many.mebibytesPerSecond, theirs.many.mebibytesPerSecond),
     },
-    target: "ratioToOpenSsh >= 1",
+    targetRatioOneStream: 0.8,
   };
 }
