@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { TestCluster } from "../k8s/index.js";
 import { backgroundKubectl } from "../support/background-kubectl.js";
+import { eventually } from "../support/eventually.js";
 import {
   applyRole,
   bindExec,
@@ -72,6 +73,7 @@ beforeAll(async () => {
   kube.bob = await userKubeconfig(hub, scratch, "bob", "unrecorded");
   kube.carol = await userKubeconfig(hub, scratch, "carol", "unrecorded,recorded");
   kube.dave = await userKubeconfig(hub, scratch, "dave", "recorded");
+  kube.erin = await userKubeconfig(hub, scratch, "erin", "recorded");
 }, 120_000);
 
 afterAll(async () => {
@@ -209,6 +211,45 @@ describe("who is recorded", () => {
     expect(recording.events.map((e) => [e.stream, e.text])).toEqual([
       ["stdin", "before the lock\n"],
       ["stdout", "before the lock\n"],
+    ]);
+  });
+});
+
+describe("a hub killed mid-session", () => {
+  it("ends the session's recording once it is back, saying why, keeping what was written", async () => {
+    const shell = backgroundKubectl(cluster, kube.erin ?? "", [
+      "exec",
+      "-i",
+      "-n",
+      appNs,
+      POD,
+      "--",
+      "cat",
+    ]);
+    shell.write("before the crash\n");
+    await shell.stdout.waitFor((e) => e.msg === "before the crash", "the exec's echo");
+    const [running] = await recordingsOf("erin");
+    const id = running?.id ?? "";
+    // Events are written within a second: wait for them, so the kill loses none.
+    await eventually(async () => (await played(id)).events.length === 2 || undefined, {
+      description: "the session's first events on disk",
+    });
+    expect((await played(id)).endedAt).toBeUndefined();
+    await hub.process.kill();
+    await shell.exited;
+    hub = await warren.hub({ dataDir: hub.dataDir, port: hub.port, tunnelPort: hub.tunnelPort });
+    await hub.process.logs.waitFor(
+      (e) => e.msg === "ended the recordings of a hub replica that stopped before its sessions did",
+      "the restarted hub to end the orphaned recording",
+    );
+    const recording = await played(id);
+    expect(recording.endedAt).toBeDefined();
+    expect(recording.endReason).toMatch(
+      /^the hub replica recording it \(.+\) stopped before the session ended$/,
+    );
+    expect(recording.events.map((e) => [e.stream, e.text])).toEqual([
+      ["stdin", "before the crash\n"],
+      ["stdout", "before the crash\n"],
     ]);
   });
 });

@@ -40,6 +40,7 @@ import { consoleAssetsDir } from "@warren/console";
 import { addresses, hubKubeNames } from "./hub-addresses.js";
 import { pruneAudit, pruneRecordings, startSweeps } from "./hub-sweeps.js";
 import { announce, followChanges } from "./replicas/apply-change.js";
+import { endOrphanedRecordings } from "./recording/orphaned-recordings.js";
 import { ReplicaDirectory } from "./replicas/replica-directory.js";
 import { pushReplicas } from "./replicas/replica-push.js";
 import { AgentRegistry } from "./tunnel/agent-registry.js";
@@ -180,6 +181,7 @@ async function openListeners(parts: HubParts, started: StartedParts) {
     registry,
     clock,
     logger: kubeLogger,
+    replicaId: parts.replicaId,
   });
   started.started("kube endpoint", (graceMs) => kube.close(graceMs));
   const login = createLoginParts({
@@ -298,6 +300,15 @@ async function startReplication(parts: HubParts, tunnelAddr: string, owner: Star
     heartbeatIntervalMs: parts.config.replicaHeartbeatIntervalMs,
     onChange: (replicas) => {
       for (const agent of registry.all()) void pushReplicas(agent, replicas, logger);
+      void endOrphanedRecordings(
+        {
+          store,
+          clock: parts.clock,
+          logger: logger.child("recordings"),
+          heartbeatIntervalMs: parts.config.replicaHeartbeatIntervalMs,
+        },
+        replicas,
+      );
     },
   });
   parts.directory = directory;

@@ -13,6 +13,7 @@ import type {
   NewDocument,
   HubKeyRecord,
   JoinTokenRecord,
+  OrphanSweep,
   RecordingEnd,
   SessionRecordingRecord,
 } from "./records.js";
@@ -234,6 +235,12 @@ export interface RecordingRepository {
   chunks(id: string, fromSeq?: number, limit?: number): Promise<RecordingChunk[]>;
   /** Removes recordings started before `cutoff`, chunks and all; returns how many. */
   deleteBefore(cutoff: Date): Promise<number>;
+  /**
+   * Ends the recordings still running on replicas that are gone (not among the live ones),
+   * saying so, with the bytes their chunks hold; returns their ids. Rows without a replica
+   * (from earlier hubs) are left alone.
+   */
+  endOrphaned(sweep: OrphanSweep): Promise<string[]>;
 }
 
 /** Everything the hub owns: SQLite for one replica, PostgreSQL for several. */

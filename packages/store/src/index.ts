@@ -42,6 +42,7 @@ export {
   type HubReplicaRecord,
   type JoinTokenRecord,
   type TokenType,
+  type OrphanSweep,
   type RecordingEnd,
   type SessionRecordingRecord,
 } from "./records.js";

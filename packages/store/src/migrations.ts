@@ -286,4 +286,10 @@ export const MIGRATIONS: readonly Migration[] = [
     sqlite: recordingTables("INTEGER", "BLOB"),
     postgres: recordingTables("BIGINT", "BYTEA"),
   },
+  {
+    // A recording names the replica recording it, so others can end it when that one dies.
+    description: "recordings name their replica",
+    sqlite: "ALTER TABLE session_recordings ADD COLUMN replica_id TEXT NOT NULL DEFAULT '';",
+    postgres: "ALTER TABLE session_recordings ADD COLUMN replica_id TEXT NOT NULL DEFAULT '';",
+  },
 ];

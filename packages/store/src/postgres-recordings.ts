@@ -2,11 +2,12 @@ import type { RecordingChunk, RecordingQuery, RecordingRepository } from "./hub-
 import type { PostgresDatabase } from "./postgres-database.js";
 import {
   fromRecordingRow,
+  ORPHANED_REASON_SQL,
   RECORDING_COLUMNS,
   toRecordingRow,
   type RecordingRow,
 } from "./recording-rows.js";
-import type { RecordingEnd, SessionRecordingRecord } from "./records.js";
+import type { OrphanSweep, RecordingEnd, SessionRecordingRecord } from "./records.js";
 
 export class PostgresRecordings implements RecordingRepository {
   constructor(private readonly db: PostgresDatabase) {}
@@ -35,6 +36,19 @@ export class PostgresRecordings implements RecordingRepository {
       [end.endedAt.getTime(), end.exitCode ?? null, end.endReason, end.bytes, id],
     );
     return (result.rowCount ?? 0) > 0;
+  }
+
+  async endOrphaned(sweep: OrphanSweep): Promise<string[]> {
+    const { rows } = await this.db.query<{ id: string }>(
+      `UPDATE session_recordings SET ended_at = $1, end_reason = ${ORPHANED_REASON_SQL},
+         bytes = (SELECT COALESCE(SUM(octet_length(data)), 0) FROM session_recording_chunks
+                  WHERE recording_id = session_recordings.id)
+       WHERE ended_at IS NULL AND replica_id <> '' AND started_at < $2
+         AND NOT (replica_id = ANY($3::text[]))
+       RETURNING id`,
+      [sweep.endedAt.getTime(), sweep.startedBefore.getTime(), [...sweep.liveReplicaIds]],
+    );
+    return rows.map((row) => row.id);
   }
 
   async get(id: string): Promise<SessionRecordingRecord | undefined> {

@@ -2,6 +2,10 @@ import type { SessionRecordingRecord } from "./records.js";
 
 // Recordings as both stores keep them.
 
+/** Why a recording whose replica stopped mid-session ended, naming that replica (SQL). */
+export const ORPHANED_REASON_SQL =
+  "'the hub replica recording it (' || replica_id || ') stopped before the session ended'";
+
 export interface RecordingRow {
   id: string;
   user: string;
@@ -19,6 +23,7 @@ export interface RecordingRow {
   exit_code: number | null;
   end_reason: string;
   bytes: number;
+  replica_id: string;
 }
 
 export const RECORDING_COLUMNS: readonly (keyof RecordingRow)[] = [
@@ -38,6 +43,7 @@ export const RECORDING_COLUMNS: readonly (keyof RecordingRow)[] = [
   "exit_code",
   "end_reason",
   "bytes",
+  "replica_id",
 ];
 
 export const toRecordingRow = (recording: SessionRecordingRecord): RecordingRow => ({
@@ -57,6 +63,7 @@ export const toRecordingRow = (recording: SessionRecordingRecord): RecordingRow 
   exit_code: recording.exitCode ?? null,
   end_reason: recording.endReason,
   bytes: recording.bytes,
+  replica_id: recording.replicaId,
 });
 
 export function fromRecordingRow(row: RecordingRow): SessionRecordingRecord {
@@ -75,6 +82,7 @@ export function fromRecordingRow(row: RecordingRow): SessionRecordingRecord {
     startedAt: new Date(row.started_at),
     endReason: row.end_reason,
     bytes: row.bytes,
+    replicaId: row.replica_id,
   };
   if (row.ended_at !== null) recording.endedAt = new Date(row.ended_at);
   if (row.exit_code !== null) recording.exitCode = row.exit_code;

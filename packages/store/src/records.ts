@@ -216,6 +216,20 @@ export interface SessionRecordingRecord {
   endReason: string;
   /** Bytes of recorded events so far. */
   bytes: number;
+  /**
+   * The hub replica recording it: when that replica is gone and the session never ended, the
+   * others end it for it. Empty for recordings of hubs before this field.
+   */
+  replicaId: string;
+}
+
+/** What orphaned recordings are ended with, and which replicas still record theirs. */
+export interface OrphanSweep {
+  /** Replicas alive now: their running recordings are left alone. */
+  liveReplicaIds: readonly string[];
+  /** Only recordings started before this: a replica just started may not be listed yet. */
+  startedBefore: Date;
+  endedAt: Date;
 }
 
 /** How a recorded session ended. */

@@ -3,11 +3,12 @@ import type { Database } from "better-sqlite3";
 import type { RecordingChunk, RecordingQuery, RecordingRepository } from "./hub-store.js";
 import {
   fromRecordingRow,
+  ORPHANED_REASON_SQL,
   RECORDING_COLUMNS,
   toRecordingRow,
   type RecordingRow,
 } from "./recording-rows.js";
-import type { RecordingEnd, SessionRecordingRecord } from "./records.js";
+import type { OrphanSweep, RecordingEnd, SessionRecordingRecord } from "./records.js";
 
 /** No limit: SQLite wants a number. */
 const MAX_CHUNKS = 2 ** 31 - 1;
@@ -72,6 +73,24 @@ export class SqliteRecordings implements RecordingRepository {
       )
       .all(id, fromSeq, limit) as RecordingChunk[];
     return Promise.resolve(rows);
+  }
+
+  endOrphaned(sweep: OrphanSweep): Promise<string[]> {
+    const rows = this.db
+      .prepare(
+        `UPDATE session_recordings SET ended_at = @endedAt, end_reason = ${ORPHANED_REASON_SQL},
+           bytes = (SELECT COALESCE(SUM(length(data)), 0) FROM session_recording_chunks
+                    WHERE recording_id = session_recordings.id)
+         WHERE ended_at IS NULL AND replica_id <> '' AND started_at < @startedBefore
+           AND replica_id NOT IN (SELECT value FROM json_each(@live))
+         RETURNING id`,
+      )
+      .all({
+        endedAt: sweep.endedAt.getTime(),
+        startedBefore: sweep.startedBefore.getTime(),
+        live: JSON.stringify(sweep.liveReplicaIds),
+      }) as { id: string }[];
+    return Promise.resolve(rows.map((row) => row.id));
   }
 
   deleteBefore(cutoff: Date): Promise<number> {

@@ -461,6 +461,7 @@ describe.each([sqliteBackend(), postgresBackend()])("the $name hub store", (back
       startedAt: later(minute),
       endReason: "",
       bytes: 0,
+      replicaId: "hub-a",
     });
     await store.recordings.start(recording("r1", 0));
     await store.recordings.start(recording("r2", 10));
@@ -503,6 +504,52 @@ describe.each([sqliteBackend(), postgresBackend()])("the $name hub store", (back
     expect(await store.recordings.get("r1")).toBeUndefined();
     expect(await store.recordings.chunks("r1")).toEqual([]);
     expect(ids(await store.recordings.list({ limit: 10 }))).toEqual(["r2"]);
+  });
+
+  it("ends the running recordings of replicas that are gone, and only those", async () => {
+    const recording = (id: string, replicaId: string, minute = 0): SessionRecordingRecord => ({
+      id,
+      user: "alice",
+      cluster: "one",
+      kubernetesUser: "alice",
+      namespace: "apps",
+      pod: "web-0",
+      container: "main",
+      command: ["sh"],
+      subresource: "exec",
+      tty: true,
+      protocol: "v5.channel.k8s.io",
+      startedAt: later(minute),
+      endReason: "",
+      bytes: 0,
+      replicaId,
+    });
+    await store.recordings.start(recording("live", "hub-a"));
+    await store.recordings.start(recording("orphan", "hub-b"));
+    await store.recordings.start(recording("ended", "hub-b"));
+    await store.recordings.start(recording("legacy", ""));
+    await store.recordings.start(recording("young", "hub-c", 10));
+    await store.recordings.append("orphan", 0, Buffer.from("abc"));
+    await store.recordings.append("orphan", 1, Buffer.from("defg"));
+    await store.recordings.finish("ended", {
+      endedAt: later(1),
+      endReason: "exit code 0",
+      bytes: 2,
+    });
+    const sweep = { liveReplicaIds: ["hub-a"], startedBefore: later(5), endedAt: later(6) };
+    expect(await store.recordings.endOrphaned(sweep)).toEqual(["orphan"]);
+    expect(await store.recordings.get("orphan")).toEqual({
+      ...recording("orphan", "hub-b"),
+      endedAt: later(6),
+      endReason: "the hub replica recording it (hub-b) stopped before the session ended",
+      bytes: 7,
+    });
+    expect((await store.recordings.get("ended"))?.endReason).toBe("exit code 0");
+    for (const id of ["live", "legacy", "young"])
+      expect((await store.recordings.get(id))?.endedAt).toBeUndefined();
+    // Nothing left to end: a second replica sweeping at the same time finds nothing.
+    expect(await store.recordings.endOrphaned(sweep)).toEqual([]);
+    expect(await store.recordings.endOrphaned({ ...sweep, liveReplicaIds: [] })).toEqual(["live"]);
   });
 
   it("refuses to delete a role a user holds, in the same transaction as the check", async () => {

@@ -38,6 +38,8 @@ export interface KubeHandlerDeps extends KubeAdmissionDeps, KubeAuditDeps {
   unauthenticated: UnauthenticatedLog;
   clock: Clock;
   kubeNames: KubeNames;
+  /** This replica, named in the sessions it records. */
+  replicaId: string;
 }
 
 /**

@@ -11,6 +11,8 @@ export interface RecordingDeps {
   store: HubStore;
   clock: Clock;
   logger: Logger;
+  /** This replica, named in its recordings: others end them if it dies mid-session. */
+  replicaId: string;
 }
 
 /** Who runs the session, where: the recording's row. */
@@ -61,6 +63,7 @@ export async function startRecording(
       startedAt: deps.clock.now(),
       endReason: "",
       bytes: 0,
+      replicaId: deps.replicaId,
     },
     onFailure,
   );

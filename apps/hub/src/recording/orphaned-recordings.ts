@@ -1,0 +1,42 @@
+import { errorFields, type Logger } from "@warren/log";
+import type { HubReplicaRecord, HubStore } from "@warren/store";
+
+import type { Clock } from "../clock.js";
+
+export interface OrphanedRecordingsDeps {
+  store: HubStore;
+  clock: Clock;
+  logger: Logger;
+  /** How often replicas record their heartbeat. */
+  heartbeatIntervalMs: number;
+}
+
+/**
+ * Ends the recordings that replicas no longer live were still writing: a replica killed
+ * mid-session never ends its own, and they would show as running for ever. Run whenever the
+ * live replicas change (one dropped out, or this one started). On a store several replicas
+ * share, a recording younger than a heartbeat is left alone: its replica may have started
+ * after the live list was read. A failure is logged; the next change tries again.
+ */
+export async function endOrphanedRecordings(
+  deps: OrphanedRecordingsDeps,
+  live: readonly HubReplicaRecord[],
+): Promise<void> {
+  const now = deps.clock.now();
+  const graceMs = deps.store.shared ? deps.heartbeatIntervalMs : 0;
+  try {
+    const ended = await deps.store.recordings.endOrphaned({
+      liveReplicaIds: live.map((replica) => replica.id),
+      startedBefore: new Date(now.getTime() - graceMs),
+      endedAt: now,
+    });
+    if (ended.length > 0) {
+      deps.logger.warn(
+        { recordings: ended },
+        "ended the recordings of a hub replica that stopped before its sessions did",
+      );
+    }
+  } catch (error) {
+    deps.logger.warn(errorFields(error), "could not end the recordings of stopped replicas");
+  }
+}
