@@ -17,6 +17,7 @@ import { backgroundKubectl } from "../support/background-kubectl.js";
 import { eventually } from "../support/eventually.js";
 import {
   applyRole,
+  bindExec,
   bindGroup,
   groupRole,
   proxyAgentNamespace,
@@ -32,6 +33,7 @@ let appNs: string;
 let a: TestHub;
 let b: TestHub;
 const warren = new WarrenFixtures();
+const POD = "app-0";
 
 /** A replica on the shared store; heartbeats fast so a dead one drops out within the test. */
 const replica = () =>
@@ -74,8 +76,10 @@ beforeAll(async () => {
     },
   });
   await bindGroup(cluster, appNs, "ha-viewers", reader);
+  await bindExec(cluster, appNs, "ha-execers");
   await cluster.kubectl(["create", "configmap", "seen", "-n", appNs]);
   await applyRole(a, scratch, "viewer", groupRole("viewer", "ha-viewers"));
+  await applyRole(a, scratch, "execer", groupRole("execer", "ha-execers"));
   // The agent is told only A; it learns B from A.
   const agent = warren.agent({
     hubAddr: a.addr,
@@ -84,7 +88,11 @@ beforeAll(async () => {
     where: await proxyAgentNamespace(cluster, "ha-agent"),
     token: await warren.token(a, "ha", "--labels", "env=dev"),
   });
-  await Promise.all([agent.logs.waitForMessage("agent ready"), tunnelFrom(a, "ha")]);
+  await Promise.all([
+    agent.logs.waitForMessage("agent ready"),
+    tunnelFrom(a, "ha"),
+    cluster.runPod(appNs, POD),
+  ]);
   await tunnelFrom(b, "ha");
 }, 120_000);
 
@@ -206,6 +214,56 @@ describe("a replica killed under load", () => {
       await userKubeconfig(a, scratch, "dee", "viewer"),
     );
     expect(through.exitCode, through.stderr).toBe(0);
+  });
+});
+
+describe("a replica that dies mid-session", () => {
+  it("has the session's recording ended by the other, keeping what was written", async () => {
+    const kubeconfig = await userKubeconfig(a, scratch, "fay", "execer");
+    const shell = backgroundKubectl(cluster, kubeconfig, [
+      "exec",
+      "-i",
+      "-n",
+      appNs,
+      POD,
+      "--",
+      "cat",
+    ]);
+    shell.write("before A died\n");
+    await shell.stdout.waitFor((e) => e.msg === "before A died", "the exec's echo");
+    const listed = await b.warrenctl("recordings", "ls", "--user", "fay", "--format", "json");
+    const id = (JSON.parse(listed.stdout) as { id: string }[])[0]?.id ?? "";
+    const played = async () =>
+      JSON.parse((await b.warrenctl("recordings", "play", id, "--format", "json")).stdout) as {
+        endedAt?: string;
+        endReason: string;
+        events: { stream: string; text?: string }[];
+      };
+    // Events are written within a second: wait for them, so the kill loses none.
+    await eventually(async () => (await played()).events.length === 2 || undefined, {
+      description: "the session's first events in the store",
+    });
+    const mark = b.process.logs.mark();
+    await a.process.kill();
+    await shell.exited;
+    await b.process.logs.waitFor(
+      (e) => e.msg === "ended the recordings of a hub replica that stopped before its sessions did",
+      "B to end the recording of A's session",
+      30_000,
+      mark,
+    );
+    const recording = await played();
+    expect(recording.endedAt).toBeDefined();
+    expect(recording.endReason).toMatch(
+      /^the hub replica recording it \(.+\) stopped before the session ended$/,
+    );
+    expect(recording.events.map((e) => [e.stream, e.text])).toEqual([
+      ["stdin", "before A died\n"],
+      ["stdout", "before A died\n"],
+    ]);
+    // A new replica in A's place, for what follows.
+    a = await replica();
+    await tunnelFrom(a, "ha");
   });
 });
 

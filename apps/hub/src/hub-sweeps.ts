@@ -1,11 +1,12 @@
 import type { Logger } from "@warren/log";
-import type { HubStore } from "@warren/store";
+import type { HubReplicaRecord, HubStore } from "@warren/store";
 
 import type { HubAuthorities } from "./ca/hub-authorities.js";
 import { sweepRotation } from "./ca/rotation-sweep.js";
 import type { Clock } from "./clock.js";
 import type { HubConfig } from "./config/hub-config.js";
 import type { SessionBook } from "./kube/kube-sessions.js";
+import { endOrphanedRecordings } from "./recording/orphaned-recordings.js";
 import type { AgentRegistry } from "./tunnel/agent-registry.js";
 import { every, sweepConnectedAgents } from "./tunnel/agent-sweep.js";
 
@@ -13,6 +14,8 @@ import { every, sweepConnectedAgents } from "./tunnel/agent-sweep.js";
 const EXPIRED_TOKEN_RETENTION_MS = 24 * 3_600_000;
 const TOKEN_SWEEP_INTERVAL_MS = 3_600_000;
 const AGENT_SWEEP_INTERVAL_MS = 60_000;
+/** Besides each change of the live replicas: catches a recording a change's sweep spared. */
+const ORPHANED_RECORDINGS_INTERVAL_MS = 60_000;
 const AUDIT_PRUNE_INTERVAL_MS = 3_600_000;
 /**
  * Every change an admin makes through this hub re-checks open sessions at once; this catches
@@ -31,6 +34,8 @@ export interface SweepParts {
   registry: AgentRegistry;
   sessions: SessionBook;
   authorities: HubAuthorities;
+  /** The live replicas, once this one joined their directory. */
+  directory?: { readonly live: readonly HubReplicaRecord[] };
 }
 
 /** Removes audit events older than audit_retention; logs how many when there were any. */
@@ -86,6 +91,21 @@ export function startSweeps(parts: SweepParts): () => void {
       () => sweepRotation(parts, clock.now()),
       logger,
       "take an automatic CA rotation's next step",
+    ),
+    every(
+      ORPHANED_RECORDINGS_INTERVAL_MS,
+      () =>
+        endOrphanedRecordings(
+          {
+            store,
+            clock,
+            logger,
+            heartbeatIntervalMs: parts.config.replicaHeartbeatIntervalMs,
+          },
+          parts.directory?.live ?? [],
+        ),
+      logger,
+      "end the recordings of stopped replicas",
     ),
     every(
       AGENT_SWEEP_INTERVAL_MS,

@@ -27,6 +27,9 @@ const BIND_TOKENS_AND_LOCK_USERS = `ALTER TABLE agents DROP COLUMN labels;
      ALTER TABLE audit_events ADD COLUMN stage TEXT NOT NULL DEFAULT 'ResponseComplete';
      ALTER TABLE audit_events ADD COLUMN source TEXT NOT NULL DEFAULT '';`;
 
+const RUNNING_RECORDINGS_INDEX = `CREATE INDEX session_recordings_running
+     ON session_recordings (replica_id) WHERE ended_at IS NULL;`;
+
 /** The recordings tables, in either store's types for times and bytes. */
 const recordingTables = (bigint: string, bytes: string) =>
   `CREATE TABLE session_recordings (
@@ -291,5 +294,11 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "recordings name their replica",
     sqlite: "ALTER TABLE session_recordings ADD COLUMN replica_id TEXT NOT NULL DEFAULT '';",
     postgres: "ALTER TABLE session_recordings ADD COLUMN replica_id TEXT NOT NULL DEFAULT '';",
+  },
+  {
+    // Replicas look for recordings still running every minute: only those are indexed.
+    description: "an index of running recordings",
+    sqlite: RUNNING_RECORDINGS_INDEX,
+    postgres: RUNNING_RECORDINGS_INDEX,
   },
 ];

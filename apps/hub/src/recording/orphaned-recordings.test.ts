@@ -61,4 +61,14 @@ describe("endOrphanedRecordings", () => {
     ]);
     expect(lines[0]?.fields.error).toContain("disk gone");
   });
+
+  it("ends nothing before a live list was read: every recording would look orphaned", async () => {
+    const { store, sweeps } = sweepingStore(true, () => Promise.resolve([]));
+    const { logger } = warnings();
+    await endOrphanedRecordings(
+      { store, clock: { now: () => NOW }, logger, heartbeatIntervalMs: HEARTBEAT_MS },
+      [],
+    );
+    expect(sweeps).toEqual([]);
+  });
 });

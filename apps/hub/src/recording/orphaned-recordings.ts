@@ -14,14 +14,16 @@ export interface OrphanedRecordingsDeps {
 /**
  * Ends the recordings that replicas no longer live were still writing: a replica killed
  * mid-session never ends its own, and they would show as running for ever. Run whenever the
- * live replicas change (one dropped out, or this one started). On a store several replicas
- * share, a recording younger than a heartbeat is left alone: its replica may have started
- * after the live list was read. A failure is logged; the next change tries again.
+ * live replicas change (one dropped out, or this one started) and every minute. On a store
+ * several replicas share, a recording younger than a heartbeat is left alone: its replica may
+ * have started after the live list was read. An empty list (none read yet) ends nothing. A
+ * failure is logged; the next run tries again.
  */
 export async function endOrphanedRecordings(
   deps: OrphanedRecordingsDeps,
   live: readonly HubReplicaRecord[],
 ): Promise<void> {
+  if (live.length === 0) return;
   const now = deps.clock.now();
   const graceMs = deps.store.shared ? deps.heartbeatIntervalMs : 0;
   try {
