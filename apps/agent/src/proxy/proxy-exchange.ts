@@ -169,9 +169,9 @@ export class ProxyExchange {
 
   /**
    * When the API server's whole answer came with its head (most answers to a GET do), sends
-   * the body and the end in the same turn as the head: one SSH packet to the hub instead of
-   * three, each costing both sides a loop turn, a decryption and a write. False when the
-   * body is still coming: it is streamed.
+   * the body and the end in the same turn as the head: two SSH packets to the hub instead of
+   * three (head and body, then the trailers), each costing both sides a decryption and a
+   * write. False when the body is still coming: it is streamed.
    */
   private answerWhole(res: IncomingMessage): boolean {
     if (!res.complete || res.readableLength > MAX_WHOLE_ANSWER_BYTES) return false;

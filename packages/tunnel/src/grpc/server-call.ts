@@ -129,9 +129,9 @@ export class ServerCall<Request, Response> implements AsyncIterable<Request> {
   }
 
   /**
-   * Sends the last responses and ends the call with OK, all in one turn: the headers, one DATA
-   * frame holding every message and the trailers leave together (a small answer is one
-   * packet on the tunnel instead of one per message). Dropped after the end.
+   * Sends the last responses and ends the call with OK in one turn: the headers and one DATA
+   * frame holding every message leave in one write, the trailers in the next (node's http2
+   * asks for them once that write completed). Dropped after the end.
    */
   finish(responses: readonly Response[]): void {
     if (this.finished) return;
