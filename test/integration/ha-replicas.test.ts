@@ -13,7 +13,7 @@ import { startPostgresServer, type PostgresServer } from "@warren/store/testing"
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { TestCluster } from "../k8s/index.js";
-import { backgroundKubectl } from "../support/background-kubectl.js";
+import { backgroundExec, backgroundKubectl } from "../support/background-kubectl.js";
 import { eventually } from "../support/eventually.js";
 import {
   applyRole,
@@ -220,15 +220,7 @@ describe("a replica killed under load", () => {
 describe("a replica that dies mid-session", () => {
   it("has the session's recording ended by the other, keeping what was written", async () => {
     const kubeconfig = await userKubeconfig(a, scratch, "fay", "execer");
-    const shell = backgroundKubectl(cluster, kubeconfig, [
-      "exec",
-      "-i",
-      "-n",
-      appNs,
-      POD,
-      "--",
-      "cat",
-    ]);
+    const shell = backgroundExec(cluster, kubeconfig, appNs, POD);
     shell.write("before A died\n");
     await shell.stdout.waitFor((e) => e.msg === "before A died", "the exec's echo");
     const listed = await b.warrenctl("recordings", "ls", "--user", "fay", "--format", "json");

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { TestCluster } from "../k8s/index.js";
-import { backgroundKubectl } from "../support/background-kubectl.js";
+import { backgroundExec } from "../support/background-kubectl.js";
 import { eventually } from "../support/eventually.js";
 import {
   applyRole,
@@ -163,13 +163,7 @@ describe("a client that leaves", () => {
   it("during an exec: the API server's exec ends", async () => {
     const execing = { resource: "pods", subresource: "exec" };
     const before = await apiServerMetric("apiserver_longrunning_requests", execing);
-    const exec = backgroundKubectl(cluster, kubeconfig, [
-      "exec",
-      "-i",
-      "-n",
-      appNs,
-      POD,
-      "--",
+    const exec = backgroundExec(cluster, kubeconfig, appNs, POD, [
       "sh",
       "-c",
       "echo started; exec sleep 600",

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { TestCluster } from "../k8s/index.js";
-import { backgroundKubectl } from "../support/background-kubectl.js";
+import { backgroundExec } from "../support/background-kubectl.js";
 import { eventually } from "../support/eventually.js";
 import {
   applyRole,
@@ -185,15 +185,7 @@ describe("who is recorded", () => {
 
   it("a session the hub ends says why in its recording, and keeps what ran until then", async () => {
     const mark = hub.process.logs.mark();
-    const shell = backgroundKubectl(cluster, kube.dave ?? "", [
-      "exec",
-      "-i",
-      "-n",
-      appNs,
-      POD,
-      "--",
-      "cat",
-    ]);
+    const shell = backgroundExec(cluster, kube.dave ?? "", appNs, POD);
     shell.write("before the lock\n");
     await shell.stdout.waitFor((e) => e.msg === "before the lock", "the exec's echo");
     expect((await hub.warrenctl("users", "lock", "dave", "--reason", "incident 7")).code).toBe(0);
@@ -217,15 +209,7 @@ describe("who is recorded", () => {
 
 describe("a hub killed mid-session", () => {
   it("ends the session's recording once it is back, saying why, keeping what was written", async () => {
-    const shell = backgroundKubectl(cluster, kube.erin ?? "", [
-      "exec",
-      "-i",
-      "-n",
-      appNs,
-      POD,
-      "--",
-      "cat",
-    ]);
+    const shell = backgroundExec(cluster, kube.erin ?? "", appNs, POD);
     shell.write("before the crash\n");
     await shell.stdout.waitFor((e) => e.msg === "before the crash", "the exec's echo");
     const [running] = await recordingsOf("erin");

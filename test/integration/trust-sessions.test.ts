@@ -8,7 +8,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { TestCluster } from "../k8s/index.js";
-import { backgroundKubectl, type BackgroundKubectl } from "../support/background-kubectl.js";
+import {
+  backgroundExec,
+  backgroundKubectl,
+  type BackgroundKubectl,
+} from "../support/background-kubectl.js";
 import {
   applyRole,
   bindGroup,
@@ -67,15 +71,7 @@ async function openSessions(kubeconfig: string): Promise<BackgroundKubectl[]> {
     appNs,
     "--watch",
   ]);
-  const exec = backgroundKubectl(cluster, kubeconfig, [
-    "exec",
-    "-i",
-    "-n",
-    appNs,
-    POD,
-    "--",
-    "cat",
-  ]);
+  const exec = backgroundExec(cluster, kubeconfig, appNs, POD);
   await watch.stdout.waitFor((e) => (e.msg ?? "").startsWith("seen "), "the watch's first list");
   // An event the watch prints proves its stream is open, past the list before it.
   const name = cluster.uniqueName("ping");

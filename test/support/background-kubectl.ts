@@ -51,3 +51,22 @@ export function backgroundKubectl(
     },
   };
 }
+
+/** `kubectl exec -i -n NAMESPACE POD -- COMMAND…` kept running: a session the test acts on. */
+export function backgroundExec(
+  cluster: TestCluster,
+  kubeconfig: string,
+  namespace: string,
+  pod: string,
+  command: readonly string[] = ["cat"],
+): BackgroundKubectl {
+  return backgroundKubectl(cluster, kubeconfig, [
+    "exec",
+    "-i",
+    "-n",
+    namespace,
+    pod,
+    "--",
+    ...command,
+  ]);
+}

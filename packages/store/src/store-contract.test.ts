@@ -139,6 +139,25 @@ function postgresBackend(): Backend {
   };
 }
 
+/** A running recording of alice's exec in web-0, by replica `replicaId`. */
+const recordingOf = (id: string, replicaId: string, startedAt: Date): SessionRecordingRecord => ({
+  id,
+  user: "alice",
+  cluster: "one",
+  kubernetesUser: "alice",
+  namespace: "apps",
+  pod: "web-0",
+  container: "main",
+  command: ["sh", "-c", "echo hi"],
+  subresource: "exec",
+  tty: true,
+  protocol: "v5.channel.k8s.io",
+  startedAt,
+  endReason: "",
+  bytes: 0,
+  replicaId,
+});
+
 describe.each([sqliteBackend(), postgresBackend()])("the $name hub store", (backend) => {
   let store: HubStore;
   const opened: HubStore[] = [];
@@ -447,21 +466,8 @@ describe.each([sqliteBackend(), postgresBackend()])("the $name hub store", (back
 
   it("keeps a recording's chunks in order, its end, and prunes old ones with their chunks", async () => {
     const recording = (id: string, minute: number): SessionRecordingRecord => ({
-      id,
-      user: "alice",
+      ...recordingOf(id, "hub-a", later(minute)),
       cluster: minute === 0 ? "one" : "two",
-      kubernetesUser: "alice",
-      namespace: "apps",
-      pod: "web-0",
-      container: "main",
-      command: ["sh", "-c", "echo hi"],
-      subresource: "exec",
-      tty: true,
-      protocol: "v5.channel.k8s.io",
-      startedAt: later(minute),
-      endReason: "",
-      bytes: 0,
-      replicaId: "hub-a",
     });
     await store.recordings.start(recording("r1", 0));
     await store.recordings.start(recording("r2", 10));
@@ -507,23 +513,8 @@ describe.each([sqliteBackend(), postgresBackend()])("the $name hub store", (back
   });
 
   it("ends the running recordings of replicas that are gone, and only those", async () => {
-    const recording = (id: string, replicaId: string, minute = 0): SessionRecordingRecord => ({
-      id,
-      user: "alice",
-      cluster: "one",
-      kubernetesUser: "alice",
-      namespace: "apps",
-      pod: "web-0",
-      container: "main",
-      command: ["sh"],
-      subresource: "exec",
-      tty: true,
-      protocol: "v5.channel.k8s.io",
-      startedAt: later(minute),
-      endReason: "",
-      bytes: 0,
-      replicaId,
-    });
+    const recording = (id: string, replicaId: string, minute = 0) =>
+      recordingOf(id, replicaId, later(minute));
     await store.recordings.start(recording("live", "hub-a"));
     await store.recordings.start(recording("orphan", "hub-b"));
     await store.recordings.start(recording("ended", "hub-b"));
