@@ -94,16 +94,7 @@ export function startSweeps(parts: SweepParts): () => void {
     ),
     every(
       ORPHANED_RECORDINGS_INTERVAL_MS,
-      () =>
-        endOrphanedRecordings(
-          {
-            store,
-            clock,
-            logger,
-            heartbeatIntervalMs: parts.config.replicaHeartbeatIntervalMs,
-          },
-          parts.directory?.live ?? [],
-        ),
+      () => endOrphanedRecordings(parts, parts.directory?.live ?? []),
       logger,
       "end the recordings of stopped replicas",
     ),

@@ -300,15 +300,7 @@ async function startReplication(parts: HubParts, tunnelAddr: string, owner: Star
     heartbeatIntervalMs: parts.config.replicaHeartbeatIntervalMs,
     onChange: (replicas) => {
       for (const agent of registry.all()) void pushReplicas(agent, replicas, logger);
-      void endOrphanedRecordings(
-        {
-          store,
-          clock: parts.clock,
-          logger: logger.child("recordings"),
-          heartbeatIntervalMs: parts.config.replicaHeartbeatIntervalMs,
-        },
-        replicas,
-      );
+      void endOrphanedRecordings(parts, replicas);
     },
   });
   parts.directory = directory;

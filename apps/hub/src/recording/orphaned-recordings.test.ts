@@ -33,7 +33,12 @@ describe("endOrphanedRecordings", () => {
   it("spares recordings younger than a heartbeat on a shared store, and names what it ended", async () => {
     const { store, sweeps } = sweepingStore(true, () => Promise.resolve(["r1"]));
     const { logger, lines } = warnings();
-    const deps = { store, clock: { now: () => NOW }, logger, heartbeatIntervalMs: HEARTBEAT_MS };
+    const deps = {
+      store,
+      clock: { now: () => NOW },
+      logger,
+      config: { replicaHeartbeatIntervalMs: HEARTBEAT_MS },
+    };
     await endOrphanedRecordings(deps, live);
     expect(sweeps).toEqual([
       {
@@ -53,7 +58,12 @@ describe("endOrphanedRecordings", () => {
   it("ends every other replica's on a store only one hub uses, and logs a failure instead of throwing", async () => {
     const { store, sweeps } = sweepingStore(false, () => Promise.reject(new Error("disk gone")));
     const { logger, lines } = warnings();
-    const deps = { store, clock: { now: () => NOW }, logger, heartbeatIntervalMs: HEARTBEAT_MS };
+    const deps = {
+      store,
+      clock: { now: () => NOW },
+      logger,
+      config: { replicaHeartbeatIntervalMs: HEARTBEAT_MS },
+    };
     await endOrphanedRecordings(deps, live.slice(0, 1));
     expect(sweeps[0]?.startedBefore).toEqual(NOW);
     expect(lines.map((line) => line.message)).toEqual([
@@ -66,7 +76,12 @@ describe("endOrphanedRecordings", () => {
     const { store, sweeps } = sweepingStore(true, () => Promise.resolve([]));
     const { logger } = warnings();
     await endOrphanedRecordings(
-      { store, clock: { now: () => NOW }, logger, heartbeatIntervalMs: HEARTBEAT_MS },
+      {
+        store,
+        clock: { now: () => NOW },
+        logger,
+        config: { replicaHeartbeatIntervalMs: HEARTBEAT_MS },
+      },
       [],
     );
     expect(sweeps).toEqual([]);

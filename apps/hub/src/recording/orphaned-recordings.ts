@@ -2,13 +2,13 @@ import { errorFields, type Logger } from "@warren/log";
 import type { HubReplicaRecord, HubStore } from "@warren/store";
 
 import type { Clock } from "../clock.js";
+import type { HubConfig } from "../config/hub-config.js";
 
 export interface OrphanedRecordingsDeps {
   store: HubStore;
   clock: Clock;
   logger: Logger;
-  /** How often replicas record their heartbeat. */
-  heartbeatIntervalMs: number;
+  config: Pick<HubConfig, "replicaHeartbeatIntervalMs">;
 }
 
 /**
@@ -25,7 +25,7 @@ export async function endOrphanedRecordings(
 ): Promise<void> {
   if (live.length === 0) return;
   const now = deps.clock.now();
-  const graceMs = deps.store.shared ? deps.heartbeatIntervalMs : 0;
+  const graceMs = deps.store.shared ? deps.config.replicaHeartbeatIntervalMs : 0;
   try {
     const ended = await deps.store.recordings.endOrphaned({
       liveReplicaIds: live.map((replica) => replica.id),
