@@ -6,12 +6,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { parse } from "yaml";
 
 import { TestCluster } from "../k8s/index.js";
 import { eventually } from "../support/eventually.js";
-import { Helm, OPERATOR_CHART, setFlags } from "../support/helm.js";
-import { spawnOperator, type OperatorSite } from "../support/operator-in-cluster.js";
+import { Helm } from "../support/helm.js";
+import {
+  installOperator,
+  spawnOperator,
+  type OperatorSite,
+} from "../support/operator-in-cluster.js";
+import { groupsOf, OperatorResources, roleYaml, userYaml } from "../support/operator-resources.js";
 import type { TestHub } from "../support/test-hub.js";
 import { WarrenFixtures } from "../support/warren-fixtures.js";
 import type { WarrenProcess } from "../support/warren-process.js";
@@ -22,49 +26,21 @@ let cluster: TestCluster;
 let helm: Helm;
 let hub: TestHub;
 let site: OperatorSite;
+let crs: OperatorResources;
 let leader: WarrenProcess;
 const warren = new WarrenFixtures();
-
-interface Condition {
-  type: string;
-  status: string;
-  reason: string;
-  message: string;
-}
 
 beforeAll(async () => {
   cluster = await TestCluster.load(inject("k8sDir"));
   const scratch = await mkdtemp(join(tmpdir(), "operator-"));
   helm = new Helm(inject("k8sBinaries").helm, join(scratch, "helm"), cluster.adminKubeconfigPath);
   hub = await warren.hub({ args: ["--hub-name", HUB_NAME] });
-  const namespace = cluster.uniqueName("warren-iac");
-  const values = { hubAddr: hub.addr, caPin: hub.caPin, hubName: HUB_NAME };
-  const installed = await helm.run([
-    "install",
-    RELEASE,
-    OPERATOR_CHART,
-    "-n",
-    namespace,
-    "--create-namespace",
-    ...setFlags(values),
-  ]);
-  if (installed.exitCode !== 0) throw new Error(`helm install failed: ${installed.stderr}`);
-  site = {
-    cluster,
-    namespace,
-    release: RELEASE,
+  site = await installOperator(cluster, helm, hub, {
     hubName: HUB_NAME,
-    rendered: await helm.template(RELEASE, namespace, values, OPERATOR_CHART),
+    release: RELEASE,
     scratch,
-  };
-  // As the standalone guide has the admin do: trust the cluster's keys for the operator's account.
-  const jwks = (await cluster.kubectl(["get", "--raw", "/openid/v1/jwks"])).stdout.trim();
-  const tokenFile = join(scratch, "operator-token.yaml");
-  await writeFile(
-    tokenFile,
-    `kind: provision_token\nmetadata: { name: warren-operator }\nspec:\n  type: admin\n  admin_name: warren-operator\n  join_method: kubernetes\n  kubernetes:\n    type: static_jwks\n    static_jwks: { jwks: '${jwks}' }\n    allow: [{ service_account: "${namespace}:${RELEASE}" }]\n`,
-  );
-  expect((await hub.warrenctl("create", "-f", tokenFile)).code).toBe(0);
+  });
+  crs = new OperatorResources(cluster, site.namespace, hub);
   leader = await spawnOperator(site, "operator-a", {
     WARREN_RESYNC_PERIOD: "1s",
     WARREN_LEASE_DURATION: "3s",
@@ -79,57 +55,6 @@ afterAll(async () => {
   await warren.cleanUp();
   await rm(site.scratch, { recursive: true, force: true });
 });
-
-const apply = async (yaml: string) => {
-  const applied = await cluster.kubectl(["apply", "-n", site.namespace, "-f", "-"], undefined, {
-    input: yaml,
-  });
-  return applied;
-};
-
-async function resource(kind: string, name: string): Promise<Record<string, unknown> | undefined> {
-  const got = await cluster.kubectl(["get", kind, name, "-n", site.namespace, "-o", "json"]);
-  return got.exitCode === 0 ? (JSON.parse(got.stdout) as Record<string, unknown>) : undefined;
-}
-
-const conditionOf = async (kind: string, name: string, type: string) =>
-  (
-    (await resource(kind, name))?.status as { conditions?: Condition[] } | undefined
-  )?.conditions?.find((c) => c.type === type);
-
-/** Waits until the CR's condition has this status (and reason); returns it. */
-const condition = (kind: string, name: string, type: string, status: string, reason?: string) =>
-  eventually(
-    async () => {
-      const found = await conditionOf(kind, name, type);
-      return found?.status === status && (reason === undefined || found.reason === reason) && found;
-    },
-    { description: `${kind}/${name} ${type}=${status}${reason ? ` (${reason})` : ""}` },
-  );
-
-interface HubRole {
-  name: string;
-  document: string;
-  labels: Record<string, string>;
-}
-
-const hubRoles = async () =>
-  JSON.parse((await hub.warrenctl("roles", "ls", "--format", "json")).stdout) as HubRole[];
-const hubRole = async (name: string) => (await hubRoles()).find((r) => r.name === name);
-const hubUsers = async () =>
-  JSON.parse((await hub.warrenctl("users", "ls", "--format", "json")).stdout) as {
-    name: string;
-    roles: string[];
-    origin: string;
-  }[];
-const groupsOf = (role: HubRole | undefined) =>
-  (parse(role?.document ?? "{}") as { spec?: { allow?: { kubernetes_groups?: string[] } } }).spec
-    ?.allow?.kubernetes_groups;
-
-const roleYaml = (name: string, groups: string[], extra = "") =>
-  `apiVersion: resources.warren.dev/v1\nkind: WarrenRole\nmetadata:\n  name: ${name}\n${extra}spec:\n  allow:\n    kubernetes_labels: { env: dev }\n    kubernetes_groups: ${JSON.stringify(groups)}\n`;
-const userYaml = (name: string, roles: string[]) =>
-  `apiVersion: resources.warren.dev/v1\nkind: WarrenUser\nmetadata:\n  name: ${name}\nspec:\n  roles: ${JSON.stringify(roles)}\n`;
 
 describe("the operator's identity", () => {
   it("joins with its ServiceAccount token as an admin of scope resources, and its Role grants no more", async () => {
@@ -186,12 +111,12 @@ describe("the CRDs", () => {
     const explained = await cluster.kubectl(["explain", "warrenrole.spec.allow"]);
     expect(explained.stdout).toContain("kubernetes_groups");
     expect(explained.stdout).toContain("kubernetes_labels_expression");
-    const noCluster = await apply(
+    const noCluster = await crs.apply(
       "apiVersion: resources.warren.dev/v1\nkind: WarrenProvisionToken\nmetadata: { name: bad }\nspec:\n  type: kube\n  join_method: kubernetes\n  kubernetes: { type: in_cluster, allow: [{ service_account: 'a:b' }] }\n",
     );
     expect(noCluster.exitCode).not.toBe(0);
     expect(noCluster.stderr).toContain("a kube provision token names its cluster_name");
-    const noRoles = await apply(userYaml("nobody", []));
+    const noRoles = await crs.apply(userYaml("nobody", []));
     expect(noRoles.exitCode).not.toBe(0);
     expect(noRoles.stderr).toContain("spec.roles");
   });
@@ -199,8 +124,8 @@ describe("the CRDs", () => {
 
 describe("WarrenRole", () => {
   it("is created, updated and deleted on the hub, with the origin label and conditions", async () => {
-    expect((await apply(roleYaml("devs", ["dev-readers"]))).exitCode).toBe(0);
-    const reconciled = await condition(
+    expect((await crs.apply(roleYaml("devs", ["dev-readers"]))).exitCode).toBe(0);
+    const reconciled = await crs.condition(
       "warrenrole",
       "devs",
       "SuccessfullyReconciled",
@@ -208,50 +133,50 @@ describe("WarrenRole", () => {
       "NoError",
     );
     expect(reconciled.message).toBe("The hub resource matches the spec.");
-    expect(await conditionOf("warrenrole", "devs", "WarrenResourceOwned")).toMatchObject({
+    expect(await crs.conditionOf("warrenrole", "devs", "WarrenResourceOwned")).toMatchObject({
       status: "True",
     });
-    expect(await conditionOf("warrenrole", "devs", "ValidStructure")).toMatchObject({
+    expect(await crs.conditionOf("warrenrole", "devs", "ValidStructure")).toMatchObject({
       status: "True",
       reason: "NoError",
     });
-    const created = await hubRole("devs");
+    const created = await crs.hubRole("devs");
     expect(created?.labels).toEqual({ "warren.dev/origin": "kubernetes" });
     expect(groupsOf(created)).toEqual(["dev-readers"]);
-    expect((await resource("warrenrole", "devs"))?.metadata).toMatchObject({
+    expect((await crs.resource("warrenrole", "devs"))?.metadata).toMatchObject({
       finalizers: ["resources.warren.dev/deletion"],
     });
 
-    await apply(roleYaml("devs", ["dev-writers"]));
-    await eventually(async () => groupsOf(await hubRole("devs"))?.[0] === "dev-writers", {
+    await crs.apply(roleYaml("devs", ["dev-writers"]));
+    await eventually(async () => groupsOf(await crs.hubRole("devs"))?.[0] === "dev-writers", {
       description: "the hub role to follow the update",
     });
 
     expect(
       (await cluster.kubectl(["delete", "warrenrole", "devs", "-n", site.namespace])).exitCode,
     ).toBe(0);
-    expect(await hubRole("devs")).toBeUndefined();
+    expect(await crs.hubRole("devs")).toBeUndefined();
   });
 
   it("restores a role edited on the hub to the custom resource's spec", async () => {
-    await apply(roleYaml("drift", ["from-git"]));
-    await condition("warrenrole", "drift", "SuccessfullyReconciled", "True");
+    await crs.apply(roleYaml("drift", ["from-git"]));
+    await crs.condition("warrenrole", "drift", "SuccessfullyReconciled", "True");
     const edited = join(site.scratch, "drift.yaml");
     await writeFile(
       edited,
       'kind: role\nmetadata:\n  name: drift\n  labels: { warren.dev/origin: kubernetes }\nspec:\n  allow:\n    kubernetes_labels: { env: dev }\n    kubernetes_groups: ["system:masters"]\n',
     );
     expect((await hub.warrenctl("create", "-f", edited)).stdout).toContain("has been updated");
-    await eventually(async () => groupsOf(await hubRole("drift"))?.[0] === "from-git", {
+    await eventually(async () => groupsOf(await crs.hubRole("drift"))?.[0] === "from-git", {
       description: "the operator to restore the role",
     });
   });
 
   it("sets ValidStructure False with the hub's reason for a spec only the hub can judge", async () => {
-    await apply(
+    await crs.apply(
       `apiVersion: resources.warren.dev/v1\nkind: WarrenRole\nmetadata:\n  name: broken\nspec:\n  allow:\n    kubernetes_labels_expression: 'labels["env" =='\n`,
     );
-    const invalid = await condition(
+    const invalid = await crs.condition(
       "warrenrole",
       "broken",
       "ValidStructure",
@@ -259,9 +184,9 @@ describe("WarrenRole", () => {
       "InvalidSpec",
     );
     expect(invalid.message).toContain("kubernetes_labels_expression");
-    const failed = await conditionOf("warrenrole", "broken", "SuccessfullyReconciled");
+    const failed = await crs.conditionOf("warrenrole", "broken", "SuccessfullyReconciled");
     expect(failed).toMatchObject({ status: "False", reason: "HubError" });
-    expect(await hubRole("broken")).toBeUndefined();
+    expect(await crs.hubRole("broken")).toBeUndefined();
   });
 
   it("leaves a hub role without the origin label alone: WarrenResourceOwned False", async () => {
@@ -271,9 +196,9 @@ describe("WarrenRole", () => {
       'kind: role\nmetadata: { name: handmade }\nspec:\n  allow:\n    kubernetes_labels: { env: prod }\n    kubernetes_groups: ["ops"]\n',
     );
     expect((await hub.warrenctl("create", "-f", file)).code).toBe(0);
-    const before = await hubRole("handmade");
-    await apply(roleYaml("handmade", ["kubernetes-says"]));
-    const owned = await condition(
+    const before = await crs.hubRole("handmade");
+    await crs.apply(roleYaml("handmade", ["kubernetes-says"]));
+    const owned = await crs.condition(
       "warrenrole",
       "handmade",
       "WarrenResourceOwned",
@@ -281,22 +206,22 @@ describe("WarrenRole", () => {
       "OriginLabelNotMatching",
     );
     expect(owned.message).toContain("exists without the warren.dev/origin=kubernetes label");
-    expect(await hubRole("handmade")).toEqual(before);
+    expect(await crs.hubRole("handmade")).toEqual(before);
     // Deleting the CR does not delete what the operator never owned.
     await cluster.kubectl(["delete", "warrenrole", "handmade", "-n", site.namespace]);
-    expect(await hubRole("handmade")).toEqual(before);
+    expect(await crs.hubRole("handmade")).toEqual(before);
   });
 
   it("keeps the hub role with warren.dev/keep, and skips a CR with warren.dev/ignore", async () => {
-    await apply(roleYaml("kept", ["k"], '  annotations: { warren.dev/keep: "true" }\n'));
-    await condition("warrenrole", "kept", "SuccessfullyReconciled", "True");
+    await crs.apply(roleYaml("kept", ["k"], '  annotations: { warren.dev/keep: "true" }\n'));
+    await crs.condition("warrenrole", "kept", "SuccessfullyReconciled", "True");
     await cluster.kubectl(["delete", "warrenrole", "kept", "-n", site.namespace]);
-    expect(await hubRole("kept")).toMatchObject({ name: "kept" });
+    expect(await crs.hubRole("kept")).toMatchObject({ name: "kept" });
 
-    await apply(roleYaml("ignored", ["i"], '  annotations: { warren.dev/ignore: "true" }\n'));
+    await crs.apply(roleYaml("ignored", ["i"], '  annotations: { warren.dev/ignore: "true" }\n'));
     await leader.logs.waitForMessage("skipped: annotated warren.dev/ignore", { name: "ignored" });
-    expect(await hubRole("ignored")).toBeUndefined();
-    expect((await resource("warrenrole", "ignored"))?.status).toBeUndefined();
+    expect(await crs.hubRole("ignored")).toBeUndefined();
+    expect((await crs.resource("warrenrole", "ignored"))?.status).toBeUndefined();
   });
 });
 
@@ -307,9 +232,9 @@ describe("namespaces", () => {
       input: roleYaml("elsewhere", ["x"]),
     });
     expect(applied.exitCode).toBe(0);
-    await apply(roleYaml("here", ["y"]));
-    await condition("warrenrole", "here", "SuccessfullyReconciled", "True");
-    expect(await hubRole("elsewhere")).toBeUndefined();
+    await crs.apply(roleYaml("here", ["y"]));
+    await crs.condition("warrenrole", "here", "SuccessfullyReconciled", "True");
+    expect(await crs.hubRole("elsewhere")).toBeUndefined();
     const other = await cluster.kubectl([
       "get",
       "warrenrole",
@@ -330,8 +255,8 @@ describe("namespaces", () => {
 
 describe("WarrenUser", () => {
   it("reports a missing role in the hub's words, then reconciles once the role exists", async () => {
-    await apply(userYaml("alice", ["ghost"]));
-    const failed = await condition(
+    await crs.apply(userYaml("alice", ["ghost"]));
+    const failed = await crs.condition(
       "warrenuser",
       "alice",
       "SuccessfullyReconciled",
@@ -339,14 +264,14 @@ describe("WarrenUser", () => {
       "HubError",
     );
     expect(failed.message).toMatch(/^Hub returned the error: no role ghost: create it first/);
-    await apply(roleYaml("ghost", ["g"]));
-    await condition("warrenuser", "alice", "SuccessfullyReconciled", "True", "NoError");
-    expect(await hubUsers()).toContainEqual(
+    await crs.apply(roleYaml("ghost", ["g"]));
+    await crs.condition("warrenuser", "alice", "SuccessfullyReconciled", "True", "NoError");
+    expect(await crs.hubUsers()).toContainEqual(
       expect.objectContaining({ name: "alice", roles: ["ghost"], origin: "kubernetes" }),
     );
-    await apply(userYaml("alice", ["ghost", "kept"]));
+    await crs.apply(userYaml("alice", ["ghost", "kept"]));
     await eventually(
-      async () => (await hubUsers()).find((u) => u.name === "alice")?.roles.length === 2,
+      async () => (await crs.hubUsers()).find((u) => u.name === "alice")?.roles.length === 2,
       {
         description: "alice's roles to follow the update",
       },
@@ -354,9 +279,9 @@ describe("WarrenUser", () => {
   });
 
   it("keeps a role CR that is still assigned (finalizer, reason in status) until the finalizer is patched away", async () => {
-    await apply(roleYaml("held", ["h"]));
-    await apply(userYaml("bob", ["held"]));
-    await condition("warrenuser", "bob", "SuccessfullyReconciled", "True");
+    await crs.apply(roleYaml("held", ["h"]));
+    await crs.apply(userYaml("bob", ["held"]));
+    await crs.condition("warrenuser", "bob", "SuccessfullyReconciled", "True");
     expect(
       (
         await cluster.kubectl([
@@ -369,7 +294,7 @@ describe("WarrenUser", () => {
         ])
       ).exitCode,
     ).toBe(0);
-    const refused = await condition(
+    const refused = await crs.condition(
       "warrenrole",
       "held",
       "SuccessfullyReconciled",
@@ -377,7 +302,7 @@ describe("WarrenUser", () => {
       "HubError",
     );
     expect(refused.message).toContain("role held is held by bob");
-    expect(await resource("warrenrole", "held")).toBeDefined();
+    expect(await crs.resource("warrenrole", "held")).toBeDefined();
     // The reference's escape hatch: the CR goes, the hub role stays, and nobody deletes it later.
     const patched = await cluster.kubectl([
       "patch",
@@ -390,26 +315,26 @@ describe("WarrenUser", () => {
       "--type=merge",
     ]);
     expect(patched.exitCode).toBe(0);
-    await eventually(async () => (await resource("warrenrole", "held")) === undefined, {
+    await eventually(async () => (await crs.resource("warrenrole", "held")) === undefined, {
       description: "the CR to go",
     });
-    expect(await hubRole("held")).toMatchObject({ name: "held" });
+    expect(await crs.hubRole("held")).toMatchObject({ name: "held" });
   });
 
   it("deletes the hub user with the CR", async () => {
-    await apply(userYaml("carol", ["ghost"]));
-    await condition("warrenuser", "carol", "SuccessfullyReconciled", "True");
+    await crs.apply(userYaml("carol", ["ghost"]));
+    await crs.condition("warrenuser", "carol", "SuccessfullyReconciled", "True");
     await cluster.kubectl(["delete", "warrenuser", "carol", "-n", site.namespace]);
-    expect((await hubUsers()).map((u) => u.name)).not.toContain("carol");
+    expect((await crs.hubUsers()).map((u) => u.name)).not.toContain("carol");
   });
 });
 
 describe("WarrenProvisionToken and connectors", () => {
   it("reach the hub and leave it with their CRs", async () => {
-    await apply(
+    await crs.apply(
       `apiVersion: resources.warren.dev/v1\nkind: WarrenProvisionToken\nmetadata: { name: edge-agents }\nspec:\n  type: kube\n  cluster_name: edge\n  join_method: kubernetes\n  kubernetes:\n    type: in_cluster\n    allow: [{ service_account: "warren:warren-agent" }]\n`,
     );
-    await condition("warrenprovisiontoken", "edge-agents", "SuccessfullyReconciled", "True");
+    await crs.condition("warrenprovisiontoken", "edge-agents", "SuccessfullyReconciled", "True");
     const tokens = JSON.parse(
       (await hub.warrenctl("provision-tokens", "ls", "--format", "json")).stdout,
     ) as unknown[];
@@ -422,7 +347,7 @@ describe("WarrenProvisionToken and connectors", () => {
       }),
     );
     // An update: another account may join.
-    await apply(
+    await crs.apply(
       `apiVersion: resources.warren.dev/v1\nkind: WarrenProvisionToken\nmetadata: { name: edge-agents }\nspec:\n  type: kube\n  cluster_name: edge\n  join_method: kubernetes\n  kubernetes:\n    type: in_cluster\n    allow: [{ service_account: "warren:warren-agent" }, { service_account: "edge:agent" }]\n`,
     );
     await eventually(
@@ -434,11 +359,11 @@ describe("WarrenProvisionToken and connectors", () => {
     );
     const secretFile = join(site.scratch, "client-secret");
     await writeFile(secretFile, "s3cret\n");
-    await apply(
+    await crs.apply(
       `apiVersion: resources.warren.dev/v1\nkind: WarrenOIDCConnector\nmetadata: { name: corp }\nspec:\n  issuer_url: https://login.example.com\n  client_id: warren\n  client_secret_file: ${secretFile}\n  claims_to_roles: [{ claim: groups, value: devs, roles: [ghost] }]\n`,
     );
-    await condition("warrenoidcconnector", "corp", "SuccessfullyReconciled", "True");
-    await apply(
+    await crs.condition("warrenoidcconnector", "corp", "SuccessfullyReconciled", "True");
+    await crs.apply(
       `apiVersion: resources.warren.dev/v1\nkind: WarrenOIDCConnector\nmetadata: { name: corp }\nspec:\n  issuer_url: https://login.example.com\n  client_id: warren-2\n  client_secret_file: ${secretFile}\n  claims_to_roles: [{ claim: groups, value: devs, roles: [ghost] }]\n`,
     );
     await eventually(
@@ -475,9 +400,9 @@ describe("leader election", () => {
       await leader.kill();
       const tookOver = await standby.logs.waitForMessage("became the leader");
       expect(tookOver.identity).toBe("operator-b");
-      await apply(roleYaml("after-failover", ["f"]));
-      await condition("warrenrole", "after-failover", "SuccessfullyReconciled", "True");
-      expect(await hubRole("after-failover")).toBeDefined();
+      await crs.apply(roleYaml("after-failover", ["f"]));
+      await crs.condition("warrenrole", "after-failover", "SuccessfullyReconciled", "True");
+      expect(await crs.hubRole("after-failover")).toBeDefined();
     } finally {
       leader = standby;
     }
