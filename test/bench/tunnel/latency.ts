@@ -43,12 +43,36 @@ function unaryRoundTrips(client: Http2GrpcClient, iterations: number): Promise<L
   return timeEach(() => client.unary(AgentServiceService.ping, { payload: PAYLOAD }), iterations);
 }
 
+/** `measure`, and this process's CPU over it per call (warm-up calls included in both). */
+async function withCpu<T>(
+  iterations: number,
+  measure: () => Promise<T>,
+): Promise<{ result: T; cpuUsPerCall: number }> {
+  const before = process.cpuUsage();
+  const result = await measure();
+  const used = process.cpuUsage(before);
+  const calls = iterations + Math.ceil(iterations / 10);
+  return { result, cpuUsPerCall: Math.round((used.user + used.system) / calls) };
+}
+
 export interface LatencyReport {
   description: string;
   throughTunnel: { stream: LatencyStats; unary: LatencyStats };
   directLoopback: {
     sameClient: { stream: LatencyStats; unary: LatencyStats };
     grpcJs: { stream: LatencyStats };
+    /** node:http2 with no gRPC layer on either side: a new stream per call, or one kept open. */
+    plainNodeHttp2: { newStreamPerCall: LatencyStats; openStream: LatencyStats };
+  };
+  /**
+   * The calling side's CPU per call over loopback (this process, which also holds an idle hub):
+   * what a new HTTP/2 stream costs node by itself, and what the tunnel's gRPC client adds.
+   */
+  clientCpuUsPerCall: {
+    plainNewStream: number;
+    plainOpenStream: number;
+    oursUnary: number;
+    oursStream: number;
   };
   addedP50Ms: { vsSameClient: number; vsGrpcJs: number };
   targetAddedP50Ms: number;
@@ -59,13 +83,25 @@ export async function measureLatency(rig: TunnelRig, iterations: number): Promis
   const directStream = await streamRoundTrips(rig.directHttp2, iterations);
   const grpcJsStream = await grpcJsStreamRoundTrips(rig, iterations);
   const tunnelUnary = await unaryRoundTrips(rig.tunnel, iterations);
-  const directUnary = await unaryRoundTrips(rig.directHttp2, iterations);
+  const directUnary = await withCpu(iterations, () => unaryRoundTrips(rig.directHttp2, iterations));
+  const directAgain = await withCpu(iterations, () =>
+    streamRoundTrips(rig.directHttp2, iterations),
+  );
+  const plainNew = await withCpu(iterations, () => timeEach(rig.plainHttp2.call, iterations));
+  const plainOpen = await withCpu(iterations, () => timeEach(rig.plainHttp2.roundTrip, iterations));
   return {
     description: "round trip of a 32-byte message on one Echo stream, hub to agent",
     throughTunnel: { stream: tunnelStream, unary: tunnelUnary },
     directLoopback: {
-      sameClient: { stream: directStream, unary: directUnary },
+      sameClient: { stream: directStream, unary: directUnary.result },
       grpcJs: { stream: grpcJsStream },
+      plainNodeHttp2: { newStreamPerCall: plainNew.result, openStream: plainOpen.result },
+    },
+    clientCpuUsPerCall: {
+      plainNewStream: plainNew.cpuUsPerCall,
+      plainOpenStream: plainOpen.cpuUsPerCall,
+      oursUnary: directUnary.cpuUsPerCall,
+      oursStream: directAgain.cpuUsPerCall,
     },
     addedP50Ms: {
       vsSameClient: ratio(tunnelStream.p50Ms - directStream.p50Ms, 1),

@@ -11,6 +11,7 @@ import { eventually } from "../../support/eventually.js";
 import { startInProcessHub } from "../../support/in-process-hub.js";
 import { mintToken } from "../../support/test-hub.js";
 import { spawnScript, spawnWarren, type WarrenProcess } from "../../support/warren-process.js";
+import { startPlainHttp2, type PlainHttp2 } from "./plain-http2.js";
 
 /**
  * What the tunnel benchmarks measure: the hub (in this process, as in production the hub is
@@ -24,6 +25,8 @@ export interface TunnelRig {
   directGrpcJs: AgentServiceClient;
   /** The hub's own gRPC client, straight to the baseline server over plain TCP. */
   directHttp2: Http2GrpcClient;
+  /** node:http2 alone, client and server: the floor under both of the above. */
+  plainHttp2: PlainHttp2;
   agentPid: number;
   hub: RunningHub;
   close(): Promise<void>;
@@ -70,16 +73,18 @@ export async function startTunnelRig(scratch: string): Promise<TunnelRig> {
   const socket = connect({ host: "127.0.0.1", port: Number(port), noDelay: true });
   await once(socket, "connect");
   const directHttp2 = new Http2GrpcClient(socket);
+  const plainHttp2 = await startPlainHttp2();
   return {
     tunnel,
     directGrpcJs,
     directHttp2,
+    plainHttp2,
     agentPid: agent.pid,
     hub,
     close: async () => {
       directHttp2.destroy();
       directGrpcJs.close();
-      await Promise.all([agent.stop(), direct.stop()]);
+      await Promise.all([agent.stop(), direct.stop(), plainHttp2.close()]);
       await hub.stop(1000);
     },
   };
