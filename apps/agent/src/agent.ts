@@ -1,11 +1,13 @@
 import { readFile } from "node:fs/promises";
 
 import type { KubeConfig } from "@kubernetes/client-node";
+import { StartedParts } from "@warren/cli";
 import { formatHostPort } from "@warren/config";
 import { HealthState, healthStateName, type ClusterHealth } from "@warren/proto";
 import { errorFields, type Logger } from "@warren/log";
 
 import { placementOf, type AgentConfig } from "./config/agent-config.js";
+import { AgentError, AgentErrorCode } from "./errors.js";
 import { AgentMetrics } from "./diagnostics/agent-metrics.js";
 import { startDiagnosticsServer, type Readiness } from "./diagnostics/diagnostics-server.js";
 import { HealthMonitor } from "./health/health-monitor.js";
@@ -130,38 +132,50 @@ export function startAgent(config: AgentConfig, logger: Logger): Agent {
     "agent starting",
   );
   let joined = false;
-  const diagnostics = startDiagnosticsServer(
-    config.diagnosticsAddr,
-    () => readiness(joined, tunnel.connected, monitor?.health),
-    metrics.registry,
-  ).then((server) => {
-    const addr = formatHostPort({ host: config.diagnosticsAddr.host, port: server.port });
+  // One owner: each part is registered as it starts and stopped in reverse, by stop() or by
+  // a start that failed half-way (the diagnostics port taken, say).
+  const owner = new StartedParts(logger);
+  const ready = owner.starting(async () => {
+    if (upstream)
+      owner.started("upstream connections", () => {
+        upstream.close();
+      });
+    if (monitor) {
+      monitor.start();
+      owner.started("health checks", () => {
+        monitor.stop();
+      });
+    }
+    // Registered before it waits: a stop while the agent waits for a token or a hub ends it.
+    owner.started("identity", () => identity.stop());
+    const diagnostics = await startDiagnosticsServer(
+      config.diagnosticsAddr,
+      () => readiness(joined, tunnel.connected, monitor?.health),
+      metrics.registry,
+    );
+    owner.started("diagnostics", () => diagnostics.close());
+    const addr = formatHostPort({ host: config.diagnosticsAddr.host, port: diagnostics.port });
     logger.info({ addr }, "diagnostics listening");
-    return server;
-  });
-  monitor?.start();
-  const established = identity.establish().then((state) => {
+    const state = await identity.establish();
+    if (owner.stopped) {
+      // Its identity came as the agent was stopped: start nothing more.
+      throw new AgentError(AgentErrorCode.StateUnavailable, "stopped before the agent was ready");
+    }
     joined = true;
     identity.start();
     tunnel.start();
+    owner.started("tunnels", () => tunnel.stop());
+    // Stopped before the tunnels: the hub is told (GOAWAY) and running calls get the grace.
+    owner.started("hub calls", (graceMs) => server.shutdown(graceMs));
     logger.info(
       { agentId: state.agentId, cluster: state.clusterName, hubAddr: config.hubAddr },
       "agent ready",
     );
   });
-  const ready = Promise.all([diagnostics, established]).then(() => undefined);
   return {
     ready,
     stop: async () => {
-      await diagnostics.then(
-        (server) => server.close(),
-        () => undefined,
-      );
-      await server.shutdown(config.shutdownGraceMs);
-      await tunnel.stop();
-      await identity.stop();
-      upstream?.close();
-      monitor?.stop();
+      await owner.stop(config.shutdownGraceMs);
       logger.info({}, "agent stopped");
     },
   };

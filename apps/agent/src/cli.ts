@@ -46,8 +46,7 @@ async function start(argv: readonly string[], io: AgentCliIo): Promise<number> {
     ]);
     logger.info({ signal: outcome }, "shutting down");
   } finally {
-    // Also when the start failed: what did start (timers, the tunnel) must not keep the
-    // process alive behind the error.
+    // A start that failed has stopped what it started already; this logs the end.
     await agent.stop();
   }
   return 0;

@@ -36,4 +36,23 @@ describe("StartedParts", () => {
     await expect(failed).rejects.toThrow("port taken");
     expect(stopped).toEqual([0]);
   });
+
+  it("says it was stopped, so a start still waiting starts nothing more", async () => {
+    const parts = new StartedParts(silentLogger);
+    let release: () => void = () => undefined;
+    const waiting = new Promise<void>((resolve) => (release = resolve));
+    const started: string[] = [];
+    const start = parts.starting(async (owner) => {
+      owner.started("identity", () => undefined);
+      await waiting;
+      if (owner.stopped) throw new Error("stopped before ready");
+      started.push("tunnels");
+    });
+    expect(parts.stopped).toBe(false);
+    await parts.stop(1000);
+    expect(parts.stopped).toBe(true);
+    release();
+    await expect(start).rejects.toThrow("stopped before ready");
+    expect(started).toEqual([]);
+  });
 });

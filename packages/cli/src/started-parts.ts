@@ -11,14 +11,24 @@ export type StopPart = (graceMs: number) => Promise<void> | void;
  */
 export class StartedParts {
   private readonly parts: { name: string; stop: StopPart }[] = [];
+  private stopCalled = false;
 
   constructor(private readonly logger: Logger) {}
+
+  /**
+   * True once stop() was called: a start still under way (one waiting for a hub, say) checks
+   * it before starting more, as nothing would stop what it starts then.
+   */
+  get stopped(): boolean {
+    return this.stopCalled;
+  }
 
   started(name: string, stop: StopPart): void {
     this.parts.push({ name, stop });
   }
 
   async stop(graceMs: number): Promise<void> {
+    this.stopCalled = true;
     for (const part of this.parts.splice(0).reverse()) {
       try {
         await part.stop(graceMs);
