@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { KubeConfig } from "@kubernetes/client-node";
+import { StartedParts } from "@warren/cli";
 import { errorFields, type Logger } from "@warren/log";
 
 import type { OperatorConfig } from "./config/operator-config.js";
@@ -39,7 +40,7 @@ function kubeConfigFor(config: OperatorConfig): KubeConfig {
 /**
  * The one owner of the operator's parts: replicas elect a leader on a Lease; only the leader
  * runs the controllers. A leader that loses the lease stops them at once; stop() undoes
- * whatever started, in reverse.
+ * whatever started, in reverse (StartedParts).
  */
 export function startOperator(config: OperatorConfig, logger: Logger): RunningOperator {
   const kubeConfig = kubeConfigFor(config);
@@ -101,16 +102,22 @@ export function startOperator(config: OperatorConfig, logger: Logger): RunningOp
     }
   })();
 
-  return {
-    async stop() {
-      stopping.abort();
-      await loop;
-      await controllers?.stop();
-      controllers = undefined;
-      await elector.release().catch((error: unknown) => {
-        logger.warn(errorFields(error), "could not release the leader lease");
-      });
-      hub.close();
-    },
-  };
+  // One owner, as in the hub and the agent: stopped in reverse, the controllers (with the
+  // loop that runs them) first, then the lease is handed over, then the hub connection closed.
+  const owner = new StartedParts(logger);
+  owner.started("hub connection", () => {
+    hub.close();
+  });
+  owner.started("leader lease", () =>
+    elector.release().catch((error: unknown) => {
+      logger.warn(errorFields(error), "could not release the leader lease");
+    }),
+  );
+  owner.started("leader loop and controllers", async () => {
+    stopping.abort();
+    await loop;
+    await controllers?.stop();
+    controllers = undefined;
+  });
+  return { stop: () => owner.stop(0) };
 }
