@@ -31,8 +31,8 @@ function certificateKey(parsed: Map<string, AgentKey>, certificatePem: string): 
  */
 export function tunnelAuthenticator(store: HubStore, clock: Clock) {
   // Parsed once per certificate, and cheaply (readCertifiedKey): after a hub restart every
-  // agent authenticates at once (twice each: SSH asks whether a key would do before it
-  // signs), and X509Certificate was a seventh of the hub's time in that storm.
+  // agent authenticates at once, and X509Certificate was a seventh of the hub's time in
+  // that storm.
   const parsed = new Map<string, AgentKey>();
   return async (agentId: string, publicKey: Buffer): Promise<TunnelAuthResult<AgentRecord>> => {
     const record = await store.agents.get(agentId);

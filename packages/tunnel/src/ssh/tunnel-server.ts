@@ -57,6 +57,11 @@ export interface TunnelServerOptions<Peer> {
   logger?: Logger;
 }
 
+/** The last key a connection asked about without signing, and the answer it got. */
+interface AskedKey<Peer> {
+  last?: { username: string; key: Buffer; result: Promise<TunnelAuthResult<Peer>> };
+}
+
 /** What the hub knows of one TCP connection before and after SSH authenticates it. */
 interface SocketState {
   socket: Socket;
@@ -179,8 +184,11 @@ export class TunnelServer<Peer> {
       if (state) state.failure = error;
       if (peer !== undefined) log.warn(errorFields(error), "tunnel connection failed");
     });
+    // SSH asks whether a key would do, then signs with it: the answer to the question serves
+    // the signed attempt too, one store read per agent instead of two (a restart storm's).
+    const asked: AskedKey<Peer> = {};
     client.on("authentication", (ctx) => {
-      this.authenticate(ctx, log).then(
+      this.authenticate(ctx, log, asked).then(
         (accepted) => {
           if (!accepted) return;
           peer = accepted.peer;
@@ -229,12 +237,23 @@ export class TunnelServer<Peer> {
   }
 
   /** Resolves with the peer when `ctx` is a valid signature by an accepted key. */
-  private async authenticate(ctx: AuthContext, log: Logger): Promise<{ peer: Peer } | undefined> {
+  private async authenticate(
+    ctx: AuthContext,
+    log: Logger,
+    asked: AskedKey<Peer>,
+  ): Promise<{ peer: Peer } | undefined> {
     if (ctx.method !== "publickey") {
       ctx.reject(["publickey"]);
       return undefined;
     }
-    const result = await this.options.authenticate(ctx.username, ctx.key.data);
+    const last = asked.last;
+    asked.last = undefined;
+    const same = last?.username === ctx.username && last.key.equals(ctx.key.data);
+    const pending = same ? last.result : this.options.authenticate(ctx.username, ctx.key.data);
+    // Kept for the signed attempt that follows the question, and only for it.
+    if (ctx.signature === undefined)
+      asked.last = { username: ctx.username, key: ctx.key.data, result: pending };
+    const result = await pending;
     // The caller chose the name: logged only as long as an agent id can be.
     const username = ctx.username.slice(0, MAX_LOGGED_USERNAME);
     if (!result.accepted) {

@@ -91,6 +91,8 @@ interface Rig {
   logs: string[];
   /** Resolves when the hub logs `message` (or has already). */
   logged: (message: string) => Promise<void>;
+  /** How many times the hub looked an agent up (its store, in the hub). */
+  lookups: () => number;
 }
 
 async function hub(
@@ -114,14 +116,17 @@ async function hub(
       ? Promise.resolve()
       : new Promise<void>((resolve) => logWaiters.push({ message, resolve }));
   const logger = { debug: record, info: record, warn: record, error: record, child: () => logger };
+  let lookups = 0;
   const server = new TunnelServer<string>({
     hostKeyPems,
-    authenticate: (username, key) =>
-      Promise.resolve(
+    authenticate: (username, key) => {
+      lookups += 1;
+      return Promise.resolve(
         username === "agent-1" && key.equals(sshPublicKey(agentKeys.publicKeyPem))
           ? { accepted: true, peer: username, publicKey: createPublicKey(agentKeys.publicKeyPem) }
           : { accepted: false, reason: "unknown agent or key" },
-      ),
+      );
+    },
     onTunnel: (tunnel) => {
       tunnels.push(tunnel);
       waiting.shift()?.(tunnel);
@@ -137,7 +142,7 @@ async function hub(
     server.close();
   });
   const nextTunnel = () => new Promise<AgentTunnel<string>>((resolve) => waiting.push(resolve));
-  return { port, tunnels, nextTunnel, logs, logged };
+  return { port, tunnels, nextTunnel, logs, logged, lookups: () => lookups };
 }
 
 async function agent(
@@ -190,6 +195,14 @@ describe("the tunnel", () => {
     });
     expect(Buffer.from(answer.payload).toString()).toBe("hi");
     expect(await tunnel.grpc.ping(1000)).toBeGreaterThanOrEqual(0);
+  });
+
+  it("looks an agent up once: SSH's question about the key and the signed attempt share it", async () => {
+    const rig = await hub();
+    const tunnel = rig.nextTunnel();
+    await agent(rig.port);
+    await tunnel;
+    expect(rig.lookups()).toBe(1);
   });
 
   it("serves an agent that accepts only the RSA host key (from a hub that named one)", async () => {
