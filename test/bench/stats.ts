@@ -26,10 +26,13 @@ export function latencyStats(samplesMs: readonly number[]): LatencyStats {
 }
 
 /** Times `iterations` sequential runs of `fn` after `warmup` untimed ones, in milliseconds. */
+/** The untimed calls timeEach makes first, unless told otherwise. */
+export const defaultWarmup = (iterations: number) => Math.ceil(iterations / 10);
+
 export async function timeEach(
   fn: () => Promise<unknown>,
   iterations: number,
-  warmup = Math.ceil(iterations / 10),
+  warmup = defaultWarmup(iterations),
 ): Promise<LatencyStats> {
   for (let i = 0; i < warmup; i++) await fn();
   const samples: number[] = [];

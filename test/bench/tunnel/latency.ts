@@ -2,7 +2,7 @@ import { AgentServiceService, type EchoRequest, type EchoResponse } from "@warre
 import type { ClientDuplexStream } from "@grpc/grpc-js";
 import type { Http2GrpcClient } from "@warren/tunnel";
 
-import { ratio, timeEach, type LatencyStats } from "../stats.js";
+import { defaultWarmup, ratio, timeEach, type LatencyStats } from "../stats.js";
 import type { TunnelRig } from "./tunnel-rig.js";
 
 const PAYLOAD = Buffer.alloc(32, 1);
@@ -43,7 +43,7 @@ function unaryRoundTrips(client: Http2GrpcClient, iterations: number): Promise<L
   return timeEach(() => client.unary(AgentServiceService.ping, { payload: PAYLOAD }), iterations);
 }
 
-/** `measure`, and this process's CPU over it per call (warm-up calls included in both). */
+/** `measure` (timeEach's calls), and this process's CPU per call over it, warm-up included. */
 async function withCpu<T>(
   iterations: number,
   measure: () => Promise<T>,
@@ -51,7 +51,7 @@ async function withCpu<T>(
   const before = process.cpuUsage();
   const result = await measure();
   const used = process.cpuUsage(before);
-  const calls = iterations + Math.ceil(iterations / 10);
+  const calls = iterations + defaultWarmup(iterations);
   return { result, cpuUsPerCall: Math.round((used.user + used.system) / calls) };
 }
 
@@ -80,20 +80,19 @@ export interface LatencyReport {
 
 export async function measureLatency(rig: TunnelRig, iterations: number): Promise<LatencyReport> {
   const tunnelStream = await streamRoundTrips(rig.tunnel, iterations);
-  const directStream = await streamRoundTrips(rig.directHttp2, iterations);
+  const directStream = await withCpu(iterations, () =>
+    streamRoundTrips(rig.directHttp2, iterations),
+  );
   const grpcJsStream = await grpcJsStreamRoundTrips(rig, iterations);
   const tunnelUnary = await unaryRoundTrips(rig.tunnel, iterations);
   const directUnary = await withCpu(iterations, () => unaryRoundTrips(rig.directHttp2, iterations));
-  const directAgain = await withCpu(iterations, () =>
-    streamRoundTrips(rig.directHttp2, iterations),
-  );
   const plainNew = await withCpu(iterations, () => timeEach(rig.plainHttp2.call, iterations));
   const plainOpen = await withCpu(iterations, () => timeEach(rig.plainHttp2.roundTrip, iterations));
   return {
     description: "round trip of a 32-byte message on one Echo stream, hub to agent",
     throughTunnel: { stream: tunnelStream, unary: tunnelUnary },
     directLoopback: {
-      sameClient: { stream: directStream, unary: directUnary.result },
+      sameClient: { stream: directStream.result, unary: directUnary.result },
       grpcJs: { stream: grpcJsStream },
       plainNodeHttp2: { newStreamPerCall: plainNew.result, openStream: plainOpen.result },
     },
@@ -101,10 +100,10 @@ export async function measureLatency(rig: TunnelRig, iterations: number): Promis
       plainNewStream: plainNew.cpuUsPerCall,
       plainOpenStream: plainOpen.cpuUsPerCall,
       oursUnary: directUnary.cpuUsPerCall,
-      oursStream: directAgain.cpuUsPerCall,
+      oursStream: directStream.cpuUsPerCall,
     },
     addedP50Ms: {
-      vsSameClient: ratio(tunnelStream.p50Ms - directStream.p50Ms, 1),
+      vsSameClient: ratio(tunnelStream.p50Ms - directStream.result.p50Ms, 1),
       vsGrpcJs: ratio(tunnelStream.p50Ms - grpcJsStream.p50Ms, 1),
     },
     targetAddedP50Ms: 0.3,
