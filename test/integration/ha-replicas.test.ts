@@ -23,6 +23,11 @@ import {
   proxyAgentNamespace,
   userKubeconfig,
 } from "../support/kube-through-hub.js";
+import {
+  expectEndedForStoppedReplica,
+  ORPHANS_ENDED,
+  type PlayedEnd,
+} from "../support/orphaned-recording.js";
 import type { TestHub } from "../support/test-hub.js";
 import { WarrenFixtures } from "../support/warren-fixtures.js";
 
@@ -226,11 +231,9 @@ describe("a replica that dies mid-session", () => {
     const listed = await b.warrenctl("recordings", "ls", "--user", "fay", "--format", "json");
     const id = (JSON.parse(listed.stdout) as { id: string }[])[0]?.id ?? "";
     const played = async () =>
-      JSON.parse((await b.warrenctl("recordings", "play", id, "--format", "json")).stdout) as {
-        endedAt?: string;
-        endReason: string;
-        events: { stream: string; text?: string }[];
-      };
+      JSON.parse(
+        (await b.warrenctl("recordings", "play", id, "--format", "json")).stdout,
+      ) as PlayedEnd;
     // Events are written within a second: wait for them, so the kill loses none.
     await eventually(async () => (await played()).events.length === 2 || undefined, {
       description: "the session's first events in the store",
@@ -239,20 +242,12 @@ describe("a replica that dies mid-session", () => {
     await a.process.kill();
     await shell.exited;
     await b.process.logs.waitFor(
-      (e) => e.msg === "ended the recordings of a hub replica that stopped before its sessions did",
+      (e) => e.msg === ORPHANS_ENDED,
       "B to end the recording of A's session",
       30_000,
       mark,
     );
-    const recording = await played();
-    expect(recording.endedAt).toBeDefined();
-    expect(recording.endReason).toMatch(
-      /^the hub replica recording it \(.+\) stopped before the session ended$/,
-    );
-    expect(recording.events.map((e) => [e.stream, e.text])).toEqual([
-      ["stdin", "before A died\n"],
-      ["stdout", "before A died\n"],
-    ]);
+    expectEndedForStoppedReplica(await played(), "before A died");
     // A new replica in A's place, for what follows.
     a = await replica();
     await tunnelFrom(a, "ha");

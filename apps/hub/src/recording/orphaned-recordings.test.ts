@@ -7,38 +7,36 @@ import { endOrphanedRecordings } from "./orphaned-recordings.js";
 const NOW = new Date("2026-12-04T10:00:00Z");
 const HEARTBEAT_MS = 5000;
 
-/** A store that answers the sweep as told and keeps what it was asked (only what it calls). */
-function sweepingStore(shared: boolean, answer: () => Promise<string[]>) {
+/**
+ * The hub parts the sweep takes: a store that answers it as told and keeps what it was asked,
+ * a logger that keeps its warnings (only what the sweep calls of each).
+ */
+function sweepRig(shared: boolean, answer: () => Promise<string[]>) {
   const sweeps: OrphanSweep[] = [];
+  const lines: { fields: Record<string, unknown>; message: string }[] = [];
   const store = {
     shared,
     recordings: {
       endOrphaned: (sweep: OrphanSweep) => (sweeps.push(sweep), answer()),
     },
   } as unknown as HubStore;
-  return { store, sweeps };
-}
-
-function warnings() {
-  const lines: { fields: Record<string, unknown>; message: string }[] = [];
   const logger = {
     warn: (fields: Record<string, unknown>, message: string) => lines.push({ fields, message }),
   } as unknown as Logger; // only warn is called
-  return { logger, lines };
+  const deps = {
+    store,
+    clock: { now: () => NOW },
+    logger,
+    config: { replicaHeartbeatIntervalMs: HEARTBEAT_MS },
+  };
+  return { deps, sweeps, lines };
 }
 
 const live = [{ id: "hub-a" }, { id: "hub-b" }] as HubReplicaRecord[];
 
 describe("endOrphanedRecordings", () => {
   it("spares recordings younger than a heartbeat on a shared store, and names what it ended", async () => {
-    const { store, sweeps } = sweepingStore(true, () => Promise.resolve(["r1"]));
-    const { logger, lines } = warnings();
-    const deps = {
-      store,
-      clock: { now: () => NOW },
-      logger,
-      config: { replicaHeartbeatIntervalMs: HEARTBEAT_MS },
-    };
+    const { deps, sweeps, lines } = sweepRig(true, () => Promise.resolve(["r1"]));
     await endOrphanedRecordings(deps, live);
     expect(sweeps).toEqual([
       {
@@ -56,14 +54,7 @@ describe("endOrphanedRecordings", () => {
   });
 
   it("ends every other replica's on a store only one hub uses, and logs a failure instead of throwing", async () => {
-    const { store, sweeps } = sweepingStore(false, () => Promise.reject(new Error("disk gone")));
-    const { logger, lines } = warnings();
-    const deps = {
-      store,
-      clock: { now: () => NOW },
-      logger,
-      config: { replicaHeartbeatIntervalMs: HEARTBEAT_MS },
-    };
+    const { deps, sweeps, lines } = sweepRig(false, () => Promise.reject(new Error("disk gone")));
     await endOrphanedRecordings(deps, live.slice(0, 1));
     expect(sweeps[0]?.startedBefore).toEqual(NOW);
     expect(lines.map((line) => line.message)).toEqual([
@@ -73,17 +64,8 @@ describe("endOrphanedRecordings", () => {
   });
 
   it("ends nothing before a live list was read: every recording would look orphaned", async () => {
-    const { store, sweeps } = sweepingStore(true, () => Promise.resolve([]));
-    const { logger } = warnings();
-    await endOrphanedRecordings(
-      {
-        store,
-        clock: { now: () => NOW },
-        logger,
-        config: { replicaHeartbeatIntervalMs: HEARTBEAT_MS },
-      },
-      [],
-    );
+    const { deps, sweeps } = sweepRig(true, () => Promise.resolve([]));
+    await endOrphanedRecordings(deps, []);
     expect(sweeps).toEqual([]);
   });
 });
