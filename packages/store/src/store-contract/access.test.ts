@@ -1,18 +1,11 @@
-import { beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 
-import type { HubStore } from "../hub-store.js";
-import { describeStores } from "./contract-backends.js";
+import { another, describeStores, store } from "./contract-backends.js";
 import { now, later, local } from "./contract-records.js";
 
 // Who may do what: stored keys, users, their locks, documents and roles.
 
-describeStores("keys, users, documents and roles", (stores) => {
-  let store: HubStore;
-  beforeEach(() => {
-    store = stores.store();
-  });
-  const another = () => stores.another();
-
+describeStores("keys, users, documents and roles", () => {
   it("keeps the first key stored under a name", async () => {
     const first = { name: "tunnel-host", privateKeyPem: "K1", createdAt: now };
     expect(await store.keys.initialize(first)).toEqual(first);

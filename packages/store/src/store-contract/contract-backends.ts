@@ -55,42 +55,36 @@ function postgresBackend(): Backend {
   };
 }
 
-/** The store a contract test runs on, fresh for each test. */
-export interface StoreUnderTest {
-  /** The test's store, empty when the test starts. */
-  store(): HubStore;
-  /** A second connection to the same store, closed with the first after the test. */
-  another(): Promise<HubStore>;
-}
+/**
+ * The running test's store, empty when it starts: set by describeStores before each test
+ * and read through this live binding (each test file has its own module, so its own).
+ */
+export let store: HubStore;
+
+/** A second connection to the running test's store, closed with it after the test. */
+export let another: () => Promise<HubStore>;
 
 /** Runs `body`'s tests once on SQLite and once on a real PostgreSQL server. */
-export function describeStores(topic: string, body: (stores: StoreUnderTest) => void): void {
+export function describeStores(topic: string, body: () => void): void {
   describe.each([sqliteBackend(), postgresBackend()])(
     `the $name hub store: ${topic}`,
     (backend) => {
-      let store: HubStore | undefined;
       const opened: HubStore[] = [];
-
       beforeAll(() => backend.setUp());
       afterAll(() => backend.tearDown());
       beforeEach(async () => {
         store = await backend.open();
         opened.push(store);
+        another = async () => {
+          const other = await backend.another();
+          opened.push(other);
+          return other;
+        };
         return async () => {
           await Promise.all(opened.splice(0).map((s) => s.close()));
         };
       });
-      body({
-        store: () => {
-          if (!store) throw new Error("no store outside a test");
-          return store;
-        },
-        another: async () => {
-          const other = await backend.another();
-          opened.push(other);
-          return other;
-        },
-      });
+      body();
     },
   );
 }

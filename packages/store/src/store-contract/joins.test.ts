@@ -1,18 +1,11 @@
-import { beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 
-import type { HubStore } from "../hub-store.js";
-import { describeStores } from "./contract-backends.js";
+import { another, describeStores, store } from "./contract-backends.js";
 import { now, later, token, cluster, joining, outcomeOf } from "./contract-records.js";
 
 // How agents join: the CA, join tokens, agents and their clusters.
 
-describeStores("joins, tokens, agents and clusters", (stores) => {
-  let store: HubStore;
-  beforeEach(() => {
-    store = stores.store();
-  });
-  const another = () => stores.another();
-
+describeStores("joins, tokens, agents and clusters", () => {
   it("keeps the first CA it is given, for every connection", async () => {
     const first = { certificatePem: "CERT1", privateKeyPem: "KEY1", createdAt: now };
     expect(await store.certificateAuthority.initialize(first)).toEqual(first);

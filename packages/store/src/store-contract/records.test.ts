@@ -1,19 +1,12 @@
-import { beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 
-import type { HubStore } from "../hub-store.js";
 import type { AuditEventRecord, SessionRecordingRecord } from "../records.js";
-import { describeStores } from "./contract-backends.js";
+import { another, describeStores, store } from "./contract-backends.js";
 import { now, later, event, recordingOf } from "./contract-records.js";
 
 // What the hub records: audit events, session recordings, and the live replicas.
 
-describeStores("audit, recordings and replicas", (stores) => {
-  let store: HubStore;
-  beforeEach(() => {
-    store = stores.store();
-  });
-  const another = () => stores.another();
-
+describeStores("audit, recordings and replicas", () => {
   it("lists audit events newest first, filtered by user, cluster and time", async () => {
     await store.audit.append([event({ requestId: "1", time: later(0) })]);
     await store.audit.append([
